@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * Every variable the hub reads, validated once at start-up. Names are a contract with deployments
+ * and outside checks: keep them stable and document each one in `.env.example` and the README.
+ */
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a port number' })
+    .int('expected a whole number')
+    .min(0, 'expected a port from 0 to 65535')
+    .max(65535, 'expected a port from 0 to 65535')
+    .default(fallback);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+/** Base URLs are joined with paths, so a trailing slash would double up. */
+const baseUrl = (fallback: string) =>
+  httpUrl.transform((value) => value.replace(/\/+$/, '')).default(fallback);
+
+const secret = z.string().min(1);
+
+const telegramIds = z
+  .string()
+  .transform((value, ctx) => {
+    const parts = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    const ids = parts.map(Number);
+    if (ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) {
+      ctx.addIssue({ code: 'custom', message: 'expected comma-separated Telegram user ids' });
+      return z.NEVER;
+    }
+    return ids;
+  })
+  .default([]);
+
+const timeZone = z
+  .string()
+  .refine(
+    (zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'expected an IANA time zone such as Europe/Moscow' },
+  )
+  .default('Europe/Moscow');
+
+export const envSchema = z.object({
+  PORT: port(3000),
+  PUBLIC_URL: httpUrl.transform((value) => value.replace(/\/+$/, '')).optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI')
+    .optional(),
+  LOCAL_DB_PORT: port(27117),
+  LOCAL_DB_DIR: z.string().min(1).default('data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_LOCALE: z.enum(['ru', 'en']).default('ru'),
+  COMPANY_TIMEZONE: timeZone,
+  ADMIN_TELEGRAM_IDS: telegramIds,
+  HTTP_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 512kb or 1mb')
+    .default('1mb'),
+  TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('polling'),
+  TELEGRAM_API_ROOT: baseUrl('https://api.telegram.org'),
+  TELEGRAM_CUSTOMER_BOT_TOKEN: secret.optional(),
+  TELEGRAM_MANAGER_BOT_TOKEN: secret.optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters A-Z, a-z, 0-9, _ or -')
+    .optional(),
+  VK_API_BASE_URL: baseUrl('https://api.vk.com/method'),
+  VK_GROUP_ID: z.coerce.number({ error: 'expected a number' }).int().positive().optional(),
+  VK_GROUP_TOKEN: secret.optional(),
+  VK_CALLBACK_SECRET: secret.optional(),
+  VK_CONFIRMATION_CODE: secret.optional(),
+  VIBER_API_BASE_URL: baseUrl('https://chatapi.viber.com/pa'),
+  VIBER_AUTH_TOKEN: secret.optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,29 @@
+import type { Channel } from './channel';
+import type { Attachment } from './message';
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** A message to a customer, stored before any attempt so a crash or a 429 cannot lose it. */
+export interface OutboxItem {
+  id: string;
+  messageId: string;
+  channel: Channel;
+  chatId: string;
+  text?: string;
+  attachments: Attachment[];
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError?: string;
+}
+
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+/**
+ * When to try again after a failed send: the channel's own `retry_after` when it gave one,
+ * otherwise exponential back-off from one second, capped so an outage is retried every ten minutes.
+ */
+export function nextAttemptAfterFailure(attempts: number, now: Date, retryAfterMs?: number): Date {
+  const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
+  return new Date(now.getTime() + (retryAfterMs ?? backoff));
+}

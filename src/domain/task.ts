@@ -1,0 +1,65 @@
+export type TaskStatus = 'open' | 'done' | 'cancelled';
+
+export interface TaskSubject {
+  kind: 'lead' | 'deal';
+  id: string;
+}
+
+/** Where a task stands in its declared chain; ad-hoc tasks have none and never break a chain. */
+export interface ChainPosition {
+  pipeline: string;
+  stage: string;
+  step: number;
+}
+
+export interface Postponement {
+  from: Date;
+  to: Date;
+  byUserId: string;
+  at: Date;
+  reason?: string;
+}
+
+export interface Task {
+  id: string;
+  title: string;
+  assigneeId: string;
+  subject?: TaskSubject;
+  due: Date;
+  chain?: ChainPosition;
+  status: TaskStatus;
+  postponements: Postponement[];
+  /** A red task: raised by the problem path, shown first and flagged in the bot. */
+  problem: boolean;
+  createdAt: Date;
+  completedAt?: Date;
+}
+
+export class TaskRuleError extends Error {
+  constructor(readonly code: 'not_open' | 'not_in_future') {
+    super(code);
+    this.name = 'TaskRuleError';
+  }
+}
+
+/**
+ * "Postpone what cannot be done now" (seed 000): the due time moves forward and the move is kept,
+ * so a head can see how often a task slid.
+ */
+export function postpone(
+  task: Task,
+  to: Date,
+  byUserId: string,
+  now: Date,
+  reason?: string,
+): Task {
+  if (task.status !== 'open') throw new TaskRuleError('not_open');
+  if (to.getTime() <= now.getTime()) throw new TaskRuleError('not_in_future');
+  const record: Postponement = { from: task.due, to, byUserId, at: now };
+  if (reason) record.reason = reason;
+  return { ...task, due: to, postponements: [...task.postponements, record] };
+}
+
+export function isOverdue(task: Task, now: Date): boolean {
+  return task.status === 'open' && task.due.getTime() < now.getTime();
+}

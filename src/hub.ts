@@ -1,0 +1,105 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Config } from './config/config';
+import { createHttpApp } from './http/app';
+import { createTranslator, type Translator } from './infra/i18n';
+import { startLocalDatabase, type LocalDatabase } from './infra/local-db/local-db';
+import { createLogger, type Logger } from './infra/logger';
+import { createMetrics } from './infra/metrics';
+import { PROJECT_ROOT } from './infra/project-root';
+import { startScheduler, type Scheduler } from './infra/scheduler';
+import { jobDefinitions } from './jobs';
+import { connectDatabase, type Database } from './store/database';
+
+export interface Hub {
+  port: number;
+  logger: Logger;
+  database: Database;
+  scheduler: Scheduler;
+  translator: Translator;
+  stop(): Promise<void>;
+}
+
+export interface HubOptions {
+  logger?: Logger;
+  /** How often Agenda looks for due timers. */
+  schedulerProcessEveryMs?: number;
+}
+
+/**
+ * The composition root: the one place that knows every concrete part. Everything else receives
+ * what it needs as arguments.
+ */
+export async function startHub(config: Config, options: HubOptions = {}): Promise<Hub> {
+  const { env } = config;
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const stack: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stack.splice(0).reverse()) {
+      await step().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+    }
+  };
+
+  try {
+    let localDb: LocalDatabase | undefined;
+    let uri = config.mongodbUri;
+    if (!uri) {
+      localDb = await startLocalDatabase({
+        dataDir: path.resolve(PROJECT_ROOT, env.LOCAL_DB_DIR),
+        port: env.LOCAL_DB_PORT,
+        toolsDir: path.join(PROJECT_ROOT, '.tools'),
+        dbName: 'linehub',
+        reuseRunning: true,
+        log: (line) => logger.info(line),
+      });
+      stack.push(() => localDb!.stop());
+      uri = localDb.uri;
+    }
+
+    const database = await connectDatabase(uri, logger);
+    stack.push(() => database.close());
+    const translator = await createTranslator(env.DEFAULT_LOCALE);
+    const metrics = createMetrics();
+    const db = database.connection.db;
+    if (!db) throw new Error('database connection has no Db handle');
+    const scheduler = await startScheduler({
+      db,
+      jobs: jobDefinitions(),
+      logger,
+      processEveryMs: options.schedulerProcessEveryMs ?? 1000,
+    });
+    stack.push(() => scheduler.stop());
+
+    const app = createHttpApp({ probe: database.probe, metrics, logger });
+    const server = app.listen(env.PORT, '0.0.0.0');
+    await once(server, 'listening');
+    stack.push(() => closeServer(server));
+    const port = (server.address() as AddressInfo).port;
+
+    logger.info(
+      {
+        port,
+        database: localDb ? `local ${localDb.engine}` : 'MONGODB_URI',
+        channelsOn: config.enabledChannels,
+      },
+      config.enabledChannels.length > 0
+        ? `linehub listening on :${port}; channels on: ${config.enabledChannels.join(', ')}`
+        : `linehub listening on :${port}; no channel credentials set, all channels off`,
+    );
+    return { port, logger, database, scheduler, translator, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Stops accepting connections, lets in-flight requests finish, then drops idle keep-alives. */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 5000);
+  await closed;
+  clearTimeout(force);
+}

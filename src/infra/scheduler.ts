@@ -1,0 +1,59 @@
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { Agenda } from 'agenda';
+import type { Db } from 'mongodb';
+import type { Logger } from './logger';
+
+/** A timer handler: a few lines that call one use case (ARCHITECTURE.md, "Agenda job handlers"). */
+export interface JobDefinition<Data = unknown> {
+  name: string;
+  run(data: Data): Promise<void>;
+  concurrency?: number;
+}
+
+export interface Scheduler {
+  agenda: Agenda;
+  stop(): Promise<void>;
+}
+
+export interface SchedulerOptions {
+  db: Db;
+  jobs: readonly JobDefinition<never>[];
+  logger: Logger;
+  /** How often due jobs are looked for; bounds how late a timer can fire. */
+  processEveryMs: number;
+}
+
+/**
+ * Agenda on the hub's own database connection. Jobs are persisted, so timers survive restarts;
+ * a job left locked by a crashed process is picked up again after its lock lifetime.
+ */
+export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
+  const { db, jobs, logger } = options;
+  const agenda = new Agenda({
+    backend: new MongoBackend({ mongo: db }),
+    processEvery: options.processEveryMs,
+  });
+  // Without an 'error' listener an outage of the database would throw and kill the process.
+  agenda.on('error', (error) => logger.error({ err: error }, 'scheduler error'));
+  agenda.on('fail', (error, job) =>
+    logger.error({ err: error, job: job.attrs.name }, 'scheduled job failed'),
+  );
+
+  for (const job of jobs) {
+    agenda.define<unknown>(
+      job.name,
+      async (agendaJob) => {
+        await (job.run as (data: unknown) => Promise<void>)(agendaJob.attrs.data);
+      },
+      job.concurrency ? { concurrency: job.concurrency } : {},
+    );
+  }
+  await agenda.start();
+  return {
+    agenda,
+    async stop() {
+      // Let running timers finish (bounded), then release the locks of anything still queued.
+      await agenda.drain({ timeout: 10_000, closeConnection: false });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+import { channelField } from './shared';
+
+const { ObjectId } = Schema.Types;
+
+export const conversationSchema = new Schema(
+  {
+    contactId: { type: ObjectId, ref: 'Contact', required: true },
+    channel: channelField,
+    chatId: { type: String, required: true },
+    open: { type: Boolean, default: true },
+    leadId: { type: ObjectId, ref: 'Lead' },
+    dealId: { type: ObjectId, ref: 'Deal' },
+    lastInboundAt: Date,
+    lastOutboundAt: Date,
+    awaitingReplySince: Date,
+  },
+  { timestamps: true },
+);
+// An inbound message finds its open thread by the chat it came from.
+conversationSchema.index({ channel: 1, chatId: 1, open: 1 });
+conversationSchema.index({ contactId: 1, open: 1 });
+// "Who has waited longest" lists for heads and the SLA ladder.
+conversationSchema.index({ open: 1, awaitingReplySince: 1 });
+
+export type ConversationDoc = InferSchemaType<typeof conversationSchema>;

@@ -1,0 +1,27 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+import { responsiblesSchema } from './shared';
+
+const { ObjectId } = Schema.Types;
+
+export const dealSchema = new Schema(
+  {
+    leadId: { type: ObjectId, ref: 'Lead' },
+    contactId: { type: ObjectId, ref: 'Contact', required: true },
+    companyId: { type: ObjectId, ref: 'Company' },
+    type: { type: String, required: true },
+    stage: { type: String, required: true },
+    amount: Number,
+    currency: { type: String, default: 'RUB' },
+    responsibles: { type: responsiblesSchema, default: {} },
+    fields: { type: Schema.Types.Mixed, default: {} },
+    closed: { type: Schema.Types.Mixed, default: false },
+    lostReason: String,
+  },
+  { timestamps: true, minimize: false },
+);
+dealSchema.index({ leadId: 1, type: 1 });
+dealSchema.index({ 'responsibles.sales': 1, closed: 1 });
+dealSchema.index({ 'responsibles.operations': 1, closed: 1 });
+dealSchema.index({ type: 1, stage: 1 });
+
+export type DealDoc = InferSchemaType<typeof dealSchema>;

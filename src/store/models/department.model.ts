@@ -1,0 +1,13 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+export const departmentSchema = new Schema(
+  {
+    code: { type: String, required: true },
+    name: { type: String, required: true },
+    headUserId: { type: Schema.Types.ObjectId, ref: 'User' },
+  },
+  { timestamps: true },
+);
+departmentSchema.index({ code: 1 }, { unique: true });
+
+export type DepartmentDoc = InferSchemaType<typeof departmentSchema>;

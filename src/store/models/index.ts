@@ -1,0 +1,33 @@
+import type { Connection } from 'mongoose';
+import { auditEventSchema } from './audit-event.model';
+import { companySchema } from './company.model';
+import { contactSchema } from './contact.model';
+import { conversationSchema } from './conversation.model';
+import { dealSchema } from './deal.model';
+import { departmentSchema } from './department.model';
+import { leadSchema } from './lead.model';
+import { messageSchema } from './message.model';
+import { outboxSchema } from './outbox.model';
+import { routingRuleSchema } from './routing-rule.model';
+import { taskSchema } from './task.model';
+import { userSchema } from './user.model';
+
+/** Registers every model on one connection, so tests can hold several isolated connections. */
+export function registerModels(connection: Connection) {
+  return {
+    AuditEvent: connection.model('AuditEvent', auditEventSchema),
+    Company: connection.model('Company', companySchema),
+    Contact: connection.model('Contact', contactSchema),
+    Conversation: connection.model('Conversation', conversationSchema),
+    Deal: connection.model('Deal', dealSchema),
+    Department: connection.model('Department', departmentSchema),
+    Lead: connection.model('Lead', leadSchema),
+    Message: connection.model('Message', messageSchema),
+    Outbox: connection.model('Outbox', outboxSchema, 'outbox'),
+    RoutingRule: connection.model('RoutingRule', routingRuleSchema),
+    Task: connection.model('Task', taskSchema),
+    User: connection.model('User', userSchema),
+  };
+}
+
+export type Models = ReturnType<typeof registerModels>;

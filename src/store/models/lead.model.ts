@@ -1,0 +1,25 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+import { responsiblesSchema, utmSchema } from './shared';
+
+export const leadSchema = new Schema(
+  {
+    contactId: { type: Schema.Types.ObjectId, ref: 'Contact', required: true },
+    // A tagged union (channel | form | call | import | manual); validated in the domain layer.
+    source: { type: Schema.Types.Mixed, required: true },
+    utm: { type: utmSchema, default: {} },
+    referrer: String,
+    landingUrl: String,
+    stage: { type: String, required: true },
+    responsibles: { type: responsiblesSchema, default: {} },
+    fields: { type: Schema.Types.Mixed, default: {} },
+    closed: { type: Boolean, default: false },
+    junkReason: String,
+  },
+  { timestamps: true, minimize: false },
+);
+leadSchema.index({ contactId: 1, closed: 1 });
+leadSchema.index({ 'responsibles.sales': 1, closed: 1 });
+leadSchema.index({ stage: 1, createdAt: -1 });
+leadSchema.index({ 'utm.source': 1, createdAt: -1 });
+
+export type LeadDoc = InferSchemaType<typeof leadSchema>;

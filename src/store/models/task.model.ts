@@ -1,0 +1,45 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+const { ObjectId } = Schema.Types;
+
+const postponementSchema = new Schema(
+  {
+    from: { type: Date, required: true },
+    to: { type: Date, required: true },
+    byUserId: { type: ObjectId, ref: 'User', required: true },
+    at: { type: Date, required: true },
+    reason: String,
+  },
+  { _id: false },
+);
+
+export const taskSchema = new Schema(
+  {
+    title: { type: String, required: true },
+    assigneeId: { type: ObjectId, ref: 'User', required: true },
+    subject: {
+      type: new Schema(
+        { kind: { type: String, enum: ['lead', 'deal'], required: true }, id: ObjectId },
+        { _id: false },
+      ),
+    },
+    due: { type: Date, required: true },
+    chain: {
+      type: new Schema(
+        { pipeline: String, stage: String, step: Number },
+        { _id: false },
+      ),
+    },
+    status: { type: String, enum: ['open', 'done', 'cancelled'], default: 'open' },
+    postponements: { type: [postponementSchema], default: [] },
+    problem: { type: Boolean, default: false },
+    completedAt: Date,
+  },
+  { timestamps: true },
+);
+// "/tasks": my open tasks by due time.
+taskSchema.index({ assigneeId: 1, status: 1, due: 1 });
+taskSchema.index({ 'subject.kind': 1, 'subject.id': 1, status: 1 });
+taskSchema.index({ status: 1, due: 1 });
+
+export type TaskDoc = InferSchemaType<typeof taskSchema>;

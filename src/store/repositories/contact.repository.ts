@@ -1,0 +1,62 @@
+import { Types } from 'mongoose';
+import type { Contact } from '../../domain/contact';
+import type { ContactRepository } from '../../domain/ports';
+import type { Models } from '../models';
+import type { ContactDoc } from '../models/contact.model';
+
+type StoredContact = ContactDoc & { _id: Types.ObjectId; createdAt: Date };
+
+function toContact(doc: StoredContact): Contact {
+  const contact: Contact = {
+    id: doc._id.toHexString(),
+    identities: doc.identities.map(({ channel, externalId }) => ({ channel, externalId })),
+    phones: [...doc.phones],
+    emails: [...doc.emails],
+    createdAt: doc.createdAt,
+  };
+  if (doc.name) contact.name = doc.name;
+  if (doc.companyId) contact.companyId = doc.companyId.toHexString();
+  return contact;
+}
+
+export function createContactRepository(models: Models): ContactRepository {
+  const { Contact: ContactModel } = models;
+  const findOne = (filter: Record<string, unknown>) =>
+    ContactModel.findOne(filter).sort({ createdAt: 1 }).lean<StoredContact>();
+
+  return {
+    async findByAny({ identity, phones = [], emails = [] }) {
+      // Identity is the strongest proof of "same person", so it is tried first and alone.
+      if (identity) {
+        const byIdentity = await findOne({
+          identities: { $elemMatch: { channel: identity.channel, externalId: identity.externalId } },
+        });
+        if (byIdentity) return toContact(byIdentity);
+      }
+      if (phones.length > 0) {
+        const byPhone = await findOne({ phones: { $in: phones } });
+        if (byPhone) return toContact(byPhone);
+      }
+      if (emails.length > 0) {
+        const byEmail = await findOne({ emails: { $in: emails } });
+        if (byEmail) return toContact(byEmail);
+      }
+      return undefined;
+    },
+
+    async create(contact) {
+      const created = await ContactModel.create({
+        ...contact,
+        companyId: contact.companyId ? new Types.ObjectId(contact.companyId) : undefined,
+      });
+      return toContact(created.toObject<StoredContact>());
+    },
+
+    async addIdentity(contactId, identity) {
+      await ContactModel.updateOne(
+        { _id: new Types.ObjectId(contactId) },
+        { $addToSet: { identities: identity } },
+      );
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { Types } from 'mongoose';
+import type { InboundMessage, Message } from '../../domain/message';
+import type { MessageRepository } from '../../domain/ports';
+import { isDuplicateKeyError } from '../database';
+import type { Models } from '../models';
+import type { MessageDoc } from '../models/message.model';
+
+type StoredMessage = MessageDoc & { _id: Types.ObjectId };
+
+function toMessage(doc: StoredMessage): Message {
+  const message: Message = {
+    id: doc._id.toHexString(),
+    conversationId: doc.conversationId.toHexString(),
+    channel: doc.channel,
+    direction: doc.direction,
+    externalId: doc.externalId,
+    attachments: doc.attachments.map((attachment) => ({
+      kind: attachment.kind,
+      fileRef: attachment.fileRef,
+      ...(attachment.name ? { name: attachment.name } : {}),
+      ...(attachment.mimeType ? { mimeType: attachment.mimeType } : {}),
+      ...(attachment.size !== undefined && attachment.size !== null ? { size: attachment.size } : {}),
+    })),
+    status: doc.status,
+    sentAt: doc.sentAt,
+  };
+  if (doc.text) message.text = doc.text;
+  if (doc.authorUserId) message.authorUserId = doc.authorUserId.toHexString();
+  return message;
+}
+
+export function createMessageRepository(models: Models): MessageRepository {
+  const { Message: MessageModel } = models;
+  const findExisting = async (inbound: InboundMessage) => {
+    const doc = await MessageModel.findOne({
+      channel: inbound.channel,
+      externalId: inbound.externalId,
+    }).lean<StoredMessage>();
+    if (!doc) throw new Error(`message ${inbound.channel}:${inbound.externalId} vanished`);
+    return toMessage(doc);
+  };
+
+  return {
+    async saveInbound(conversationId, inbound) {
+      try {
+        const created = await MessageModel.create({
+          conversationId: new Types.ObjectId(conversationId),
+          channel: inbound.channel,
+          direction: 'inbound',
+          externalId: inbound.externalId,
+          text: inbound.text,
+          attachments: inbound.attachments,
+          status: 'received',
+          sentAt: inbound.sentAt,
+        });
+        return { message: toMessage(created.toObject<StoredMessage>()), duplicate: false };
+      } catch (error) {
+        // The unique (channel, externalId) index decided: this delivery was seen before.
+        if (isDuplicateKeyError(error)) return { message: await findExisting(inbound), duplicate: true };
+        throw error;
+      }
+    },
+
+    async listByConversation(conversationId, limit) {
+      const docs = await MessageModel.find({ conversationId: new Types.ObjectId(conversationId) })
+        .sort({ sentAt: -1 })
+        .limit(limit)
+        .lean<StoredMessage[]>();
+      return docs.map(toMessage);
+    },
+  };
+}
