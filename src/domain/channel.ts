@@ -7,3 +7,8 @@ export interface ChannelIdentity {
   channel: Channel;
   externalId: string;
 }
+
+/** One string per identity, for exact-match lookups and indexes. */
+export function identityKey(identity: ChannelIdentity): string {
+  return `${identity.channel}:${identity.externalId}`;
+}

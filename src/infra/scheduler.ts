@@ -32,6 +32,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db }),
     processEvery: options.processEveryMs,
+    // A job locked by a crashed process is taken over after this; handlers are short use-case
+    // calls, and a reply-SLA reminder must not wait Agenda's default ten minutes.
+    defaultLockLifetime: 60_000,
   });
   // Without an 'error' listener an outage of the database would throw and kill the process.
   agenda.on('error', (error) => logger.error({ err: error }, 'scheduler error'));

@@ -5,6 +5,9 @@ export const contactSchema = new Schema(
   {
     name: String,
     identities: { type: [identitySchema], default: [] },
+    // `channel:externalId` of each identity: FerretDB cannot $elemMatch on sub-documents, and an
+    // exact match on a string array is also the cheapest lookup on real MongoDB.
+    identityKeys: { type: [String], default: [] },
     phones: { type: [String], default: [] },
     emails: { type: [String], default: [] },
     companyId: { type: Schema.Types.ObjectId, ref: 'Company' },
@@ -12,7 +15,7 @@ export const contactSchema = new Schema(
   { timestamps: true },
 );
 // Ingest looks a customer up by channel identity, then by phone, then by email.
-contactSchema.index({ 'identities.channel': 1, 'identities.externalId': 1 });
+contactSchema.index({ identityKeys: 1 });
 contactSchema.index({ phones: 1 });
 contactSchema.index({ emails: 1 });
 contactSchema.index({ companyId: 1 });

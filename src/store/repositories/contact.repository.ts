@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { identityKey } from '../../domain/channel';
 import type { Contact } from '../../domain/contact';
 import type { ContactRepository } from '../../domain/ports';
 import type { Models } from '../models';
@@ -28,9 +29,7 @@ export function createContactRepository(models: Models): ContactRepository {
     async findByAny({ identity, phones = [], emails = [] }) {
       // Identity is the strongest proof of "same person", so it is tried first and alone.
       if (identity) {
-        const byIdentity = await findOne({
-          identities: { $elemMatch: { channel: identity.channel, externalId: identity.externalId } },
-        });
+        const byIdentity = await findOne({ identityKeys: identityKey(identity) });
         if (byIdentity) return toContact(byIdentity);
       }
       if (phones.length > 0) {
@@ -47,6 +46,7 @@ export function createContactRepository(models: Models): ContactRepository {
     async create(contact) {
       const created = await ContactModel.create({
         ...contact,
+        identityKeys: contact.identities.map(identityKey),
         companyId: contact.companyId ? new Types.ObjectId(contact.companyId) : undefined,
       });
       return toContact(created.toObject<StoredContact>());
@@ -55,7 +55,7 @@ export function createContactRepository(models: Models): ContactRepository {
     async addIdentity(contactId, identity) {
       await ContactModel.updateOne(
         { _id: new Types.ObjectId(contactId) },
-        { $addToSet: { identities: identity } },
+        { $addToSet: { identities: identity, identityKeys: identityKey(identity) } },
       );
     },
   };
