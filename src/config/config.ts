@@ -36,7 +36,11 @@ function channelProblems(env: Env): string[] {
       if (env[name] === undefined) problems.push(`${name}: required when ${owner} is set (${why})`);
     }
   };
-  requireWith('VK_GROUP_TOKEN', ['VK_GROUP_ID', 'VK_CALLBACK_SECRET', 'VK_CONFIRMATION_CODE'], 'VK');
+  requireWith(
+    'VK_GROUP_TOKEN',
+    ['VK_GROUP_ID', 'VK_CALLBACK_SECRET', 'VK_CONFIRMATION_CODE'],
+    'VK',
+  );
   const telegramOn = env.TELEGRAM_CUSTOMER_BOT_TOKEN ?? env.TELEGRAM_MANAGER_BOT_TOKEN;
   if (telegramOn && env.TELEGRAM_MODE === 'webhook') {
     for (const name of ['PUBLIC_URL', 'TELEGRAM_WEBHOOK_SECRET'] as const) {

@@ -16,7 +16,10 @@ export interface Contact {
  * Normalizes a phone to E.164 or returns undefined when it is not a plausible number. Numbers
  * without a country code are read in the company's country (Russian users write 8XXXXXXXXXX).
  */
-export function normalizePhone(raw: string, defaultCountry: CountryCode = 'RU'): string | undefined {
+export function normalizePhone(
+  raw: string,
+  defaultCountry: CountryCode = 'RU',
+): string | undefined {
   const parsed = parsePhoneNumberFromString(raw, defaultCountry);
   return parsed?.isValid() ? parsed.number : undefined;
 }

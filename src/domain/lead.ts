@@ -46,5 +46,7 @@ export function utmFromUrl(url: string | undefined): Utm {
 
 /** Leads a manager enters after cold outreach skip the dispatcher: the creator is responsible. */
 export function skipsDispatch(source: LeadSource): boolean {
-  return source.kind === 'manual' && (source.method === 'cold_call' || source.method === 'cold_visit');
+  return (
+    source.kind === 'manual' && (source.method === 'cold_call' || source.method === 'cold_visit')
+  );
 }

@@ -13,9 +13,11 @@ export type NewContact = Omit<Contact, 'id' | 'createdAt'>;
 
 export interface ContactRepository {
   /** Finds the one contact matching any of the identity, phones or emails, identity first. */
-  findByAny(query: { identity?: ChannelIdentity; phones?: string[]; emails?: string[] }): Promise<
-    Contact | undefined
-  >;
+  findByAny(query: {
+    identity?: ChannelIdentity;
+    phones?: string[];
+    emails?: string[];
+  }): Promise<Contact | undefined>;
   create(contact: NewContact): Promise<Contact>;
   addIdentity(contactId: string, identity: ChannelIdentity): Promise<void>;
 }

@@ -46,13 +46,7 @@ export class TaskRuleError extends Error {
  * "Postpone what cannot be done now" (seed 000): the due time moves forward and the move is kept,
  * so a head can see how often a task slid.
  */
-export function postpone(
-  task: Task,
-  to: Date,
-  byUserId: string,
-  now: Date,
-  reason?: string,
-): Task {
+export function postpone(task: Task, to: Date, byUserId: string, now: Date, reason?: string): Task {
   if (task.status !== 'open') throw new TaskRuleError('not_open');
   if (to.getTime() <= now.getTime()) throw new TaskRuleError('not_in_future');
   const record: Postponement = { from: task.due, to, byUserId, at: now };

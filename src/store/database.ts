@@ -44,5 +44,7 @@ export async function connectDatabase(uri: string, logger: Logger): Promise<Data
 
 /** Mongo's duplicate-key error; the unique indexes turn races and redeliveries into this. */
 export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000
+  );
 }

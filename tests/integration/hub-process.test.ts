@@ -45,7 +45,11 @@ describe('the hub process', () => {
   it('starts its own database when MONGODB_URI is unset and stops it on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'linehub-hub-'));
     const [port, dbPort] = [await freePort(), await freePort()];
-    const hub = runHub({ PORT: String(port), LOCAL_DB_PORT: String(dbPort), LOCAL_DB_DIR: dataDir });
+    const hub = runHub({
+      PORT: String(port),
+      LOCAL_DB_PORT: String(dbPort),
+      LOCAL_DB_DIR: dataDir,
+    });
     try {
       const health = await eventually(async () => {
         const response = await fetch(`http://127.0.0.1:${port}/health`);

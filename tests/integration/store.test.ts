@@ -103,8 +103,8 @@ describe('contacts', () => {
 describe('users', () => {
   it('refuses a second user with the same Telegram id', async () => {
     await database.models.User.create({ telegramId: 9001, name: 'Ирина' });
-    await expect(database.models.User.create({ telegramId: 9001, name: 'Двойник' })).rejects.toThrow(
-      /duplicate key/i,
-    );
+    await expect(
+      database.models.User.create({ telegramId: 9001, name: 'Двойник' }),
+    ).rejects.toThrow(/duplicate key/i);
   });
 });

@@ -29,7 +29,9 @@ describe('contact identity', () => {
 describe('lead source', () => {
   it('reads UTM tags from the landing page', () => {
     expect(
-      utmFromUrl('https://shop.example.ru/?utm_source=yandex&utm_medium=cpc&utm_campaign=winter&x=1'),
+      utmFromUrl(
+        'https://shop.example.ru/?utm_source=yandex&utm_medium=cpc&utm_campaign=winter&x=1',
+      ),
     ).toEqual({ source: 'yandex', medium: 'cpc', campaign: 'winter' });
     expect(utmFromUrl('not a url')).toEqual({});
     expect(utmFromUrl(undefined)).toEqual({});
@@ -45,7 +47,11 @@ describe('lead source', () => {
 
 describe('responsibles per department', () => {
   it('keeps the sales manager when operations takes the deal', () => {
-    const afterHandOff = assignResponsible({ sales: 'u-sales', headOfSales: 'u-head' }, 'operations', 'u-ops');
+    const afterHandOff = assignResponsible(
+      { sales: 'u-sales', headOfSales: 'u-head' },
+      'operations',
+      'u-ops',
+    );
     expect(afterHandOff).toEqual({ sales: 'u-sales', headOfSales: 'u-head', operations: 'u-ops' });
   });
 });
@@ -78,7 +84,9 @@ describe('who may see a record', () => {
   });
 
   it('shows an admin everything and a deactivated user nothing', () => {
-    expect(canSee(user({ id: 'a1', roles: ['admin'], departmentId: undefined }), foreign)).toBe(true);
+    expect(canSee(user({ id: 'a1', roles: ['admin'], departmentId: undefined }), foreign)).toBe(
+      true,
+    );
     expect(canSee(user({ active: false }), record)).toBe(false);
   });
 });
@@ -108,7 +116,9 @@ describe('tasks', () => {
   });
 
   it('refuses to postpone into the past or a finished task', () => {
-    expect(() => postpone(task, new Date('2026-11-23T09:30:00Z'), 'u1', now)).toThrow(TaskRuleError);
+    expect(() => postpone(task, new Date('2026-11-23T09:30:00Z'), 'u1', now)).toThrow(
+      TaskRuleError,
+    );
     expect(() => postpone({ ...task, status: 'done' }, new Date('2026-11-25'), 'u1', now)).toThrow(
       'not_open',
     );

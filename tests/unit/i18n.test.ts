@@ -9,7 +9,9 @@ function keysOf(tree: unknown, prefix = ''): string[] {
 
 /** Plural suffixes differ by language (ru: one/few/many, en: one/other); compare the base keys. */
 const baseKeys = (tree: unknown) =>
-  [...new Set(keysOf(tree).map((key) => key.replace(/_(zero|one|two|few|many|other)$/, '')))].sort();
+  [
+    ...new Set(keysOf(tree).map((key) => key.replace(/_(zero|one|two|few|many|other)$/, ''))),
+  ].sort();
 
 describe('translations', () => {
   it('has every Russian text in English and the other way round', () => {

@@ -38,7 +38,11 @@ async function answersPing(uri: string, timeoutMs: number): Promise<boolean> {
   }
 }
 
-function serverCommand(options: LocalDatabaseOptions, dbPath: string, ferretdb: string | undefined) {
+function serverCommand(
+  options: LocalDatabaseOptions,
+  dbPath: string,
+  ferretdb: string | undefined,
+) {
   const host = '127.0.0.1';
   if (!ferretdb) {
     return {

@@ -18,10 +18,9 @@ export const responsiblesSchema = new Schema(
   { _id: false },
 );
 
-export const utmSchema = new Schema(
-  Object.fromEntries(UTM_KEYS.map((key) => [key, String])),
-  { _id: false },
-);
+export const utmSchema = new Schema(Object.fromEntries(UTM_KEYS.map((key) => [key, String])), {
+  _id: false,
+});
 
 export const attachmentSchema = new Schema(
   {

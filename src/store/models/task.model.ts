@@ -25,10 +25,7 @@ export const taskSchema = new Schema(
     },
     due: { type: Date, required: true },
     chain: {
-      type: new Schema(
-        { pipeline: String, stage: String, step: Number },
-        { _id: false },
-      ),
+      type: new Schema({ pipeline: String, stage: String, step: Number }, { _id: false }),
     },
     status: { type: String, enum: ['open', 'done', 'cancelled'], default: 'open' },
     postponements: { type: [postponementSchema], default: [] },

@@ -19,7 +19,9 @@ function toMessage(doc: StoredMessage): Message {
       fileRef: attachment.fileRef,
       ...(attachment.name ? { name: attachment.name } : {}),
       ...(attachment.mimeType ? { mimeType: attachment.mimeType } : {}),
-      ...(attachment.size !== undefined && attachment.size !== null ? { size: attachment.size } : {}),
+      ...(attachment.size !== undefined && attachment.size !== null
+        ? { size: attachment.size }
+        : {}),
     })),
     status: doc.status,
     sentAt: doc.sentAt,
@@ -56,7 +58,8 @@ export function createMessageRepository(models: Models): MessageRepository {
         return { message: toMessage(created.toObject<StoredMessage>()), duplicate: false };
       } catch (error) {
         // The unique (channel, externalId) index decided: this delivery was seen before.
-        if (isDuplicateKeyError(error)) return { message: await findExisting(inbound), duplicate: true };
+        if (isDuplicateKeyError(error))
+          return { message: await findExisting(inbound), duplicate: true };
         throw error;
       }
     },
