@@ -16,7 +16,7 @@ describe('configuration documentation', () => {
 
   it("has a row for every variable in the README's configuration table", () => {
     const rows = new Set(
-      [...read('README.md').matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]),
+      [...read('README.md').matchAll(/^\| `([A-Z][A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1]),
     );
     expect(variables.filter((name) => !rows.has(name))).toEqual([]);
   });
