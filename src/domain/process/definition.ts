@@ -1,0 +1,104 @@
+/**
+ * A company's processes as data (PRODUCT.md "Processes as data"): pipelines, stages, required
+ * fields, task chains, robots, triggers and timers. The engine interprets it; a company changes
+ * its process by editing the definition, not the code.
+ */
+export type Text = { ru: string; en: string };
+
+/** Who a task goes to, resolved against the record's responsibles and the org chart. */
+export const ASSIGNEE_ROLES = ['dispatcher', 'sales', 'operations', 'head'] as const;
+export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
+
+export const STAGE_KINDS = ['start', 'ordinary', 'won', 'lost', 'junk'] as const;
+export type StageKind = (typeof STAGE_KINDS)[number];
+export const FINAL_KINDS: readonly StageKind[] = ['won', 'lost', 'junk'];
+
+export interface RequiredField {
+  field: string;
+  kind: 'value' | 'file';
+  title: Text;
+}
+
+export interface TaskStep {
+  id: string;
+  title: Text;
+  assignee: AssigneeRole;
+  dueInMs: number;
+  onDone: {
+    /** The dispatcher's step: completing it names the responsible of this department. */
+    assign?: 'sales' | 'operations';
+    /** Hand-off: the lead converts into one deal per chosen deal type. */
+    convert?: boolean;
+    moveTo?: string;
+  };
+}
+
+export type RobotAction =
+  | { createTask: Omit<TaskStep, 'id' | 'onDone'> & { id: string } }
+  | { notify: { role: AssigneeRole; text: Text } }
+  | { messageClient: { template: string } }
+  | { setField: { field: string; value: string | number | boolean } };
+
+export type RobotTiming =
+  | { kind: 'immediately' }
+  | { kind: 'after'; delayMs: number }
+  | { kind: 'relative'; field: string; offsetMs: number };
+
+export interface Robot {
+  id: string;
+  when: RobotTiming;
+  action: RobotAction;
+}
+
+export interface Stage {
+  id: string;
+  kind: StageKind;
+  title: Text;
+  /** Fields that must hold a value (or a file) before the record may leave this stage. */
+  requires: RequiredField[];
+  /** The task chain of this stage, in order. */
+  tasks: TaskStep[];
+  robots: Robot[];
+  /** Stages a person may move the record to by hand from here. */
+  moves: string[];
+}
+
+export const TRIGGER_EVENTS = ['client_message', 'form_filled', 'payment_recorded'] as const;
+export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
+export interface Trigger {
+  event: TriggerEvent;
+  /** Only from these stages (all non-final stages when empty). */
+  from: string[];
+  moveTo: string;
+}
+
+export interface Pipeline {
+  id: string;
+  title: Text;
+  stages: Stage[];
+  triggers: Trigger[];
+}
+
+export type SlaAction = 'remind' | 'pass' | 'alert_head';
+
+export interface SlaStep {
+  afterMs: number;
+  action: SlaAction;
+}
+
+export interface FollowUp {
+  id: string;
+  /** What starts the timer; a later occurrence of the same event restarts it. */
+  on: 'client_silence' | 'deal_won' | 'invoice_sent';
+  afterMs: number;
+  task: { title: Text; assignee: AssigneeRole; dueInMs: number };
+}
+
+export interface ProcessDefinition {
+  version: number;
+  lead: Pipeline;
+  deals: Pipeline[];
+  sla: { ladder: SlaStep[] };
+  followUps: FollowUp[];
+}

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import {
+  loadProcessDefinition,
+  parseProcessDefinition,
+  ProcessDefinitionError,
+} from '../../../src/config/process/load-definition';
+import { PROJECT_ROOT } from '../../../src/infra/project-root';
+
+const DEFAULT_FILE = path.join(PROJECT_ROOT, 'config/process/default.yaml');
+
+/** The default definition with one change applied, checked as if read from `broken.yaml`. */
+function problemsAfter(change: (definition: Record<string, any>) => void): string[] {
+  const definition = YAML.parse(readFileSync(DEFAULT_FILE, 'utf8')) as Record<string, any>;
+  change(definition);
+  try {
+    parseProcessDefinition(YAML.stringify(definition), 'broken.yaml');
+  } catch (error) {
+    if (error instanceof ProcessDefinitionError) {
+      expect(error.message).toMatch(/^Invalid process definition broken\.yaml/);
+      return error.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+    throw error;
+  }
+  return [];
+}
+
+describe('the default process definition', () => {
+  const definition = loadProcessDefinition(DEFAULT_FILE);
+
+  it("reproduces the seeds' company: dispatcher first, two deal types, the path back to sales", () => {
+    expect(definition.lead.stages[0]!.tasks[0]).toMatchObject({
+      assignee: 'dispatcher',
+      dueInMs: 20 * 60_000,
+      onDone: { assign: 'sales', moveTo: 'identification' },
+    });
+    expect(definition.deals.map((deal) => deal.id)).toEqual(['standard', 'design']);
+    const design = definition.deals[1]!;
+    expect(design.stages.find((s) => s.id === 'approval')!.moves).toContain('back_to_sales');
+    expect(definition.sla.ladder.map((step) => step.afterMs / 60_000)).toEqual([20, 40, 120, 240]);
+  });
+
+  it('declares a required file before production can start', () => {
+    const approval = definition.deals[1]!.stages.find((s) => s.id === 'approval')!;
+    expect(approval.requires).toEqual([
+      { field: 'layout', kind: 'file', title: { ru: 'Макет', en: 'Layout' } },
+    ]);
+  });
+});
+
+describe('an invalid definition fails at load and names the place', () => {
+  it('an unknown stage in a transition', () => {
+    expect(
+      problemsAfter((d) => {
+        d.deals[0].stages[1].tasks[0].onDone.moveTo = 'manufacturing';
+      }),
+    ).toEqual([
+      'deals[0].stages[1].tasks[0].onDone.moveTo: unknown stage "manufacturing" in pipeline "standard"',
+    ]);
+  });
+
+  it('a task with no assignee role', () => {
+    expect(
+      problemsAfter((d) => {
+        delete d.lead.stages[1].tasks[1].assignee;
+      }),
+    ).toEqual(['lead.stages[1].tasks[1].assignee: every task needs an assignee role']);
+  });
+
+  it('a cycle without an exit', () => {
+    const problems = problemsAfter((d) => {
+      const stages = d.deals[1].stages as Record<string, any>[];
+      const approval = stages.find((s) => s.id === 'approval')!;
+      const backToSales = stages.find((s) => s.id === 'back_to_sales')!;
+      approval.moves = ['back_to_sales'];
+      approval.tasks[0].onDone.moveTo = 'back_to_sales';
+      backToSales.moves = [];
+      backToSales.tasks[0].onDone.moveTo = 'approval';
+      stages.find((s) => s.id === 'design_brief')!.moves = [];
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^deals\[1\]\.stages\[0\]: no way from "design_brief", "approval", "back_to_sales" to a final stage/,
+      ),
+    ]);
+  });
+
+  it('a misspelt duration, a second start stage and a robot with two actions, all at once', () => {
+    const problems = problemsAfter((d) => {
+      d.lead.stages[1].tasks[0].due = 'soon';
+      d.deals[0].stages[2].kind = 'start';
+      d.deals[0].stages[0].robots[0].setField = { field: 'x', value: 1 };
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'lead.stages[1].tasks[0].due: expected a duration such as 20m, 2h or 3d, got "soon"',
+        'deals[0].stages[0].robots[0]: a robot does exactly one of createTask, notify, messageClient, setField',
+      ]),
+    );
+    // The start-stage check runs once the shape is valid.
+    expect(
+      problemsAfter((d) => {
+        d.deals[0].stages[2].kind = 'start';
+      }),
+    ).toEqual(['deals[0].stages: needs exactly one start stage, found 2']);
+  });
+
+  it('broken YAML', () => {
+    expect(() => parseProcessDefinition('lead: [unclosed', 'broken.yaml')).toThrow(/broken\.yaml/);
+  });
+});
