@@ -1,3 +1,5 @@
+import type { Text } from './process/definition';
+
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 
 export interface TaskSubject {
@@ -9,7 +11,9 @@ export interface TaskSubject {
 export interface ChainPosition {
   pipeline: string;
   stage: string;
-  step: number;
+  stepId: string;
+  /** Which visit of the stage created it: a task from an earlier visit is stale. */
+  stageEntry: number;
 }
 
 export interface Postponement {
@@ -22,7 +26,12 @@ export interface Postponement {
 
 export interface Task {
   id: string;
-  title: string;
+  /**
+   * Unique: chain tasks get `subject:stageEntry:stepId`, so re-running a step after a crash
+   * cannot create the task twice; ad-hoc tasks get a random key.
+   */
+  key: string;
+  title: Text;
   assigneeId: string;
   subject?: TaskSubject;
   due: Date;

@@ -95,7 +95,8 @@ describe('tasks', () => {
   const now = new Date('2026-11-23T10:00:00Z');
   const task: Task = {
     id: 't1',
-    title: 'Позвонить клиенту',
+    key: 'adhoc:t1',
+    title: { ru: 'Позвонить клиенту', en: 'Call the client' },
     assigneeId: 'u1',
     due: new Date('2026-11-23T09:00:00Z'),
     status: 'open',

@@ -166,7 +166,11 @@ export const processDefinitionSchema = z
         z
           .object({
             id,
-            on: z.enum(['client_silence', 'deal_won', 'invoice_sent']),
+            on: z.union([
+              z.literal('client_silence').transform(() => ({ event: 'client_silence' as const })),
+              z.object({ enter: id, pipeline: id.optional() }).strict(),
+              z.object({ enterKind: z.enum(STAGE_KINDS) }).strict(),
+            ]),
             after: positiveDuration,
             task: z
               .object({ title: text, assignee, due: positiveDuration })

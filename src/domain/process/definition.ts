@@ -87,10 +87,13 @@ export interface SlaStep {
   action: SlaAction;
 }
 
+/** What starts a follow-up timer; a later occurrence of the same start restarts it. */
+export type FollowUpStart =
+  { event: 'client_silence' } | { enter: string; pipeline?: string } | { enterKind: StageKind };
+
 export interface FollowUp {
   id: string;
-  /** What starts the timer; a later occurrence of the same event restarts it. */
-  on: 'client_silence' | 'deal_won' | 'invoice_sent';
+  on: FollowUpStart;
   afterMs: number;
   task: { title: Text; assignee: AssigneeRole; dueInMs: number };
 }

@@ -24,6 +24,16 @@ export function validateDefinition(definition: ProcessDefinition): DefinitionPro
     dealIds.add(pipeline.id);
   });
   for (const [path, pipeline] of pipelines) problems.push(...validatePipeline(path, pipeline));
+  definition.followUps.forEach((followUp, i) => {
+    if (!('enter' in followUp.on)) return;
+    const { enter, pipeline } = followUp.on;
+    const candidates = pipelines.filter(([, p]) => pipeline === undefined || p.id === pipeline);
+    if (!candidates.some(([, p]) => p.stages.some((stage) => stage.id === enter)))
+      problems.push({
+        path: `followUps[${i}].on.enter`,
+        message: `unknown stage "${enter}"${pipeline ? ` in pipeline "${pipeline}"` : ''}`,
+      });
+  });
   return problems;
 }
 

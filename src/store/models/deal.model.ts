@@ -10,6 +10,7 @@ export const dealSchema = new Schema(
     companyId: { type: ObjectId, ref: 'Company' },
     type: { type: String, required: true },
     stage: { type: String, required: true },
+    stageEntry: { type: Number, default: 1 },
     amount: Number,
     currency: { type: String, default: 'RUB' },
     responsibles: { type: responsiblesSchema, default: {} },

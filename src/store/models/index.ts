@@ -1,12 +1,14 @@
 import type { Connection } from 'mongoose';
 import { auditEventSchema } from './audit-event.model';
 import { companySchema } from './company.model';
+import { conversionSchema } from './conversion.model';
 import { contactSchema } from './contact.model';
 import { conversationSchema } from './conversation.model';
 import { dealSchema } from './deal.model';
 import { departmentSchema } from './department.model';
 import { leadSchema } from './lead.model';
 import { messageSchema } from './message.model';
+import { notificationSchema } from './notification.model';
 import { outboxSchema } from './outbox.model';
 import { routingRuleSchema } from './routing-rule.model';
 import { taskSchema } from './task.model';
@@ -18,11 +20,13 @@ export function registerModels(connection: Connection) {
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     Company: connection.model('Company', companySchema),
     Contact: connection.model('Contact', contactSchema),
+    Conversion: connection.model('Conversion', conversionSchema),
     Conversation: connection.model('Conversation', conversationSchema),
     Deal: connection.model('Deal', dealSchema),
     Department: connection.model('Department', departmentSchema),
     Lead: connection.model('Lead', leadSchema),
     Message: connection.model('Message', messageSchema),
+    Notification: connection.model('Notification', notificationSchema),
     Outbox: connection.model('Outbox', outboxSchema, 'outbox'),
     RoutingRule: connection.model('RoutingRule', routingRuleSchema),
     Task: connection.model('Task', taskSchema),

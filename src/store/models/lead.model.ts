@@ -10,6 +10,7 @@ export const leadSchema = new Schema(
     referrer: String,
     landingUrl: String,
     stage: { type: String, required: true },
+    stageEntry: { type: Number, default: 1 },
     responsibles: { type: responsiblesSchema, default: {} },
     fields: { type: Schema.Types.Mixed, default: {} },
     closed: { type: Boolean, default: false },

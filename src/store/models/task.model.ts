@@ -15,7 +15,11 @@ const postponementSchema = new Schema(
 
 export const taskSchema = new Schema(
   {
-    title: { type: String, required: true },
+    key: { type: String, required: true },
+    title: {
+      type: new Schema({ ru: String, en: String }, { _id: false }),
+      required: true,
+    },
     assigneeId: { type: ObjectId, ref: 'User', required: true },
     subject: {
       type: new Schema(
@@ -25,7 +29,10 @@ export const taskSchema = new Schema(
     },
     due: { type: Date, required: true },
     chain: {
-      type: new Schema({ pipeline: String, stage: String, step: Number }, { _id: false }),
+      type: new Schema(
+        { pipeline: String, stage: String, stepId: String, stageEntry: Number },
+        { _id: false },
+      ),
     },
     status: { type: String, enum: ['open', 'done', 'cancelled'], default: 'open' },
     postponements: { type: [postponementSchema], default: [] },
@@ -34,6 +41,8 @@ export const taskSchema = new Schema(
   },
   { timestamps: true },
 );
+// A chain step re-run after a crash finds its task instead of creating a second one.
+taskSchema.index({ key: 1 }, { unique: true });
 // "/tasks": my open tasks by due time.
 taskSchema.index({ assigneeId: 1, status: 1, due: 1 });
 taskSchema.index({ 'subject.kind': 1, 'subject.id': 1, status: 1 });

@@ -1,0 +1,25 @@
+import type { RequiredField } from '../../domain/process/definition';
+
+export type ProcessErrorCode =
+  | 'not_found'
+  | 'not_allowed'
+  | 'task_not_open'
+  | 'stale_task'
+  | 'missing_fields'
+  | 'move_not_allowed'
+  | 'needs_assignee'
+  | 'needs_deal_types'
+  | 'unknown_deal_type'
+  | 'reason_required'
+  | 'closed';
+
+/** A refusal the user should see explained (the bot and the API translate `code`). */
+export class ProcessError extends Error {
+  constructor(
+    readonly code: ProcessErrorCode,
+    readonly missing: RequiredField[] = [],
+  ) {
+    super(missing.length > 0 ? `${code}: ${missing.map((f) => f.field).join(', ')}` : code);
+    this.name = 'ProcessError';
+  }
+}

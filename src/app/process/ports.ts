@@ -1,0 +1,101 @@
+import type { Responsibles, ResponsibleSlot } from '../../domain/department';
+import type { LeadSource, Utm } from '../../domain/lead';
+import type { Text } from '../../domain/process/definition';
+import type { ProcessRecord } from '../../domain/process/record';
+import type { Task, TaskSubject } from '../../domain/task';
+import type { User } from '../../domain/user';
+
+export interface NewLead {
+  contactId: string;
+  source: LeadSource;
+  utm?: Utm;
+  referrer?: string;
+  landingUrl?: string;
+  fields?: Record<string, unknown>;
+}
+
+export interface RecordStore {
+  get(subject: TaskSubject): Promise<ProcessRecord | undefined>;
+  createLead(lead: NewLead, stage: string, responsibles: Responsibles): Promise<ProcessRecord>;
+  /** Inserts a deal with a planned id; returns false when it already exists (a resumed step). */
+  insertDeal(deal: {
+    id: string;
+    type: string;
+    stage: string;
+    leadId: string;
+    contactId: string;
+    companyId?: string;
+    responsibles: Responsibles;
+    fields: Record<string, unknown>;
+  }): Promise<boolean>;
+  /**
+   * Moves the record only if it is still at `from` on visit `fromEntry` (optimistic concurrency:
+   * two people pressing buttons at once cannot both move it). Returns the new entry or undefined.
+   */
+  moveStage(
+    subject: TaskSubject,
+    from: { stage: string; stageEntry: number },
+    to: string,
+    closedAs?: 'won' | 'lost' | 'junk',
+  ): Promise<number | undefined>;
+  setResponsible(subject: TaskSubject, slot: ResponsibleSlot, userId: string): Promise<void>;
+  setFields(subject: TaskSubject, fields: Record<string, unknown>): Promise<void>;
+}
+
+export interface NewTask {
+  key: string;
+  title: Text;
+  assigneeId: string;
+  subject?: TaskSubject;
+  due: Date;
+  chain?: Task['chain'];
+  problem?: boolean;
+}
+
+export interface TaskStore {
+  /** Creates the task unless one with the same key exists; returns the task either way. */
+  ensure(task: NewTask): Promise<Task>;
+  get(id: string): Promise<Task | undefined>;
+  /** Flips open → done atomically; false when it was no longer open (a replayed button). */
+  markDone(id: string, at: Date): Promise<boolean>;
+  save(task: Task): Promise<void>;
+  cancelOpenChainTasks(subject: TaskSubject): Promise<void>;
+  listOpen(query: { assigneeId?: string; subject?: TaskSubject }): Promise<Task[]>;
+}
+
+export interface Directory {
+  getUser(id: string): Promise<User | undefined>;
+  /** Active users in a department's role, least loaded (fewest open tasks) first. */
+  candidates(query: {
+    role: 'dispatcher' | 'manager' | 'head';
+    department?: string;
+  }): Promise<User[]>;
+  /** The department a user belongs to, by its code (e.g. "sales", "operations"). */
+  departmentCodeOf(user: User): Promise<string | undefined>;
+}
+
+export interface ConversionPlan {
+  leadId: string;
+  dealTypes: string[];
+  /** Deal ids chosen before anything is written, so a resumed conversion reuses them. */
+  dealIds: Record<string, string>;
+  operations: Record<string, string>;
+  status: 'started' | 'done';
+}
+
+export interface ConversionLog {
+  /** Stores the plan unless one exists for the lead; returns the stored plan. */
+  begin(plan: ConversionPlan): Promise<ConversionPlan>;
+  finish(leadId: string): Promise<void>;
+  unfinished(): Promise<ConversionPlan[]>;
+  newId(): string;
+}
+
+export type TimerName = 'task.overdue' | 'robot.run' | 'sla.step' | 'followup.fire';
+
+/** Durable timers (Agenda in production, a controllable fake in tests). */
+export interface Timers {
+  /** Schedules under a key; scheduling the same key again replaces the earlier timer. */
+  schedule(key: string, at: Date, name: TimerName, data: Record<string, unknown>): Promise<void>;
+  cancel(key: string): Promise<void>;
+}

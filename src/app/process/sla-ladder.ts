@@ -1,0 +1,118 @@
+import type { Clock } from '../../domain/ports';
+import type { ProcessDefinition } from '../../domain/process/definition';
+import type { Notifier } from './notices';
+import type { Directory, RecordStore, Timers } from './ports';
+
+export interface SlaConversation {
+  id: string;
+  awaitingReplySince?: Date;
+  leadId?: string;
+  dealId?: string;
+}
+
+export interface SlaConversations {
+  get(id: string): Promise<SlaConversation | undefined>;
+  /** Marks the conversation as waiting unless it already waits; returns since when it waits. */
+  startWaiting(id: string, since: Date): Promise<Date>;
+  stopWaiting(id: string): Promise<void>;
+}
+
+export interface SlaDeps {
+  definition: ProcessDefinition;
+  conversations: SlaConversations;
+  records: RecordStore;
+  directory: Directory;
+  notifier: Notifier;
+  timers: Timers;
+  clock: Clock;
+}
+
+const timerKey = (conversationId: string) => `sla:${conversationId}`;
+
+/**
+ * "Answer in time" (PRODUCT.md, process 3): a client's unanswered message starts a ladder —
+ * remind the responsible, pass to the dispatcher, alert the heads, alert again — counted from
+ * the first unanswered message and stopped by a reply.
+ */
+export class SlaLadder {
+  constructor(private readonly deps: SlaDeps) {}
+
+  async clientWrote(conversationId: string, at: Date): Promise<void> {
+    const since = await this.deps.conversations.startWaiting(conversationId, at);
+    // Already waiting: the clock keeps counting from the first unanswered message.
+    if (since.getTime() !== at.getTime()) return;
+    await this.scheduleStep(conversationId, since, 0);
+  }
+
+  async managerReplied(conversationId: string): Promise<void> {
+    await this.deps.conversations.stopWaiting(conversationId);
+    await this.deps.timers.cancel(timerKey(conversationId));
+  }
+
+  async onStep(raw: unknown): Promise<void> {
+    const { conversationId, since, step } = raw as {
+      conversationId: string;
+      since: string;
+      step: number;
+    };
+    const conversation = await this.deps.conversations.get(conversationId);
+    // Answered (or answered and written again) since this timer was set: it stands down.
+    if (conversation?.awaitingReplySince?.toISOString() !== since) return;
+    const rung = this.deps.definition.sla.ladder[step];
+    if (!rung) return;
+    const waitingMs = this.deps.clock.now().getTime() - new Date(since).getTime();
+    const { notifier } = this.deps;
+
+    if (rung.action === 'remind') {
+      const responsible = await this.responsibleOf(conversation);
+      await notifier.notifyUser(responsible, { kind: 'sla_reminder', conversationId, waitingMs });
+    } else if (rung.action === 'pass') {
+      const dispatcher = await this.dispatcher();
+      await notifier.notifyUser(dispatcher, { kind: 'sla_passed', conversationId, waitingMs });
+      await this.markOverdueIdentification(conversation);
+    } else {
+      await notifier.alertHeads({ kind: 'sla', conversationId, waitingMs });
+    }
+    await this.scheduleStep(conversationId, new Date(since), step + 1);
+  }
+
+  private async scheduleStep(conversationId: string, since: Date, step: number): Promise<void> {
+    const rung = this.deps.definition.sla.ladder[step];
+    if (!rung) return;
+    await this.deps.timers.schedule(
+      timerKey(conversationId),
+      new Date(since.getTime() + rung.afterMs),
+      'sla.step',
+      { conversationId, since: since.toISOString(), step },
+    );
+  }
+
+  private async responsibleOf(conversation: SlaConversation): Promise<string> {
+    const subject = conversation.dealId
+      ? ({ kind: 'deal', id: conversation.dealId } as const)
+      : conversation.leadId
+        ? ({ kind: 'lead', id: conversation.leadId } as const)
+        : undefined;
+    const record = subject ? await this.deps.records.get(subject) : undefined;
+    return record?.responsibles.sales ?? this.dispatcher();
+  }
+
+  private async dispatcher(): Promise<string> {
+    const { directory } = this.deps;
+    const found =
+      (await directory.candidates({ role: 'dispatcher' }))[0] ??
+      (await directory.candidates({ role: 'head' }))[0];
+    if (!found) throw new Error('no dispatcher or head to pass a waiting client to');
+    return found.id;
+  }
+
+  /** Seed 003: a request nobody picked up in time is marked "overdue identification". */
+  private async markOverdueIdentification(conversation: SlaConversation): Promise<void> {
+    if (!conversation.leadId) return;
+    const subject = { kind: 'lead', id: conversation.leadId } as const;
+    const lead = await this.deps.records.get(subject);
+    if (lead && !lead.responsibles.sales) {
+      await this.deps.records.setFields(subject, { overdueIdentification: true });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { Responsibles } from '../department';
+import type { TaskSubject } from '../task';
+import {
+  FINAL_KINDS,
+  type Pipeline,
+  type ProcessDefinition,
+  type RequiredField,
+  type Stage,
+} from './definition';
+
+/** What the engine needs of a lead or a deal. */
+export interface ProcessRecord {
+  subject: TaskSubject;
+  /** "lead" or the deal type. */
+  pipeline: string;
+  stage: string;
+  /** Counts stage entries; a timer or task from an earlier visit compares it and stands down. */
+  stageEntry: number;
+  responsibles: Responsibles;
+  fields: Record<string, unknown>;
+  contactId: string;
+  closed: boolean;
+}
+
+export function pipelineOf(definition: ProcessDefinition, pipelineId: string): Pipeline {
+  const pipeline =
+    pipelineId === definition.lead.id
+      ? definition.lead
+      : definition.deals.find((deal) => deal.id === pipelineId);
+  if (!pipeline) throw new Error(`pipeline "${pipelineId}" is not in the process definition`);
+  return pipeline;
+}
+
+export function stageOf(pipeline: Pipeline, stageId: string): Stage {
+  const stage = pipeline.stages.find((candidate) => candidate.id === stageId);
+  if (!stage) throw new Error(`stage "${stageId}" is not in pipeline "${pipeline.id}"`);
+  return stage;
+}
+
+export function startStage(pipeline: Pipeline): Stage {
+  return pipeline.stages.find((stage) => stage.kind === 'start')!;
+}
+
+export function isFinal(stage: Stage): boolean {
+  return FINAL_KINDS.includes(stage.kind);
+}
+
+/** A file field holds an uploaded file reference; a value field holds anything but blank. */
+function isFilled(field: RequiredField, value: unknown): boolean {
+  if (field.kind === 'file') {
+    return typeof value === 'object' && value !== null && 'fileRef' in value;
+  }
+  if (value === undefined || value === null) return false;
+  return typeof value !== 'string' || value.trim() !== '';
+}
+
+/** Required fields of a stage that are still empty: leaving it is refused until they are filled. */
+export function missingRequiredFields(
+  stage: Stage,
+  fields: Record<string, unknown>,
+): RequiredField[] {
+  return stage.requires.filter((field) => !isFilled(field, fields[field.field]));
+}
+
+export function taskKey(subject: TaskSubject, stageEntry: number, stepId: string): string {
+  return `${subject.kind}:${subject.id}:${stageEntry}:${stepId}`;
+}

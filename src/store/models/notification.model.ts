@@ -1,0 +1,23 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+/**
+ * What the hub has to tell staff or clients, stored before delivery so nothing is lost between
+ * the engine and Telegram: the manager bot delivers `pending` ones and marks them `sent`.
+ */
+export const notificationSchema = new Schema(
+  {
+    audience: { type: String, enum: ['user', 'heads', 'client'], required: true },
+    userId: { type: Schema.Types.ObjectId, ref: 'User' },
+    subject: {
+      type: new Schema({ kind: String, id: Schema.Types.ObjectId }, { _id: false }),
+    },
+    kind: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, default: {} },
+    status: { type: String, enum: ['pending', 'sent', 'failed'], default: 'pending' },
+  },
+  { timestamps: true, minimize: false },
+);
+notificationSchema.index({ status: 1, createdAt: 1 });
+notificationSchema.index({ audience: 1, userId: 1, createdAt: -1 });
+
+export type NotificationDoc = InferSchemaType<typeof notificationSchema>;

@@ -1,0 +1,98 @@
+import type { UpdateQuery } from 'mongoose';
+import type { RecordStore } from '../../app/process/ports';
+import type { ProcessRecord } from '../../domain/process/record';
+import type { TaskSubject } from '../../domain/task';
+import { isDuplicateKeyError } from '../database';
+import type { Models } from '../models';
+import { oid, plain } from './plain';
+
+interface StoredRecord {
+  id: string;
+  stage: string;
+  stageEntry: number;
+  responsibles?: ProcessRecord['responsibles'];
+  fields?: Record<string, unknown>;
+  contactId: string;
+  closed: boolean | string;
+  type?: string;
+}
+
+const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
+
+/** Field names become Mongo keys: anything else could reach into other paths of the document. */
+function fieldUpdate(fields: Record<string, unknown>): Record<string, unknown> {
+  const update: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (!FIELD_NAME.test(name)) throw new Error(`invalid field name "${name}"`);
+    update[`fields.${name}`] = value;
+  }
+  return update;
+}
+
+export function createRecordRepository(models: Models): RecordStore {
+  const { Lead, Deal } = models;
+  // Leads and deals share the record shape the engine uses; one update path serves both.
+  const update = (
+    subject: TaskSubject,
+    filter: Record<string, unknown>,
+    change: UpdateQuery<unknown>,
+  ) =>
+    subject.kind === 'lead'
+      ? Lead.updateOne({ _id: oid(subject.id), ...filter }, change)
+      : Deal.updateOne({ _id: oid(subject.id), ...filter }, change);
+
+  return {
+    async get(subject) {
+      const doc =
+        subject.kind === 'lead'
+          ? await Lead.findById(subject.id).lean()
+          : await Deal.findById(subject.id).lean();
+      if (!doc) return undefined;
+      const stored = plain<StoredRecord>(doc);
+      return {
+        subject,
+        pipeline: subject.kind === 'lead' ? 'lead' : stored.type!,
+        stage: stored.stage,
+        stageEntry: stored.stageEntry,
+        responsibles: stored.responsibles ?? {},
+        fields: stored.fields ?? {},
+        contactId: stored.contactId,
+        closed: stored.closed !== false,
+      };
+    },
+
+    async createLead(lead, stage, responsibles) {
+      const created = await Lead.create({ ...lead, stage, stageEntry: 1, responsibles });
+      const record = await this.get({ kind: 'lead', id: created._id.toHexString() });
+      return record!;
+    },
+
+    async insertDeal(deal) {
+      try {
+        await Deal.create({ ...deal, _id: oid(deal.id), stageEntry: 1 });
+        return true;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
+      }
+    },
+
+    async moveStage(subject, from, to, closedAs) {
+      const closed = closedAs ? (subject.kind === 'lead' ? true : closedAs) : false;
+      const result = await update(
+        subject,
+        { stage: from.stage, stageEntry: from.stageEntry },
+        { $set: { stage: to, closed }, $inc: { stageEntry: 1 } },
+      );
+      return result.modifiedCount === 1 ? from.stageEntry + 1 : undefined;
+    },
+
+    async setResponsible(subject, slot, userId) {
+      await update(subject, {}, { $set: { [`responsibles.${slot}`]: oid(userId) } });
+    },
+
+    async setFields(subject, fields) {
+      await update(subject, {}, { $set: fieldUpdate(fields) });
+    },
+  };
+}

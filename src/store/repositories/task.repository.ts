@@ -1,0 +1,72 @@
+import type { TaskStore } from '../../app/process/ports';
+import type { Task } from '../../domain/task';
+import { isDuplicateKeyError } from '../database';
+import type { Models } from '../models';
+import { oid, plain } from './plain';
+
+function toTask(doc: unknown): Task {
+  const task = plain<Task & { updatedAt?: Date }>(doc);
+  return { ...task, postponements: task.postponements ?? [], problem: task.problem ?? false };
+}
+
+export function createTaskRepository(models: Models): TaskStore {
+  const { Task: TaskModel } = models;
+  return {
+    async ensure(task) {
+      try {
+        return toTask((await TaskModel.create({ ...task, status: 'open' })).toObject());
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        return toTask(await TaskModel.findOne({ key: task.key }).lean());
+      }
+    },
+
+    async get(id) {
+      const doc = await TaskModel.findById(id).lean();
+      return doc ? toTask(doc) : undefined;
+    },
+
+    async markDone(id, at) {
+      const result = await TaskModel.updateOne(
+        { _id: oid(id), status: 'open' },
+        { $set: { status: 'done', completedAt: at } },
+      );
+      return result.modifiedCount === 1;
+    },
+
+    async save(task) {
+      await TaskModel.updateOne(
+        { _id: oid(task.id) },
+        {
+          $set: {
+            due: task.due,
+            assigneeId: oid(task.assigneeId),
+            status: task.status,
+            postponements: task.postponements,
+          },
+        },
+      );
+    },
+
+    async cancelOpenChainTasks(subject) {
+      // Ad-hoc and problem tasks have no chain and outlive a stage move.
+      await TaskModel.updateMany(
+        {
+          'subject.kind': subject.kind,
+          'subject.id': oid(subject.id),
+          status: 'open',
+          chain: { $exists: true },
+        },
+        { $set: { status: 'cancelled' } },
+      );
+    },
+
+    async listOpen({ assigneeId, subject }) {
+      const filter: Record<string, unknown> = { status: 'open' };
+      if (assigneeId) filter.assigneeId = oid(assigneeId);
+      if (subject)
+        Object.assign(filter, { 'subject.kind': subject.kind, 'subject.id': oid(subject.id) });
+      return (await TaskModel.find(filter).sort({ due: 1 }).lean()).map(toTask);
+    },
+  };
+}

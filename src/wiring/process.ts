@@ -1,0 +1,52 @@
+import { ProcessEngine } from '../app/process/engine';
+import type { Timers } from '../app/process/ports';
+import { SlaLadder } from '../app/process/sla-ladder';
+import { timerHandlers, type TimerHandlers } from '../app/process/timer-handlers';
+import type { Clock } from '../domain/ports';
+import type { ProcessDefinition } from '../domain/process/definition';
+import type { Models } from '../store/models';
+import { createConversionLog } from '../store/repositories/conversion.repository';
+import { createDirectory } from '../store/repositories/directory.repository';
+import { createStoredNotifier } from '../store/repositories/notification.repository';
+import { createRecordRepository } from '../store/repositories/record.repository';
+import { createSlaConversations } from '../store/repositories/sla-conversation.repository';
+import { createTaskRepository } from '../store/repositories/task.repository';
+
+export interface ProcessParts {
+  engine: ProcessEngine;
+  sla: SlaLadder;
+  handlers: TimerHandlers;
+}
+
+/** The process engine and SLA ladder on the store, with the given timers and clock. */
+export function createProcess(options: {
+  models: Models;
+  definition: ProcessDefinition;
+  timers: Timers;
+  clock: Clock;
+}): ProcessParts {
+  const { models, definition, timers, clock } = options;
+  const records = createRecordRepository(models);
+  const directory = createDirectory(models);
+  const notifier = createStoredNotifier(models);
+  const engine = new ProcessEngine({
+    definition,
+    records,
+    tasks: createTaskRepository(models),
+    directory,
+    conversions: createConversionLog(models),
+    notifier,
+    timers,
+    clock,
+  });
+  const sla = new SlaLadder({
+    definition,
+    conversations: createSlaConversations(models),
+    records,
+    directory,
+    notifier,
+    timers,
+    clock,
+  });
+  return { engine, sla, handlers: timerHandlers(engine, sla) };
+}

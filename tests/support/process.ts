@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { loadProcessDefinition } from '../../src/config/process/load-definition';
+import type { Role, User } from '../../src/domain/user';
+import { PROJECT_ROOT } from '../../src/infra/project-root';
+import type { Database } from '../../src/store/database';
+import { plain } from '../../src/store/repositories/plain';
+import { createProcess } from '../../src/wiring/process';
+import { ManualClock, ManualTimers } from './manual-timers';
+
+export const defaultDefinition = () =>
+  loadProcessDefinition(path.join(PROJECT_ROOT, 'config/process/default.yaml'));
+
+let nextTelegramId = 70_000;
+
+/** The seeds' company: a dispatcher and a head in sales, two sales and two operations managers. */
+export async function seedCompany(database: Database) {
+  const { Department, User: UserModel } = database.models;
+  const [sales, operations] = await Department.create([
+    { code: 'sales', name: 'Отдел продаж' },
+    { code: 'operations', name: 'Делопроизводство' },
+  ]);
+  const person = async (name: string, roles: Role[], department: typeof sales) =>
+    plain<User>(
+      (
+        await UserModel.create({
+          telegramId: nextTelegramId++,
+          name,
+          roles,
+          departmentId: department!._id,
+          online: true,
+        })
+      ).toObject(),
+    );
+  return {
+    dispatcher: await person('Диспетчер Дарья', ['dispatcher'], sales),
+    head: await person('Руководитель Роман', ['head'], sales),
+    sales1: await person('Продавец Семён', ['manager'], sales),
+    sales2: await person('Продавец Светлана', ['manager'], sales),
+    ops1: await person('Оператор Ольга', ['manager'], operations),
+    ops2: await person('Оператор Олег', ['manager'], operations),
+  };
+}
+
+/** The real engine on the real database, with a clock and timers the test controls. */
+export function processOnManualClock(database: Database, start = new Date('2026-12-01T07:00:00Z')) {
+  const clock = new ManualClock(start);
+  const timers = new ManualTimers(clock);
+  const parts = createProcess({
+    models: database.models,
+    definition: defaultDefinition(),
+    timers,
+    clock,
+  });
+  timers.handlers = parts.handlers;
+  return { ...parts, clock, timers };
+}
