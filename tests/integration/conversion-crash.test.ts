@@ -1,0 +1,115 @@
+import type { Actor } from '../../src/app/process/actor';
+import { ProcessEngine } from '../../src/app/process/engine';
+import type { RecordStore } from '../../src/app/process/ports';
+import type { Task } from '../../src/domain/task';
+import { createConversionLog } from '../../src/store/repositories/conversion.repository';
+import { createDirectory } from '../../src/store/repositories/directory.repository';
+import { createStoredNotifier } from '../../src/store/repositories/notification.repository';
+import { plain } from '../../src/store/repositories/plain';
+import { createRecordRepository } from '../../src/store/repositories/record.repository';
+import { createTaskRepository } from '../../src/store/repositories/task.repository';
+import { openTestDatabase } from '../support/database';
+import { defaultDefinition, processOnManualClock, seedCompany } from '../support/process';
+
+type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
+let database: TestDatabase;
+let org: Awaited<ReturnType<typeof seedCompany>>;
+beforeAll(async () => {
+  database = await openTestDatabase();
+  org = await seedCompany(database);
+});
+afterAll(() => database.drop());
+
+const as = (user: { id: string }): Actor => ({
+  kind: 'user',
+  user: Object.values(org).find((candidate) => candidate.id === user.id)!,
+});
+
+/** Walks a new lead to its hand-off task with every required field filled. */
+async function leadAtHandOff(engine: ProcessEngine) {
+  const contact = await database.models.Contact.create({ name: 'АО Вектор' });
+  const lead = await engine.createLead(
+    { contactId: contact._id.toHexString(), source: { kind: 'manual', method: 'cold_visit' } },
+    org.sales1.id,
+  );
+  await engine.fillFields(
+    lead.subject,
+    { employees: 12, area: '80 м²', brief: { fileRef: 'tg:brief', name: 'brief.pdf' } },
+    as(org.sales1),
+  );
+  for (;;) {
+    const [task] = (
+      await database.models.Task.find({ 'subject.id': lead.subject.id, status: 'open' }).lean()
+    ).map((doc) => plain<Task>(doc));
+    if (task!.chain!.stepId === 'hand_off') return { lead: lead.subject, handOff: task! };
+    await engine.completeTask(task!.id, as(org.sales1));
+  }
+}
+
+const dealCount = (leadId: string) => database.models.Deal.countDocuments({ leadId });
+
+describe('converting a lead into deals', () => {
+  it('a crash in the middle, then a restart, ends with exactly the declared deals', async () => {
+    const healthy = processOnManualClock(database);
+    const { lead, handOff } = await leadAtHandOff(healthy.engine);
+
+    // The process dies right after writing the first deal.
+    const records = createRecordRepository(database.models);
+    let inserted = 0;
+    const crashing: RecordStore = {
+      ...records,
+      insertDeal: async (deal) => {
+        if (inserted++ === 1) throw new Error('process killed');
+        return records.insertDeal(deal);
+      },
+    };
+    const crashingEngine = new ProcessEngine({
+      definition: defaultDefinition(),
+      records: crashing,
+      tasks: createTaskRepository(database.models),
+      directory: createDirectory(database.models),
+      conversions: createConversionLog(database.models),
+      notifier: createStoredNotifier(database.models),
+      timers: healthy.timers,
+      clock: healthy.clock,
+    });
+    await expect(
+      crashingEngine.completeTask(handOff.id, as(org.sales1), {
+        dealTypes: ['standard', 'design'],
+      }),
+    ).rejects.toThrow('process killed');
+    expect(await dealCount(lead.id)).toBe(1);
+    // Nothing was claimed: the hand-off task is still open for the manager.
+    expect((await database.models.Task.findById(handOff.id).lean())!.status).toBe('open');
+
+    // After the restart the resume finishes the plan; each deal got its first chain task once.
+    const restarted = processOnManualClock(database);
+    expect(await restarted.engine.resumeConversions()).toBe(1);
+    const deals = await database.models.Deal.find({ leadId: lead.id }).sort({ type: 1 }).lean();
+    expect(deals.map((deal) => deal.type)).toEqual(['design', 'standard']);
+    for (const deal of deals) {
+      expect(
+        await database.models.Task.countDocuments({ 'subject.id': deal._id, status: 'open' }),
+      ).toBe(1);
+    }
+
+    // The manager presses Done again: the lead converts, still into the same two deals.
+    await restarted.engine.completeTask(handOff.id, as(org.sales1), {
+      dealTypes: ['standard', 'design'],
+    });
+    expect((await database.models.Lead.findById(lead.id).lean())!.stage).toBe('qualified');
+    expect(await dealCount(lead.id)).toBe(2);
+    expect(await restarted.engine.resumeConversions()).toBe(0);
+  });
+
+  it('converting twice does not duplicate deals', async () => {
+    const { engine } = processOnManualClock(database);
+    const { lead, handOff } = await leadAtHandOff(engine);
+    const done = engine.completeTask(handOff.id, as(org.sales1), { dealTypes: ['standard'] });
+    const replay = engine.completeTask(handOff.id, as(org.sales1), { dealTypes: ['standard'] });
+    const results = await Promise.allSettled([done, replay]);
+
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect(await dealCount(lead.id)).toBe(1);
+  });
+});
