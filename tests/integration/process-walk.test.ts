@@ -40,8 +40,11 @@ async function currentTask(subject: TaskSubject): Promise<Task> {
 }
 
 async function stageOf(subject: TaskSubject): Promise<string> {
-  const model = subject.kind === 'lead' ? database.models.Lead : database.models.Deal;
-  return (await model.findById(subject.id).lean())!.stage;
+  const doc =
+    subject.kind === 'lead'
+      ? await database.models.Lead.findById(subject.id).lean()
+      : await database.models.Deal.findById(subject.id).lean();
+  return doc!.stage;
 }
 
 async function newLead(): Promise<TaskSubject> {
