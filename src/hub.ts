@@ -9,9 +9,13 @@ import { startLocalDatabase, type LocalDatabase } from './infra/local-db/local-d
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
 import { PROJECT_ROOT } from './infra/project-root';
-import { startScheduler, type Scheduler } from './infra/scheduler';
+import { createScheduler, type Scheduler } from './infra/scheduler';
 import { jobDefinitions } from './jobs';
 import { connectDatabase, type Database } from './store/database';
+import { loadProcessDefinition } from './config/process/load-definition';
+import { systemClock } from './domain/ports';
+import { recordsRouter } from './http/records.router';
+import { createProcess, type ProcessParts } from './wiring/process';
 
 export interface Hub {
   port: number;
@@ -19,6 +23,7 @@ export interface Hub {
   database: Database;
   scheduler: Scheduler;
   translator: Translator;
+  process: ProcessParts;
   stop(): Promise<void>;
 }
 
@@ -43,6 +48,8 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
   };
 
   try {
+    // A broken definition stops the hub before anything starts, naming file, place and problem.
+    const definition = loadProcessDefinition(path.resolve(PROJECT_ROOT, env.PROCESS_DEFINITION));
     let localDb: LocalDatabase | undefined;
     let uri = config.mongodbUri;
     if (!uri) {
@@ -64,15 +71,32 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     const metrics = createMetrics();
     const db = database.connection.db;
     if (!db) throw new Error('database connection has no Db handle');
-    const scheduler = await startScheduler({
+    const scheduler = createScheduler({
       db,
-      jobs: jobDefinitions(),
       logger,
       processEveryMs: options.schedulerProcessEveryMs ?? 1000,
     });
+    const process = createProcess({
+      models: database.models,
+      definition,
+      timers: scheduler.timers,
+      clock: systemClock,
+    });
+    await scheduler.start(jobDefinitions(process.handlers));
     stack.push(() => scheduler.stop());
+    const resumed = await process.engine.resumeConversions();
+    if (resumed > 0) logger.warn({ resumed }, 'finished lead conversions interrupted by a crash');
 
-    const app = createHttpApp({ probe: database.probe, metrics, logger });
+    const routers = env.API_TOKEN
+      ? [
+          recordsRouter({
+            engine: process.engine,
+            token: env.API_TOKEN,
+            bodyLimit: env.HTTP_BODY_LIMIT,
+          }),
+        ]
+      : [];
+    const app = createHttpApp({ probe: database.probe, metrics, logger, routers });
     const server = app.listen(env.PORT, '0.0.0.0');
     await once(server, 'listening');
     stack.push(() => closeServer(server));
@@ -88,7 +112,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
         ? `linehub listening on :${port}; channels on: ${config.enabledChannels.join(', ')}`
         : `linehub listening on :${port}; no channel credentials set, all channels off`,
     );
-    return { port, logger, database, scheduler, translator, stop };
+    return { port, logger, database, scheduler, translator, process, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -67,6 +67,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 512kb or 1mb')
     .default('1mb'),
+  PROCESS_DEFINITION: z.string().min(1).default('config/process/default.yaml'),
+  API_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('polling'),
   TELEGRAM_API_ROOT: baseUrl('https://api.telegram.org'),
   TELEGRAM_CUSTOMER_BOT_TOKEN: secret.optional(),

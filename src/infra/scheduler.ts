@@ -1,6 +1,7 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
+import type { Timers } from '../app/process/ports';
 import type { Logger } from './logger';
 
 /** A timer handler: a few lines that call one use case (ARCHITECTURE.md, "Agenda job handlers"). */
@@ -12,12 +13,14 @@ export interface JobDefinition<Data = unknown> {
 
 export interface Scheduler {
   agenda: Agenda;
+  /** The engine's Timers port on Agenda. */
+  timers: Timers;
+  start(jobs: readonly JobDefinition<never>[]): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface SchedulerOptions {
   db: Db;
-  jobs: readonly JobDefinition<never>[];
   logger: Logger;
   /** How often due jobs are looked for; bounds how late a timer can fire. */
   processEveryMs: number;
@@ -27,8 +30,8 @@ export interface SchedulerOptions {
  * Agenda on the hub's own database connection. Jobs are persisted, so timers survive restarts;
  * a job left locked by a crashed process is picked up again after its lock lifetime.
  */
-export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
-  const { db, jobs, logger } = options;
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { db, logger } = options;
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db }),
     processEvery: options.processEveryMs,
@@ -42,21 +45,37 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     logger.error({ err: error, job: job.attrs.name }, 'scheduled job failed'),
   );
 
-  for (const job of jobs) {
-    agenda.define<unknown>(
-      job.name,
-      async (agendaJob) => {
-        await (job.run as (data: unknown) => Promise<void>)(agendaJob.attrs.data);
-      },
-      job.concurrency ? { concurrency: job.concurrency } : {},
-    );
-  }
-  await agenda.start();
+  const timers: Timers = {
+    // Cancel-then-schedule keeps one timer per key: a postponed task moves its overdue alert.
+    async schedule(key, at, name, data) {
+      await agenda.cancel({ data: { timerKey: key } });
+      await agenda.schedule(at, name, { ...data, timerKey: key });
+    },
+    async cancel(key) {
+      await agenda.cancel({ data: { timerKey: key } });
+    },
+  };
+
+  let started = false;
   return {
     agenda,
+    timers,
+    async start(jobs) {
+      for (const job of jobs) {
+        agenda.define<unknown>(
+          job.name,
+          async (agendaJob) => {
+            await (job.run as (data: unknown) => Promise<void>)(agendaJob.attrs.data);
+          },
+          job.concurrency ? { concurrency: job.concurrency } : {},
+        );
+      }
+      await agenda.start();
+      started = true;
+    },
     async stop() {
-      // Let running timers finish (bounded), then release the locks of anything still queued.
-      await agenda.drain({ timeout: 10_000, closeConnection: false });
+      // Let running timers finish (bounded); queued ones stay in the database for the next start.
+      if (started) await agenda.drain({ timeout: 10_000, closeConnection: false });
     },
   };
 }

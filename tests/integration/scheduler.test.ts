@@ -1,7 +1,7 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
-import { startScheduler, type Scheduler } from '../../src/infra/scheduler';
+import { createScheduler, type Scheduler } from '../../src/infra/scheduler';
 import { eventually, openTestDatabase, silentLogger } from '../support/database';
 
 type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
@@ -13,23 +13,37 @@ beforeAll(async () => {
 });
 afterAll(() => database.drop());
 
-function recordingScheduler(runs: unknown[]): Promise<Scheduler> {
-  return startScheduler({
-    db,
-    logger: silentLogger,
-    processEveryMs: 100,
-    jobs: [
-      {
-        name: 'test.remember',
-        run: async (data: { lead: string }) => {
-          runs.push(data);
-        },
+async function recordingScheduler(runs: unknown[]): Promise<Scheduler> {
+  const scheduler = createScheduler({ db, logger: silentLogger, processEveryMs: 100 });
+  await scheduler.start([
+    {
+      name: 'test.remember',
+      run: async (data: { lead: string }) => {
+        runs.push(data);
       },
-    ],
-  });
+    },
+  ]);
+  return scheduler;
 }
 
 describe('timers on Agenda', () => {
+  it('replaces a timer scheduled again under the same key, and cancels it by key', async () => {
+    const runs: unknown[] = [];
+    const scheduler = await recordingScheduler(runs);
+    try {
+      const far = new Date(Date.now() + 3_600_000);
+      await scheduler.timers.schedule('task:1', far, 'task.overdue', { lead: 'L-0' });
+      await scheduler.timers.schedule('task:1', far, 'task.overdue', { lead: 'L-0' });
+      const jobs = db.collection('agendaJobs');
+      expect(await jobs.countDocuments({ 'data.timerKey': 'task:1' })).toBe(1);
+
+      await scheduler.timers.cancel('task:1');
+      expect(await jobs.countDocuments({ 'data.timerKey': 'task:1' })).toBe(0);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
   it('runs a registered job with its data on the shared connection', async () => {
     const runs: unknown[] = [];
     const scheduler = await recordingScheduler(runs);

@@ -19,6 +19,7 @@ import {
   type ProcessRecord,
 } from '../../domain/process/record';
 import { postpone, type Task, type TaskSubject } from '../../domain/task';
+import { KeyedLock } from '../keyed-lock';
 import { isResponsible, type Actor } from './actor';
 import { ProcessError } from './errors';
 import type { Notifier } from './notices';
@@ -52,6 +53,9 @@ const subjectKey = (subject: TaskSubject) => `${subject.kind}:${subject.id}`;
  * and entering a stage starts its chain, robots and follow-ups.
  */
 export class ProcessEngine {
+  /** One change at a time per record: two buttons pressed together are applied in turn. */
+  private readonly lock = new KeyedLock();
+
   constructor(private readonly deps: EngineDeps) {}
 
   private get now(): Date {
@@ -82,6 +86,12 @@ export class ProcessEngine {
   // ---- tasks -------------------------------------------------------------------------------
 
   async completeTask(taskId: string, actor: Actor, input: CompleteInput = {}): Promise<void> {
+    const found = await this.deps.tasks.get(taskId);
+    const key = found?.subject ? subjectKey(found.subject) : `task:${taskId}`;
+    return this.lock.run(key, () => this.completeTaskNow(taskId, actor, input));
+  }
+
+  private async completeTaskNow(taskId: string, actor: Actor, input: CompleteInput): Promise<void> {
     const task = await this.openTask(taskId, actor);
     if (!task.chain || !task.subject) {
       await this.claim(task);
@@ -161,7 +171,16 @@ export class ProcessEngine {
    * leave no required field empty; closing as lost or junk is possible from any open stage, with
    * a reason, and lost only by sales; won by hand only by operations.
    */
-  async moveStage(subject: TaskSubject, to: string, actor: Actor, reason?: string): Promise<void> {
+  moveStage(subject: TaskSubject, to: string, actor: Actor, reason?: string): Promise<void> {
+    return this.lock.run(subjectKey(subject), () => this.moveStageNow(subject, to, actor, reason));
+  }
+
+  private async moveStageNow(
+    subject: TaskSubject,
+    to: string,
+    actor: Actor,
+    reason?: string,
+  ): Promise<void> {
     const record = await this.requireRecord(subject);
     if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
@@ -205,13 +224,20 @@ export class ProcessEngine {
     fields: Record<string, unknown>,
     actor: Actor,
   ): Promise<void> {
+    // Field names become document keys; only plain names may reach the store.
+    if (Object.keys(fields).some((name) => !/^[a-zA-Z][a-zA-Z0-9_]*$/.test(name)))
+      throw new ProcessError('invalid_field');
     const record = await this.requireRecord(subject);
     if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
     await this.deps.records.setFields(subject, fields);
   }
 
   /** A client event (payment recorded, form filled…) moves the record as the definition says. */
-  async recordEvent(subject: TaskSubject, event: TriggerEvent): Promise<boolean> {
+  recordEvent(subject: TaskSubject, event: TriggerEvent): Promise<boolean> {
+    return this.lock.run(subjectKey(subject), () => this.recordEventNow(subject, event));
+  }
+
+  private async recordEventNow(subject: TaskSubject, event: TriggerEvent): Promise<boolean> {
     const record = await this.requireRecord(subject);
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);

@@ -11,7 +11,8 @@ export type ProcessErrorCode =
   | 'needs_deal_types'
   | 'unknown_deal_type'
   | 'reason_required'
-  | 'closed';
+  | 'closed'
+  | 'invalid_field';
 
 /** A refusal the user should see explained (the bot and the API translate `code`). */
 export class ProcessError extends Error {

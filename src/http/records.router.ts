@@ -1,0 +1,106 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type RequestHandler, type Router } from 'express';
+import { z } from 'zod';
+import { SYSTEM } from '../app/process/actor';
+import type { ProcessEngine } from '../app/process/engine';
+import { ProcessError, type ProcessErrorCode } from '../app/process/errors';
+import type { TaskSubject } from '../domain/task';
+
+const STATUS: Record<ProcessErrorCode, number> = {
+  not_found: 404,
+  not_allowed: 403,
+  missing_fields: 422,
+  reason_required: 422,
+  needs_assignee: 422,
+  needs_deal_types: 422,
+  unknown_deal_type: 422,
+  move_not_allowed: 409,
+  closed: 409,
+  stale_task: 409,
+  task_not_open: 409,
+  invalid_field: 422,
+};
+
+const moveBody = z.object({ to: z.string().min(1), reason: z.string().optional() }).strict();
+const fieldsBody = z.object({ fields: z.record(z.string(), z.unknown()) }).strict();
+
+/** Digests compared in constant time, so the token's length and prefix do not leak either. */
+function bearer(token: string): RequestHandler {
+  const expected = createHash('sha256').update(token).digest();
+  return (req, res, next) => {
+    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    next();
+  };
+}
+
+function subjectOf(kind: string | undefined, id: string | undefined): TaskSubject | undefined {
+  if ((kind !== 'lead' && kind !== 'deal') || !id || !/^[0-9a-f]{24}$/.test(id)) return undefined;
+  return { kind, id };
+}
+
+/**
+ * The integration API over the same use cases as the bot: required fields, allowed moves and
+ * reasons hold here exactly as they do in Telegram.
+ */
+export function recordsRouter(deps: {
+  engine: ProcessEngine;
+  token: string;
+  bodyLimit: string;
+}): Router {
+  const router = express.Router();
+  router.use('/api/records', bearer(deps.token), express.json({ limit: deps.bodyLimit }));
+
+  const handle =
+    (
+      schema: z.ZodType,
+      action: (subject: TaskSubject, body: never) => Promise<unknown>,
+    ): RequestHandler =>
+    async (req, res) => {
+      const subject = subjectOf(
+        req.params.kind as string | undefined,
+        req.params.id as string | undefined,
+      );
+      if (!subject) {
+        res.status(404).json({ error: 'not_found' });
+        return;
+      }
+      const body = schema.safeParse(req.body);
+      if (!body.success) {
+        res
+          .status(400)
+          .json({ error: 'invalid_body', issues: body.error.issues.map((i) => i.message) });
+        return;
+      }
+      try {
+        res.json(await action(subject, body.data as never));
+      } catch (error) {
+        if (!(error instanceof ProcessError)) throw error;
+        res.status(STATUS[error.code]).json({
+          error: error.code,
+          ...(error.missing.length > 0
+            ? { missing: error.missing.map(({ field, kind, title }) => ({ field, kind, title })) }
+            : {}),
+        });
+      }
+    };
+
+  router.post(
+    '/api/records/:kind/:id/stage',
+    handle(moveBody, async (subject, body: z.infer<typeof moveBody>) => {
+      await deps.engine.moveStage(subject, body.to, SYSTEM, body.reason);
+      return { ok: true, stage: body.to };
+    }),
+  );
+  router.patch(
+    '/api/records/:kind/:id/fields',
+    handle(fieldsBody, async (subject, body: z.infer<typeof fieldsBody>) => {
+      await deps.engine.fillFields(subject, body.fields, SYSTEM);
+      return { ok: true };
+    }),
+  );
+  return router;
+}

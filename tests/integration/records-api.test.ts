@@ -1,0 +1,130 @@
+import { SYSTEM } from '../../src/app/process/actor';
+import type { Hub } from '../../src/hub';
+import { testDatabaseUri } from '../support/database';
+import { startTestHub } from '../support/hub';
+import { seedCompany } from '../support/process';
+
+const TOKEN = 'test-token-0123456789';
+let hub: Hub;
+let leadId: string;
+
+beforeAll(async () => {
+  hub = await startTestHub(testDatabaseUri(), { API_TOKEN: TOKEN });
+  const org = await seedCompany(hub.database);
+  const contact = await hub.database.models.Contact.create({ name: 'ООО Север' });
+  const lead = await hub.process.engine.createLead(
+    { contactId: contact._id.toHexString(), source: { kind: 'manual', method: 'cold_call' } },
+    org.sales1.id,
+  );
+  leadId = lead.subject.id;
+});
+afterAll(async () => {
+  await hub.database.connection.dropDatabase();
+  await hub.stop();
+});
+
+function call(method: string, path: string, body?: unknown, token: string | null = TOKEN) {
+  return fetch(`http://127.0.0.1:${hub.port}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+}
+
+const stage = async (id: string) => (await hub.database.models.Lead.findById(id).lean())!.stage;
+
+describe('the integration API for records', () => {
+  let lead: string;
+  beforeAll(async () => {
+    // A fresh cold-call lead walked to the proposal stage, whose required fields are empty.
+    const [sales1] = await hub.database.models.User.find({ name: 'Продавец Семён' }).lean();
+    const contact = await hub.database.models.Contact.create({ name: 'ООО Юг' });
+    const created = await hub.process.engine.createLead(
+      { contactId: contact._id.toHexString(), source: { kind: 'manual', method: 'cold_call' } },
+      sales1!._id.toHexString(),
+    );
+    lead = created.subject.id;
+    for (const step of ['first_contact', 'qualify']) {
+      const task = await hub.database.models.Task.findOne({
+        'subject.id': lead,
+        status: 'open',
+      }).lean();
+      expect(task!.chain!.stepId).toBe(step);
+      await hub.process.engine.completeTask(task!._id.toHexString(), SYSTEM);
+    }
+    expect(await stage(lead)).toBe('proposal');
+  });
+
+  it('refuses to leave a stage with empty required fields and names them', async () => {
+    const response = await call('POST', `/api/records/lead/${lead}/stage`, {
+      to: 'identification',
+    });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: string; missing: { field: string }[] };
+    expect(body.error).toBe('missing_fields');
+    expect(body.missing.map((field) => field.field)).toEqual(['employees', 'area', 'brief']);
+    expect(await stage(lead)).toBe('proposal');
+  });
+
+  it('moves the record once the fields are filled', async () => {
+    const fill = await call('PATCH', `/api/records/lead/${lead}/fields`, {
+      fields: {
+        employees: 7,
+        area: '55 м²',
+        brief: { fileRef: 'api:brief-1', name: 'brief.docx' },
+      },
+    });
+    expect(fill.status).toBe(200);
+    const move = await call('POST', `/api/records/lead/${lead}/stage`, { to: 'identification' });
+    expect(move.status).toBe(200);
+    expect(await stage(lead)).toBe('identification');
+  });
+
+  it('asks for a reason to close as junk', async () => {
+    const response = await call('POST', `/api/records/lead/${lead}/stage`, { to: 'junk' });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ error: 'reason_required' });
+  });
+
+  it('refuses field names that could reach into other parts of the record', async () => {
+    const response = await call('PATCH', `/api/records/lead/${lead}/fields`, {
+      fields: { 'responsibles.sales': 'x' },
+    });
+    expect(response.status).toBe(422);
+    expect(
+      (await hub.database.models.Lead.findById(lead).lean())!.responsibles?.sales,
+    ).toBeDefined();
+  });
+
+  it('refuses a missing or wrong token and changes nothing', async () => {
+    for (const token of [null, 'wrong-token-0123456789']) {
+      const response = await call(
+        'POST',
+        `/api/records/lead/${leadId}/stage`,
+        { to: 'new' },
+        token,
+      );
+      expect(response.status).toBe(401);
+    }
+    expect(await stage(leadId)).toBe('identification');
+  });
+
+  it('answers malformed JSON with 400, an oversized body with 413, an unknown record with 404', async () => {
+    expect((await call('POST', `/api/records/lead/${lead}/stage`, '{"to": ')).status).toBe(400);
+    const huge = JSON.stringify({ to: 'junk', reason: 'x'.repeat(2 * 1024 * 1024) });
+    expect((await call('POST', `/api/records/lead/${lead}/stage`, huge)).status).toBe(413);
+    expect(
+      (
+        await call('POST', '/api/records/lead/0123456789abcdef01234567/stage', {
+          to: 'junk',
+          reason: 'r',
+        })
+      ).status,
+    ).toBe(404);
+    expect((await call('POST', '/api/records/contact/x/stage', { to: 'junk' })).status).toBe(404);
+    expect(await stage(lead)).toBe('identification');
+  });
+});
