@@ -10,7 +10,9 @@ import { createLogger, type Logger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
 import { PROJECT_ROOT } from './infra/project-root';
 import { createScheduler, type Scheduler } from './infra/scheduler';
-import { jobDefinitions } from './jobs';
+import { hubJobs } from './jobs';
+import { openMonthlyPlans } from './app/plans/monthly-reset';
+import { createPlanStore } from './store/repositories/plan.repository';
 import { connectDatabase, type Database } from './store/database';
 import { loadProcessDefinition } from './config/process/load-definition';
 import { systemClock } from './domain/ports';
@@ -82,7 +84,13 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       timers: scheduler.timers,
       clock: systemClock,
     });
-    await scheduler.start(jobDefinitions(process.handlers));
+    const plans = createPlanStore(database.models);
+    const { jobs, recurring } = hubJobs({
+      handlers: process.handlers,
+      openMonthlyPlans: () =>
+        openMonthlyPlans({ plans, clock: systemClock, timeZone: env.COMPANY_TIMEZONE }),
+    });
+    await scheduler.start(jobs, recurring, env.COMPANY_TIMEZONE);
     stack.push(() => scheduler.stop());
     const resumed = await process.engine.resumeConversions();
     if (resumed > 0) logger.warn({ resumed }, 'finished lead conversions interrupted by a crash');

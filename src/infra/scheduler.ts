@@ -15,7 +15,11 @@ export interface Scheduler {
   agenda: Agenda;
   /** The engine's Timers port on Agenda. */
   timers: Timers;
-  start(jobs: readonly JobDefinition<never>[]): Promise<void>;
+  start(
+    jobs: readonly JobDefinition<never>[],
+    recurring?: readonly { name: string; cron: string }[],
+    timeZone?: string,
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,7 +64,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   return {
     agenda,
     timers,
-    async start(jobs) {
+    async start(jobs, recurring = [], timeZone) {
       for (const job of jobs) {
         agenda.define<unknown>(
           job.name,
@@ -72,6 +76,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       await agenda.start();
       started = true;
+      // `every` keeps one job per name, so restarts do not pile up copies.
+      for (const job of recurring) {
+        await agenda.every(job.cron, job.name, undefined, timeZone ? { timezone: timeZone } : {});
+      }
     },
     async stop() {
       // Let running timers finish (bounded); queued ones stay in the database for the next start.

@@ -9,6 +9,7 @@ import { departmentSchema } from './department.model';
 import { leadSchema } from './lead.model';
 import { messageSchema } from './message.model';
 import { notificationSchema } from './notification.model';
+import { planSchema } from './plan.model';
 import { outboxSchema } from './outbox.model';
 import { routingRuleSchema } from './routing-rule.model';
 import { taskSchema } from './task.model';
@@ -28,6 +29,7 @@ export function registerModels(connection: Connection) {
     Message: connection.model('Message', messageSchema),
     Notification: connection.model('Notification', notificationSchema),
     Outbox: connection.model('Outbox', outboxSchema, 'outbox'),
+    Plan: connection.model('Plan', planSchema),
     RoutingRule: connection.model('RoutingRule', routingRuleSchema),
     Task: connection.model('Task', taskSchema),
     User: connection.model('User', userSchema),
