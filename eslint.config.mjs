@@ -53,6 +53,20 @@ export default tseslint.config(
     'The domain core imports no framework and no outer layer; define a port in src/domain/ports.ts.',
   ),
   restrict(
+    ['src/app/**'],
+    [
+      ...frameworks,
+      '**/store/**',
+      '**/infra/**',
+      '**/http/**',
+      '**/jobs/**',
+      '**/wiring/**',
+      '**/bots/**',
+      '**/channels/**',
+    ],
+    'Use cases take ports as arguments; the composition root (src/hub.ts, src/wiring) plugs in real ones.',
+  ),
+  restrict(
     ['channels/**'],
     ['mongoose', 'mongodb', '**/src/store/**', '**/bots/**'],
     'Channels import only domain types and their own SDK, never the store or the manager bot.',

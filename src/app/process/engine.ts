@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';
-import type {
-  AssigneeRole,
-  ProcessDefinition,
-  Robot,
-  Stage,
-  TaskStep,
-  TriggerEvent,
-} from '../../domain/process/definition';
+import type { ProcessDefinition, Stage, TriggerEvent } from '../../domain/process/definition';
 import {
   isFinal,
   missingRequiredFields,
   pipelineOf,
   stageOf,
   startStage,
-  taskKey,
   type ProcessRecord,
 } from '../../domain/process/record';
 import { postpone, type Task, type TaskSubject } from '../../domain/task';
@@ -23,6 +15,10 @@ import { KeyedLock } from '../keyed-lock';
 import { isResponsible, type Actor } from './actor';
 import { ProcessError } from './errors';
 import type { Notifier } from './notices';
+import { Assignees } from './assignees';
+import { LeadConversion } from './conversion';
+import { ProcessTimers } from './process-timers';
+import { requireRecord, StageEntry, subjectKey } from './stage-entry';
 import type { ConversionLog, Directory, NewLead, RecordStore, TaskStore, Timers } from './ports';
 
 export interface EngineDeps {
@@ -45,8 +41,6 @@ export interface CompleteInput {
   operations?: Record<string, string>;
 }
 
-const subjectKey = (subject: TaskSubject) => `${subject.kind}:${subject.id}`;
-
 /**
  * The process engine: interprets the definition. "A task arrives, do it, complete it — the next
  * one comes by itself" (seed 000): completing a chain task creates the next one or moves the stage,
@@ -56,7 +50,18 @@ export class ProcessEngine {
   /** One change at a time per record: two buttons pressed together are applied in turn. */
   private readonly lock = new KeyedLock();
 
-  constructor(private readonly deps: EngineDeps) {}
+  private readonly assignees: Assignees;
+  private readonly stages: StageEntry;
+  private readonly conversion: LeadConversion;
+  readonly timers: ProcessTimers;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.assignees = new Assignees(deps.directory);
+    this.stages = new StageEntry({ ...deps, assignees: this.assignees });
+    const parts = { ...deps, assignees: this.assignees, stages: this.stages };
+    this.conversion = new LeadConversion(parts);
+    this.timers = new ProcessTimers(parts);
+  }
 
   private get now(): Date {
     return this.deps.clock.now();
@@ -75,15 +80,20 @@ export class ProcessEngine {
     if (createdBy && skipsDispatch(lead.source) && dispatchStep?.assignee === 'dispatcher') {
       const target = dispatchStep.onDone.moveTo ?? start.id;
       const record = await this.deps.records.createLead(lead, target, { sales: createdBy });
-      await this.enterStage(record);
+      await this.stages.enter(record);
       return record;
     }
     const record = await this.deps.records.createLead(lead, start.id, {});
-    await this.enterStage(record);
+    await this.stages.enter(record);
     return record;
   }
 
   // ---- tasks -------------------------------------------------------------------------------
+
+  /** Finishes conversions a crash interrupted; run at start-up. */
+  resumeConversions(): Promise<number> {
+    return this.conversion.resume();
+  }
 
   async completeTask(taskId: string, actor: Actor, input: CompleteInput = {}): Promise<void> {
     const found = await this.deps.tasks.get(taskId);
@@ -97,7 +107,7 @@ export class ProcessEngine {
       await this.claim(task);
       return;
     }
-    const record = await this.requireRecord(task.subject);
+    const record = await requireRecord(this.deps.records, task.subject);
     if (record.stage !== task.chain.stage || record.stageEntry !== task.chain.stageEntry) {
       throw new ProcessError('stale_task');
     }
@@ -117,15 +127,16 @@ export class ProcessEngine {
     }
     // Conversion runs before the task is claimed: it is idempotent, so a crash midway leaves the
     // task open and pressing Done again (or the start-up resume) finishes the same deals.
-    if (step.onDone.convert) await this.convert(record, input.dealTypes!, input.operations ?? {});
+    if (step.onDone.convert)
+      await this.conversion.convert(record, input.dealTypes!, input.operations ?? {});
     await this.claim(task);
 
     if (step.onDone.moveTo) {
-      await this.transition(record, step.onDone.moveTo);
+      await this.stages.transition(record, step.onDone.moveTo);
       return;
     }
     const next = stage.tasks[index + 1];
-    if (next) await this.createChainTask(record, next);
+    if (next) await this.stages.createChainTask(record, next);
   }
 
   async postponeTask(taskId: string, to: Date, actor: Actor, reason?: string): Promise<Task> {
@@ -138,7 +149,7 @@ export class ProcessEngine {
       throw new ProcessError('not_allowed');
     }
     await this.deps.tasks.save(moved);
-    await this.scheduleOverdue(moved);
+    await this.stages.scheduleOverdue(moved);
     return moved;
   }
 
@@ -150,7 +161,7 @@ export class ProcessEngine {
     const assigneeId = task.assigneeId ?? (actor.kind === 'user' ? actor.user.id : undefined);
     if (!assigneeId) throw new ProcessError('needs_assignee');
     if (task.subject) {
-      const record = await this.requireRecord(task.subject);
+      const record = await requireRecord(this.deps.records, task.subject);
       if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
     }
     const created = await this.deps.tasks.ensure({
@@ -160,7 +171,7 @@ export class ProcessEngine {
       ...(task.subject ? { subject: task.subject } : {}),
       due: task.due,
     });
-    await this.scheduleOverdue(created);
+    await this.stages.scheduleOverdue(created);
     return created;
   }
 
@@ -181,7 +192,7 @@ export class ProcessEngine {
     actor: Actor,
     reason?: string,
   ): Promise<void> {
-    const record = await this.requireRecord(subject);
+    const record = await requireRecord(this.deps.records, subject);
     if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
@@ -206,11 +217,11 @@ export class ProcessEngine {
         throw new ProcessError('not_allowed');
       this.checkCanLeave(stage, record);
     }
-    await this.transition(record, to);
+    await this.stages.transition(record, to);
   }
 
   async closeLost(subject: TaskSubject, actor: Actor, reason: string): Promise<void> {
-    const record = await this.requireRecord(subject);
+    const record = await requireRecord(this.deps.records, subject);
     const lost = pipelineOf(this.deps.definition, record.pipeline).stages.find(
       (stage) => stage.kind === (subject.kind === 'lead' ? 'junk' : 'lost'),
     );
@@ -227,7 +238,7 @@ export class ProcessEngine {
     // Field names become document keys; only plain names may reach the store.
     if (Object.keys(fields).some((name) => !/^[a-zA-Z][a-zA-Z0-9_]*$/.test(name)))
       throw new ProcessError('invalid_field');
-    const record = await this.requireRecord(subject);
+    const record = await requireRecord(this.deps.records, subject);
     if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
     await this.deps.records.setFields(subject, fields);
   }
@@ -238,7 +249,7 @@ export class ProcessEngine {
   }
 
   private async recordEventNow(subject: TaskSubject, event: TriggerEvent): Promise<boolean> {
-    const record = await this.requireRecord(subject);
+    const record = await requireRecord(this.deps.records, subject);
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
     if (isFinal(stage)) return false;
@@ -249,7 +260,7 @@ export class ProcessEngine {
     );
     if (!trigger) return false;
     this.checkCanLeave(stage, record);
-    await this.transition(record, trigger.moveTo);
+    await this.stages.transition(record, trigger.moveTo);
     return true;
   }
 
@@ -261,11 +272,11 @@ export class ProcessEngine {
    */
   async raiseProblem(subject: TaskSubject, actor: Actor, reason: string): Promise<Task> {
     if (!reason.trim()) throw new ProcessError('reason_required');
-    const record = await this.requireRecord(subject);
+    const record = await requireRecord(this.deps.records, subject);
     if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
     if (record.closed) throw new ProcessError('closed');
     const byUserId = actor.kind === 'user' ? actor.user.id : undefined;
-    const assigneeId = record.responsibles.sales ?? (await this.pick('dispatcher'));
+    const assigneeId = record.responsibles.sales ?? (await this.assignees.pick('dispatcher'));
     const task = await this.deps.tasks.ensure({
       key: `problem:${subjectKey(subject)}:${this.now.getTime()}`,
       title: { ru: reason.trim(), en: reason.trim() },
@@ -284,250 +295,11 @@ export class ProcessEngine {
       reason: reason.trim(),
       ...(byUserId ? { byUserId } : {}),
     });
-    await this.scheduleOverdue(task);
+    await this.stages.scheduleOverdue(task);
     return task;
-  }
-
-  // ---- conversion --------------------------------------------------------------------------
-
-  /**
-   * Lead → one deal per deal type, each with its operations manager and chain. There are no
-   * multi-document transactions to lean on, so the ids are planned and logged first and every
-   * write is idempotent: a crash anywhere is finished by running the same plan again.
-   */
-  private async convert(
-    lead: ProcessRecord,
-    dealTypes: string[],
-    operations: Record<string, string>,
-  ): Promise<void> {
-    const { conversions } = this.deps;
-    const chosen: Record<string, string> = {};
-    for (const type of dealTypes) {
-      chosen[type] = operations[type] ?? (await this.pick('manager', 'operations'));
-    }
-    const plan = await conversions.begin({
-      leadId: lead.subject.id,
-      dealTypes,
-      dealIds: Object.fromEntries(dealTypes.map((type) => [type, conversions.newId()])),
-      operations: chosen,
-      status: 'started',
-    });
-    if (plan.status === 'done') return;
-    await this.runConversion(plan.leadId, plan);
-  }
-
-  private async runConversion(
-    leadId: string,
-    plan: {
-      dealTypes: string[];
-      dealIds: Record<string, string>;
-      operations: Record<string, string>;
-    },
-  ): Promise<void> {
-    const lead = await this.requireRecord({ kind: 'lead', id: leadId });
-    for (const type of plan.dealTypes) {
-      const pipeline = pipelineOf(this.deps.definition, type);
-      const id = plan.dealIds[type]!;
-      await this.deps.records.insertDeal({
-        id,
-        type,
-        stage: startStage(pipeline).id,
-        leadId,
-        contactId: lead.contactId,
-        responsibles: {
-          ...lead.responsibles,
-          ...(plan.operations[type] ? { operations: plan.operations[type] } : {}),
-        },
-        fields: { ...lead.fields },
-      });
-      // Entering is idempotent too: chain tasks are keyed by record, visit and step.
-      await this.enterStage(await this.requireRecord({ kind: 'deal', id }));
-    }
-    await this.deps.conversions.finish(leadId);
-  }
-
-  /** Finishes conversions a crash interrupted; run at start-up. */
-  async resumeConversions(): Promise<number> {
-    const unfinished = await this.deps.conversions.unfinished();
-    for (const plan of unfinished) await this.runConversion(plan.leadId, plan);
-    return unfinished.length;
-  }
-
-  // ---- timers ------------------------------------------------------------------------------
-
-  async onTaskOverdue(data: { taskId: string; due: string }): Promise<void> {
-    const task = await this.deps.tasks.get(data.taskId);
-    // A postponed or finished task left this timer behind; it stands down.
-    if (!task || task.status !== 'open' || task.due.toISOString() !== data.due) return;
-    await this.deps.notifier.notifyUser(task.assigneeId, { kind: 'task_overdue', task });
-    await this.deps.notifier.alertHeads({ kind: 'overdue', task });
-  }
-
-  async onRobot(data: {
-    subject: TaskSubject;
-    stageEntry: number;
-    robotId: string;
-  }): Promise<void> {
-    const record = await this.deps.records.get(data.subject);
-    if (!record || record.stageEntry !== data.stageEntry) return;
-    const stage = stageOf(pipelineOf(this.deps.definition, record.pipeline), record.stage);
-    const robot = stage.robots.find((candidate) => candidate.id === data.robotId);
-    if (robot) await this.runRobot(record, robot);
-  }
-
-  async onFollowUp(data: { subject: TaskSubject; followUpId: string }): Promise<void> {
-    const followUp = this.deps.definition.followUps.find((f) => f.id === data.followUpId);
-    const record = await this.deps.records.get(data.subject);
-    if (!followUp || !record) return;
-    const assigneeId = await this.resolveAssignee(followUp.task.assignee, record);
-    const task = await this.deps.tasks.ensure({
-      key: `followup:${followUp.id}:${subjectKey(record.subject)}:${this.now.getTime()}`,
-      title: followUp.task.title,
-      assigneeId,
-      subject: record.subject,
-      due: new Date(this.now.getTime() + followUp.task.dueInMs),
-    });
-    await this.announce(task);
-  }
-
-  /** Client silence restarts its follow-up with every client message. */
-  async onClientMessage(subject: TaskSubject): Promise<void> {
-    for (const followUp of this.deps.definition.followUps) {
-      if (!('event' in followUp.on)) continue;
-      await this.deps.timers.schedule(
-        `followup:${followUp.id}:${subjectKey(subject)}`,
-        new Date(this.now.getTime() + followUp.afterMs),
-        'followup.fire',
-        { subject, followUpId: followUp.id },
-      );
-    }
   }
 
   // ---- internals ---------------------------------------------------------------------------
-
-  private async transition(record: ProcessRecord, to: string): Promise<void> {
-    const target = stageOf(pipelineOf(this.deps.definition, record.pipeline), to);
-    const entry = await this.deps.records.moveStage(
-      record.subject,
-      { stage: record.stage, stageEntry: record.stageEntry },
-      to,
-      isFinal(target) ? (target.kind as 'won' | 'lost' | 'junk') : undefined,
-    );
-    // Someone else moved it first (two buttons pressed at once): this move is stale.
-    if (entry === undefined) throw new ProcessError('stale_task');
-    await this.deps.tasks.cancelOpenChainTasks(record.subject);
-    await this.enterStage({ ...record, stage: to, stageEntry: entry, closed: isFinal(target) });
-  }
-
-  private async enterStage(record: ProcessRecord): Promise<void> {
-    const pipeline = pipelineOf(this.deps.definition, record.pipeline);
-    const stage = stageOf(pipeline, record.stage);
-    const first = stage.tasks[0];
-    if (first) await this.createChainTask(record, first);
-
-    for (const robot of stage.robots) {
-      const at = this.robotTime(robot, record);
-      if (!at) continue;
-      if (at.getTime() <= this.now.getTime()) await this.runRobot(record, robot);
-      else
-        await this.deps.timers.schedule(
-          `robot:${subjectKey(record.subject)}:${record.stageEntry}:${robot.id}`,
-          at,
-          'robot.run',
-          { subject: record.subject, stageEntry: record.stageEntry, robotId: robot.id },
-        );
-    }
-
-    for (const followUp of this.deps.definition.followUps) {
-      const on = followUp.on;
-      const starts =
-        ('enter' in on && on.enter === stage.id && (!on.pipeline || on.pipeline === pipeline.id)) ||
-        ('enterKind' in on && on.enterKind === stage.kind && record.subject.kind === 'deal');
-      if (!starts) continue;
-      await this.deps.timers.schedule(
-        `followup:${followUp.id}:${subjectKey(record.subject)}`,
-        new Date(this.now.getTime() + followUp.afterMs),
-        'followup.fire',
-        { subject: record.subject, followUpId: followUp.id },
-      );
-    }
-  }
-
-  private robotTime(robot: Robot, record: ProcessRecord): Date | undefined {
-    const now = this.now.getTime();
-    switch (robot.when.kind) {
-      case 'immediately':
-        return this.now;
-      case 'after':
-        return new Date(now + robot.when.delayMs);
-      case 'relative': {
-        const base = record.fields[robot.when.field];
-        const date =
-          base instanceof Date ? base : typeof base === 'string' ? new Date(base) : undefined;
-        return date && !Number.isNaN(date.getTime())
-          ? new Date(date.getTime() + robot.when.offsetMs)
-          : undefined;
-      }
-    }
-  }
-
-  private async runRobot(record: ProcessRecord, robot: Robot): Promise<void> {
-    const action = robot.action;
-    if ('createTask' in action) {
-      const step = action.createTask;
-      const task = await this.deps.tasks.ensure({
-        key: `${taskKey(record.subject, record.stageEntry, `robot_${robot.id}`)}`,
-        title: step.title,
-        assigneeId: await this.resolveAssignee(step.assignee, record),
-        subject: record.subject,
-        due: new Date(this.now.getTime() + step.dueInMs),
-      });
-      await this.announce(task);
-    } else if ('notify' in action) {
-      const userId = await this.resolveAssignee(action.notify.role, record);
-      await this.deps.notifier.notifyUser(userId, {
-        kind: 'robot',
-        text: action.notify.text,
-        subject: record.subject,
-      });
-    } else if ('messageClient' in action) {
-      await this.deps.notifier.messageClient(record.subject, action.messageClient.template);
-    } else {
-      await this.deps.records.setFields(record.subject, {
-        [action.setField.field]: action.setField.value,
-      });
-    }
-  }
-
-  private async createChainTask(record: ProcessRecord, step: TaskStep): Promise<Task> {
-    const task = await this.deps.tasks.ensure({
-      key: taskKey(record.subject, record.stageEntry, step.id),
-      title: step.title,
-      assigneeId: await this.resolveAssignee(step.assignee, record),
-      subject: record.subject,
-      due: new Date(this.now.getTime() + step.dueInMs),
-      chain: {
-        pipeline: record.pipeline,
-        stage: record.stage,
-        stepId: step.id,
-        stageEntry: record.stageEntry,
-      },
-    });
-    await this.announce(task);
-    return task;
-  }
-
-  private async announce(task: Task): Promise<void> {
-    await this.deps.notifier.notifyUser(task.assigneeId, { kind: 'task_assigned', task });
-    await this.scheduleOverdue(task);
-  }
-
-  private scheduleOverdue(task: Task): Promise<void> {
-    return this.deps.timers.schedule(`task:${task.id}`, task.due, 'task.overdue', {
-      taskId: task.id,
-      due: task.due.toISOString(),
-    });
-  }
 
   private async claim(task: Task): Promise<void> {
     if (!(await this.deps.tasks.markDone(task.id, this.now)))
@@ -546,12 +318,6 @@ export class ProcessEngine {
         throw new ProcessError('not_allowed');
     }
     return task;
-  }
-
-  private async requireRecord(subject: TaskSubject): Promise<ProcessRecord> {
-    const record = await this.deps.records.get(subject);
-    if (!record) throw new ProcessError('not_found');
-    return record;
   }
 
   private checkCanLeave(stage: Stage, record: ProcessRecord): void {
@@ -577,33 +343,5 @@ export class ProcessEngine {
     if (actor.kind === 'system') return true;
     if (actor.user.roles.includes('admin')) return true;
     return (await this.deps.directory.departmentCodeOf(actor.user)) === department;
-  }
-
-  private async resolveAssignee(role: AssigneeRole, record: ProcessRecord): Promise<string> {
-    switch (role) {
-      case 'sales':
-        return record.responsibles.sales ?? this.pick('dispatcher');
-      case 'operations':
-        return record.responsibles.operations ?? this.pick('manager', 'operations');
-      case 'head':
-        return record.responsibles.headOfSales ?? this.pick('head', 'sales');
-      case 'dispatcher':
-        return this.pick('dispatcher');
-    }
-  }
-
-  /** The least-loaded active person for a role; heads, then admins, stand in when none exists. */
-  private async pick(
-    role: 'dispatcher' | 'manager' | 'head',
-    department?: string,
-  ): Promise<string> {
-    const { directory } = this.deps;
-    const found =
-      (await directory.candidates({ role, ...(department ? { department } : {}) }))[0] ??
-      (await directory.candidates({ role: 'head', ...(department ? { department } : {}) }))[0] ??
-      (await directory.candidates({ role: 'head' }))[0];
-    if (!found)
-      throw new Error(`nobody can take a ${role} task${department ? ` in ${department}` : ''}`);
-    return found.id;
   }
 }

@@ -13,11 +13,11 @@ export function timerHandlers(
   sla: { onStep(data: unknown): Promise<void> },
 ): TimerHandlers {
   return {
-    'task.overdue': (data) => engine.onTaskOverdue(data as { taskId: string; due: string }),
+    'task.overdue': (data) => engine.timers.onTaskOverdue(data as { taskId: string; due: string }),
     'robot.run': (data) =>
-      engine.onRobot(data as { subject: TaskSubject; stageEntry: number; robotId: string }),
+      engine.timers.onRobot(data as { subject: TaskSubject; stageEntry: number; robotId: string }),
     'followup.fire': (data) =>
-      engine.onFollowUp(data as { subject: TaskSubject; followUpId: string }),
+      engine.timers.onFollowUp(data as { subject: TaskSubject; followUpId: string }),
     'sla.step': (data) => sla.onStep(data),
   };
 }

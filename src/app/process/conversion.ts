@@ -1,0 +1,76 @@
+import type { ProcessDefinition } from '../../domain/process/definition';
+import { pipelineOf, startStage, type ProcessRecord } from '../../domain/process/record';
+import type { Assignees } from './assignees';
+import type { ConversionLog, ConversionPlan, RecordStore } from './ports';
+import { requireRecord, type StageEntry } from './stage-entry';
+
+export class LeadConversion {
+  constructor(
+    private readonly deps: {
+      definition: ProcessDefinition;
+      records: RecordStore;
+      conversions: ConversionLog;
+      stages: StageEntry;
+      assignees: Assignees;
+    },
+  ) {}
+
+  /**
+   * Lead → one deal per deal type, each with its operations manager and chain. There are no
+   * multi-document transactions to lean on, so the ids are planned and logged first and every
+   * write is idempotent: a crash anywhere is finished by running the same plan again.
+   */
+  async convert(
+    lead: ProcessRecord,
+    dealTypes: string[],
+    operations: Record<string, string>,
+  ): Promise<void> {
+    const { conversions } = this.deps;
+    const chosen: Record<string, string> = {};
+    for (const type of dealTypes) {
+      chosen[type] = operations[type] ?? (await this.deps.assignees.pick('manager', 'operations'));
+    }
+    const plan = await conversions.begin({
+      leadId: lead.subject.id,
+      dealTypes,
+      dealIds: Object.fromEntries(dealTypes.map((type) => [type, conversions.newId()])),
+      operations: chosen,
+      status: 'started',
+    });
+    if (plan.status === 'done') return;
+    await this.run(plan.leadId, plan);
+  }
+
+  private async run(
+    leadId: string,
+    plan: Pick<ConversionPlan, 'dealTypes' | 'dealIds' | 'operations'>,
+  ): Promise<void> {
+    const lead = await requireRecord(this.deps.records, { kind: 'lead', id: leadId });
+    for (const type of plan.dealTypes) {
+      const pipeline = pipelineOf(this.deps.definition, type);
+      const id = plan.dealIds[type]!;
+      await this.deps.records.insertDeal({
+        id,
+        type,
+        stage: startStage(pipeline).id,
+        leadId,
+        contactId: lead.contactId,
+        responsibles: {
+          ...lead.responsibles,
+          ...(plan.operations[type] ? { operations: plan.operations[type] } : {}),
+        },
+        fields: { ...lead.fields },
+      });
+      // Entering is idempotent too: chain tasks are keyed by record, visit and step.
+      await this.deps.stages.enter(await requireRecord(this.deps.records, { kind: 'deal', id }));
+    }
+    await this.deps.conversions.finish(leadId);
+  }
+
+  /** Finishes conversions a crash interrupted; run at start-up. */
+  async resume(): Promise<number> {
+    const unfinished = await this.deps.conversions.unfinished();
+    for (const plan of unfinished) await this.run(plan.leadId, plan);
+    return unfinished.length;
+  }
+}

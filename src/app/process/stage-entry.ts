@@ -1,0 +1,171 @@
+import type { Clock } from '../../domain/ports';
+import type { ProcessDefinition, Robot, TaskStep } from '../../domain/process/definition';
+import {
+  isFinal,
+  pipelineOf,
+  stageOf,
+  taskKey,
+  type ProcessRecord,
+} from '../../domain/process/record';
+import type { Task, TaskSubject } from '../../domain/task';
+import type { Assignees } from './assignees';
+import { ProcessError } from './errors';
+import type { Notifier } from './notices';
+import type { RecordStore, TaskStore, Timers } from './ports';
+
+export interface StageDeps {
+  definition: ProcessDefinition;
+  records: RecordStore;
+  tasks: TaskStore;
+  notifier: Notifier;
+  timers: Timers;
+  clock: Clock;
+  assignees: Assignees;
+}
+
+export const subjectKey = (subject: TaskSubject) => `${subject.kind}:${subject.id}`;
+
+export async function requireRecord(
+  records: RecordStore,
+  subject: TaskSubject,
+): Promise<ProcessRecord> {
+  const record = await records.get(subject);
+  if (!record) throw new ProcessError('not_found');
+  return record;
+}
+
+/**
+ * Entering a stage starts its task chain, its robots (now or on a timer) and the follow-ups that
+ * start there; every step is keyed so that running it twice after a crash changes nothing.
+ */
+export class StageEntry {
+  constructor(private readonly deps: StageDeps) {}
+
+  private get now(): Date {
+    return this.deps.clock.now();
+  }
+
+  async transition(record: ProcessRecord, to: string): Promise<void> {
+    const target = stageOf(pipelineOf(this.deps.definition, record.pipeline), to);
+    const entry = await this.deps.records.moveStage(
+      record.subject,
+      { stage: record.stage, stageEntry: record.stageEntry },
+      to,
+      isFinal(target) ? (target.kind as 'won' | 'lost' | 'junk') : undefined,
+    );
+    // Someone else moved it first (two buttons pressed at once): this move is stale.
+    if (entry === undefined) throw new ProcessError('stale_task');
+    await this.deps.tasks.cancelOpenChainTasks(record.subject);
+    await this.enter({ ...record, stage: to, stageEntry: entry, closed: isFinal(target) });
+  }
+
+  async enter(record: ProcessRecord): Promise<void> {
+    const pipeline = pipelineOf(this.deps.definition, record.pipeline);
+    const stage = stageOf(pipeline, record.stage);
+    const first = stage.tasks[0];
+    if (first) await this.createChainTask(record, first);
+
+    for (const robot of stage.robots) {
+      const at = this.robotTime(robot, record);
+      if (!at) continue;
+      if (at.getTime() <= this.now.getTime()) await this.runRobot(record, robot);
+      else
+        await this.deps.timers.schedule(
+          `robot:${subjectKey(record.subject)}:${record.stageEntry}:${robot.id}`,
+          at,
+          'robot.run',
+          { subject: record.subject, stageEntry: record.stageEntry, robotId: robot.id },
+        );
+    }
+
+    for (const followUp of this.deps.definition.followUps) {
+      const on = followUp.on;
+      const starts =
+        ('enter' in on && on.enter === stage.id && (!on.pipeline || on.pipeline === pipeline.id)) ||
+        ('enterKind' in on && on.enterKind === stage.kind && record.subject.kind === 'deal');
+      if (!starts) continue;
+      await this.deps.timers.schedule(
+        `followup:${followUp.id}:${subjectKey(record.subject)}`,
+        new Date(this.now.getTime() + followUp.afterMs),
+        'followup.fire',
+        { subject: record.subject, followUpId: followUp.id },
+      );
+    }
+  }
+
+  private robotTime(robot: Robot, record: ProcessRecord): Date | undefined {
+    const now = this.now.getTime();
+    switch (robot.when.kind) {
+      case 'immediately':
+        return this.now;
+      case 'after':
+        return new Date(now + robot.when.delayMs);
+      case 'relative': {
+        const base = record.fields[robot.when.field];
+        const date =
+          base instanceof Date ? base : typeof base === 'string' ? new Date(base) : undefined;
+        return date && !Number.isNaN(date.getTime())
+          ? new Date(date.getTime() + robot.when.offsetMs)
+          : undefined;
+      }
+    }
+  }
+
+  async runRobot(record: ProcessRecord, robot: Robot): Promise<void> {
+    const action = robot.action;
+    if ('createTask' in action) {
+      const step = action.createTask;
+      const task = await this.deps.tasks.ensure({
+        key: `${taskKey(record.subject, record.stageEntry, `robot_${robot.id}`)}`,
+        title: step.title,
+        assigneeId: await this.deps.assignees.resolve(step.assignee, record),
+        subject: record.subject,
+        due: new Date(this.now.getTime() + step.dueInMs),
+      });
+      await this.announce(task);
+    } else if ('notify' in action) {
+      const userId = await this.deps.assignees.resolve(action.notify.role, record);
+      await this.deps.notifier.notifyUser(userId, {
+        kind: 'robot',
+        text: action.notify.text,
+        subject: record.subject,
+      });
+    } else if ('messageClient' in action) {
+      await this.deps.notifier.messageClient(record.subject, action.messageClient.template);
+    } else {
+      await this.deps.records.setFields(record.subject, {
+        [action.setField.field]: action.setField.value,
+      });
+    }
+  }
+
+  async createChainTask(record: ProcessRecord, step: TaskStep): Promise<Task> {
+    const task = await this.deps.tasks.ensure({
+      key: taskKey(record.subject, record.stageEntry, step.id),
+      title: step.title,
+      assigneeId: await this.deps.assignees.resolve(step.assignee, record),
+      subject: record.subject,
+      due: new Date(this.now.getTime() + step.dueInMs),
+      chain: {
+        pipeline: record.pipeline,
+        stage: record.stage,
+        stepId: step.id,
+        stageEntry: record.stageEntry,
+      },
+    });
+    await this.announce(task);
+    return task;
+  }
+
+  async announce(task: Task): Promise<void> {
+    await this.deps.notifier.notifyUser(task.assigneeId, { kind: 'task_assigned', task });
+    await this.scheduleOverdue(task);
+  }
+
+  scheduleOverdue(task: Task): Promise<void> {
+    return this.deps.timers.schedule(`task:${task.id}`, task.due, 'task.overdue', {
+      taskId: task.id,
+      due: task.due.toISOString(),
+    });
+  }
+}
