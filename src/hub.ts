@@ -18,6 +18,8 @@ import { loadProcessDefinition } from './config/process/load-definition';
 import { systemClock } from './domain/ports';
 import { recordsRouter } from './http/records.router';
 import { createProcess, type ProcessParts } from './wiring/process';
+import { startManagerBot, type ManagerBotParts } from './wiring/manager-bot';
+import type { UserFromGetMe } from 'grammy/types';
 
 export interface Hub {
   port: number;
@@ -26,6 +28,7 @@ export interface Hub {
   scheduler: Scheduler;
   translator: Translator;
   process: ProcessParts;
+  managerBot?: ManagerBotParts;
   stop(): Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export interface HubOptions {
   logger?: Logger;
   /** How often Agenda looks for due timers. */
   schedulerProcessEveryMs?: number;
+  /** Tests pass the bot's identity so no getMe call is needed. */
+  managerBotInfo?: UserFromGetMe;
 }
 
 /**
@@ -95,15 +100,28 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     const resumed = await process.engine.resumeConversions();
     if (resumed > 0) logger.warn({ resumed }, 'finished lead conversions interrupted by a crash');
 
-    const routers = env.API_TOKEN
-      ? [
-          recordsRouter({
-            engine: process.engine,
-            token: env.API_TOKEN,
-            bodyLimit: env.HTTP_BODY_LIMIT,
-          }),
-        ]
-      : [];
+    const managerBot = await startManagerBot({
+      config,
+      models: database.models,
+      process,
+      translator,
+      logger,
+      ...(options.managerBotInfo ? { botInfo: options.managerBotInfo } : {}),
+    });
+    if (managerBot) stack.push(() => managerBot.stop());
+
+    const routers = [
+      ...(env.API_TOKEN
+        ? [
+            recordsRouter({
+              engine: process.engine,
+              token: env.API_TOKEN,
+              bodyLimit: env.HTTP_BODY_LIMIT,
+            }),
+          ]
+        : []),
+      ...(managerBot ? [managerBot.router] : []),
+    ];
     const app = createHttpApp({ probe: database.probe, metrics, logger, routers });
     const server = app.listen(env.PORT, '0.0.0.0');
     await once(server, 'listening');
@@ -120,7 +138,16 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
         ? `linehub listening on :${port}; channels on: ${config.enabledChannels.join(', ')}`
         : `linehub listening on :${port}; no channel credentials set, all channels off`,
     );
-    return { port, logger, database, scheduler, translator, process, stop };
+    return {
+      port,
+      logger,
+      database,
+      scheduler,
+      translator,
+      process,
+      ...(managerBot ? { managerBot } : {}),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';
-import type { ProcessDefinition, Stage, TriggerEvent } from '../../domain/process/definition';
+import type {
+  Pipeline,
+  ProcessDefinition,
+  Stage,
+  TaskStep,
+  TriggerEvent,
+} from '../../domain/process/definition';
+import type { User } from '../../domain/user';
 import {
   isFinal,
   missingRequiredFields,
@@ -89,6 +96,31 @@ export class ProcessEngine {
   }
 
   // ---- tasks -------------------------------------------------------------------------------
+
+  // ---- queries for the bot ---------------------------------------------------------------
+
+  /** A task with the chain step that created it, so the bot knows what Done will ask for. */
+  async describeTask(taskId: string): Promise<{ task: Task; step?: TaskStep } | undefined> {
+    const task = await this.deps.tasks.get(taskId);
+    if (!task) return undefined;
+    if (!task.chain) return { task };
+    const pipeline = pipelineOf(this.deps.definition, task.chain.pipeline);
+    const step = stageOf(pipeline, task.chain.stage).tasks.find((s) => s.id === task.chain!.stepId);
+    return step ? { task, step } : { task };
+  }
+
+  openTasksOf(userId: string): Promise<Task[]> {
+    return this.deps.tasks.listOpen({ assigneeId: userId });
+  }
+
+  /** Managers of a department, least loaded first: the dispatcher's choice. */
+  managersOf(department: string): Promise<User[]> {
+    return this.deps.directory.candidates({ role: 'manager', department });
+  }
+
+  get dealTypes(): Pipeline[] {
+    return this.deps.definition.deals;
+  }
 
   /** Finishes conversions a crash interrupted; run at start-up. */
   resumeConversions(): Promise<number> {

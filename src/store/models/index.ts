@@ -6,6 +6,7 @@ import { contactSchema } from './contact.model';
 import { conversationSchema } from './conversation.model';
 import { dealSchema } from './deal.model';
 import { departmentSchema } from './department.model';
+import { inviteSchema } from './invite.model';
 import { leadSchema } from './lead.model';
 import { messageSchema } from './message.model';
 import { notificationSchema } from './notification.model';
@@ -25,6 +26,7 @@ export function registerModels(connection: Connection) {
     Conversation: connection.model('Conversation', conversationSchema),
     Deal: connection.model('Deal', dealSchema),
     Department: connection.model('Department', departmentSchema),
+    Invite: connection.model('Invite', inviteSchema),
     Lead: connection.model('Lead', leadSchema),
     Message: connection.model('Message', messageSchema),
     Notification: connection.model('Notification', notificationSchema),

@@ -14,6 +14,7 @@ export const notificationSchema = new Schema(
     kind: { type: String, required: true },
     payload: { type: Schema.Types.Mixed, default: {} },
     status: { type: String, enum: ['pending', 'sent', 'failed'], default: 'pending' },
+    error: String,
   },
   { timestamps: true, minimize: false },
 );

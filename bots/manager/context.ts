@@ -1,0 +1,21 @@
+import type { Context } from 'grammy';
+import type { TFunction } from 'i18next';
+import type { ProcessEngine } from '../../src/app/process/engine';
+import type { StaffService } from '../../src/app/staff/staff';
+import type { User } from '../../src/domain/user';
+
+export interface ManagerBotDeps {
+  staff: StaffService;
+  engine: ProcessEngine;
+  translate: (lng: 'ru' | 'en') => TFunction;
+  defaultLocale: 'ru' | 'en';
+  timeZone: string;
+  clock: { now(): Date };
+}
+
+/** Every update knows who pressed (re-read from the store each time) and speaks their language. */
+export type ManagerContext = Context & {
+  staff?: User;
+  t: TFunction;
+  lng: 'ru' | 'en';
+};

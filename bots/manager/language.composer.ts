@@ -1,0 +1,13 @@
+import { Composer } from 'grammy';
+import type { ManagerBotDeps, ManagerContext } from './context';
+
+export function languageComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
+  const composer = new Composer<ManagerContext>();
+  composer.command('lang', async (ctx) => {
+    const lng = ctx.match.trim();
+    if (lng !== 'ru' && lng !== 'en') return ctx.reply(ctx.t('bot:lang.usage'));
+    await deps.staff.setLanguage(ctx.staff!, lng);
+    await ctx.reply(deps.translate(lng)('bot:lang.changed'));
+  });
+  return composer;
+}

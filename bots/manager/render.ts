@@ -1,0 +1,44 @@
+import { InlineKeyboard } from 'grammy';
+import type { TFunction } from 'i18next';
+import type { Text } from '../../src/domain/process/definition';
+import type { Task } from '../../src/domain/task';
+
+export const text = (value: Text, lng: 'ru' | 'en') => value[lng];
+
+export function formatDate(at: Date, lng: 'ru' | 'en', timeZone: string): string {
+  return new Intl.DateTimeFormat(lng === 'ru' ? 'ru-RU' : 'en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(at);
+}
+
+/** Callback data: short, no secrets; the handler re-checks the presser and the task's state. */
+export const callbacks = {
+  done: (taskId: string) => `t:d:${taskId}`,
+  later: (taskId: string, when: '1h' | 'tm') => `t:p:${taskId}:${when}`,
+  assign: (taskId: string, userId: string) => `t:a:${taskId}:${userId}`,
+  convert: (taskId: string, type: string) => `t:c:${taskId}:${type}`,
+};
+
+export function taskCard(
+  task: Task,
+  t: TFunction,
+  lng: 'ru' | 'en',
+  timeZone: string,
+  now: Date,
+): { text: string; keyboard: InlineKeyboard } {
+  const title = task.problem
+    ? t('bot:tasks.problem', { title: text(task.title, lng) })
+    : text(task.title, lng);
+  const due = formatDate(task.due, lng, timeZone);
+  const overdue = task.due.getTime() < now.getTime() ? ` ${t('bot:tasks.overdueMark')}` : '';
+  const keyboard = new InlineKeyboard()
+    .text(t('bot:buttons.done'), callbacks.done(task.id))
+    .row()
+    .text(t('bot:buttons.later1h'), callbacks.later(task.id, '1h'))
+    .text(t('bot:buttons.tomorrow'), callbacks.later(task.id, 'tm'));
+  return { text: t('bot:tasks.card', { title, due: due + overdue }), keyboard };
+}

@@ -1,0 +1,100 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import { DateTime } from 'luxon';
+import type { Actor } from '../../src/app/process/actor';
+import type { CompleteInput } from '../../src/app/process/engine';
+import { ProcessError } from '../../src/app/process/errors';
+import type { ManagerBotDeps, ManagerContext } from './context';
+import { callbacks, formatDate, taskCard, text } from './render';
+
+const MAX_LISTED = 10;
+
+/** `/tasks` and the task card's buttons: Done (with the dispatcher's and hand-off's choices), Postpone. */
+export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
+  const composer = new Composer<ManagerContext>();
+  const actor = (ctx: ManagerContext): Actor => ({ kind: 'user', user: ctx.staff! });
+
+  composer.command('tasks', async (ctx) => {
+    const tasks = await deps.engine.openTasksOf(ctx.staff!.id);
+    if (tasks.length === 0) return ctx.reply(ctx.t('bot:tasks.none'));
+    await ctx.reply(
+      ctx.t('bot:tasks.header', { count: ctx.t('tasks.count', { count: tasks.length }) }),
+    );
+    for (const task of tasks.slice(0, MAX_LISTED)) {
+      const card = taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now());
+      await ctx.reply(card.text, { reply_markup: card.keyboard });
+    }
+  });
+
+  /** Runs a use case for a button; a refusal is explained, nothing else changes. */
+  const attempt = async (ctx: ManagerContext, work: () => Promise<string>) => {
+    try {
+      const done = await work();
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageText(done);
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      const fields = error.missing.map((field) => text(field.title, ctx.lng)).join(', ');
+      await ctx.answerCallbackQuery({
+        text: ctx.t(`bot:errors.${error.code}`, { fields }),
+        show_alert: true,
+      });
+    }
+  };
+
+  const complete = (ctx: ManagerContext, taskId: string, input: CompleteInput) =>
+    attempt(ctx, async () => {
+      const described = await deps.engine.describeTask(taskId);
+      if (!described) throw new ProcessError('not_found');
+      await deps.engine.completeTask(taskId, actor(ctx), input);
+      return ctx.t('bot:task.completed', { title: text(described.task.title, ctx.lng) });
+    });
+
+  composer.callbackQuery(/^t:d:([0-9a-f]{24})$/, async (ctx) => {
+    const taskId = ctx.match[1]!;
+    const described = await deps.engine.describeTask(taskId);
+    const onDone = described?.step?.onDone;
+    // Steps that need a choice ask for it first; the choice comes back as its own button.
+    if (described?.task.status === 'open' && onDone?.assign) {
+      const keyboard = new InlineKeyboard();
+      for (const manager of await deps.engine.managersOf(onDone.assign)) {
+        keyboard.text(manager.name, callbacks.assign(taskId, manager.id)).row();
+      }
+      await ctx.answerCallbackQuery();
+      return ctx.reply(ctx.t('bot:task.chooseManager'), { reply_markup: keyboard });
+    }
+    if (described?.task.status === 'open' && onDone?.convert) {
+      const keyboard = new InlineKeyboard();
+      for (const type of deps.engine.dealTypes) {
+        keyboard.text(text(type.title, ctx.lng), callbacks.convert(taskId, type.id)).row();
+      }
+      keyboard.text(ctx.t('bot:buttons.allDeals'), callbacks.convert(taskId, '*'));
+      await ctx.answerCallbackQuery();
+      return ctx.reply(ctx.t('bot:task.chooseDeals'), { reply_markup: keyboard });
+    }
+    await complete(ctx, taskId, {});
+  });
+
+  composer.callbackQuery(/^t:a:([0-9a-f]{24}):([0-9a-f]{24})$/, (ctx) =>
+    complete(ctx, ctx.match[1]!, { assignTo: ctx.match[2]! }),
+  );
+
+  composer.callbackQuery(/^t:c:([0-9a-f]{24}):([a-z0-9_*]+)$/, (ctx) => {
+    const type = ctx.match[2]!;
+    const dealTypes = type === '*' ? deps.engine.dealTypes.map((deal) => deal.id) : [type];
+    return complete(ctx, ctx.match[1]!, { dealTypes });
+  });
+
+  composer.callbackQuery(/^t:p:([0-9a-f]{24}):(1h|tm)$/, (ctx) =>
+    attempt(ctx, async () => {
+      const now = DateTime.fromJSDate(deps.clock.now()).setZone(deps.timeZone);
+      const to =
+        ctx.match[2] === '1h'
+          ? now.plus({ hours: 1 })
+          : now.plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+      const task = await deps.engine.postponeTask(ctx.match[1]!, to.toJSDate(), actor(ctx));
+      return ctx.t('bot:task.postponed', { due: formatDate(task.due, ctx.lng, deps.timeZone) });
+    }),
+  );
+
+  return composer;
+}

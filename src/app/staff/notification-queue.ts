@@ -1,0 +1,16 @@
+import type { Locale } from '../../domain/user';
+
+export interface StaffDelivery {
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  /** Resolved from the audience: one person, or every head for a red alert. */
+  recipients: { telegramId: number; language: Locale }[];
+}
+
+/** Notifications for staff waiting to be delivered in Telegram (client messages go elsewhere). */
+export interface NotificationQueue {
+  pending(limit: number): Promise<StaffDelivery[]>;
+  markSent(id: string): Promise<void>;
+  markFailed(id: string, error: string): Promise<void>;
+}

@@ -1,0 +1,102 @@
+import express, { type Router } from 'express';
+import { webhookCallback } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { createManagerBot } from '../../bots/manager/manager-bot';
+import { deliverPending } from '../../bots/manager/deliver-notifications';
+import { StaffService } from '../app/staff/staff';
+import type { Config } from '../config/config';
+import { systemClock, type Clock } from '../domain/ports';
+import type { Translator } from '../infra/i18n';
+import type { Logger } from '../infra/logger';
+import type { Models } from '../store/models';
+import { createNotificationQueue } from '../store/repositories/notification-queue.repository';
+import { createStaffStore } from '../store/repositories/staff.repository';
+import type { ProcessParts } from './process';
+
+/** Departments the default process assigns work to; invites name one of them. */
+const DEPARTMENTS = ['sales', 'operations'];
+const DELIVERY_INTERVAL_MS = 1000;
+
+export interface ManagerBotParts {
+  router: Router;
+  deliverNow(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The manager bot with its webhook route (or long polling) and the loop that delivers staff
+ * notifications. Off unless TELEGRAM_MANAGER_BOT_TOKEN is set.
+ */
+export async function startManagerBot(options: {
+  config: Config;
+  models: Models;
+  process: ProcessParts;
+  translator: Translator;
+  logger: Logger;
+  clock?: Clock;
+  botInfo?: UserFromGetMe;
+}): Promise<ManagerBotParts | undefined> {
+  const { config, models, translator, logger } = options;
+  const { env } = config;
+  const token = env.TELEGRAM_MANAGER_BOT_TOKEN;
+  if (!token) return undefined;
+  const clock = options.clock ?? systemClock;
+
+  const store = createStaffStore(models);
+  for (const code of DEPARTMENTS) await store.ensureDepartment(code);
+  const staff = new StaffService({ store, clock, adminTelegramIds: env.ADMIN_TELEGRAM_IDS });
+  const deps = {
+    staff,
+    engine: options.process.engine,
+    translate: translator.forLocale,
+    defaultLocale: env.DEFAULT_LOCALE,
+    timeZone: env.COMPANY_TIMEZONE,
+    clock,
+  };
+  const bot = createManagerBot(deps, {
+    token,
+    apiRoot: env.TELEGRAM_API_ROOT,
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    onError: (error) => logger.error({ err: error }, 'manager bot update failed'),
+  });
+
+  const router = express.Router();
+  if (env.TELEGRAM_MODE === 'webhook') {
+    router.post(
+      '/webhooks/telegram/manager',
+      express.json({ limit: env.HTTP_BODY_LIMIT }),
+      webhookCallback(bot, 'express', { secretToken: env.TELEGRAM_WEBHOOK_SECRET! }),
+    );
+  } else {
+    void bot
+      .start({ onStart: () => logger.info('manager bot polling') })
+      .catch((error: unknown) => logger.error({ err: error }, 'manager bot polling stopped'));
+  }
+
+  const queue = createNotificationQueue(models);
+  const deliverNow = () =>
+    deliverPending({
+      queue,
+      api: bot.api,
+      translate: translator.forLocale,
+      timeZone: env.COMPANY_TIMEZONE,
+      clock,
+    });
+  let delivering = false;
+  const timer = setInterval(() => {
+    if (delivering) return;
+    delivering = true;
+    deliverNow()
+      .catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'))
+      .finally(() => (delivering = false));
+  }, DELIVERY_INTERVAL_MS);
+
+  return {
+    router,
+    deliverNow,
+    async stop() {
+      clearInterval(timer);
+      if (bot.isRunning()) await bot.stop();
+    },
+  };
+}
