@@ -34,10 +34,10 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       const fields = error.missing.map((field) => text(field.title, ctx.lng)).join(', ');
-      await ctx.answerCallbackQuery({
-        text: ctx.t(`bot:errors.${error.code}`, { fields }),
-        show_alert: true,
-      });
+      const reason = ctx.t(`bot:errors.${error.code}`, { fields });
+      await ctx.answerCallbackQuery({ text: reason, show_alert: true });
+      // Said in the chat as well: an alert vanishes, the reason should stay readable.
+      await ctx.reply(reason);
     }
   };
 

@@ -3,6 +3,7 @@ import { webhookCallback } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { createManagerBot } from '../../bots/manager/manager-bot';
 import { deliverPending } from '../../bots/manager/deliver-notifications';
+import { KeyedLock } from '../app/keyed-lock';
 import { StaffService } from '../app/staff/staff';
 import type { Config } from '../config/config';
 import { systemClock, type Clock } from '../domain/ports';
@@ -74,21 +75,26 @@ export async function startManagerBot(options: {
   }
 
   const queue = createNotificationQueue(models);
+  // One delivery round at a time, whoever asks: two rounds would send the same notice twice.
+  const rounds = new KeyedLock();
   const deliverNow = () =>
-    deliverPending({
-      queue,
-      api: bot.api,
-      translate: translator.forLocale,
-      timeZone: env.COMPANY_TIMEZONE,
-      clock,
-    });
-  let delivering = false;
+    rounds.run('deliver', () =>
+      deliverPending({
+        queue,
+        api: bot.api,
+        translate: translator.forLocale,
+        timeZone: env.COMPANY_TIMEZONE,
+        clock,
+      }),
+    );
+  let ticking = false;
   const timer = setInterval(() => {
-    if (delivering) return;
-    delivering = true;
+    // A slow round (Telegram rate-limiting us) must not pile up more rounds behind it.
+    if (ticking) return;
+    ticking = true;
     deliverNow()
       .catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'))
-      .finally(() => (delivering = false));
+      .finally(() => (ticking = false));
   }, DELIVERY_INTERVAL_MS);
 
   return {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { connectDatabase, type Database } from '../../src/store/database';
 
-export const silentLogger = pino({ level: 'silent' });
+export const silentLogger = pino({ level: process.env.LINEHUB_TEST_LOG ?? 'silent' });
 
 export function testDatabaseUri(): string {
   const base = process.env.LINEHUB_TEST_MONGO;

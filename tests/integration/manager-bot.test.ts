@@ -1,0 +1,207 @@
+import type { Hub } from '../../src/hub';
+import { testDatabaseUri } from '../support/database';
+import { FakeTelegram, type FakeUser } from '../support/fake-telegram';
+import { startTestHub } from '../support/hub';
+
+const TOKEN = '123456:manager-bot-token';
+const SECRET = 'manager-webhook-secret';
+const BOT_INFO = {
+  id: 123456,
+  is_bot: true as const,
+  first_name: 'linehub',
+  username: 'linehub_staff_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+};
+
+let telegram: FakeTelegram;
+let hub: Hub;
+let admin: FakeUser;
+let dispatcher: FakeUser;
+let seller: FakeUser;
+let operator: FakeUser;
+let stranger: FakeUser;
+
+beforeAll(async () => {
+  telegram = await FakeTelegram.start({
+    token: TOKEN,
+    secret: SECRET,
+    hubUrl: () => `http://127.0.0.1:${hub.port}/webhooks/telegram/manager`,
+  });
+  hub = await startTestHub(
+    testDatabaseUri(),
+    {
+      TELEGRAM_MODE: 'webhook',
+      PUBLIC_URL: 'https://crm.example.ru',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_MANAGER_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      ADMIN_TELEGRAM_IDS: '1001',
+    },
+    { managerBotInfo: BOT_INFO },
+  );
+  admin = telegram.user(1001, 'Анна');
+  dispatcher = telegram.user(1002, 'Дарья');
+  seller = telegram.user(1003, 'Семён');
+  operator = telegram.user(1004, 'Ольга');
+  stranger = telegram.user(1099, 'Незнакомец');
+});
+afterAll(async () => {
+  await hub.database.connection.dropDatabase();
+  await hub.stop();
+  await telegram.stop();
+});
+
+const deliver = () => hub.managerBot!.deliverNow();
+
+async function invite(role: string, department: string, person: FakeUser): Promise<string> {
+  await admin.command(`/invite ${role} ${department}`);
+  const payload = /start=(inv_[\w-]+)/.exec(admin.lastText())?.[1];
+  expect(payload).toBeDefined();
+  await person.command(`/start ${payload}`);
+  return payload!;
+}
+
+async function openTaskOf(person: FakeUser) {
+  const user = await hub.database.models.User.findOne({ telegramId: person.id }).lean();
+  return hub.database.models.Task.findOne({ assigneeId: user!._id, status: 'open' }).lean();
+}
+
+describe('the manager bot', () => {
+  it('refuses a stranger politely and shows no data', async () => {
+    await stranger.command('/start');
+    await stranger.command('/tasks');
+    expect(stranger.texts()).toEqual([
+      expect.stringMatching(/только для сотрудников/),
+      expect.stringMatching(/только для сотрудников/),
+    ]);
+  });
+
+  it('registers the configured admin and people the admin invites, each link once', async () => {
+    await admin.command('/start');
+    expect(admin.lastText()).toMatch(/Добро пожаловать в команду, Анна! Ваша роль: администратор/);
+
+    const link = await invite('dispatcher', 'sales', dispatcher);
+    expect(dispatcher.lastText()).toMatch(/Ваша роль: диспетчер/);
+    await invite('manager', 'sales', seller);
+    await invite('manager', 'operations', operator);
+
+    // A used link lets nobody else in; only admins invite.
+    await stranger.command(`/start ${link}`);
+    expect(stranger.lastText()).toMatch(/только для сотрудников/);
+    await seller.command('/invite admin sales');
+    expect(seller.lastText()).toMatch(/только администраторы/);
+    await admin.command('/invite wizard sales');
+    expect(admin.lastText()).toMatch(/Такой роли нет/);
+  });
+
+  it('customer lead → dispatcher picks the manager → the manager completes tasks, the next arrives', async () => {
+    const contact = await hub.database.models.Contact.create({ name: 'ООО Ромашка' });
+    await hub.process.engine.createLead({
+      contactId: contact._id.toHexString(),
+      source: { kind: 'channel', channel: 'telegram' },
+    });
+    await deliver();
+    expect(dispatcher.lastText()).toMatch(/^📋 Выбрать ответственного менеджера/);
+
+    await dispatcher.press('✅ Готово');
+    expect(dispatcher.lastText()).toBe('Кому передать лид? Выберите менеджера:');
+    await dispatcher.press('Семён');
+    await deliver();
+    expect(seller.lastText()).toMatch(/^📋 Связаться с клиентом/);
+
+    await seller.command('/tasks');
+    expect(seller.texts().slice(-2)).toEqual([
+      'Открытые задачи: 1 задача',
+      expect.stringMatching(/^📋 Связаться с клиентом/),
+    ]);
+    const firstCard = seller.history().at(-1)!;
+    await seller.press('✅ Готово', firstCard);
+    await deliver();
+    expect(seller.lastText()).toMatch(/^📋 Выявить потребность и заполнить бриф/);
+
+    // Replaying the old button changes nothing.
+    const before = await openTaskOf(seller);
+    await seller.press('✅ Готово', firstCard);
+    expect(seller.lastText()).toBe('Эта задача уже закрыта.');
+    expect((await openTaskOf(seller))!._id).toEqual(before!._id);
+  });
+
+  it("refuses someone pressing another department's task button", async () => {
+    const task = await openTaskOf(seller);
+    await operator.sendCallbackData(`t:d:${task!._id.toHexString()}`);
+    expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
+    expect((await hub.database.models.Task.findById(task!._id).lean())!.status).toBe('open');
+  });
+
+  it('refuses the hand-off while required fields are empty, naming them', async () => {
+    await seller.press('✅ Готово'); // qualify → proposal
+    await deliver();
+    await seller.press('✅ Готово'); // send_proposal
+    await deliver();
+    expect(seller.lastText()).toMatch(/^📋 Передать в делопроизводство/);
+
+    await seller.press('✅ Готово');
+    expect(seller.lastText()).toBe('Какие сделки создать при передаче?');
+    await seller.press('Все типы сделок');
+    expect(seller.lastText()).toBe(
+      'Нельзя идти дальше: заполните Число сотрудников, Площадь, Бриф.',
+    );
+    expect(await hub.database.models.Deal.countDocuments()).toBe(0);
+  });
+
+  it('postpones by an hour and speaks English after /lang en', async () => {
+    const task = await openTaskOf(seller);
+    await seller.press(
+      '⏰ +1 час',
+      seller.history().findLast((m) => /Передать/.test(m.text)),
+    );
+    // The card itself is edited to say so.
+    expect(
+      seller.texts().filter((t) => /^⏰ Перенесено на \d+ \S+ \d{2}:\d{2}$/.test(t)),
+    ).toHaveLength(1);
+    const moved = await hub.database.models.Task.findById(task!._id).lean();
+    // An hour from now (the hub runs on the real clock here), not from the old due time.
+    expect(Math.abs(moved!.due.getTime() - (Date.now() + 3_600_000))).toBeLessThan(60_000);
+    expect(moved!.postponements).toHaveLength(1);
+
+    await seller.command('/lang en');
+    expect(seller.lastText()).toBe('Done, I will write in English.');
+    await seller.command('/tasks');
+    expect(seller.texts().slice(-2)[0]).toBe('Open tasks: 1 task');
+  });
+
+  it('refuses a webhook call without the right secret token and handles nothing', async () => {
+    const usersBefore = await hub.database.models.User.countDocuments();
+    for (const secret of [undefined, 'guess']) {
+      const response = await fetch(`http://127.0.0.1:${hub.port}/webhooks/telegram/manager`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}),
+        },
+        body: JSON.stringify({
+          update_id: 999,
+          message: {
+            message_id: 1,
+            date: 0,
+            chat: { id: 1001, type: 'private' },
+            from: { id: 1001, is_bot: false, first_name: 'Анна' },
+            text: '/invite admin sales',
+            entities: [{ offset: 0, length: 7, type: 'bot_command' }],
+          },
+        }),
+      });
+      expect(response.status).toBe(401);
+    }
+    expect(await hub.database.models.Invite.countDocuments({ role: 'admin' })).toBe(0);
+    expect(await hub.database.models.User.countDocuments()).toBe(usersBefore);
+  });
+});
