@@ -34,7 +34,13 @@ async function leadAtHandOff(engine: ProcessEngine) {
   );
   await engine.fillFields(
     lead.subject,
-    { employees: 12, area: '80 м²', brief: { fileRef: 'tg:brief', name: 'brief.pdf' } },
+    {
+      employees: 12,
+      area: '80 м²',
+      brief: { fileRef: 'tg:brief', name: 'brief.pdf' },
+      company: 'АО Вектор',
+      taxId: '7701234567',
+    },
     as(org.sales1),
   );
   for (;;) {
@@ -100,6 +106,18 @@ describe('converting a lead into deals', () => {
     expect((await database.models.Lead.findById(lead.id).lean())!.stage).toBe('qualified');
     expect(await dealCount(lead.id)).toBe(2);
     expect(await restarted.engine.resumeConversions()).toBe(0);
+
+    // Contact + company + deals: one company, the contact in it, both deals attached to it.
+    const companies = await database.models.Company.find({ name: 'АО Вектор' }).lean();
+    expect(companies.map((company) => company.taxId)).toEqual(['7701234567']);
+    const contactId = (await database.models.Lead.findById(lead.id).lean())!.contactId;
+    expect((await database.models.Contact.findById(contactId).lean())!.companyId).toEqual(
+      companies[0]!._id,
+    );
+    expect(deals.map((deal) => String(deal.companyId))).toEqual([
+      String(companies[0]!._id),
+      String(companies[0]!._id),
+    ]);
   });
 
   it('converting twice does not duplicate deals', async () => {

@@ -30,8 +30,13 @@ export class LeadConversion {
     for (const type of dealTypes) {
       chosen[type] = operations[type] ?? (await this.deps.assignees.pick('manager', 'operations'));
     }
+    const companyName = lead.fields.company;
     const plan = await conversions.begin({
       leadId: lead.subject.id,
+      // A B2B lead names its company: it becomes a company record the contact belongs to.
+      ...(typeof companyName === 'string' && companyName.trim()
+        ? { companyId: conversions.newId() }
+        : {}),
       dealTypes,
       dealIds: Object.fromEntries(dealTypes.map((type) => [type, conversions.newId()])),
       operations: chosen,
@@ -43,9 +48,17 @@ export class LeadConversion {
 
   private async run(
     leadId: string,
-    plan: Pick<ConversionPlan, 'dealTypes' | 'dealIds' | 'operations'>,
+    plan: Pick<ConversionPlan, 'dealTypes' | 'dealIds' | 'operations' | 'companyId'>,
   ): Promise<void> {
     const lead = await requireRecord(this.deps.records, { kind: 'lead', id: leadId });
+    if (plan.companyId) {
+      await this.deps.records.ensureCompany({
+        id: plan.companyId,
+        name: String(lead.fields.company).trim(),
+        ...(typeof lead.fields.taxId === 'string' ? { taxId: lead.fields.taxId } : {}),
+        contactId: lead.contactId,
+      });
+    }
     for (const type of plan.dealTypes) {
       const pipeline = pipelineOf(this.deps.definition, type);
       const id = plan.dealIds[type]!;
@@ -55,6 +68,7 @@ export class LeadConversion {
         stage: startStage(pipeline).id,
         leadId,
         contactId: lead.contactId,
+        ...(plan.companyId ? { companyId: plan.companyId } : {}),
         responsibles: {
           ...lead.responsibles,
           ...(plan.operations[type] ? { operations: plan.operations[type] } : {}),

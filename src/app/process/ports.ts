@@ -38,6 +38,13 @@ export interface RecordStore {
     to: string,
     closedAs?: 'won' | 'lost' | 'junk',
   ): Promise<number | undefined>;
+  /** Creates the company with a planned id (once) and makes the contact a member of it. */
+  ensureCompany(company: {
+    id: string;
+    name: string;
+    taxId?: string;
+    contactId: string;
+  }): Promise<void>;
   setResponsible(subject: TaskSubject, slot: ResponsibleSlot, userId: string): Promise<void>;
   setFields(subject: TaskSubject, fields: Record<string, unknown>): Promise<void>;
 }
@@ -80,6 +87,7 @@ export interface ConversionPlan {
   /** Deal ids chosen before anything is written, so a resumed conversion reuses them. */
   dealIds: Record<string, string>;
   operations: Record<string, string>;
+  companyId?: string;
   status: 'started' | 'done';
 }
 

@@ -8,6 +8,7 @@ export const conversionSchema = new Schema(
     // Keyed by deal type (lower_snake ids, safe as keys).
     dealIds: { type: Schema.Types.Mixed, required: true },
     operations: { type: Schema.Types.Mixed, default: {} },
+    companyId: { type: Schema.Types.ObjectId, ref: 'Company' },
     status: { type: String, enum: ['started', 'done'], default: 'started' },
   },
   { timestamps: true, minimize: false },

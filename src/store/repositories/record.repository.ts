@@ -30,7 +30,7 @@ function fieldUpdate(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function createRecordRepository(models: Models): RecordStore {
-  const { Lead, Deal } = models;
+  const { Lead, Deal, Company, Contact } = models;
   // Leads and deals share the record shape the engine uses; one update path serves both.
   const update = (
     subject: TaskSubject,
@@ -75,6 +75,15 @@ export function createRecordRepository(models: Models): RecordStore {
         if (isDuplicateKeyError(error)) return false;
         throw error;
       }
+    },
+
+    async ensureCompany({ id, name, taxId, contactId }) {
+      try {
+        await Company.create({ _id: oid(id), name, ...(taxId ? { taxId } : {}) });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      await Contact.updateOne({ _id: oid(contactId) }, { $set: { companyId: oid(id) } });
     },
 
     async moveStage(subject, from, to, closedAs) {
