@@ -2,7 +2,7 @@ import { GrammyError, type Api } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { NotificationQueue, StaffDelivery } from '../../src/app/staff/notification-queue';
 import type { Task } from '../../src/domain/task';
-import { taskCard, text } from './render';
+import { problemAlertKeyboard, taskCard, text } from './render';
 
 export interface DeliveryDeps {
   queue: NotificationQueue;
@@ -27,7 +27,10 @@ function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: D
     case 'sla_passed':
       return { text: t(`bot:notices.${delivery.kind}`, { minutes }) };
     case 'problem':
-      return { text: t('bot:notices.alert_problem', { reason: payload.reason }) };
+      return {
+        text: t('bot:notices.alert_problem', { reason: payload.reason }),
+        keyboard: problemAlertKeyboard(String(payload.taskId), t),
+      };
     case 'sla':
       return { text: t('bot:notices.alert_sla', { minutes }) };
     case 'overdue':

@@ -21,7 +21,17 @@ export const callbacks = {
   later: (taskId: string, when: '1h' | 'tm') => `t:p:${taskId}:${when}`,
   assign: (taskId: string, userId: string) => `t:a:${taskId}:${userId}`,
   convert: (taskId: string, type: string) => `t:c:${taskId}:${type}`,
+  reassign: (taskId: string) => `t:r:${taskId}`,
+  give: (taskId: string, userId: string) => `t:g:${taskId}:${userId}`,
+  take: (taskId: string) => `t:t:${taskId}`,
 };
+
+/** The heads' red alert: Take it yourself, or Reassign it to a sales manager. */
+export function problemAlertKeyboard(taskId: string, t: TFunction): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t('bot:buttons.take'), callbacks.take(taskId))
+    .text(t('bot:buttons.reassign'), callbacks.reassign(taskId));
+}
 
 export function taskCard(
   task: Task,
@@ -39,6 +49,8 @@ export function taskCard(
     .text(t('bot:buttons.done'), callbacks.done(task.id))
     .row()
     .text(t('bot:buttons.later1h'), callbacks.later(task.id, '1h'))
-    .text(t('bot:buttons.tomorrow'), callbacks.later(task.id, 'tm'));
+    .text(t('bot:buttons.tomorrow'), callbacks.later(task.id, 'tm'))
+    .row()
+    .text(t('bot:buttons.reassign'), callbacks.reassign(task.id));
   return { text: t('bot:tasks.card', { title, due: due + overdue }), keyboard };
 }

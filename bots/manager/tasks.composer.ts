@@ -84,6 +84,27 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
     return complete(ctx, ctx.match[1]!, { dealTypes });
   });
 
+  composer.callbackQuery(/^t:r:([0-9a-f]{24})$/, async (ctx) => {
+    const keyboard = new InlineKeyboard();
+    for (const colleague of await deps.engine.colleaguesOf(actor(ctx))) {
+      keyboard.text(colleague.name, callbacks.give(ctx.match[1]!, colleague.id)).row();
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t('bot:task.chooseColleague'), { reply_markup: keyboard });
+  });
+
+  const handOver = (ctx: ManagerContext, taskId: string, userId: string) =>
+    attempt(ctx, async () => {
+      const task = await deps.engine.reassignTask(taskId, actor(ctx), userId);
+      return ctx.t('bot:task.reassigned', { title: text(task.title, ctx.lng) });
+    });
+  composer.callbackQuery(/^t:g:([0-9a-f]{24}):([0-9a-f]{24})$/, (ctx) =>
+    handOver(ctx, ctx.match[1]!, ctx.match[2]!),
+  );
+  composer.callbackQuery(/^t:t:([0-9a-f]{24})$/, (ctx) =>
+    handOver(ctx, ctx.match[1]!, ctx.staff!.id),
+  );
+
   composer.callbackQuery(/^t:p:([0-9a-f]{24}):(1h|tm)$/, (ctx) =>
     attempt(ctx, async () => {
       const now = DateTime.fromJSDate(deps.clock.now()).setZone(deps.timeZone);

@@ -1,3 +1,4 @@
+import { SYSTEM } from '../../src/app/process/actor';
 import type { Hub } from '../../src/hub';
 import { testDatabaseUri } from '../support/database';
 import { FakeTelegram, type FakeUser } from '../support/fake-telegram';
@@ -176,6 +177,30 @@ describe('the manager bot', () => {
     expect(seller.lastText()).toBe('Done, I will write in English.');
     await seller.command('/tasks');
     expect(seller.texts().slice(-2)[0]).toBe('Open tasks: 1 task');
+  });
+
+  it('sends the heads a red alert that a head can take, and nobody else can', async () => {
+    const head = telegram.user(1005, 'Роман');
+    await invite('head', 'sales', head);
+    const task = await openTaskOf(seller);
+    const red = await hub.process.engine.raiseProblem(
+      { kind: task!.subject!.kind, id: task!.subject!.id!.toHexString() },
+      SYSTEM,
+      'Клиент недоволен сроками',
+    );
+    await deliver();
+    expect(head.lastText()).toBe('🔴 Проблема по сделке: Клиент недоволен сроками');
+
+    // The operator forges the Take button: refused, the red task stays with sales.
+    await operator.sendCallbackData(`t:t:${red.id}`);
+    expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
+
+    await head.press('🙋 Взять себе');
+    expect((await hub.database.models.Task.findById(red.id).lean())!.assigneeId.toHexString()).toBe(
+      (await hub.database.models.User.findOne({ telegramId: head.id }).lean())!._id.toHexString(),
+    );
+    await deliver();
+    expect(head.lastText()).toMatch(/^📋 🔴 Проблема: Клиент недоволен сроками/);
   });
 
   it('refuses a webhook call without the right secret token and handles nothing', async () => {

@@ -28,6 +28,8 @@ import { ProcessTimers } from './process-timers';
 import { requireRecord, StageEntry, subjectKey } from './stage-entry';
 import type { ConversionLog, Directory, NewLead, RecordStore, TaskStore, Timers } from './ports';
 
+const oversees = (user: User) => user.roles.includes('admin') || user.roles.includes('head');
+
 export interface EngineDeps {
   definition: ProcessDefinition;
   records: RecordStore;
@@ -185,6 +187,35 @@ export class ProcessEngine {
     return moved;
   }
 
+  /**
+   * Hands an open task to someone else: the assignee to a colleague of their department, a head
+   * or an admin to anyone active (the "Take" and "Reassign" buttons of a red alert).
+   */
+  async reassignTask(taskId: string, actor: Actor, toUserId: string): Promise<Task> {
+    const task = await this.openTask(taskId, actor);
+    const target = await this.deps.directory.getUser(toUserId);
+    if (!target?.active) throw new ProcessError('needs_assignee');
+    if (actor.kind === 'user' && !oversees(actor.user)) {
+      const [mine, theirs] = await Promise.all([
+        this.deps.directory.departmentCodeOf(actor.user),
+        this.deps.directory.departmentCodeOf(target),
+      ]);
+      if (!mine || mine !== theirs) throw new ProcessError('not_allowed');
+    }
+    const moved = { ...task, assigneeId: target.id };
+    await this.deps.tasks.save(moved);
+    await this.stages.announce(moved);
+    return moved;
+  }
+
+  /** Colleagues a task can be handed to: the presser's department, or sales for a head. */
+  async colleaguesOf(actor: Actor): Promise<User[]> {
+    if (actor.kind === 'system' || oversees(actor.user)) return this.managersOf('sales');
+    const department = await this.deps.directory.departmentCodeOf(actor.user);
+    const colleagues = department ? await this.managersOf(department) : [];
+    return colleagues.filter((user) => user.id !== actor.user.id);
+  }
+
   /** A task outside any chain: it never creates a next task nor moves a stage. */
   async addTask(
     actor: Actor,
@@ -323,6 +354,7 @@ export class ProcessEngine {
     await this.deps.notifier.notifyUser(assigneeId, { kind: 'task_assigned', task });
     await this.deps.notifier.alertHeads({
       kind: 'problem',
+      taskId: task.id,
       subject,
       reason: reason.trim(),
       ...(byUserId ? { byUserId } : {}),
@@ -345,8 +377,7 @@ export class ProcessEngine {
     if (task.status !== 'open') throw new ProcessError('task_not_open');
     if (actor.kind === 'user') {
       const { user } = actor;
-      const oversees = user.roles.includes('admin') || user.roles.includes('head');
-      if (!user.active || (user.id !== task.assigneeId && !oversees))
+      if (!user.active || (user.id !== task.assigneeId && !oversees(user)))
         throw new ProcessError('not_allowed');
     }
     return task;

@@ -11,7 +11,7 @@ export type Notice =
 
 /** Red alerts for the heads' chat. */
 export type Alert =
-  | { kind: 'problem'; subject: TaskSubject; reason: string; byUserId?: string }
+  | { kind: 'problem'; taskId: string; subject: TaskSubject; reason: string; byUserId?: string }
   | { kind: 'sla'; conversationId: string; waitingMs: number }
   | { kind: 'overdue'; task: Task };
 
