@@ -8,6 +8,15 @@ import { callbacks, formatDate, taskCard, text } from './render';
 
 const MAX_LISTED = 10;
 
+/** 10:00 tomorrow in the company's time zone, whatever the server's zone. */
+function tomorrowAtTen(deps: ManagerBotDeps): Date {
+  return DateTime.fromJSDate(deps.clock.now())
+    .setZone(deps.timeZone)
+    .plus({ days: 1 })
+    .set({ hour: 10, minute: 0, second: 0, millisecond: 0 })
+    .toJSDate();
+}
+
 /** `/tasks` and the task card's buttons: Done (with the dispatcher's and hand-off's choices), Postpone. */
 export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
   const composer = new Composer<ManagerContext>();
@@ -23,6 +32,15 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
       const card = taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now());
       await ctx.reply(card.text, { reply_markup: card.keyboard });
     }
+  });
+
+  // `/task Позвонить в бухгалтерию` — a task for myself, due tomorrow at 10:00.
+  composer.command('task', async (ctx) => {
+    const title = ctx.match.trim();
+    if (!title) return ctx.reply(ctx.t('bot:task.usage'));
+    const task = await deps.engine.addTask(actor(ctx), { title, due: tomorrowAtTen(deps) });
+    const card = taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now());
+    await ctx.reply(card.text, { reply_markup: card.keyboard });
   });
 
   /** Runs a use case for a button; a refusal is explained, nothing else changes. */
@@ -107,12 +125,11 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
 
   composer.callbackQuery(/^t:p:([0-9a-f]{24}):(1h|tm)$/, (ctx) =>
     attempt(ctx, async () => {
-      const now = DateTime.fromJSDate(deps.clock.now()).setZone(deps.timeZone);
       const to =
         ctx.match[2] === '1h'
-          ? now.plus({ hours: 1 })
-          : now.plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
-      const task = await deps.engine.postponeTask(ctx.match[1]!, to.toJSDate(), actor(ctx));
+          ? new Date(deps.clock.now().getTime() + 60 * 60_000)
+          : tomorrowAtTen(deps);
+      const task = await deps.engine.postponeTask(ctx.match[1]!, to, actor(ctx));
       return ctx.t('bot:task.postponed', { due: formatDate(task.due, ctx.lng, deps.timeZone) });
     }),
   );

@@ -173,10 +173,13 @@ describe('the manager bot', () => {
     expect(Math.abs(moved!.due.getTime() - (Date.now() + 3_600_000))).toBeLessThan(60_000);
     expect(moved!.postponements).toHaveLength(1);
 
+    await seller.command('/task Позвонить в бухгалтерию');
+    expect(seller.lastText()).toMatch(/^📋 Позвонить в бухгалтерию\n⏱ \d+ \S+ 10:00$/);
+
     await seller.command('/lang en');
     expect(seller.lastText()).toBe('Done, I will write in English.');
     await seller.command('/tasks');
-    expect(seller.texts().slice(-2)[0]).toBe('Open tasks: 1 task');
+    expect(seller.texts().slice(-3)[0]).toBe('Open tasks: 2 tasks');
   });
 
   it('sends the heads a red alert that a head can take, and nobody else can', async () => {

@@ -251,6 +251,33 @@ describe('the default process, end to end on a controllable clock', () => {
     });
   });
 
+  it('an ad-hoc task lives beside the chain and never breaks it', async () => {
+    const lead = await newLead();
+    await process.engine.completeTask((await currentTask(lead)).id, as(org.dispatcher), {
+      assignTo: org.sales1.id,
+    });
+    const adHoc = await process.engine.addTask(as(org.sales1), {
+      title: 'Отправить каталог',
+      due: new Date(process.clock.now().getTime() + DAY),
+      subject: lead,
+    });
+
+    await completeCurrent(lead); // first_contact: the chain goes on as declared
+    expect((await currentTask(lead)).chain?.stepId).toBe('qualify');
+    await process.engine.completeTask(adHoc.id, as(org.sales1));
+    expect((await currentTask(lead)).chain?.stepId).toBe('qualify');
+    expect(await stageOf(lead)).toBe('identification');
+
+    // A stage move cancels the old stage's chain task only; another ad-hoc task stays open.
+    const second = await process.engine.addTask(as(org.sales1), {
+      title: 'Уточнить реквизиты',
+      due: new Date(process.clock.now().getTime() + DAY),
+      subject: lead,
+    });
+    await completeCurrent(lead); // qualify → proposal
+    expect((await openTasks(lead)).map((task) => task.id)).toContain(second.id);
+  });
+
   it('postponing moves the due time and its overdue alert, and is recorded', async () => {
     const lead = await newLead();
     const task = await currentTask(lead);
