@@ -43,7 +43,15 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
     await ctx.reply(card.text, { reply_markup: card.keyboard });
   });
 
-  /** Runs a use case for a button; a refusal is explained, nothing else changes. */
+  /** A refusal is explained in an alert and in the chat (an alert vanishes); nothing changes. */
+  const refuse = async (ctx: ManagerContext, error: ProcessError) => {
+    const fields = error.missing.map((field) => text(field.title, ctx.lng)).join(', ');
+    const reason = ctx.t(`bot:errors.${error.code}`, { fields });
+    await ctx.answerCallbackQuery({ text: reason, show_alert: true });
+    await ctx.reply(reason);
+  };
+
+  /** Runs a use case for a button and shows its outcome on the card. */
   const attempt = async (ctx: ManagerContext, work: () => Promise<string>) => {
     try {
       const done = await work();
@@ -51,11 +59,7 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
       await ctx.editMessageText(done);
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
-      const fields = error.missing.map((field) => text(field.title, ctx.lng)).join(', ');
-      const reason = ctx.t(`bot:errors.${error.code}`, { fields });
-      await ctx.answerCallbackQuery({ text: reason, show_alert: true });
-      // Said in the chat as well: an alert vanishes, the reason should stay readable.
-      await ctx.reply(reason);
+      await refuse(ctx, error);
     }
   };
 
@@ -71,6 +75,9 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
     const taskId = ctx.match[1]!;
     const described = await deps.engine.describeTask(taskId);
     const onDone = described?.step?.onDone;
+    // Choices list colleagues: only someone who may act on the task gets to see them.
+    if ((onDone?.assign || onDone?.convert) && !(await deps.engine.mayHandle(taskId, actor(ctx))))
+      return refuse(ctx, new ProcessError('not_allowed'));
     // Steps that need a choice ask for it first; the choice comes back as its own button.
     if (described?.task.status === 'open' && onDone?.assign) {
       const keyboard = new InlineKeyboard();
@@ -103,9 +110,12 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
   });
 
   composer.callbackQuery(/^t:r:([0-9a-f]{24})$/, async (ctx) => {
+    const taskId = ctx.match[1]!;
+    if (!(await deps.engine.mayHandle(taskId, actor(ctx))))
+      return refuse(ctx, new ProcessError('not_allowed'));
     const keyboard = new InlineKeyboard();
-    for (const colleague of await deps.engine.colleaguesOf(actor(ctx))) {
-      keyboard.text(colleague.name, callbacks.give(ctx.match[1]!, colleague.id)).row();
+    for (const colleague of await deps.engine.colleaguesFor(taskId)) {
+      keyboard.text(colleague.name, callbacks.give(taskId, colleague.id)).row();
     }
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('bot:task.chooseColleague'), { reply_markup: keyboard });

@@ -19,6 +19,7 @@ const STATUS: Record<ProcessErrorCode, number> = {
   stale_task: 409,
   task_not_open: 409,
   invalid_field: 422,
+  invalid_date: 422,
 };
 
 const moveBody = z.object({ to: z.string().min(1), reason: z.string().optional() }).strict();

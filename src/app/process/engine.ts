@@ -17,9 +17,9 @@ import {
   startStage,
   type ProcessRecord,
 } from '../../domain/process/record';
-import { postpone, type Task, type TaskSubject } from '../../domain/task';
+import { postpone, TaskRuleError, type Task, type TaskSubject } from '../../domain/task';
 import { KeyedLock } from '../keyed-lock';
-import { isResponsible, type Actor } from './actor';
+import type { Actor } from './actor';
 import { ProcessError } from './errors';
 import type { Notifier } from './notices';
 import { Assignees } from './assignees';
@@ -27,8 +27,6 @@ import { LeadConversion } from './conversion';
 import { ProcessTimers } from './process-timers';
 import { requireRecord, StageEntry, subjectKey } from './stage-entry';
 import type { ConversionLog, Directory, NewLead, RecordStore, TaskStore, Timers } from './ports';
-
-const oversees = (user: User) => user.roles.includes('admin') || user.roles.includes('head');
 
 export interface EngineDeps {
   definition: ProcessDefinition;
@@ -129,16 +127,23 @@ export class ProcessEngine {
     return this.conversion.resume();
   }
 
-  async completeTask(taskId: string, actor: Actor, input: CompleteInput = {}): Promise<void> {
+  /** Task changes are serialised with their record's, so Done and Postpone cannot interleave. */
+  private async underTaskLock<T>(taskId: string, work: () => Promise<T>): Promise<T> {
     const found = await this.deps.tasks.get(taskId);
-    const key = found?.subject ? subjectKey(found.subject) : `task:${taskId}`;
-    return this.lock.run(key, () => this.completeTaskNow(taskId, actor, input));
+    return this.lock.run(found?.subject ? subjectKey(found.subject) : `task:${taskId}`, work);
+  }
+
+  completeTask(taskId: string, actor: Actor, input: CompleteInput = {}): Promise<void> {
+    return this.underTaskLock(taskId, () => this.completeTaskNow(taskId, actor, input));
   }
 
   private async completeTaskNow(taskId: string, actor: Actor, input: CompleteInput): Promise<void> {
     const task = await this.openTask(taskId, actor);
     if (!task.chain || !task.subject) {
       await this.claim(task);
+      // Sales closing a red task closes the problem it stood for.
+      if (task.problem && task.subject)
+        await this.deps.records.setFields(task.subject, { openProblem: null });
       return;
     }
     const record = await requireRecord(this.deps.records, task.subject);
@@ -173,47 +178,67 @@ export class ProcessEngine {
     if (next) await this.stages.createChainTask(record, next);
   }
 
-  async postponeTask(taskId: string, to: Date, actor: Actor, reason?: string): Promise<Task> {
-    const task = await this.openTask(taskId, actor);
-    const byUserId = actor.kind === 'user' ? actor.user.id : task.assigneeId;
-    let moved: Task;
-    try {
-      moved = postpone(task, to, byUserId, this.now, reason);
-    } catch {
-      throw new ProcessError('not_allowed');
-    }
-    await this.deps.tasks.save(moved);
-    await this.stages.scheduleOverdue(moved);
-    return moved;
+  postponeTask(taskId: string, to: Date, actor: Actor, reason?: string): Promise<Task> {
+    return this.underTaskLock(taskId, async () => {
+      const task = await this.openTask(taskId, actor);
+      const byUserId = actor.kind === 'user' ? actor.user.id : task.assigneeId;
+      let moved: Task;
+      try {
+        moved = postpone(task, to, byUserId, this.now, reason);
+      } catch (error) {
+        if (!(error instanceof TaskRuleError)) throw error;
+        throw new ProcessError(error.code === 'not_open' ? 'task_not_open' : 'invalid_date');
+      }
+      await this.save(moved);
+      await this.stages.scheduleOverdue(moved);
+      return moved;
+    });
+  }
+
+  private async save(task: Task): Promise<void> {
+    if (!(await this.deps.tasks.save(task))) throw new ProcessError('task_not_open');
   }
 
   /**
    * Hands an open task to someone else: the assignee to a colleague of their department, a head
    * or an admin to anyone active (the "Take" and "Reassign" buttons of a red alert).
    */
-  async reassignTask(taskId: string, actor: Actor, toUserId: string): Promise<Task> {
-    const task = await this.openTask(taskId, actor);
-    const target = await this.deps.directory.getUser(toUserId);
-    if (!target?.active) throw new ProcessError('needs_assignee');
-    if (actor.kind === 'user' && !oversees(actor.user)) {
-      const [mine, theirs] = await Promise.all([
-        this.deps.directory.departmentCodeOf(actor.user),
-        this.deps.directory.departmentCodeOf(target),
-      ]);
-      if (!mine || mine !== theirs) throw new ProcessError('not_allowed');
-    }
-    const moved = { ...task, assigneeId: target.id };
-    await this.deps.tasks.save(moved);
-    await this.stages.announce(moved);
-    return moved;
+  reassignTask(taskId: string, actor: Actor, toUserId: string): Promise<Task> {
+    return this.underTaskLock(taskId, async () => {
+      const task = await this.openTask(taskId, actor);
+      const target = await this.deps.directory.getUser(toUserId);
+      if (!target?.active) throw new ProcessError('needs_assignee');
+      if (actor.kind === 'user' && !actor.user.roles.includes('admin')) {
+        // Hand-over stays inside the department of the task's current assignee.
+        const current = await this.deps.directory.getUser(task.assigneeId);
+        const [from, to] = await Promise.all([
+          current ? this.deps.directory.departmentCodeOf(current) : undefined,
+          this.deps.directory.departmentCodeOf(target),
+        ]);
+        if (!from || from !== to) throw new ProcessError('not_allowed');
+      }
+      const moved = { ...task, assigneeId: target.id };
+      await this.save(moved);
+      await this.stages.announce(moved);
+      return moved;
+    });
   }
 
-  /** Colleagues a task can be handed to: the presser's department, or sales for a head. */
-  async colleaguesOf(actor: Actor): Promise<User[]> {
-    if (actor.kind === 'system' || oversees(actor.user)) return this.managersOf('sales');
-    const department = await this.deps.directory.departmentCodeOf(actor.user);
+  /** Whether this person may act on the task (its assignee, their head, an admin). */
+  async mayHandle(taskId: string, actor: Actor): Promise<boolean> {
+    return this.openTask(taskId, actor).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Colleagues a task can be handed to: managers of its assignee's department. */
+  async colleaguesFor(taskId: string): Promise<User[]> {
+    const task = await this.deps.tasks.get(taskId);
+    const assignee = task ? await this.deps.directory.getUser(task.assigneeId) : undefined;
+    const department = assignee ? await this.deps.directory.departmentCodeOf(assignee) : undefined;
     const colleagues = department ? await this.managersOf(department) : [];
-    return colleagues.filter((user) => user.id !== actor.user.id);
+    return colleagues.filter((user) => user.id !== task?.assigneeId);
   }
 
   /** A task outside any chain: it never creates a next task nor moves a stage. */
@@ -225,7 +250,7 @@ export class ProcessEngine {
     if (!assigneeId) throw new ProcessError('needs_assignee');
     if (task.subject) {
       const record = await requireRecord(this.deps.records, task.subject);
-      if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
+      if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
     }
     const created = await this.deps.tasks.ensure({
       key: `adhoc:${randomUUID()}`,
@@ -256,7 +281,7 @@ export class ProcessEngine {
     reason?: string,
   ): Promise<void> {
     const record = await requireRecord(this.deps.records, subject);
-    if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
+    if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
     if (isFinal(stage) || record.closed) throw new ProcessError('closed');
@@ -302,7 +327,7 @@ export class ProcessEngine {
     if (Object.keys(fields).some((name) => !/^[a-zA-Z][a-zA-Z0-9_]*$/.test(name)))
       throw new ProcessError('invalid_field');
     const record = await requireRecord(this.deps.records, subject);
-    if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
+    if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
     await this.deps.records.setFields(subject, fields);
   }
 
@@ -336,7 +361,7 @@ export class ProcessEngine {
   async raiseProblem(subject: TaskSubject, actor: Actor, reason: string): Promise<Task> {
     if (!reason.trim()) throw new ProcessError('reason_required');
     const record = await requireRecord(this.deps.records, subject);
-    if (!isResponsible(actor, record)) throw new ProcessError('not_allowed');
+    if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
     if (record.closed) throw new ProcessError('closed');
     const byUserId = actor.kind === 'user' ? actor.user.id : undefined;
     const assigneeId = record.responsibles.sales ?? (await this.assignees.pick('dispatcher'));
@@ -377,10 +402,36 @@ export class ProcessEngine {
     if (task.status !== 'open') throw new ProcessError('task_not_open');
     if (actor.kind === 'user') {
       const { user } = actor;
-      if (!user.active || (user.id !== task.assigneeId && !oversees(user)))
-        throw new ProcessError('not_allowed');
+      const allowed =
+        user.active &&
+        (user.id === task.assigneeId || (await this.oversees(user, [task.assigneeId])));
+      if (!allowed) throw new ProcessError('not_allowed');
     }
     return task;
+  }
+
+  /**
+   * PRODUCT.md, process 10: an admin oversees everything, a head the work of their own
+   * department's people, anyone else only their own.
+   */
+  private async oversees(user: User, userIds: string[]): Promise<boolean> {
+    if (user.roles.includes('admin')) return true;
+    if (!user.roles.includes('head')) return false;
+    const { directory } = this.deps;
+    const mine = await directory.departmentCodeOf(user);
+    for (const id of userIds) {
+      const other = await directory.getUser(id);
+      if (mine && other && (await directory.departmentCodeOf(other)) === mine) return true;
+    }
+    return false;
+  }
+
+  private async mayAct(actor: Actor, record: ProcessRecord): Promise<boolean> {
+    if (actor.kind === 'system') return true;
+    const { user } = actor;
+    if (!user.active) return false;
+    const responsibles = Object.values(record.responsibles).filter((id): id is string => !!id);
+    return responsibles.includes(user.id) || this.oversees(user, responsibles);
   }
 
   private checkCanLeave(stage: Stage, record: ProcessRecord): void {

@@ -12,7 +12,8 @@ export type ProcessErrorCode =
   | 'unknown_deal_type'
   | 'reason_required'
   | 'closed'
-  | 'invalid_field';
+  | 'invalid_field'
+  | 'invalid_date';
 
 /** A refusal the user should see explained (the bot and the API translate `code`). */
 export class ProcessError extends Error {

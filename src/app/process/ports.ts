@@ -65,7 +65,8 @@ export interface TaskStore {
   get(id: string): Promise<Task | undefined>;
   /** Flips open → done atomically; false when it was no longer open (a replayed button). */
   markDone(id: string, at: Date): Promise<boolean>;
-  save(task: Task): Promise<void>;
+  /** Writes due, postponements and assignee of a task that is still open; false otherwise. */
+  save(task: Task): Promise<boolean>;
   cancelOpenChainTasks(subject: TaskSubject): Promise<void>;
   listOpen(query: { assigneeId?: string; subject?: TaskSubject }): Promise<Task[]>;
 }

@@ -35,17 +35,18 @@ export function createTaskRepository(models: Models): TaskStore {
     },
 
     async save(task) {
-      await TaskModel.updateOne(
-        { _id: oid(task.id) },
+      // Only an open task changes here: a Postpone racing Done must not reopen it.
+      const result = await TaskModel.updateOne(
+        { _id: oid(task.id), status: 'open' },
         {
           $set: {
             due: task.due,
             assigneeId: oid(task.assigneeId),
-            status: task.status,
             postponements: task.postponements,
           },
         },
       );
+      return result.matchedCount === 1;
     },
 
     async cancelOpenChainTasks(subject) {
