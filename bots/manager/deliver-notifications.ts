@@ -1,4 +1,4 @@
-import { GrammyError, type Api } from 'grammy';
+import { GrammyError, HttpError, type Api } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { NotificationQueue, StaffDelivery } from '../../src/app/staff/notification-queue';
 import type { Task } from '../../src/domain/task';
@@ -28,7 +28,12 @@ function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: D
       return { text: t(`bot:notices.${delivery.kind}`, { minutes }) };
     case 'problem':
       return {
-        text: t('bot:notices.alert_problem', { reason: payload.reason }),
+        text: t(
+          (payload.subject as { kind?: string } | undefined)?.kind === 'lead'
+            ? 'bot:notices.alert_problem_lead'
+            : 'bot:notices.alert_problem',
+          { reason: payload.reason },
+        ),
         keyboard: problemAlertKeyboard(String(payload.taskId), t),
       };
     case 'sla':
@@ -42,8 +47,8 @@ function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: D
 
 /**
  * Sends waiting staff notifications through the manager bot, oldest first. A rate limit or an
- * outage stops the round and leaves the rest pending for the next one; a recipient who blocked
- * the bot (403) is marked failed rather than retried forever.
+ * outage stops the round and leaves the rest pending for the next one. One process should run
+ * this loop: rounds are serialised within a process, not claimed across processes.
  */
 export async function deliverPending(deps: DeliveryDeps, limit = 50): Promise<number> {
   let sent = 0;
@@ -62,11 +67,17 @@ export async function deliverPending(deps: DeliveryDeps, limit = 50): Promise<nu
       await deps.queue.markSent(delivery.id);
       sent++;
     } catch (error) {
-      if (error instanceof GrammyError && error.error_code === 403) {
-        await deps.queue.markFailed(delivery.id, error.description);
-        continue;
-      }
-      return sent;
+      // Rate limits, Telegram's own failures and network trouble pass: stop and retry next round.
+      const transient =
+        error instanceof HttpError ||
+        (error instanceof GrammyError && (error.error_code === 429 || error.error_code >= 500));
+      if (transient) return sent;
+      // Anything else (blocked by the person, a notice that cannot be shown) will not get
+      // better by retrying; it is kept as failed, with the reason, and the queue moves on.
+      await deps.queue.markFailed(
+        delivery.id,
+        error instanceof Error ? error.message : String(error),
+      );
     }
   }
   return sent;

@@ -9,7 +9,7 @@ import { tasksComposer } from './tasks.composer';
 export interface ManagerBotOptions {
   token: string;
   apiRoot: string;
-  /** Given in tests to skip getMe; production calls `bot.init()`. */
+  /** Given in tests to skip getMe; otherwise grammY asks getMe before the first update. */
   botInfo?: UserFromGetMe;
   onError: (error: unknown) => void;
 }
@@ -28,6 +28,16 @@ export function createManagerBot(
   bot.use(staffOnly);
   bot.use(tasksComposer(deps));
   bot.use(languageComposer(deps));
-  bot.catch((error) => options.onError(error.error));
+  bot.catch(async (error) => {
+    options.onError(error.error);
+    // The person still deserves an answer; a failure to answer is only logged.
+    const ctx = error.ctx;
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('errors.unexpected') });
+      else if (ctx.chat) await ctx.reply(ctx.t('errors.unexpected'));
+    } catch (answerError) {
+      options.onError(answerError);
+    }
+  });
   return bot;
 }

@@ -60,7 +60,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '(environment)');
-        const got = raw[name] === undefined ? '' : ` (got ${JSON.stringify(raw[name])})`;
+        // Echo the bad value to help, except where it could be a credential.
+        const secret = /TOKEN|SECRET|URI|CODE/.test(name);
+        const got = raw[name] === undefined || secret ? '' : ` (got ${JSON.stringify(raw[name])})`;
         return `${name}: ${issue.message}${got}`;
       }),
     );

@@ -13,6 +13,5 @@ export interface Deal {
   responsibles: Responsibles;
   fields: Record<string, unknown>;
   closed: 'won' | 'lost' | false;
-  lostReason?: string;
   createdAt: Date;
 }

@@ -23,7 +23,6 @@ export interface Lead {
   responsibles: Responsibles;
   fields: Record<string, unknown>;
   closed: boolean;
-  junkReason?: string;
   createdAt: Date;
 }
 

@@ -17,6 +17,7 @@ import type { ProcessParts } from './process';
 /** Departments the default process assigns work to; invites name one of them. */
 const DEPARTMENTS = ['sales', 'operations'];
 const DELIVERY_INTERVAL_MS = 1000;
+const WEBHOOK_PATH = '/webhooks/telegram/manager';
 
 export interface ManagerBotParts {
   router: Router;
@@ -64,10 +65,18 @@ export async function startManagerBot(options: {
   const router = express.Router();
   if (env.TELEGRAM_MODE === 'webhook') {
     router.post(
-      '/webhooks/telegram/manager',
+      WEBHOOK_PATH,
       express.json({ limit: env.HTTP_BODY_LIMIT }),
       webhookCallback(bot, 'express', { secretToken: env.TELEGRAM_WEBHOOK_SECRET! }),
     );
+    // Telegram is told where to call on every start, so a changed PUBLIC_URL takes effect. An
+    // unreachable Telegram does not stop the hub: the webhook set last time keeps working.
+    await bot.api
+      .setWebhook(`${env.PUBLIC_URL}${WEBHOOK_PATH}`, {
+        secret_token: env.TELEGRAM_WEBHOOK_SECRET!,
+        allowed_updates: ['message', 'edited_message', 'callback_query'],
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not set the manager webhook'));
   } else {
     void bot
       .start({ onStart: () => logger.info('manager bot polling') })

@@ -40,7 +40,7 @@ beforeAll(async () => {
     testDatabaseUri(),
     {
       TELEGRAM_MODE: 'webhook',
-      PUBLIC_URL: 'https://crm.example.ru',
+      PUBLIC_URL: telegram.publicUrl,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_MANAGER_BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -192,7 +192,7 @@ describe('the manager bot', () => {
       'Клиент недоволен сроками',
     );
     await deliver();
-    expect(head.lastText()).toBe('🔴 Проблема по сделке: Клиент недоволен сроками');
+    expect(head.lastText()).toBe('🔴 Проблема по лиду: Клиент недоволен сроками');
 
     // The operator forges the Take button: refused, the red task stays with sales.
     await operator.sendCallbackData(`t:t:${red.id}`);

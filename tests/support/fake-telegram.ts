@@ -41,6 +41,8 @@ export class FakeTelegram {
     private readonly relay: Server,
     readonly token: string,
     private readonly progress: RelayProgress,
+    /** Give this to the hub as PUBLIC_URL: the hub's setWebhook then points the fake here. */
+    readonly publicUrl: string,
   ) {}
 
   static async start(options: { token: string; hubUrl: () => string; secret: string }) {
@@ -52,7 +54,8 @@ export class FakeTelegram {
     await server.start();
     const progress = new RelayProgress();
     const app = express();
-    app.post('/', express.json(), async (req, res) => {
+    // Any path: the hub registers `${PUBLIC_URL}/webhooks/telegram/manager` itself.
+    app.use(express.json(), async (req, res) => {
       const response = await fetch(options.hubUrl(), {
         method: 'POST',
         headers: {
@@ -69,8 +72,13 @@ export class FakeTelegram {
     const relay = await new Promise<Server>((resolve) => {
       const listening = app.listen(relayPort, '127.0.0.1', () => resolve(listening));
     });
-    server.setWebhook({ url: `http://127.0.0.1:${relayPort}/` }, options.token);
-    return new FakeTelegram(server, relay, options.token, progress);
+    return new FakeTelegram(
+      server,
+      relay,
+      options.token,
+      progress,
+      `http://127.0.0.1:${relayPort}`,
+    );
   }
 
   get apiRoot(): string {

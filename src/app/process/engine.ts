@@ -10,6 +10,7 @@ import type {
 } from '../../domain/process/definition';
 import type { User } from '../../domain/user';
 import {
+  FIELD_NAME,
   isFinal,
   missingRequiredFields,
   pipelineOf,
@@ -27,6 +28,17 @@ import { LeadConversion } from './conversion';
 import { ProcessTimers } from './process-timers';
 import { requireRecord, StageEntry, subjectKey } from './stage-entry';
 import type { ConversionLog, Directory, NewLead, RecordStore, TaskStore, Timers } from './ports';
+
+/** Fields the engine itself writes; people and integrations cannot set them. */
+const ENGINE_FIELDS = new Set(['openProblem', 'lostReason', 'junkReason', 'overdueIdentification']);
+const isEditableField = (name: string) => FIELD_NAME.test(name) && !ENGINE_FIELDS.has(name);
+
+/** No `$` or `.` in nested keys either: MongoDB would read them as operators or paths. */
+function safeKeys(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(safeKeys);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return true;
+  return Object.entries(value).every(([key, inner]) => !/[.$]/.test(key) && safeKeys(inner));
+}
 
 export interface EngineDeps {
   definition: ProcessDefinition;
@@ -252,7 +264,7 @@ export class ProcessEngine {
       const record = await requireRecord(this.deps.records, task.subject);
       if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
     }
-    const created = await this.deps.tasks.ensure({
+    const { task: created } = await this.deps.tasks.ensure({
       key: `adhoc:${randomUUID()}`,
       title: { ru: task.title, en: task.title },
       assigneeId,
@@ -292,9 +304,6 @@ export class ProcessEngine {
       if (!reason?.trim()) throw new ProcessError('reason_required');
       if (target.kind === 'lost' && !(await this.isFrom(actor, 'sales')))
         throw new ProcessError('not_allowed');
-      await this.deps.records.setFields(subject, {
-        [target.kind === 'lost' ? 'lostReason' : 'junkReason']: reason.trim(),
-      });
     } else {
       if (!stage.moves.includes(to)) throw new ProcessError('move_not_allowed');
       if (
@@ -306,6 +315,12 @@ export class ProcessEngine {
       this.checkCanLeave(stage, record);
     }
     await this.stages.transition(record, to);
+    // Written once the move happened, so a refused or stale move leaves no reason behind.
+    if (reason?.trim() && (target.kind === 'lost' || target.kind === 'junk')) {
+      await this.deps.records.setFields(subject, {
+        [target.kind === 'lost' ? 'lostReason' : 'junkReason']: reason.trim(),
+      });
+    }
   }
 
   async closeLost(subject: TaskSubject, actor: Actor, reason: string): Promise<void> {
@@ -323,11 +338,12 @@ export class ProcessEngine {
     fields: Record<string, unknown>,
     actor: Actor,
   ): Promise<void> {
-    // Field names become document keys; only plain names may reach the store.
-    if (Object.keys(fields).some((name) => !/^[a-zA-Z][a-zA-Z0-9_]*$/.test(name)))
+    // Names and nested keys become document keys; fields the engine keeps are not for editing.
+    if (Object.entries(fields).some(([name, value]) => !isEditableField(name) || !safeKeys(value)))
       throw new ProcessError('invalid_field');
     const record = await requireRecord(this.deps.records, subject);
     if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
+    if (record.closed) throw new ProcessError('closed');
     await this.deps.records.setFields(subject, fields);
   }
 
@@ -365,7 +381,7 @@ export class ProcessEngine {
     if (record.closed) throw new ProcessError('closed');
     const byUserId = actor.kind === 'user' ? actor.user.id : undefined;
     const assigneeId = record.responsibles.sales ?? (await this.assignees.pick('dispatcher'));
-    const task = await this.deps.tasks.ensure({
+    const { task } = await this.deps.tasks.ensure({
       key: `problem:${subjectKey(subject)}:${this.now.getTime()}`,
       title: { ru: reason.trim(), en: reason.trim() },
       assigneeId,

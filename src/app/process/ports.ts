@@ -60,8 +60,8 @@ export interface NewTask {
 }
 
 export interface TaskStore {
-  /** Creates the task unless one with the same key exists; returns the task either way. */
-  ensure(task: NewTask): Promise<Task>;
+  /** Creates the task unless one with the same key exists; says which happened. */
+  ensure(task: NewTask): Promise<{ task: Task; created: boolean }>;
   get(id: string): Promise<Task | undefined>;
   /** Flips open → done atomically; false when it was no longer open (a replayed button). */
   markDone(id: string, at: Date): Promise<boolean>;

@@ -50,19 +50,24 @@ export class ProcessTimers {
     if (robot) await this.deps.stages.runRobot(record, robot);
   }
 
-  async onFollowUp(data: { subject: TaskSubject; followUpId: string }): Promise<void> {
+  async onFollowUp(data: {
+    subject: TaskSubject;
+    followUpId: string;
+    stageEntry?: number;
+  }): Promise<void> {
     const followUp = this.deps.definition.followUps.find((f) => f.id === data.followUpId);
     const record = await this.deps.records.get(data.subject);
     if (!followUp || !record) return;
+    if (data.stageEntry !== undefined && record.stageEntry !== data.stageEntry) return;
     const assigneeId = await this.deps.assignees.resolve(followUp.task.assignee, record);
-    const task = await this.deps.tasks.ensure({
+    const { task, created } = await this.deps.tasks.ensure({
       key: `followup:${followUp.id}:${subjectKey(record.subject)}:${this.now.getTime()}`,
       title: followUp.task.title,
       assigneeId,
       subject: record.subject,
       due: new Date(this.now.getTime() + followUp.task.dueInMs),
     });
-    await this.deps.stages.announce(task);
+    if (created) await this.deps.stages.announce(task);
   }
 
   /** Client silence restarts its follow-up with every client message. */

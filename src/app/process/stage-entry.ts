@@ -63,7 +63,9 @@ export class StageEntry {
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
     const first = stage.tasks[0];
-    if (first) await this.createChainTask(record, first);
+    // The first chain task already there means this visit was entered before (a resumed
+    // conversion): robots and follow-ups already ran and must not run twice.
+    if (first && !(await this.createChainTask(record, first)).created) return;
 
     for (const robot of stage.robots) {
       const at = this.robotTime(robot, record);
@@ -88,7 +90,8 @@ export class StageEntry {
         `followup:${followUp.id}:${subjectKey(record.subject)}`,
         new Date(this.now.getTime() + followUp.afterMs),
         'followup.fire',
-        { subject: record.subject, followUpId: followUp.id },
+        // The visit it started on: a record that moved on since (invoice paid) needs no call.
+        { subject: record.subject, followUpId: followUp.id, stageEntry: record.stageEntry },
       );
     }
   }
@@ -115,14 +118,14 @@ export class StageEntry {
     const action = robot.action;
     if ('createTask' in action) {
       const step = action.createTask;
-      const task = await this.deps.tasks.ensure({
-        key: `${taskKey(record.subject, record.stageEntry, `robot_${robot.id}`)}`,
+      const { task, created } = await this.deps.tasks.ensure({
+        key: taskKey(record.subject, record.stageEntry, `robot_${robot.id}`),
         title: step.title,
         assigneeId: await this.deps.assignees.resolve(step.assignee, record),
         subject: record.subject,
         due: new Date(this.now.getTime() + step.dueInMs),
       });
-      await this.announce(task);
+      if (created) await this.announce(task);
     } else if ('notify' in action) {
       const userId = await this.deps.assignees.resolve(action.notify.role, record);
       await this.deps.notifier.notifyUser(userId, {
@@ -139,8 +142,11 @@ export class StageEntry {
     }
   }
 
-  async createChainTask(record: ProcessRecord, step: TaskStep): Promise<Task> {
-    const task = await this.deps.tasks.ensure({
+  async createChainTask(
+    record: ProcessRecord,
+    step: TaskStep,
+  ): Promise<{ task: Task; created: boolean }> {
+    const ensured = await this.deps.tasks.ensure({
       key: taskKey(record.subject, record.stageEntry, step.id),
       title: step.title,
       assigneeId: await this.deps.assignees.resolve(step.assignee, record),
@@ -153,8 +159,8 @@ export class StageEntry {
         stageEntry: record.stageEntry,
       },
     });
-    await this.announce(task);
-    return task;
+    if (ensured.created) await this.announce(ensured.task);
+    return ensured;
   }
 
   async announce(task: Task): Promise<void> {

@@ -17,7 +17,9 @@ export function timerHandlers(
     'robot.run': (data) =>
       engine.timers.onRobot(data as { subject: TaskSubject; stageEntry: number; robotId: string }),
     'followup.fire': (data) =>
-      engine.timers.onFollowUp(data as { subject: TaskSubject; followUpId: string }),
+      engine.timers.onFollowUp(
+        data as { subject: TaskSubject; followUpId: string; stageEntry?: number },
+      ),
     'sla.step': (data) => sla.onStep(data),
   };
 }

@@ -62,7 +62,8 @@ export class StaffService {
   async admit(newcomer: Newcomer, payload: string | undefined): Promise<User | undefined> {
     const { store, clock, adminTelegramIds } = this.deps;
     const known = await store.findByTelegramId(newcomer.telegramId);
-    if (known) return known;
+    // A deactivated person stays out, invite or not.
+    if (known) return known.active ? known : undefined;
     if (adminTelegramIds.includes(newcomer.telegramId)) {
       return store.register({ ...newcomer, role: 'admin' });
     }

@@ -7,6 +7,7 @@ import {
   type ProcessDefinition,
   type Robot,
 } from '../../domain/process/definition';
+import { FIELD_NAME } from '../../domain/process/record';
 
 /** "20m", "2h", "15d": how people write delays; stored as milliseconds. */
 const duration = z.string().transform((value, ctx) => {
@@ -24,9 +25,7 @@ const positiveDuration = duration.refine((value) => value > 0, 'expected a posit
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower_snake_case id');
 /** Record fields are stored as Mongo keys, so no dots or dollar signs. */
-const fieldName = z
-  .string()
-  .regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'expected a field name of letters, digits and _');
+const fieldName = z.string().regex(FIELD_NAME, 'expected a field name of letters, digits and _');
 const text = z.object({ ru: z.string().min(1), en: z.string().min(1) }).strict();
 const assignee = z.enum(ASSIGNEE_ROLES, {
   error: (issue) =>

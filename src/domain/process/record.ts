@@ -8,6 +8,9 @@ import {
   type Stage,
 } from './definition';
 
+/** Field names become MongoDB keys: letters, digits and underscores only. */
+export const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
+
 /** What the engine needs of a lead or a deal. */
 export interface ProcessRecord {
   subject: TaskSubject;

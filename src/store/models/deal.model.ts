@@ -16,7 +16,6 @@ export const dealSchema = new Schema(
     responsibles: { type: responsiblesSchema, default: {} },
     fields: { type: Schema.Types.Mixed, default: {} },
     closed: { type: Schema.Types.Mixed, default: false },
-    lostReason: String,
   },
   { timestamps: true, minimize: false },
 );

@@ -14,7 +14,6 @@ export const leadSchema = new Schema(
     responsibles: { type: responsiblesSchema, default: {} },
     fields: { type: Schema.Types.Mixed, default: {} },
     closed: { type: Boolean, default: false },
-    junkReason: String,
   },
   { timestamps: true, minimize: false },
 );

@@ -1,6 +1,6 @@
 import type { UpdateQuery } from 'mongoose';
 import type { RecordStore } from '../../app/process/ports';
-import type { ProcessRecord } from '../../domain/process/record';
+import { FIELD_NAME, type ProcessRecord } from '../../domain/process/record';
 import type { TaskSubject } from '../../domain/task';
 import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
@@ -16,8 +16,6 @@ interface StoredRecord {
   closed: boolean | string;
   type?: string;
 }
-
-const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
 
 /** Field names become Mongo keys: anything else could reach into other paths of the document. */
 function fieldUpdate(fields: Record<string, unknown>): Record<string, unknown> {

@@ -12,9 +12,10 @@ export function createSlaConversations(models: Models): SlaConversations {
     get,
     async startWaiting(id, since) {
       // `null` also matches a missing field: only the first unanswered message sets the time.
+      await Conversation.updateOne({ _id: oid(id) }, { $set: { lastInboundAt: since } });
       await Conversation.updateOne(
         { _id: oid(id), awaitingReplySince: null },
-        { $set: { awaitingReplySince: since, lastInboundAt: since } },
+        { $set: { awaitingReplySince: since } },
       );
       return (await get(id))?.awaitingReplySince ?? since;
     },

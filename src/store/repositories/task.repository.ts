@@ -14,10 +14,11 @@ export function createTaskRepository(models: Models): TaskStore {
   return {
     async ensure(task) {
       try {
-        return toTask((await TaskModel.create({ ...task, status: 'open' })).toObject());
+        const created = await TaskModel.create({ ...task, status: 'open' });
+        return { task: toTask(created.toObject()), created: true };
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
-        return toTask(await TaskModel.findOne({ key: task.key }).lean());
+        return { task: toTask(await TaskModel.findOne({ key: task.key }).lean()), created: false };
       }
     },
 

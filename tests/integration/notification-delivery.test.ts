@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+import express from 'express';
+import { Api } from 'grammy';
+import type { Types } from 'mongoose';
+import { deliverPending } from '../../bots/manager/deliver-notifications';
+import { createTranslator } from '../../src/infra/i18n';
+import { createNotificationQueue } from '../../src/store/repositories/notification-queue.repository';
+import { openTestDatabase } from '../support/database';
+import { freePort } from '../support/ports';
+
+type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
+let database: TestDatabase;
+let fake: Server;
+let apiRoot: string;
+/** What the fake Bot API answers next, per chat; empty means success. */
+const script = new Map<number, { status: number; body: object }[]>();
+const received: { chat: number; text: string }[] = [];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  const app = express();
+  app.post('/bot:token/sendMessage', express.json(), (req, res) => {
+    const chat = Number(req.body.chat_id);
+    const next = script.get(chat)?.shift();
+    if (next) return void res.status(next.status).json(next.body);
+    received.push({ chat, text: String(req.body.text) });
+    res.json({
+      ok: true,
+      result: { message_id: received.length, date: 0, chat: { id: chat, type: 'private' } },
+    });
+  });
+  const port = await freePort();
+  fake = app.listen(port, '127.0.0.1');
+  apiRoot = `http://127.0.0.1:${port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => fake.close(resolve));
+  await database.drop();
+});
+
+describe('delivering staff notifications', () => {
+  it('waits out a rate limit without losing the notice, and sets aside a blocked recipient', async () => {
+    const { User, Notification } = database.models;
+    const [blocked, busy] = await User.create([
+      { telegramId: 501, name: 'Заблокировал бота', language: 'ru' },
+      { telegramId: 502, name: 'Занятой', language: 'en' },
+    ]);
+    const notice = (userId: Types.ObjectId, reason: string) => ({
+      audience: 'user' as const,
+      userId,
+      kind: 'robot',
+      payload: { kind: 'robot', text: { ru: reason, en: reason } },
+    });
+    await Notification.create(notice(blocked!._id, 'first'));
+    await Notification.create(notice(busy!._id, 'second'));
+    script.set(501, [
+      {
+        status: 403,
+        body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+      },
+    ]);
+    script.set(502, [
+      {
+        status: 429,
+        body: {
+          ok: false,
+          error_code: 429,
+          description: 'Too Many Requests: retry after 1',
+          parameters: { retry_after: 1 },
+        },
+      },
+    ]);
+
+    const translator = await createTranslator('ru');
+    const deps = {
+      queue: createNotificationQueue(database.models),
+      api: new Api('1:test', { apiRoot }),
+      translate: translator.forLocale,
+      timeZone: 'Europe/Moscow',
+      clock: { now: () => new Date() },
+    };
+
+    expect(await deliverPending(deps)).toBe(0);
+    const statuses = async () =>
+      (await Notification.find().sort({ createdAt: 1 }).lean()).map((n) => n.status);
+    expect(await statuses()).toEqual(['failed', 'pending']);
+
+    expect(await deliverPending(deps)).toBe(1);
+    expect(await statuses()).toEqual(['failed', 'sent']);
+    expect(received).toEqual([{ chat: 502, text: 'second' }]);
+    expect(await deliverPending(deps)).toBe(0);
+  });
+});
