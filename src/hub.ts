@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Config } from './config/config';
 import { createHttpApp } from './http/app';
-import { createTranslator, type Translator } from './infra/i18n';
+import { createTranslator, LOCALES, type Translator } from './infra/i18n';
 import { startLocalDatabase, type LocalDatabase } from './infra/local-db/local-db';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
@@ -14,7 +14,7 @@ import { hubJobs } from './jobs';
 import { openMonthlyPlans } from './app/plans/monthly-reset';
 import { createPlanStore } from './store/repositories/plan.repository';
 import { connectDatabase, type Database } from './store/database';
-import { loadProcessDefinition } from './config/process/load-definition';
+import { checkTemplates, loadProcessDefinition } from './config/process/load-definition';
 import { systemClock } from './domain/ports';
 import { recordsRouter } from './http/records.router';
 import { createProcess, type ProcessParts } from './wiring/process';
@@ -75,6 +75,9 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     const database = await connectDatabase(uri, logger);
     stack.push(() => database.close());
     const translator = await createTranslator(env.DEFAULT_LOCALE);
+    checkTemplates(definition, env.PROCESS_DEFINITION, (template) =>
+      LOCALES.every((lng) => translator.instance.exists(`templates:${template}`, { lng })),
+    );
     const metrics = createMetrics();
     const db = database.connection.db;
     if (!db) throw new Error('database connection has no Db handle');

@@ -32,7 +32,11 @@ export function onboardingComposer(deps: ManagerBotDeps): Composer<ManagerContex
       const payload = await deps.staff.invite(ctx.staff, role, department);
       const link = `https://t.me/${ctx.me.username}?start=${payload}`;
       await ctx.reply(
-        ctx.t('bot:invite.link', { role: ctx.t(`bot:roles.${role}`), department, link }),
+        ctx.t('bot:invite.link', {
+          role: ctx.t(`bot:roles.${role}`),
+          department: ctx.t(`bot:departments.${department}`, { defaultValue: department }),
+          link,
+        }),
       );
     } catch (error) {
       if (error instanceof StaffError) return ctx.reply(ctx.t(`bot:invite.${error.code}`));

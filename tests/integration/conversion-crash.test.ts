@@ -106,6 +106,14 @@ describe('converting a lead into deals', () => {
     expect((await database.models.Lead.findById(lead.id).lean())!.stage).toBe('qualified');
     expect(await dealCount(lead.id)).toBe(2);
     expect(await restarted.engine.resumeConversions()).toBe(0);
+    // The standard order greets the client once, however many times its entry was replayed.
+    const standard = deals.find((deal) => deal.type === 'standard')!;
+    expect(
+      await database.models.Notification.countDocuments({
+        audience: 'client',
+        'subject.id': standard._id,
+      }),
+    ).toBe(1);
 
     // Contact + company + deals: one company, the contact in it, both deals attached to it.
     const companies = await database.models.Company.find({ name: 'АО Вектор' }).lean();
@@ -128,6 +136,8 @@ describe('converting a lead into deals', () => {
     const results = await Promise.allSettled([done, replay]);
 
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((result) => result.status === 'rejected');
+    expect((refused as PromiseRejectedResult).reason).toMatchObject({ code: 'task_not_open' });
     expect(await dealCount(lead.id)).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 import { monthIn, openMonthlyPlans, previousMonth } from '../../src/app/plans/monthly-reset';
 import type { Hub } from '../../src/hub';
 import { createPlanStore } from '../../src/store/repositories/plan.repository';
-import { eventually, testDatabaseUri } from '../support/database';
+import { createScheduler } from '../../src/infra/scheduler';
+import { eventually, silentLogger, testDatabaseUri } from '../support/database';
 import { startTestHub } from '../support/hub';
 import { ManualClock } from '../support/manual-timers';
 import { seedCompany } from '../support/process';
@@ -53,6 +54,15 @@ describe('monthly plan/fact', () => {
       hub.database.connection.db!.collection('agendaJobs').findOne({ name: 'plan.monthly-reset' }),
     );
     expect(job).toMatchObject({ repeatInterval: '0 0 1 * *', repeatTimezone: 'Europe/Moscow' });
+
+    // A second process (or a restart) registers the same recurring job, not another copy.
+    const second = createScheduler({
+      db: hub.database.connection.db!,
+      logger: silentLogger,
+      processEveryMs: 60_000,
+    });
+    await second.start([], [{ name: 'plan.monthly-reset', cron: '0 0 1 * *' }], 'Europe/Moscow');
+    await second.stop();
     expect(
       await hub.database.connection
         .db!.collection('agendaJobs')

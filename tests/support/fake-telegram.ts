@@ -9,10 +9,6 @@ type Client = ReturnType<TelegramServer['getClient']>;
 type Button = { text: string; callback_data?: string };
 
 /**
- * The Bot API faked on loopback by telegram-test-api, in webhook mode. The fake sends no
- * secret-token header, so a small relay in front of the hub adds it, as Telegram does.
- */
-/**
  * The fake answers a client's update before its webhook call ends; counting relayed updates tells
  * a test when the hub has finished with everything it was sent.
  */
@@ -35,6 +31,10 @@ class RelayProgress {
   }
 }
 
+/**
+ * The Bot API faked on loopback by telegram-test-api, in webhook mode. The fake sends no
+ * secret-token header, so a small relay in front of the hub adds it, as Telegram does.
+ */
 export class FakeTelegram {
   private constructor(
     readonly server: TelegramServer,

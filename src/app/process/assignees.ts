@@ -19,7 +19,7 @@ export class Assignees {
     }
   }
 
-  /** The least-loaded active person for a role; heads, then admins, stand in when none exists. */
+  /** The least-loaded active person for a role; a head of that department, then any head, stands in. */
   async pick(role: 'dispatcher' | 'manager' | 'head', department?: string): Promise<string> {
     const { directory } = this;
     const found =

@@ -107,8 +107,6 @@ export class ProcessEngine {
     return record;
   }
 
-  // ---- tasks -------------------------------------------------------------------------------
-
   // ---- queries for the bot ---------------------------------------------------------------
 
   /** A task with the chain step that created it, so the bot knows what Done will ask for. */
@@ -133,6 +131,8 @@ export class ProcessEngine {
   get dealTypes(): Pipeline[] {
     return this.deps.definition.deals;
   }
+
+  // ---- tasks -------------------------------------------------------------------------------
 
   /** Finishes conversions a crash interrupted; run at start-up. */
   resumeConversions(): Promise<number> {

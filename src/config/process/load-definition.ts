@@ -53,3 +53,33 @@ export function parseProcessDefinition(source: string, file: string): ProcessDef
 export function loadProcessDefinition(file: string): ProcessDefinition {
   return parseProcessDefinition(readFileSync(file, 'utf8'), path.basename(file));
 }
+
+/**
+ * Robots that message the client name a template; its text lives in `locales/<lng>/templates.json`.
+ * A template missing in any language is a definition error, found at start rather than in front
+ * of a client.
+ */
+export function checkTemplates(
+  definition: ProcessDefinition,
+  file: string,
+  exists: (template: string) => boolean,
+): void {
+  const problems: DefinitionProblem[] = [];
+  const pipelines = [
+    ['lead', definition.lead] as const,
+    ...definition.deals.map((pipeline, i) => [`deals[${i}]`, pipeline] as const),
+  ];
+  for (const [base, pipeline] of pipelines) {
+    pipeline.stages.forEach((stage, i) =>
+      stage.robots.forEach((robot, j) => {
+        if ('messageClient' in robot.action && !exists(robot.action.messageClient.template)) {
+          problems.push({
+            path: `${base}.stages[${i}].robots[${j}].messageClient.template`,
+            message: `no text for template "${robot.action.messageClient.template}" in locales/*/templates.json`,
+          });
+        }
+      }),
+    );
+  }
+  if (problems.length > 0) throw new ProcessDefinitionError(file, problems);
+}

@@ -68,6 +68,11 @@ function validatePipeline(base: string, pipeline: Pipeline): DefinitionProblem[]
       out.add(target);
     });
     stage.tasks.forEach((task, j) => {
+      if (task.onDone.convert && base !== 'lead')
+        problems.push({
+          path: `${at}.tasks[${j}].onDone.convert`,
+          message: 'only the lead pipeline converts into deals',
+        });
       if (task.onDone.moveTo) {
         known(`${at}.tasks[${j}].onDone.moveTo`, task.onDone.moveTo);
         out.add(task.onDone.moveTo);

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import {
+  checkTemplates,
   loadProcessDefinition,
   parseProcessDefinition,
   ProcessDefinitionError,
 } from '../../../src/config/process/load-definition';
+import { createTranslator, LOCALES } from '../../../src/infra/i18n';
 import { PROJECT_ROOT } from '../../../src/infra/project-root';
 
 const DEFAULT_FILE = path.join(PROJECT_ROOT, 'config/process/default.yaml');
@@ -104,6 +106,28 @@ describe('an invalid definition fails at load and names the place', () => {
         d.deals[0].stages[2].kind = 'start';
       }),
     ).toEqual(['deals[0].stages: needs exactly one start stage, found 2']);
+  });
+
+  it('a client message template with no text, and a deal pipeline that converts', async () => {
+    const translator = await createTranslator('ru');
+    const exists = (template: string) =>
+      LOCALES.every((lng) => translator.instance.exists(`templates:${template}`, { lng }));
+    const definition = loadProcessDefinition(DEFAULT_FILE);
+    expect(() => checkTemplates(definition, 'default.yaml', exists)).not.toThrow();
+    (
+      definition.deals[0]!.stages[0]!.robots[0]!.action as { messageClient: { template: string } }
+    ).messageClient.template = 'greetings_from_mars';
+    expect(() => checkTemplates(definition, 'default.yaml', exists)).toThrow(
+      'default.yaml: deals[0].stages[0].robots[0].messageClient.template: no text for template "greetings_from_mars"',
+    );
+
+    expect(
+      problemsAfter((d) => {
+        d.deals[0].stages[0].tasks[1].onDone.convert = true;
+      }),
+    ).toEqual([
+      'deals[0].stages[0].tasks[1].onDone.convert: only the lead pipeline converts into deals',
+    ]);
   });
 
   it('broken YAML', () => {
