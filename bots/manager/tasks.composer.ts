@@ -23,7 +23,7 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
   const actor = (ctx: ManagerContext): Actor => ({ kind: 'user', user: ctx.staff! });
 
   composer.command('tasks', async (ctx) => {
-    const tasks = await deps.engine.openTasksOf(ctx.staff!.id);
+    const tasks = await deps.engine.queries.openTasksOf(ctx.staff!.id);
     if (tasks.length === 0) return ctx.reply(ctx.t('bot:tasks.none'));
     await ctx.reply(
       ctx.t('bot:tasks.header', { count: ctx.t('tasks.count', { count: tasks.length }) }),
@@ -65,7 +65,7 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
 
   const complete = (ctx: ManagerContext, taskId: string, input: CompleteInput) =>
     attempt(ctx, async () => {
-      const described = await deps.engine.describeTask(taskId);
+      const described = await deps.engine.queries.describeTask(taskId);
       if (!described) throw new ProcessError('not_found');
       await deps.engine.completeTask(taskId, actor(ctx), input);
       return ctx.t('bot:task.completed', { title: text(described.task.title, ctx.lng) });
@@ -73,15 +73,18 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
 
   composer.callbackQuery(/^t:d:([0-9a-f]{24})$/, async (ctx) => {
     const taskId = ctx.match[1]!;
-    const described = await deps.engine.describeTask(taskId);
+    const described = await deps.engine.queries.describeTask(taskId);
     const onDone = described?.step?.onDone;
     // Choices list colleagues: only someone who may act on the task gets to see them.
-    if ((onDone?.assign || onDone?.convert) && !(await deps.engine.mayHandle(taskId, actor(ctx))))
+    if (
+      (onDone?.assign || onDone?.convert) &&
+      !(await deps.engine.queries.mayHandle(taskId, actor(ctx)))
+    )
       return refuse(ctx, new ProcessError('not_allowed'));
     // Steps that need a choice ask for it first; the choice comes back as its own button.
     if (described?.task.status === 'open' && onDone?.assign) {
       const keyboard = new InlineKeyboard();
-      for (const manager of await deps.engine.managersOf(onDone.assign)) {
+      for (const manager of await deps.engine.queries.managersOf(onDone.assign)) {
         keyboard.text(manager.name, callbacks.assign(taskId, manager.id)).row();
       }
       await ctx.answerCallbackQuery();
@@ -89,7 +92,7 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
     }
     if (described?.task.status === 'open' && onDone?.convert) {
       const keyboard = new InlineKeyboard();
-      for (const type of deps.engine.dealTypes) {
+      for (const type of deps.engine.queries.dealTypes) {
         keyboard.text(text(type.title, ctx.lng), callbacks.convert(taskId, type.id)).row();
       }
       keyboard.text(ctx.t('bot:buttons.allDeals'), callbacks.convert(taskId, '*'));
@@ -105,16 +108,16 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
 
   composer.callbackQuery(/^t:c:([0-9a-f]{24}):([a-z0-9_*]+)$/, (ctx) => {
     const type = ctx.match[2]!;
-    const dealTypes = type === '*' ? deps.engine.dealTypes.map((deal) => deal.id) : [type];
+    const dealTypes = type === '*' ? deps.engine.queries.dealTypes.map((deal) => deal.id) : [type];
     return complete(ctx, ctx.match[1]!, { dealTypes });
   });
 
   composer.callbackQuery(/^t:r:([0-9a-f]{24})$/, async (ctx) => {
     const taskId = ctx.match[1]!;
-    if (!(await deps.engine.mayHandle(taskId, actor(ctx))))
+    if (!(await deps.engine.queries.mayHandle(taskId, actor(ctx))))
       return refuse(ctx, new ProcessError('not_allowed'));
     const keyboard = new InlineKeyboard();
-    for (const colleague of await deps.engine.colleaguesFor(taskId)) {
+    for (const colleague of await deps.engine.queries.colleaguesFor(taskId)) {
       keyboard.text(colleague.name, callbacks.give(taskId, colleague.id)).row();
     }
     await ctx.answerCallbackQuery();

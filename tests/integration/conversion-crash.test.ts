@@ -8,29 +8,21 @@ import { createStoredNotifier } from '../../src/store/repositories/notification.
 import { plain } from '../../src/store/repositories/plain';
 import { createRecordRepository } from '../../src/store/repositories/record.repository';
 import { createTaskRepository } from '../../src/store/repositories/task.repository';
-import { openTestDatabase } from '../support/database';
-import { defaultDefinition, processOnManualClock, seedCompany } from '../support/process';
+import { defaultDefinition, processOnManualClock, seededDatabase } from '../support/process';
 
-type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
-let database: TestDatabase;
-let org: Awaited<ReturnType<typeof seedCompany>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-  org = await seedCompany(database);
-});
-afterAll(() => database.drop());
+const fixture = seededDatabase();
 
 const as = (user: { id: string }): Actor => ({
   kind: 'user',
-  user: Object.values(org).find((candidate) => candidate.id === user.id)!,
+  user: Object.values(fixture.org).find((candidate) => candidate.id === user.id)!,
 });
 
 /** Walks a new lead to its hand-off task with every required field filled. */
 async function leadAtHandOff(engine: ProcessEngine) {
-  const contact = await database.models.Contact.create({ name: 'АО Вектор' });
+  const contact = await fixture.database.models.Contact.create({ name: 'АО Вектор' });
   const lead = await engine.createLead(
     { contactId: contact._id.toHexString(), source: { kind: 'manual', method: 'cold_visit' } },
-    org.sales1.id,
+    fixture.org.sales1.id,
   );
   await engine.fillFields(
     lead.subject,
@@ -41,26 +33,29 @@ async function leadAtHandOff(engine: ProcessEngine) {
       company: 'АО Вектор',
       taxId: '7701234567',
     },
-    as(org.sales1),
+    as(fixture.org.sales1),
   );
   for (;;) {
     const [task] = (
-      await database.models.Task.find({ 'subject.id': lead.subject.id, status: 'open' }).lean()
+      await fixture.database.models.Task.find({
+        'subject.id': lead.subject.id,
+        status: 'open',
+      }).lean()
     ).map((doc) => plain<Task>(doc));
     if (task!.chain!.stepId === 'hand_off') return { lead: lead.subject, handOff: task! };
-    await engine.completeTask(task!.id, as(org.sales1));
+    await engine.completeTask(task!.id, as(fixture.org.sales1));
   }
 }
 
-const dealCount = (leadId: string) => database.models.Deal.countDocuments({ leadId });
+const dealCount = (leadId: string) => fixture.database.models.Deal.countDocuments({ leadId });
 
 describe('converting a lead into deals', () => {
   it('a crash in the middle, then a restart, ends with exactly the declared deals', async () => {
-    const healthy = processOnManualClock(database);
+    const healthy = processOnManualClock(fixture.database);
     const { lead, handOff } = await leadAtHandOff(healthy.engine);
 
     // The process dies right after writing the first deal.
-    const records = createRecordRepository(database.models);
+    const records = createRecordRepository(fixture.database.models);
     let inserted = 0;
     const crashing: RecordStore = {
       ...records,
@@ -72,54 +67,59 @@ describe('converting a lead into deals', () => {
     const crashingEngine = new ProcessEngine({
       definition: defaultDefinition(),
       records: crashing,
-      tasks: createTaskRepository(database.models),
-      directory: createDirectory(database.models),
-      conversions: createConversionLog(database.models),
-      notifier: createStoredNotifier(database.models),
+      tasks: createTaskRepository(fixture.database.models),
+      directory: createDirectory(fixture.database.models),
+      conversions: createConversionLog(fixture.database.models),
+      notifier: createStoredNotifier(fixture.database.models),
       timers: healthy.timers,
       clock: healthy.clock,
     });
     await expect(
-      crashingEngine.completeTask(handOff.id, as(org.sales1), {
+      crashingEngine.completeTask(handOff.id, as(fixture.org.sales1), {
         dealTypes: ['standard', 'design'],
       }),
     ).rejects.toThrow('process killed');
     expect(await dealCount(lead.id)).toBe(1);
     // Nothing was claimed: the hand-off task is still open for the manager.
-    expect((await database.models.Task.findById(handOff.id).lean())!.status).toBe('open');
+    expect((await fixture.database.models.Task.findById(handOff.id).lean())!.status).toBe('open');
 
     // After the restart the resume finishes the plan; each deal got its first chain task once.
-    const restarted = processOnManualClock(database);
+    const restarted = processOnManualClock(fixture.database);
     expect(await restarted.engine.resumeConversions()).toBe(1);
-    const deals = await database.models.Deal.find({ leadId: lead.id }).sort({ type: 1 }).lean();
+    const deals = await fixture.database.models.Deal.find({ leadId: lead.id })
+      .sort({ type: 1 })
+      .lean();
     expect(deals.map((deal) => deal.type)).toEqual(['design', 'standard']);
     for (const deal of deals) {
       expect(
-        await database.models.Task.countDocuments({ 'subject.id': deal._id, status: 'open' }),
+        await fixture.database.models.Task.countDocuments({
+          'subject.id': deal._id,
+          status: 'open',
+        }),
       ).toBe(1);
     }
 
     // The manager presses Done again: the lead converts, still into the same two deals.
-    await restarted.engine.completeTask(handOff.id, as(org.sales1), {
+    await restarted.engine.completeTask(handOff.id, as(fixture.org.sales1), {
       dealTypes: ['standard', 'design'],
     });
-    expect((await database.models.Lead.findById(lead.id).lean())!.stage).toBe('qualified');
+    expect((await fixture.database.models.Lead.findById(lead.id).lean())!.stage).toBe('qualified');
     expect(await dealCount(lead.id)).toBe(2);
     expect(await restarted.engine.resumeConversions()).toBe(0);
     // The standard order greets the client once, however many times its entry was replayed.
     const standard = deals.find((deal) => deal.type === 'standard')!;
     expect(
-      await database.models.Notification.countDocuments({
+      await fixture.database.models.Notification.countDocuments({
         audience: 'client',
         'subject.id': standard._id,
       }),
     ).toBe(1);
 
     // Contact + company + deals: one company, the contact in it, both deals attached to it.
-    const companies = await database.models.Company.find({ name: 'АО Вектор' }).lean();
+    const companies = await fixture.database.models.Company.find({ name: 'АО Вектор' }).lean();
     expect(companies.map((company) => company.taxId)).toEqual(['7701234567']);
-    const contactId = (await database.models.Lead.findById(lead.id).lean())!.contactId;
-    expect((await database.models.Contact.findById(contactId).lean())!.companyId).toEqual(
+    const contactId = (await fixture.database.models.Lead.findById(lead.id).lean())!.contactId;
+    expect((await fixture.database.models.Contact.findById(contactId).lean())!.companyId).toEqual(
       companies[0]!._id,
     );
     expect(deals.map((deal) => String(deal.companyId))).toEqual([
@@ -129,10 +129,14 @@ describe('converting a lead into deals', () => {
   });
 
   it('converting twice does not duplicate deals', async () => {
-    const { engine } = processOnManualClock(database);
+    const { engine } = processOnManualClock(fixture.database);
     const { lead, handOff } = await leadAtHandOff(engine);
-    const done = engine.completeTask(handOff.id, as(org.sales1), { dealTypes: ['standard'] });
-    const replay = engine.completeTask(handOff.id, as(org.sales1), { dealTypes: ['standard'] });
+    const done = engine.completeTask(handOff.id, as(fixture.org.sales1), {
+      dealTypes: ['standard'],
+    });
+    const replay = engine.completeTask(handOff.id, as(fixture.org.sales1), {
+      dealTypes: ['standard'],
+    });
     const results = await Promise.allSettled([done, replay]);
 
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
+import { answersPing } from '../../src/infra/local-db/local-db';
 import { PROJECT_ROOT } from '../../src/infra/project-root';
 import { eventually } from '../support/database';
 import { freePort } from '../support/ports';
@@ -21,18 +21,6 @@ function runHub(env: NodeJS.ProcessEnv) {
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   return { child, exited, output: () => output };
-}
-
-async function databaseAnswers(port: number): Promise<boolean> {
-  const client = new MongoClient(`mongodb://127.0.0.1:${port}`, { serverSelectionTimeoutMS: 300 });
-  try {
-    await client.db('admin').command({ ping: 1 });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.close();
-  }
 }
 
 describe('the hub process', () => {
@@ -60,7 +48,7 @@ describe('the hub process', () => {
 
       hub.child.kill('SIGTERM');
       expect(await hub.exited).toBe(0);
-      expect(await databaseAnswers(dbPort)).toBe(false);
+      expect(await answersPing(`mongodb://127.0.0.1:${dbPort}`, 300)).toBe(false);
     } finally {
       hub.child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });

@@ -3,20 +3,13 @@ import { ProcessError } from '../../src/app/process/errors';
 import type { Task, TaskSubject } from '../../src/domain/task';
 import type { User } from '../../src/domain/user';
 import { plain } from '../../src/store/repositories/plain';
-import { openTestDatabase } from '../support/database';
-import { processOnManualClock, seedCompany } from '../support/process';
+import { processOnManualClock, seededDatabase } from '../support/process';
 
-type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
-let database: TestDatabase;
-let org: Awaited<ReturnType<typeof seedCompany>>;
+const fixture = seededDatabase();
 let process: ReturnType<typeof processOnManualClock>;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  org = await seedCompany(database);
-  process = processOnManualClock(database);
+beforeAll(() => {
+  process = processOnManualClock(fixture.database);
 });
-afterAll(() => database.drop());
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;
@@ -24,7 +17,7 @@ const as = (user: User): Actor => ({ kind: 'user', user });
 const file = (name: string) => ({ fileRef: `tg:${name}`, name });
 
 async function openTasks(subject: TaskSubject): Promise<Task[]> {
-  const docs = await database.models.Task.find({
+  const docs = await fixture.database.models.Task.find({
     'subject.kind': subject.kind,
     'subject.id': subject.id,
     status: 'open',
@@ -42,13 +35,13 @@ async function currentTask(subject: TaskSubject): Promise<Task> {
 async function stageOf(subject: TaskSubject): Promise<string> {
   const doc =
     subject.kind === 'lead'
-      ? await database.models.Lead.findById(subject.id).lean()
-      : await database.models.Deal.findById(subject.id).lean();
+      ? await fixture.database.models.Lead.findById(subject.id).lean()
+      : await fixture.database.models.Deal.findById(subject.id).lean();
   return doc!.stage;
 }
 
 async function newLead(): Promise<TaskSubject> {
-  const contact = await database.models.Contact.create({ name: 'ООО Ромашка' });
+  const contact = await fixture.database.models.Contact.create({ name: 'ООО Ромашка' });
   const lead = await process.engine.createLead({
     contactId: contact._id.toHexString(),
     source: { kind: 'channel', channel: 'telegram' },
@@ -61,7 +54,7 @@ async function newLead(): Promise<TaskSubject> {
 async function completeCurrent(subject: TaskSubject, hours = 1, input = {}): Promise<Task> {
   await process.timers.advanceBy(hours * HOUR);
   const task = await currentTask(subject);
-  const assignee = Object.values(org).find((user) => user.id === task.assigneeId)!;
+  const assignee = Object.values(fixture.org).find((user) => user.id === task.assigneeId)!;
   await process.engine.completeTask(task.id, as(assignee), input);
   return task;
 }
@@ -70,13 +63,15 @@ async function walkLeadToHandOff(): Promise<TaskSubject> {
   const lead = await newLead();
   const dispatch = await currentTask(lead);
   expect(dispatch).toMatchObject({
-    assigneeId: org.dispatcher.id,
+    assigneeId: fixture.org.dispatcher.id,
     chain: { stepId: 'choose_manager' },
   });
 
-  await process.engine.completeTask(dispatch.id, as(org.dispatcher), { assignTo: org.sales1.id });
+  await process.engine.completeTask(dispatch.id, as(fixture.org.dispatcher), {
+    assignTo: fixture.org.sales1.id,
+  });
   expect(await stageOf(lead)).toBe('identification');
-  expect((await currentTask(lead)).assigneeId).toBe(org.sales1.id);
+  expect((await currentTask(lead)).assigneeId).toBe(fixture.org.sales1.id);
 
   await completeCurrent(lead); // first_contact
   await completeCurrent(lead); // qualify → proposal
@@ -87,7 +82,9 @@ async function walkLeadToHandOff(): Promise<TaskSubject> {
 }
 
 async function dealsOf(lead: TaskSubject) {
-  const deals = await database.models.Deal.find({ leadId: lead.id }).sort({ type: 1 }).lean();
+  const deals = await fixture.database.models.Deal.find({ leadId: lead.id })
+    .sort({ type: 1 })
+    .lean();
   return deals.map((deal) =>
     plain<{ id: string; type: string; stage: string; responsibles: Record<string, string> }>(deal),
   );
@@ -100,7 +97,7 @@ describe('the default process, end to end on a controllable clock', () => {
     // Hand-off is refused while the proposal stage's required fields are empty, naming them.
     const handOff = await currentTask(lead);
     const refusal = await process.engine
-      .completeTask(handOff.id, as(org.sales1), { dealTypes: ['standard', 'design'] })
+      .completeTask(handOff.id, as(fixture.org.sales1), { dealTypes: ['standard', 'design'] })
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(ProcessError);
     expect((refusal as ProcessError).missing.map((field) => field.field)).toEqual([
@@ -113,26 +110,32 @@ describe('the default process, end to end on a controllable clock', () => {
     await process.engine.fillFields(
       lead,
       { employees: 40, area: '120 м²', brief: file('brief.pdf') },
-      as(org.sales1),
+      as(fixture.org.sales1),
     );
-    await process.engine.completeTask(handOff.id, as(org.sales1), {
+    await process.engine.completeTask(handOff.id, as(fixture.org.sales1), {
       dealTypes: ['standard', 'design'],
-      operations: { standard: org.ops1.id, design: org.ops2.id },
+      operations: { standard: fixture.org.ops1.id, design: fixture.org.ops2.id },
     });
     expect(await stageOf(lead)).toBe('qualified');
     const [design, standard] = await dealsOf(lead);
     expect(standard).toMatchObject({ type: 'standard', stage: 'documents' });
     expect(design).toMatchObject({ type: 'design', stage: 'design_brief' });
     // Hand-off keeps the sales manager beside the new operations manager.
-    expect(standard!.responsibles).toMatchObject({ sales: org.sales1.id, operations: org.ops1.id });
-    expect(design!.responsibles).toMatchObject({ sales: org.sales1.id, operations: org.ops2.id });
+    expect(standard!.responsibles).toMatchObject({
+      sales: fixture.org.sales1.id,
+      operations: fixture.org.ops1.id,
+    });
+    expect(design!.responsibles).toMatchObject({
+      sales: fixture.org.sales1.id,
+      operations: fixture.org.ops2.id,
+    });
 
     // Standard order: documents → prepayment → production → shipping → won.
     const std = { kind: 'deal', id: standard!.id } as const;
-    expect((await currentTask(std)).assigneeId).toBe(org.ops1.id);
+    expect((await currentTask(std)).assigneeId).toBe(fixture.org.ops1.id);
     await completeCurrent(std); // prepare_contract
     await expect(completeCurrent(std)).rejects.toMatchObject({ code: 'missing_fields' });
-    await process.engine.fillFields(std, { spec: file('spec.xlsx') }, as(org.ops1));
+    await process.engine.fillFields(std, { spec: file('spec.xlsx') }, as(fixture.org.ops1));
     await completeCurrent(std, 0); // send_invoice → prepayment
     expect(await stageOf(std)).toBe('prepayment');
 
@@ -140,12 +143,16 @@ describe('the default process, end to end on a controllable clock', () => {
     await process.timers.advanceBy(2 * DAY);
     const followUps = (await openTasks(std)).filter((task) => !task.chain);
     expect(followUps.map((task) => [task.title.en, task.assigneeId])).toEqual([
-      ['Call the client about the invoice', org.sales1.id],
+      ['Call the client about the invoice', fixture.org.sales1.id],
     ]);
 
     await completeCurrent(std); // confirm_payment → production
     await completeCurrent(std); // production_done → shipping
-    await process.engine.fillFields(std, { closing_documents: file('upd.pdf') }, as(org.ops1));
+    await process.engine.fillFields(
+      std,
+      { closing_documents: file('upd.pdf') },
+      as(fixture.org.ops1),
+    );
     await completeCurrent(std); // ship → won
     expect(await stageOf(std)).toBe('won');
     expect(await openTasks(std)).toEqual(
@@ -155,16 +162,20 @@ describe('the default process, end to end on a controllable clock', () => {
     // Design order: designer → client approval (layout required) → production → shipping → won.
     const des = { kind: 'deal', id: design!.id } as const;
     await completeCurrent(des); // brief_designer → approval
-    await process.engine.fillFields(des, { layout: file('layout.png') }, as(org.ops2));
+    await process.engine.fillFields(des, { layout: file('layout.png') }, as(fixture.org.ops2));
     await completeCurrent(des); // get_approval → production
     await completeCurrent(des); // production_done → shipping
-    await process.engine.fillFields(des, { closing_documents: file('act.pdf') }, as(org.ops2));
+    await process.engine.fillFields(
+      des,
+      { closing_documents: file('act.pdf') },
+      as(fixture.org.ops2),
+    );
     await completeCurrent(des); // ship → won
     expect(await stageOf(des)).toBe('won');
 
     // On won: the sales manager is told, and 15 days later asked to collect feedback.
-    const told = await database.models.Notification.find({
-      userId: org.sales1.id,
+    const told = await fixture.database.models.Notification.find({
+      userId: fixture.org.sales1.id,
       kind: 'robot',
     }).lean();
     expect(told).toHaveLength(2);
@@ -172,7 +183,7 @@ describe('the default process, end to end on a controllable clock', () => {
     const feedback = (await openTasks(des)).filter(
       (task) => task.title.en === 'Ask the client for feedback',
     );
-    expect(feedback.map((task) => task.assigneeId)).toEqual([org.sales1.id]);
+    expect(feedback.map((task) => task.assigneeId)).toEqual([fixture.org.sales1.id]);
   });
 
   it('problem in operations → red task and alert → back to sales → lost with a reason', async () => {
@@ -180,12 +191,12 @@ describe('the default process, end to end on a controllable clock', () => {
     await process.engine.fillFields(
       lead,
       { employees: 5, area: '30 м²', brief: file('b.pdf') },
-      as(org.sales1),
+      as(fixture.org.sales1),
     );
     await completeCurrent(lead, 1, { dealTypes: ['standard'] });
     const [deal] = await dealsOf(lead);
     const subject = { kind: 'deal', id: deal!.id } as const;
-    const operations = Object.values(org).find(
+    const operations = Object.values(fixture.org).find(
       (user) => user.id === deal!.responsibles.operations,
     )!;
 
@@ -194,8 +205,8 @@ describe('the default process, end to end on a controllable clock', () => {
       as(operations),
       'Клиент хочет отменить заказ',
     );
-    expect(red).toMatchObject({ assigneeId: org.sales1.id, problem: true });
-    const alerts = await database.models.Notification.find({
+    expect(red).toMatchObject({ assigneeId: fixture.org.sales1.id, problem: true });
+    const alerts = await fixture.database.models.Notification.find({
       audience: 'heads',
       kind: 'problem',
     }).lean();
@@ -207,12 +218,14 @@ describe('the default process, end to end on a controllable clock', () => {
     await expect(process.engine.closeLost(subject, as(operations), 'отказ')).rejects.toMatchObject({
       code: 'not_allowed',
     });
-    await expect(process.engine.closeLost(subject, as(org.sales1), '  ')).rejects.toMatchObject({
+    await expect(
+      process.engine.closeLost(subject, as(fixture.org.sales1), '  '),
+    ).rejects.toMatchObject({
       code: 'reason_required',
     });
-    await process.engine.closeLost(subject, as(org.sales1), 'Клиент ушёл к конкуренту');
+    await process.engine.closeLost(subject, as(fixture.org.sales1), 'Клиент ушёл к конкуренту');
 
-    const closed = await database.models.Deal.findById(deal!.id).lean();
+    const closed = await fixture.database.models.Deal.findById(deal!.id).lean();
     expect(closed).toMatchObject({ stage: 'lost', closed: 'lost' });
     expect((closed!.fields as Record<string, unknown>).lostReason).toBe('Клиент ушёл к конкуренту');
     // The chain stops; the red task stays with sales until they close it.
@@ -220,31 +233,40 @@ describe('the default process, end to end on a controllable clock', () => {
   });
 
   it('skips the dispatcher for a cold call: the creator owns the lead at once', async () => {
-    const contact = await database.models.Contact.create({ name: 'ИП Петров' });
+    const contact = await fixture.database.models.Contact.create({ name: 'ИП Петров' });
     const lead = await process.engine.createLead(
       { contactId: contact._id.toHexString(), source: { kind: 'manual', method: 'cold_call' } },
-      org.sales2.id,
+      fixture.org.sales2.id,
     );
     expect(lead.stage).toBe('identification');
-    expect(lead.responsibles).toEqual({ sales: org.sales2.id });
-    expect((await currentTask(lead.subject)).assigneeId).toBe(org.sales2.id);
+    expect(lead.responsibles).toEqual({ sales: fixture.org.sales2.id });
+    expect((await currentTask(lead.subject)).assigneeId).toBe(fixture.org.sales2.id);
   });
 
   it('refuses a replayed button, a stranger, and a move that skips the declared path', async () => {
     const lead = await newLead();
     const dispatch = await currentTask(lead);
     await expect(
-      process.engine.completeTask(dispatch.id, as(org.sales2), { assignTo: org.sales2.id }),
+      process.engine.completeTask(dispatch.id, as(fixture.org.sales2), {
+        assignTo: fixture.org.sales2.id,
+      }),
     ).rejects.toMatchObject({ code: 'not_allowed' });
     await expect(
-      process.engine.completeTask(dispatch.id, as(org.dispatcher), { assignTo: org.ops1.id }),
+      process.engine.completeTask(dispatch.id, as(fixture.org.dispatcher), {
+        assignTo: fixture.org.ops1.id,
+      }),
     ).rejects.toMatchObject({ code: 'needs_assignee' });
-    await process.engine.completeTask(dispatch.id, as(org.dispatcher), { assignTo: org.sales2.id });
+    await process.engine.completeTask(dispatch.id, as(fixture.org.dispatcher), {
+      assignTo: fixture.org.sales2.id,
+    });
     await expect(
-      process.engine.completeTask(dispatch.id, as(org.dispatcher), { assignTo: org.sales1.id }),
+      process.engine.completeTask(dispatch.id, as(fixture.org.dispatcher), {
+        assignTo: fixture.org.sales1.id,
+      }),
     ).rejects.toMatchObject({ code: 'task_not_open' });
-    const responsibles = (await database.models.Lead.findById(lead.id).lean())!.responsibles;
-    expect(String(responsibles?.sales)).toBe(org.sales2.id);
+    const responsibles = (await fixture.database.models.Lead.findById(lead.id).lean())!
+      .responsibles;
+    expect(String(responsibles?.sales)).toBe(fixture.org.sales2.id);
     await expect(process.engine.moveStage(lead, 'qualified', SYSTEM)).rejects.toMatchObject({
       code: 'move_not_allowed',
     });
@@ -252,10 +274,10 @@ describe('the default process, end to end on a controllable clock', () => {
 
   it('an ad-hoc task lives beside the chain and never breaks it', async () => {
     const lead = await newLead();
-    await process.engine.completeTask((await currentTask(lead)).id, as(org.dispatcher), {
-      assignTo: org.sales1.id,
+    await process.engine.completeTask((await currentTask(lead)).id, as(fixture.org.dispatcher), {
+      assignTo: fixture.org.sales1.id,
     });
-    const adHoc = await process.engine.addTask(as(org.sales1), {
+    const adHoc = await process.engine.addTask(as(fixture.org.sales1), {
       title: 'Отправить каталог',
       due: new Date(process.clock.now().getTime() + DAY),
       subject: lead,
@@ -263,12 +285,12 @@ describe('the default process, end to end on a controllable clock', () => {
 
     await completeCurrent(lead); // first_contact: the chain goes on as declared
     expect((await currentTask(lead)).chain?.stepId).toBe('qualify');
-    await process.engine.completeTask(adHoc.id, as(org.sales1));
+    await process.engine.completeTask(adHoc.id, as(fixture.org.sales1));
     expect((await currentTask(lead)).chain?.stepId).toBe('qualify');
     expect(await stageOf(lead)).toBe('identification');
 
     // A stage move cancels the old stage's chain task only; another ad-hoc task stays open.
-    const second = await process.engine.addTask(as(org.sales1), {
+    const second = await process.engine.addTask(as(fixture.org.sales1), {
       title: 'Уточнить реквизиты',
       due: new Date(process.clock.now().getTime() + DAY),
       subject: lead,
@@ -281,11 +303,11 @@ describe('the default process, end to end on a controllable clock', () => {
     const lead = await newLead();
     const task = await currentTask(lead);
     const later = new Date(process.clock.now().getTime() + DAY);
-    await process.engine.postponeTask(task.id, later, as(org.dispatcher), 'жду звонка');
+    await process.engine.postponeTask(task.id, later, as(fixture.org.dispatcher), 'жду звонка');
 
     // The original due time passes quietly; the new one raises the overdue notice once.
     const overdue = () =>
-      database.models.Notification.countDocuments({
+      fixture.database.models.Notification.countDocuments({
         kind: 'task_overdue',
         'payload.task.id': task.id,
       });
@@ -293,13 +315,13 @@ describe('the default process, end to end on a controllable clock', () => {
     expect(await overdue()).toBe(0);
     await process.timers.advanceBy(DAY);
     expect(await overdue()).toBe(1);
-    const stored = plain<Task>(await database.models.Task.findById(task.id).lean());
+    const stored = plain<Task>(await fixture.database.models.Task.findById(task.id).lean());
     expect(stored.due).toEqual(later);
     expect(stored.postponements).toEqual([
       expect.objectContaining({
         from: task.due,
         to: later,
-        byUserId: org.dispatcher.id,
+        byUserId: fixture.org.dispatcher.id,
         reason: 'жду звонка',
       }),
     ]);

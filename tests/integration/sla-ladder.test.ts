@@ -1,26 +1,18 @@
 import { Types } from 'mongoose';
-import { openTestDatabase } from '../support/database';
-import { processOnManualClock, seedCompany } from '../support/process';
+import { processOnManualClock, seededDatabase } from '../support/process';
 
-type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
-let database: TestDatabase;
-let org: Awaited<ReturnType<typeof seedCompany>>;
-beforeAll(async () => {
-  database = await openTestDatabase();
-  org = await seedCompany(database);
-});
-afterAll(() => database.drop());
+const fixture = seededDatabase();
 
 const MINUTE = 60_000;
 
 /** A new inbound lead with its conversation, waiting for the first reply. */
 async function waitingClient(process: ReturnType<typeof processOnManualClock>) {
-  const contact = await database.models.Contact.create({ name: 'Клиент' });
+  const contact = await fixture.database.models.Contact.create({ name: 'Клиент' });
   const lead = await process.engine.createLead({
     contactId: contact._id.toHexString(),
     source: { kind: 'channel', channel: 'vk' },
   });
-  const conversation = await database.models.Conversation.create({
+  const conversation = await fixture.database.models.Conversation.create({
     contactId: contact._id,
     channel: 'vk',
     chatId: String(contact._id),
@@ -31,13 +23,13 @@ async function waitingClient(process: ReturnType<typeof processOnManualClock>) {
 
 /** Every SLA notice and alert about one conversation, as "minute: who/what". */
 async function ladderSteps(conversationId: string): Promise<string[]> {
-  const docs = await database.models.Notification.find({
+  const docs = await fixture.database.models.Notification.find({
     kind: { $in: ['sla_reminder', 'sla_passed', 'sla'] },
     'payload.conversationId': conversationId,
   })
     .sort({ createdAt: 1 })
     .lean();
-  const names = new Map(Object.values(org).map((user) => [user.id, user.name]));
+  const names = new Map(Object.values(fixture.org).map((user) => [user.id, user.name]));
   return docs.map((doc) => {
     const payload = doc.payload as { waitingMs: number };
     const who = doc.audience === 'heads' ? 'heads' : names.get(String(doc.userId));
@@ -47,7 +39,7 @@ async function ladderSteps(conversationId: string): Promise<string[]> {
 
 describe('the reply SLA ladder', () => {
   it('fires each step at its simulated time, counted from the first unanswered message', async () => {
-    const process = processOnManualClock(database);
+    const process = processOnManualClock(fixture.database);
     const start = process.clock.now();
     const { lead, conversationId } = await waitingClient(process);
 
@@ -66,16 +58,16 @@ describe('the reply SLA ladder', () => {
       '240: sla → heads',
     ]);
     // Seed 003: nobody picked the request up in time.
-    const stored = await database.models.Lead.findById(lead.subject.id).lean();
+    const stored = await fixture.database.models.Lead.findById(lead.subject.id).lean();
     expect((stored!.fields as Record<string, unknown>).overdueIdentification).toBe(true);
   });
 
   it('reminds the responsible manager once assigned, and stops when the manager answers', async () => {
-    const process = processOnManualClock(database);
+    const process = processOnManualClock(fixture.database);
     const { lead, conversationId } = await waitingClient(process);
-    await database.models.Lead.updateOne(
+    await fixture.database.models.Lead.updateOne(
       { _id: lead.subject.id },
-      { $set: { 'responsibles.sales': new Types.ObjectId(org.sales2.id) } },
+      { $set: { 'responsibles.sales': new Types.ObjectId(fixture.org.sales2.id) } },
     );
 
     await process.sla.clientWrote(conversationId, process.clock.now());
@@ -87,7 +79,7 @@ describe('the reply SLA ladder', () => {
   });
 
   it('does nothing at all when the manager answers in time', async () => {
-    const process = processOnManualClock(database);
+    const process = processOnManualClock(fixture.database);
     const { conversationId } = await waitingClient(process);
     await process.sla.clientWrote(conversationId, process.clock.now());
     await process.timers.advanceBy(19 * MINUTE);

@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../../src/infra/project-root';
 import type { Database } from '../../src/store/database';
 import { plain } from '../../src/store/repositories/plain';
 import { createProcess } from '../../src/wiring/process';
+import { openTestDatabase } from './database';
 import { ManualClock, ManualTimers } from './manual-timers';
 
 export const defaultDefinition = () =>
@@ -53,4 +54,18 @@ export function processOnManualClock(database: Database, start = new Date('2026-
   });
   timers.handlers = parts.handlers;
   return { ...parts, clock, timers };
+}
+
+/** A fresh database with the seeds' company in it, for one test file. */
+export function seededDatabase() {
+  const fixture = {} as {
+    database: Database & { drop(): Promise<void> };
+    org: Awaited<ReturnType<typeof seedCompany>>;
+  };
+  beforeAll(async () => {
+    fixture.database = await openTestDatabase();
+    fixture.org = await seedCompany(fixture.database);
+  });
+  afterAll(() => fixture.database.drop());
+  return fixture;
 }

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';
-import type {
-  Pipeline,
-  ProcessDefinition,
-  Stage,
-  TaskStep,
-  TriggerEvent,
-} from '../../domain/process/definition';
-import type { User } from '../../domain/user';
+import type { ProcessDefinition, Stage, TriggerEvent } from '../../domain/process/definition';
 import {
   FIELD_NAME,
   isFinal,
@@ -26,7 +19,9 @@ import type { Notifier } from './notices';
 import { Assignees } from './assignees';
 import { LeadConversion } from './conversion';
 import { ProcessTimers } from './process-timers';
+import { Rights } from './rights';
 import { requireRecord, StageEntry, subjectKey } from './stage-entry';
+import { TaskQueries } from './task-queries';
 import type { ConversionLog, Directory, NewLead, RecordStore, TaskStore, Timers } from './ports';
 
 /** Fields the engine itself writes; people and integrations cannot set them. */
@@ -73,6 +68,9 @@ export class ProcessEngine {
   private readonly stages: StageEntry;
   private readonly conversion: LeadConversion;
   readonly timers: ProcessTimers;
+  private readonly rights: Rights;
+  /** Reads for the manager bot. */
+  readonly queries: TaskQueries;
 
   constructor(private readonly deps: EngineDeps) {
     this.assignees = new Assignees(deps.directory);
@@ -80,6 +78,8 @@ export class ProcessEngine {
     const parts = { ...deps, assignees: this.assignees, stages: this.stages };
     this.conversion = new LeadConversion(parts);
     this.timers = new ProcessTimers(parts);
+    this.rights = new Rights(deps);
+    this.queries = new TaskQueries({ ...deps, rights: this.rights });
   }
 
   private get now(): Date {
@@ -107,31 +107,6 @@ export class ProcessEngine {
     return record;
   }
 
-  // ---- queries for the bot ---------------------------------------------------------------
-
-  /** A task with the chain step that created it, so the bot knows what Done will ask for. */
-  async describeTask(taskId: string): Promise<{ task: Task; step?: TaskStep } | undefined> {
-    const task = await this.deps.tasks.get(taskId);
-    if (!task) return undefined;
-    if (!task.chain) return { task };
-    const pipeline = pipelineOf(this.deps.definition, task.chain.pipeline);
-    const step = stageOf(pipeline, task.chain.stage).tasks.find((s) => s.id === task.chain!.stepId);
-    return step ? { task, step } : { task };
-  }
-
-  openTasksOf(userId: string): Promise<Task[]> {
-    return this.deps.tasks.listOpen({ assigneeId: userId });
-  }
-
-  /** Managers of a department, least loaded first: the dispatcher's choice. */
-  managersOf(department: string): Promise<User[]> {
-    return this.deps.directory.candidates({ role: 'manager', department });
-  }
-
-  get dealTypes(): Pipeline[] {
-    return this.deps.definition.deals;
-  }
-
   // ---- tasks -------------------------------------------------------------------------------
 
   /** Finishes conversions a crash interrupted; run at start-up. */
@@ -150,7 +125,7 @@ export class ProcessEngine {
   }
 
   private async completeTaskNow(taskId: string, actor: Actor, input: CompleteInput): Promise<void> {
-    const task = await this.openTask(taskId, actor);
+    const task = await this.rights.openTask(taskId, actor);
     if (!task.chain || !task.subject) {
       await this.claim(task);
       // Sales closing a red task closes the problem it stood for.
@@ -192,7 +167,7 @@ export class ProcessEngine {
 
   postponeTask(taskId: string, to: Date, actor: Actor, reason?: string): Promise<Task> {
     return this.underTaskLock(taskId, async () => {
-      const task = await this.openTask(taskId, actor);
+      const task = await this.rights.openTask(taskId, actor);
       const byUserId = actor.kind === 'user' ? actor.user.id : task.assigneeId;
       let moved: Task;
       try {
@@ -217,7 +192,7 @@ export class ProcessEngine {
    */
   reassignTask(taskId: string, actor: Actor, toUserId: string): Promise<Task> {
     return this.underTaskLock(taskId, async () => {
-      const task = await this.openTask(taskId, actor);
+      const task = await this.rights.openTask(taskId, actor);
       const target = await this.deps.directory.getUser(toUserId);
       if (!target?.active) throw new ProcessError('needs_assignee');
       if (actor.kind === 'user' && !actor.user.roles.includes('admin')) {
@@ -236,23 +211,6 @@ export class ProcessEngine {
     });
   }
 
-  /** Whether this person may act on the task (its assignee, their head, an admin). */
-  async mayHandle(taskId: string, actor: Actor): Promise<boolean> {
-    return this.openTask(taskId, actor).then(
-      () => true,
-      () => false,
-    );
-  }
-
-  /** Colleagues a task can be handed to: managers of its assignee's department. */
-  async colleaguesFor(taskId: string): Promise<User[]> {
-    const task = await this.deps.tasks.get(taskId);
-    const assignee = task ? await this.deps.directory.getUser(task.assigneeId) : undefined;
-    const department = assignee ? await this.deps.directory.departmentCodeOf(assignee) : undefined;
-    const colleagues = department ? await this.managersOf(department) : [];
-    return colleagues.filter((user) => user.id !== task?.assigneeId);
-  }
-
   /** A task outside any chain: it never creates a next task nor moves a stage. */
   async addTask(
     actor: Actor,
@@ -262,7 +220,7 @@ export class ProcessEngine {
     if (!assigneeId) throw new ProcessError('needs_assignee');
     if (task.subject) {
       const record = await requireRecord(this.deps.records, task.subject);
-      if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
+      if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
     }
     const { task: created } = await this.deps.tasks.ensure({
       key: `adhoc:${randomUUID()}`,
@@ -293,7 +251,7 @@ export class ProcessEngine {
     reason?: string,
   ): Promise<void> {
     const record = await requireRecord(this.deps.records, subject);
-    if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
+    if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
     if (isFinal(stage) || record.closed) throw new ProcessError('closed');
@@ -302,14 +260,14 @@ export class ProcessEngine {
 
     if (target.kind === 'lost' || target.kind === 'junk') {
       if (!reason?.trim()) throw new ProcessError('reason_required');
-      if (target.kind === 'lost' && !(await this.isFrom(actor, 'sales')))
+      if (target.kind === 'lost' && !(await this.rights.isFrom(actor, 'sales')))
         throw new ProcessError('not_allowed');
     } else {
       if (!stage.moves.includes(to)) throw new ProcessError('move_not_allowed');
       if (
         target.kind === 'won' &&
         subject.kind === 'deal' &&
-        !(await this.isFrom(actor, 'operations'))
+        !(await this.rights.isFrom(actor, 'operations'))
       )
         throw new ProcessError('not_allowed');
       this.checkCanLeave(stage, record);
@@ -342,7 +300,7 @@ export class ProcessEngine {
     if (Object.entries(fields).some(([name, value]) => !isEditableField(name) || !safeKeys(value)))
       throw new ProcessError('invalid_field');
     const record = await requireRecord(this.deps.records, subject);
-    if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
+    if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
     if (record.closed) throw new ProcessError('closed');
     await this.deps.records.setFields(subject, fields);
   }
@@ -377,7 +335,7 @@ export class ProcessEngine {
   async raiseProblem(subject: TaskSubject, actor: Actor, reason: string): Promise<Task> {
     if (!reason.trim()) throw new ProcessError('reason_required');
     const record = await requireRecord(this.deps.records, subject);
-    if (!(await this.mayAct(actor, record))) throw new ProcessError('not_allowed');
+    if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
     if (record.closed) throw new ProcessError('closed');
     const byUserId = actor.kind === 'user' ? actor.user.id : undefined;
     const assigneeId = record.responsibles.sales ?? (await this.assignees.pick('dispatcher'));
@@ -412,44 +370,6 @@ export class ProcessEngine {
     await this.deps.timers.cancel(`task:${task.id}`);
   }
 
-  private async openTask(taskId: string, actor: Actor): Promise<Task> {
-    const task = await this.deps.tasks.get(taskId);
-    if (!task) throw new ProcessError('not_found');
-    if (task.status !== 'open') throw new ProcessError('task_not_open');
-    if (actor.kind === 'user') {
-      const { user } = actor;
-      const allowed =
-        user.active &&
-        (user.id === task.assigneeId || (await this.oversees(user, [task.assigneeId])));
-      if (!allowed) throw new ProcessError('not_allowed');
-    }
-    return task;
-  }
-
-  /**
-   * PRODUCT.md, process 10: an admin oversees everything, a head the work of their own
-   * department's people, anyone else only their own.
-   */
-  private async oversees(user: User, userIds: string[]): Promise<boolean> {
-    if (user.roles.includes('admin')) return true;
-    if (!user.roles.includes('head')) return false;
-    const { directory } = this.deps;
-    const mine = await directory.departmentCodeOf(user);
-    for (const id of userIds) {
-      const other = await directory.getUser(id);
-      if (mine && other && (await directory.departmentCodeOf(other)) === mine) return true;
-    }
-    return false;
-  }
-
-  private async mayAct(actor: Actor, record: ProcessRecord): Promise<boolean> {
-    if (actor.kind === 'system') return true;
-    const { user } = actor;
-    if (!user.active) return false;
-    const responsibles = Object.values(record.responsibles).filter((id): id is string => !!id);
-    return responsibles.includes(user.id) || this.oversees(user, responsibles);
-  }
-
   private checkCanLeave(stage: Stage, record: ProcessRecord): void {
     const missing = missingRequiredFields(stage, record.fields);
     if (missing.length > 0) throw new ProcessError('missing_fields', missing);
@@ -467,11 +387,5 @@ export class ProcessEngine {
     const known = new Set(this.deps.definition.deals.map((deal) => deal.id));
     if (dealTypes.some((type) => !known.has(type)) || new Set(dealTypes).size !== dealTypes.length)
       throw new ProcessError('unknown_deal_type');
-  }
-
-  private async isFrom(actor: Actor, department: 'sales' | 'operations'): Promise<boolean> {
-    if (actor.kind === 'system') return true;
-    if (actor.user.roles.includes('admin')) return true;
-    return (await this.deps.directory.departmentCodeOf(actor.user)) === department;
   }
 }

@@ -1,11 +1,6 @@
-import type { Clock } from '../../domain/ports';
-import type { ProcessDefinition } from '../../domain/process/definition';
 import { pipelineOf, stageOf } from '../../domain/process/record';
 import type { TaskSubject } from '../../domain/task';
-import type { Assignees } from './assignees';
-import type { Notifier } from './notices';
-import type { RecordStore, TaskStore, Timers } from './ports';
-import { subjectKey, type StageEntry } from './stage-entry';
+import { subjectKey, type StageDeps, type StageEntry } from './stage-entry';
 
 /**
  * What the engine's durable timers do when they fire. Each checks that its condition still
@@ -13,18 +8,7 @@ import { subjectKey, type StageEntry } from './stage-entry';
  * otherwise stands down, so a timer left behind by a change never acts.
  */
 export class ProcessTimers {
-  constructor(
-    private readonly deps: {
-      definition: ProcessDefinition;
-      records: RecordStore;
-      tasks: TaskStore;
-      notifier: Notifier;
-      timers: Timers;
-      clock: Clock;
-      stages: StageEntry;
-      assignees: Assignees;
-    },
-  ) {}
+  constructor(private readonly deps: StageDeps & { stages: StageEntry }) {}
 
   private get now(): Date {
     return this.deps.clock.now();

@@ -23,7 +23,8 @@ export interface LocalDatabaseOptions {
   readyTimeoutMs?: number;
 }
 
-async function answersPing(uri: string, timeoutMs: number): Promise<boolean> {
+/** Whether a MongoDB-compatible server answers on this URI within the time given. */
+export async function answersPing(uri: string, timeoutMs: number): Promise<boolean> {
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
