@@ -1,12 +1,18 @@
 import type { Context } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { ProcessEngine } from '../../src/app/process/engine';
+import type { ManualSource } from '../../src/app/intake/manual-lead';
 import type { StaffService } from '../../src/app/staff/staff';
 import type { User } from '../../src/domain/user';
 
 export interface ManagerBotDeps {
   staff: StaffService;
   engine: ProcessEngine;
+  /** Creates a lead entered by hand (`/new`). */
+  newLead: (
+    creator: User,
+    input: { name: string; phone: string; source: ManualSource },
+  ) => Promise<unknown>;
   translate: (lng: 'ru' | 'en') => TFunction;
   defaultLocale: 'ru' | 'en';
   timeZone: string;

@@ -4,6 +4,7 @@ import type { ManagerBotDeps, ManagerContext } from './context';
 import { identify, staffOnly } from './identify.middleware';
 import { languageComposer } from './language.composer';
 import { onboardingComposer } from './onboarding.composer';
+import { newLeadComposer } from './new-lead.composer';
 import { tasksComposer } from './tasks.composer';
 
 export interface ManagerBotOptions {
@@ -27,6 +28,7 @@ export function createManagerBot(
   bot.use(onboardingComposer(deps));
   bot.use(staffOnly);
   bot.use(tasksComposer(deps));
+  bot.use(newLeadComposer(deps));
   bot.use(languageComposer(deps));
   bot.catch(async (error) => {
     options.onError(error.error);

@@ -4,7 +4,10 @@ import type { UserFromGetMe } from 'grammy/types';
 import { createManagerBot } from '../../bots/manager/manager-bot';
 import { deliverPending } from '../../bots/manager/deliver-notifications';
 import { KeyedLock } from '../app/keyed-lock';
+import { createManualLead, type ManualSource } from '../app/intake/manual-lead';
 import { StaffService } from '../app/staff/staff';
+import type { User } from '../domain/user';
+import { createContactRepository } from '../store/repositories/contact.repository';
 import type { Config } from '../config/config';
 import { systemClock, type Clock } from '../domain/ports';
 import type { Translator } from '../infra/i18n';
@@ -47,9 +50,12 @@ export async function startManagerBot(options: {
   const store = createStaffStore(models);
   for (const code of DEPARTMENTS) await store.ensureDepartment(code);
   const staff = new StaffService({ store, clock, adminTelegramIds: env.ADMIN_TELEGRAM_IDS });
+  const contacts = createContactRepository(models);
   const deps = {
     staff,
     engine: options.process.engine,
+    newLead: (creator: User, input: { name: string; phone: string; source: ManualSource }) =>
+      createManualLead({ contacts, engine: options.process.engine }, creator, input),
     translate: translator.forLocale,
     defaultLocale: env.DEFAULT_LOCALE,
     timeZone: env.COMPANY_TIMEZONE,

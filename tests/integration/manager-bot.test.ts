@@ -206,6 +206,22 @@ describe('the manager bot', () => {
     expect(head.lastText()).toMatch(/^📋 🔴 Проблема: Клиент недоволен сроками/);
   });
 
+  it('enters a lead by hand with /new: the creator owns a cold call, one contact per phone', async () => {
+    await admin.command('/new Иван Петров, 8 912 000-11-22, cold_call');
+    expect(admin.lastText()).toBe(
+      'Лид «Иван Петров» создан (холодный звонок). Задача придёт следующим сообщением.',
+    );
+    await deliver();
+    expect(admin.lastText()).toMatch(/^📋 Связаться с клиентом/);
+
+    await admin.command('/new Иван П., +79120001122, cold_visit');
+    expect(await hub.database.models.Contact.countDocuments({ phones: '+79120001122' })).toBe(1);
+    await admin.command('/new Иван, позвоню позже, cold_call');
+    expect(admin.lastText()).toMatch(/^Не похоже на номер телефона/);
+    await admin.command('/new Иван');
+    expect(admin.lastText()).toMatch(/^Формат: \/new/);
+  });
+
   it('refuses a webhook call without the right secret token and handles nothing', async () => {
     const usersBefore = await hub.database.models.User.countDocuments();
     for (const secret of [undefined, 'guess']) {

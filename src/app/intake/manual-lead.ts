@@ -1,0 +1,35 @@
+import { normalizePhone } from '../../domain/contact';
+import type { ContactRepository } from '../../domain/ports';
+import type { ProcessRecord } from '../../domain/process/record';
+import type { User } from '../../domain/user';
+import type { ProcessEngine } from '../process/engine';
+import { ProcessError } from '../process/errors';
+
+export const MANUAL_SOURCES = ['cold_call', 'cold_visit', 'referral', 'other'] as const;
+export type ManualSource = (typeof MANUAL_SOURCES)[number];
+
+/**
+ * A lead a manager enters by hand (seed 000): the contact is found by phone before a new one is
+ * made; cold calls and cold visits belong to their creator at once, other sources go through the
+ * dispatcher like any inbound lead.
+ */
+export async function createManualLead(
+  deps: { contacts: ContactRepository; engine: ProcessEngine },
+  creator: User,
+  input: { name: string; phone: string; source: ManualSource },
+): Promise<ProcessRecord> {
+  const phone = normalizePhone(input.phone);
+  if (!phone || !input.name.trim()) throw new ProcessError('invalid_field');
+  const contact =
+    (await deps.contacts.findByAny({ phones: [phone] })) ??
+    (await deps.contacts.create({
+      name: input.name.trim(),
+      identities: [],
+      phones: [phone],
+      emails: [],
+    }));
+  return deps.engine.createLead(
+    { contactId: contact.id, source: { kind: 'manual', method: input.source } },
+    creator.id,
+  );
+}
