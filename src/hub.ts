@@ -107,6 +107,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       config,
       models: database.models,
       process,
+      definition,
       translator,
       logger,
       ...(options.managerBotInfo ? { botInfo: options.managerBotInfo } : {}),

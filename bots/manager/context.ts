@@ -2,12 +2,15 @@ import type { Context } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { ProcessEngine } from '../../src/app/process/engine';
 import type { ManualSource } from '../../src/app/intake/manual-lead';
+import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
 import type { User } from '../../src/domain/user';
 
 export interface ManagerBotDeps {
   staff: StaffService;
   engine: ProcessEngine;
+  /** `/find`: records this person may see. */
+  find: (user: User, text: string) => Promise<SearchHit[]>;
   /** Creates a lead entered by hand (`/new`). */
   newLead: (
     creator: User,

@@ -1,6 +1,7 @@
 import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { ManagerBotDeps, ManagerContext } from './context';
+import { findComposer } from './find.composer';
 import { identify, staffOnly } from './identify.middleware';
 import { languageComposer } from './language.composer';
 import { onboardingComposer } from './onboarding.composer';
@@ -29,6 +30,7 @@ export function createManagerBot(
   bot.use(staffOnly);
   bot.use(tasksComposer(deps));
   bot.use(newLeadComposer(deps));
+  bot.use(findComposer(deps));
   bot.use(languageComposer(deps));
   bot.catch(async (error) => {
     options.onError(error.error);

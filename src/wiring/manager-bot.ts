@@ -5,6 +5,9 @@ import { createManagerBot } from '../../bots/manager/manager-bot';
 import { deliverPending } from '../../bots/manager/deliver-notifications';
 import { KeyedLock } from '../app/keyed-lock';
 import { createManualLead, type ManualSource } from '../app/intake/manual-lead';
+import { findRecords } from '../app/search/find-records';
+import type { ProcessDefinition } from '../domain/process/definition';
+import { createSearchStore } from '../store/repositories/search.repository';
 import { StaffService } from '../app/staff/staff';
 import type { User } from '../domain/user';
 import { createContactRepository } from '../store/repositories/contact.repository';
@@ -36,6 +39,7 @@ export async function startManagerBot(options: {
   config: Config;
   models: Models;
   process: ProcessParts;
+  definition: ProcessDefinition;
   translator: Translator;
   logger: Logger;
   clock?: Clock;
@@ -51,9 +55,16 @@ export async function startManagerBot(options: {
   for (const code of DEPARTMENTS) await store.ensureDepartment(code);
   const staff = new StaffService({ store, clock, adminTelegramIds: env.ADMIN_TELEGRAM_IDS });
   const contacts = createContactRepository(models);
+  const search = createSearchStore(models);
   const deps = {
     staff,
     engine: options.process.engine,
+    find: (user: User, text: string) =>
+      findRecords(
+        { search, rights: options.process.engine.rights, definition: options.definition },
+        user,
+        text,
+      ),
     newLead: (creator: User, input: { name: string; phone: string; source: ManualSource }) =>
       createManualLead({ contacts, engine: options.process.engine }, creator, input),
     translate: translator.forLocale,

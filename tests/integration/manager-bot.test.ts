@@ -222,6 +222,22 @@ describe('the manager bot', () => {
     expect(admin.lastText()).toMatch(/^Формат: \/new/);
   });
 
+  it('finds by name or phone only the records this person may see', async () => {
+    await admin.command('/find Иван');
+    expect(admin.lastText()).toBe(
+      'Нашлось 2 записи:\n• Лид — Иван Петров — Выявление потребности\n• Лид — Иван Петров — Выявление потребности',
+    );
+    await admin.command('/find +7 (912) 000-11-22');
+    expect(admin.lastText()).toMatch(/^Нашлось 2 записи:/);
+
+    await seller.command('/find Иван');
+    expect(seller.lastText()).toBe('Nothing found among your records.');
+    await seller.command('/find ромашка');
+    expect(seller.lastText()).toBe('Found 1 record:\n• Lead — ООО Ромашка — Proposal');
+    await operator.command('/find Ромашка');
+    expect(operator.lastText()).toBe('Среди ваших записей ничего не нашлось.');
+  });
+
   it('refuses a webhook call without the right secret token and handles nothing', async () => {
     const usersBefore = await hub.database.models.User.countDocuments();
     for (const secret of [undefined, 'guess']) {

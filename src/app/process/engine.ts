@@ -68,7 +68,7 @@ export class ProcessEngine {
   private readonly stages: StageEntry;
   private readonly conversion: LeadConversion;
   readonly timers: ProcessTimers;
-  private readonly rights: Rights;
+  readonly rights: Rights;
   /** Reads for the manager bot. */
   readonly queries: TaskQueries;
 

@@ -1,0 +1,23 @@
+import { Composer } from 'grammy';
+import type { ManagerBotDeps, ManagerContext } from './context';
+import { text } from './render';
+
+/** `/find <name, phone, email or company>` among the records I may see. */
+export function findComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
+  const composer = new Composer<ManagerContext>();
+  composer.command('find', async (ctx) => {
+    const query = ctx.match.trim();
+    if (query.length < 2) return ctx.reply(ctx.t('bot:find.usage'));
+    const hits = await deps.find(ctx.staff!, query);
+    if (hits.length === 0) return ctx.reply(ctx.t('bot:find.none'));
+    const lines = hits.map((hit) =>
+      ctx.t('bot:find.line', {
+        kind: ctx.t(`bot:find.kinds.${hit.record.subject.kind}`),
+        name: [hit.contactName, hit.companyName].filter(Boolean).join(', ') || '—',
+        stage: text(hit.stageTitle, ctx.lng),
+      }),
+    );
+    await ctx.reply([ctx.t('bot:find.header', { count: hits.length }), ...lines].join('\n'));
+  });
+  return composer;
+}

@@ -1,0 +1,77 @@
+import type { FoundRecord, SearchStore } from '../../app/search/find-records';
+import type { ProcessRecord } from '../../domain/process/record';
+import type { Models } from '../models';
+import { plain } from './plain';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+interface StoredRecord {
+  id: string;
+  stage: string;
+  stageEntry: number;
+  responsibles?: ProcessRecord['responsibles'];
+  fields?: Record<string, unknown>;
+  contactId: string;
+  closed: boolean | string;
+  type?: string;
+}
+
+export function createSearchStore(models: Models): SearchStore {
+  const { Contact, Company, Lead, Deal } = models;
+  return {
+    async find({ words, phone, email }, limit) {
+      const filters: Record<string, unknown>[] = [];
+      if (phone) filters.push({ phones: phone });
+      if (email) filters.push({ emails: email });
+      if (words) {
+        const pattern = new RegExp(escape(words), 'i');
+        const companies = await Company.find({ name: pattern }).limit(limit).lean();
+        filters.push({ name: pattern });
+        if (companies.length > 0) filters.push({ companyId: { $in: companies.map((c) => c._id) } });
+      }
+      const contacts = await Contact.find({ $or: filters }).limit(limit).lean();
+      if (contacts.length === 0) return [];
+      const companyNames = new Map(
+        (
+          await Company.find({
+            _id: { $in: contacts.map((c) => c.companyId).filter(Boolean) },
+          }).lean()
+        ).map((company) => [String(company._id), company.name]),
+      );
+      const contactOf = new Map(contacts.map((contact) => [String(contact._id), contact]));
+      const ids = contacts.map((contact) => contact._id);
+      const [leads, deals] = await Promise.all([
+        Lead.find({ contactId: { $in: ids } })
+          .sort({ createdAt: -1 })
+          .limit(limit)
+          .lean(),
+        Deal.find({ contactId: { $in: ids } })
+          .sort({ createdAt: -1 })
+          .limit(limit)
+          .lean(),
+      ]);
+      const toFound = (kind: 'lead' | 'deal', doc: unknown): FoundRecord => {
+        const stored = plain<StoredRecord>(doc);
+        const contact = contactOf.get(stored.contactId);
+        const companyName = contact?.companyId
+          ? companyNames.get(String(contact.companyId))
+          : undefined;
+        return {
+          record: {
+            subject: { kind, id: stored.id },
+            pipeline: kind === 'lead' ? 'lead' : stored.type!,
+            stage: stored.stage,
+            stageEntry: stored.stageEntry,
+            responsibles: stored.responsibles ?? {},
+            fields: stored.fields ?? {},
+            contactId: stored.contactId,
+            closed: stored.closed !== false,
+          },
+          ...(contact?.name ? { contactName: contact.name } : {}),
+          ...(companyName ? { companyName } : {}),
+        };
+      };
+      return [...deals.map((d) => toFound('deal', d)), ...leads.map((l) => toFound('lead', l))];
+    },
+  };
+}
