@@ -1,6 +1,7 @@
 import type { Context } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { ProcessEngine } from '../../src/app/process/engine';
+import type { RecordCards } from '../../src/app/process/record-card';
 import type { ManualSource } from '../../src/app/intake/manual-lead';
 import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
@@ -9,6 +10,7 @@ import type { User } from '../../src/domain/user';
 export interface ManagerBotDeps {
   staff: StaffService;
   engine: ProcessEngine;
+  cards: RecordCards;
   /** `/find`: records this person may see. */
   find: (user: User, text: string) => Promise<SearchHit[]>;
   /** Creates a lead entered by hand (`/new`). */

@@ -1,6 +1,7 @@
 import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { ManagerBotDeps, ManagerContext } from './context';
+import { cardComposer } from './card.composer';
 import { findComposer } from './find.composer';
 import { identify, staffOnly } from './identify.middleware';
 import { languageComposer } from './language.composer';
@@ -31,6 +32,7 @@ export function createManagerBot(
   bot.use(tasksComposer(deps));
   bot.use(newLeadComposer(deps));
   bot.use(findComposer(deps));
+  bot.use(cardComposer(deps));
   bot.use(languageComposer(deps));
   bot.catch(async (error) => {
     options.onError(error.error);

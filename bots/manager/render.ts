@@ -1,7 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { Text } from '../../src/domain/process/definition';
-import type { Task } from '../../src/domain/task';
+import type { Task, TaskSubject } from '../../src/domain/task';
 
 export const text = (value: Text, lng: 'ru' | 'en') => value[lng];
 
@@ -24,6 +24,8 @@ export const callbacks = {
   reassign: (taskId: string) => `t:r:${taskId}`,
   give: (taskId: string, userId: string) => `t:g:${taskId}:${userId}`,
   take: (taskId: string) => `t:t:${taskId}`,
+  card: (subject: TaskSubject) => `c:${subject.kind}:${subject.id}`,
+  move: (subject: TaskSubject, stage: string) => `m:${subject.kind}:${subject.id}:${stage}`,
 };
 
 /** The heads' red alert: Take it yourself, or Reassign it to a sales manager. */
@@ -52,5 +54,6 @@ export function taskCard(
     .text(t('bot:buttons.tomorrow'), callbacks.later(task.id, 'tm'))
     .row()
     .text(t('bot:buttons.reassign'), callbacks.reassign(task.id));
+  if (task.subject) keyboard.text(t('bot:buttons.card'), callbacks.card(task.subject));
   return { text: t('bot:tasks.card', { title, due: due + overdue }), keyboard };
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../../src/app/process/actor';
 import type { CompleteInput } from '../../src/app/process/engine';
 import { ProcessError } from '../../src/app/process/errors';
 import type { ManagerBotDeps, ManagerContext } from './context';
+import { refuse } from './refuse';
 import { callbacks, formatDate, taskCard, text } from './render';
 
 const MAX_LISTED = 10;
@@ -42,14 +43,6 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
     const card = taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now());
     await ctx.reply(card.text, { reply_markup: card.keyboard });
   });
-
-  /** A refusal is explained in an alert and in the chat (an alert vanishes); nothing changes. */
-  const refuse = async (ctx: ManagerContext, error: ProcessError) => {
-    const fields = error.missing.map((field) => text(field.title, ctx.lng)).join(', ');
-    const reason = ctx.t(`bot:errors.${error.code}`, { fields });
-    await ctx.answerCallbackQuery({ text: reason, show_alert: true });
-    await ctx.reply(reason);
-  };
 
   /** Runs a use case for a button and shows its outcome on the card. */
   const attempt = async (ctx: ManagerContext, work: () => Promise<string>) => {

@@ -59,6 +59,7 @@ export async function startManagerBot(options: {
   const deps = {
     staff,
     engine: options.process.engine,
+    cards: options.process.cards,
     find: (user: User, text: string) =>
       findRecords(
         { search, rights: options.process.engine.rights, definition: options.definition },

@@ -1,6 +1,8 @@
 import { ProcessEngine } from '../app/process/engine';
 import type { Timers } from '../app/process/ports';
+import { RecordCards } from '../app/process/record-card';
 import { SlaLadder } from '../app/process/sla-ladder';
+import { createContactNames } from '../store/repositories/contact-names.repository';
 import { timerHandlers, type TimerHandlers } from '../app/process/timer-handlers';
 import type { Clock } from '../domain/ports';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -14,6 +16,7 @@ import { createTaskRepository } from '../store/repositories/task.repository';
 
 export interface ProcessParts {
   engine: ProcessEngine;
+  cards: RecordCards;
   sla: SlaLadder;
   handlers: TimerHandlers;
 }
@@ -29,10 +32,11 @@ export function createProcess(options: {
   const records = createRecordRepository(models);
   const directory = createDirectory(models);
   const notifier = createStoredNotifier(models);
+  const tasks = createTaskRepository(models);
   const engine = new ProcessEngine({
     definition,
     records,
-    tasks: createTaskRepository(models),
+    tasks,
     directory,
     conversions: createConversionLog(models),
     notifier,
@@ -48,5 +52,13 @@ export function createProcess(options: {
     timers,
     clock,
   });
-  return { engine, sla, handlers: timerHandlers(engine, sla) };
+  const cards = new RecordCards({
+    definition,
+    records,
+    tasks,
+    directory,
+    rights: engine.rights,
+    names: createContactNames(models),
+  });
+  return { engine, cards, sla, handlers: timerHandlers(engine, sla) };
 }

@@ -238,6 +238,37 @@ describe('the manager bot', () => {
     expect(operator.lastText()).toBe('Среди ваших записей ничего не нашлось.');
   });
 
+  it('opens the record card from a task and offers only declared moves, refusing with the fields', async () => {
+    const handOff = seller.history().findLast((m) => /^📋 Hand off to operations/.test(m.text))!;
+    await seller.press('📄 Card', handOff);
+    expect(seller.lastText()).toBe(
+      [
+        '📄 Lead · ООО Ромашка',
+        'Stage: Proposal',
+        'Sales: Семён',
+        'To move on, fill in: Number of employees, Area, Brief',
+        'Open tasks: 2 tasks',
+      ].join('\n'),
+    );
+    const card = seller.history().at(-1)!;
+    const buttons = (card.reply_markup as { inline_keyboard: { text: string }[][] })
+      .inline_keyboard;
+    expect(buttons.flat().map((button) => button.text)).toEqual(['➡️ Identifying the need']);
+
+    await seller.press('➡️ Identifying the need', card);
+    expect(seller.lastText()).toBe('Cannot move on: fill in Number of employees, Area, Brief.');
+
+    const leadId = /^c:lead:([0-9a-f]{24})$/.exec(
+      (
+        handOff.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+      ).inline_keyboard
+        .flat()
+        .find((button) => button.text === '📄 Card')!.callback_data,
+    )![1];
+    await operator.sendCallbackData(`c:lead:${leadId}`);
+    expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
+  });
+
   it('refuses a webhook call without the right secret token and handles nothing', async () => {
     const usersBefore = await hub.database.models.User.countDocuments();
     for (const secret of [undefined, 'guess']) {
