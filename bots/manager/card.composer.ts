@@ -23,6 +23,14 @@ function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
     t('bot:card.tasks', { tasks: t('tasks.count', { count: card.openTasks.length }) }),
   ];
   const keyboard = new InlineKeyboard();
+  for (const field of card.missing) {
+    keyboard
+      .text(
+        t('bot:card.fill', { field: text(field.title, lng) }),
+        callbacks.fill(card.record.subject, field.field),
+      )
+      .row();
+  }
   // Closing as lost or junk needs a reason, which a button cannot carry.
   for (const stage of card.moves.filter((s) => s.kind !== 'lost' && s.kind !== 'junk')) {
     keyboard
@@ -70,5 +78,64 @@ export function cardComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
       await refuse(ctx, error);
     }
   });
+  // A prompt waits for its answer as a reply to it; kept in memory, so after a restart the person
+  // simply presses the field's button again.
+  const prompts = new Map<
+    string,
+    { subject: TaskSubject; field: string; kind: 'value' | 'file' }
+  >();
+  const promptKey = (chatId: number, messageId: number) => `${chatId}:${messageId}`;
+
+  composer.callbackQuery(/^f:(lead|deal):([0-9a-f]{24}):([a-zA-Z0-9_]+)$/, async (ctx) => {
+    const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
+    try {
+      const card = await deps.cards.card(subject, actor(ctx));
+      const field = card.stage.requires.find((required) => required.field === ctx.match[3]);
+      if (!field) throw new ProcessError('invalid_field');
+      await ctx.answerCallbackQuery();
+      const prompt = await ctx.reply(
+        ctx.t(field.kind === 'file' ? 'bot:card.askFile' : 'bot:card.askValue', {
+          field: text(field.title, ctx.lng),
+        }),
+        { reply_markup: { force_reply: true } },
+      );
+      if (prompts.size > 1000) prompts.delete(prompts.keys().next().value!);
+      prompts.set(promptKey(prompt.chat.id, prompt.message_id), {
+        subject,
+        field: field.field,
+        kind: field.kind,
+      });
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      await refuse(ctx, error);
+    }
+  });
+
+  composer.on('message', async (ctx, next) => {
+    const repliedTo = ctx.message.reply_to_message;
+    const key = repliedTo && promptKey(ctx.chat.id, repliedTo.message_id);
+    const prompt = key ? prompts.get(key) : undefined;
+    if (!prompt) return next();
+    const { document, photo, text: typed } = ctx.message;
+    const file = document
+      ? { fileRef: document.file_id, ...(document.file_name ? { name: document.file_name } : {}) }
+      : photo?.length
+        ? { fileRef: photo[photo.length - 1]!.file_id }
+        : undefined;
+    const value = prompt.kind === 'file' ? file : typed?.trim();
+    if (!value)
+      return ctx.reply(ctx.t(prompt.kind === 'file' ? 'bot:card.needFile' : 'bot:card.needValue'));
+    try {
+      await deps.engine.fillFields(prompt.subject, { [prompt.field]: value }, actor(ctx));
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      return ctx.reply(ctx.t(`bot:errors.${error.code}`, { fields: '' }));
+    }
+    prompts.delete(key!);
+    const card = renderCard(await deps.cards.card(prompt.subject, actor(ctx)), ctx.t, ctx.lng);
+    await ctx.reply(ctx.t('bot:card.saved'));
+    await ctx.reply(card.text, { reply_markup: card.keyboard });
+  });
+
   return composer;
 }

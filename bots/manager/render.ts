@@ -26,6 +26,7 @@ export const callbacks = {
   take: (taskId: string) => `t:t:${taskId}`,
   card: (subject: TaskSubject) => `c:${subject.kind}:${subject.id}`,
   move: (subject: TaskSubject, stage: string) => `m:${subject.kind}:${subject.id}:${stage}`,
+  fill: (subject: TaskSubject, field: string) => `f:${subject.kind}:${subject.id}:${field}`,
 };
 
 /** The heads' red alert: Take it yourself, or Reassign it to a sales manager. */

@@ -253,7 +253,12 @@ describe('the manager bot', () => {
     const card = seller.history().at(-1)!;
     const buttons = (card.reply_markup as { inline_keyboard: { text: string }[][] })
       .inline_keyboard;
-    expect(buttons.flat().map((button) => button.text)).toEqual(['➡️ Identifying the need']);
+    expect(buttons.flat().map((button) => button.text)).toEqual([
+      '✏️ Number of employees',
+      '✏️ Area',
+      '✏️ Brief',
+      '➡️ Identifying the need',
+    ]);
 
     await seller.press('➡️ Identifying the need', card);
     expect(seller.lastText()).toBe('Cannot move on: fill in Number of employees, Area, Brief.');
@@ -267,6 +272,31 @@ describe('the manager bot', () => {
     )![1];
     await operator.sendCallbackData(`c:lead:${leadId}`);
     expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
+  });
+
+  it('fills a required value and uploads a required file by replying to the bot', async () => {
+    const card = seller.history().findLast((m) => /^📄 Lead/.test(m.text))!;
+    await seller.press('✏️ Number of employees', card);
+    expect(seller.lastText()).toBe(
+      'Reply to this message with the value of “Number of employees”.',
+    );
+    await seller.reply(seller.history().at(-1)!, { text: '40' });
+    expect(seller.texts().slice(-2)[0]).toBe('✅ Saved.');
+    expect(seller.lastText()).toMatch(/\nTo move on, fill in: Area, Brief\n/);
+
+    await seller.press('✏️ Brief');
+    await seller.reply(seller.history().at(-1)!, { text: 'no file here' });
+    expect(seller.lastText()).toBe('Please reply with a file or a photo.');
+    await seller.reply(seller.history().at(-2)!, {
+      document: { file_id: 'BQACAgIAAxkBAAIB', file_name: 'brief.pdf' },
+    });
+    expect(seller.lastText()).toMatch(/\nTo move on, fill in: Area\n/);
+
+    const lead = await hub.database.models.Lead.findOne({ 'fields.employees': '40' }).lean();
+    expect((lead!.fields as Record<string, unknown>).brief).toEqual({
+      fileRef: 'BQACAgIAAxkBAAIB',
+      name: 'brief.pdf',
+    });
   });
 
   it('refuses a webhook call without the right secret token and handles nothing', async () => {

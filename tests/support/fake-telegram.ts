@@ -125,6 +125,18 @@ export class FakeUser {
     await this.deliver(() => this.client.sendCommand(command));
   }
 
+  /** Answers a bot message by replying to it, with text or a document. */
+  async reply(
+    to: StoredBotUpdate['message'],
+    content: { text?: string; document?: { file_id: string; file_name: string } },
+  ): Promise<void> {
+    const message = this.client.makeMessage(content.text ?? '', {
+      reply_to_message: { message_id: (to as { message_id?: number }).message_id },
+      ...(content.document ? { document: content.document } : {}),
+    } as never);
+    await this.deliver(() => this.client.sendMessage(message));
+  }
+
   /** Everything the bot sent this person, oldest first. */
   history(): StoredBotUpdate['message'][] {
     return this.server.storage.botMessages
