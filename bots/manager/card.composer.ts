@@ -5,6 +5,7 @@ import { ProcessError } from '../../src/app/process/errors';
 import type { RecordCard } from '../../src/app/process/record-card';
 import type { TaskSubject } from '../../src/domain/task';
 import type { ManagerBotDeps, ManagerContext } from './context';
+import type { Prompts } from './prompts';
 import { refuse } from './refuse';
 import { callbacks, text } from './render';
 
@@ -44,7 +45,7 @@ function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
 }
 
 /** The lead or deal card and its stage buttons (only the moves declared from this stage). */
-export function cardComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
+export function cardComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<ManagerContext> {
   const composer = new Composer<ManagerContext>();
   const actor = (ctx: ManagerContext): Actor => ({ kind: 'user', user: ctx.staff! });
   const subjectOf = (kind: string, id: string): TaskSubject => ({
@@ -78,14 +79,6 @@ export function cardComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
       await refuse(ctx, error);
     }
   });
-  // A prompt waits for its answer as a reply to it; kept in memory, so after a restart the person
-  // simply presses the field's button again.
-  const prompts = new Map<
-    string,
-    { subject: TaskSubject; field: string; kind: 'value' | 'file' }
-  >();
-  const promptKey = (chatId: number, messageId: number) => `${chatId}:${messageId}`;
-
   composer.callbackQuery(/^f:(lead|deal):([0-9a-f]{24}):([a-zA-Z0-9_]+)$/, async (ctx) => {
     const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
     try {
@@ -93,18 +86,13 @@ export function cardComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
       const field = card.stage.requires.find((required) => required.field === ctx.match[3]);
       if (!field) throw new ProcessError('invalid_field');
       await ctx.answerCallbackQuery();
-      const prompt = await ctx.reply(
+      await prompts.ask(
+        ctx,
         ctx.t(field.kind === 'file' ? 'bot:card.askFile' : 'bot:card.askValue', {
           field: text(field.title, ctx.lng),
         }),
-        { reply_markup: { force_reply: true } },
+        { kind: 'field', subject, field: field.field, fieldKind: field.kind },
       );
-      if (prompts.size > 1000) prompts.delete(prompts.keys().next().value!);
-      prompts.set(promptKey(prompt.chat.id, prompt.message_id), {
-        subject,
-        field: field.field,
-        kind: field.kind,
-      });
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       await refuse(ctx, error);
@@ -112,26 +100,27 @@ export function cardComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
   });
 
   composer.on('message', async (ctx, next) => {
-    const repliedTo = ctx.message.reply_to_message;
-    const key = repliedTo && promptKey(ctx.chat.id, repliedTo.message_id);
-    const prompt = key ? prompts.get(key) : undefined;
-    if (!prompt) return next();
+    const answer = prompts.answered(ctx, 'field');
+    if (!answer) return next();
+    const prompt = answer.pending;
     const { document, photo, text: typed } = ctx.message;
     const file = document
       ? { fileRef: document.file_id, ...(document.file_name ? { name: document.file_name } : {}) }
       : photo?.length
         ? { fileRef: photo[photo.length - 1]!.file_id }
         : undefined;
-    const value = prompt.kind === 'file' ? file : typed?.trim();
+    const value = prompt.fieldKind === 'file' ? file : typed?.trim();
     if (!value)
-      return ctx.reply(ctx.t(prompt.kind === 'file' ? 'bot:card.needFile' : 'bot:card.needValue'));
+      return ctx.reply(
+        ctx.t(prompt.fieldKind === 'file' ? 'bot:card.needFile' : 'bot:card.needValue'),
+      );
     try {
       await deps.engine.fillFields(prompt.subject, { [prompt.field]: value }, actor(ctx));
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       return ctx.reply(ctx.t(`bot:errors.${error.code}`, { fields: '' }));
     }
-    prompts.delete(key!);
+    answer.settle();
     const card = renderCard(await deps.cards.card(prompt.subject, actor(ctx)), ctx.t, ctx.lng);
     await ctx.reply(ctx.t('bot:card.saved'));
     await ctx.reply(card.text, { reply_markup: card.keyboard });

@@ -7,6 +7,7 @@ import { identify, staffOnly } from './identify.middleware';
 import { languageComposer } from './language.composer';
 import { onboardingComposer } from './onboarding.composer';
 import { newLeadComposer } from './new-lead.composer';
+import { Prompts } from './prompts';
 import { tasksComposer } from './tasks.composer';
 
 export interface ManagerBotOptions {
@@ -29,10 +30,11 @@ export function createManagerBot(
   bot.use(identify(deps));
   bot.use(onboardingComposer(deps));
   bot.use(staffOnly);
-  bot.use(tasksComposer(deps));
+  const prompts = new Prompts();
+  bot.use(tasksComposer(deps, prompts));
   bot.use(newLeadComposer(deps));
   bot.use(findComposer(deps));
-  bot.use(cardComposer(deps));
+  bot.use(cardComposer(deps, prompts));
   bot.use(languageComposer(deps));
   bot.catch(async (error) => {
     options.onError(error.error);

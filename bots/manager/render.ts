@@ -24,6 +24,7 @@ export const callbacks = {
   reassign: (taskId: string) => `t:r:${taskId}`,
   give: (taskId: string, userId: string) => `t:g:${taskId}:${userId}`,
   take: (taskId: string) => `t:t:${taskId}`,
+  problem: (taskId: string) => `t:x:${taskId}`,
   card: (subject: TaskSubject) => `c:${subject.kind}:${subject.id}`,
   move: (subject: TaskSubject, stage: string) => `m:${subject.kind}:${subject.id}:${stage}`,
   fill: (subject: TaskSubject, field: string) => `f:${subject.kind}:${subject.id}:${field}`,
@@ -55,6 +56,10 @@ export function taskCard(
     .text(t('bot:buttons.tomorrow'), callbacks.later(task.id, 'tm'))
     .row()
     .text(t('bot:buttons.reassign'), callbacks.reassign(task.id));
-  if (task.subject) keyboard.text(t('bot:buttons.card'), callbacks.card(task.subject));
+  if (task.subject) {
+    keyboard
+      .text(t('bot:buttons.card'), callbacks.card(task.subject))
+      .text(t('bot:buttons.problem'), callbacks.problem(task.id));
+  }
   return { text: t('bot:tasks.card', { title, due: due + overdue }), keyboard };
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../../src/app/process/actor';
 import type { CompleteInput } from '../../src/app/process/engine';
 import { ProcessError } from '../../src/app/process/errors';
 import type { ManagerBotDeps, ManagerContext } from './context';
+import type { Prompts } from './prompts';
 import { refuse } from './refuse';
 import { callbacks, formatDate, taskCard, text } from './render';
 
@@ -19,7 +20,7 @@ function tomorrowAtTen(deps: ManagerBotDeps): Date {
 }
 
 /** `/tasks` and the task card's buttons: Done (with the dispatcher's and hand-off's choices), Postpone. */
-export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
+export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<ManagerContext> {
   const composer = new Composer<ManagerContext>();
   const actor = (ctx: ManagerContext): Actor => ({ kind: 'user', user: ctx.staff! });
 
@@ -128,6 +129,30 @@ export function tasksComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
   composer.callbackQuery(/^t:t:([0-9a-f]{24})$/, (ctx) =>
     handOver(ctx, ctx.match[1]!, ctx.staff!.id),
   );
+
+  // Problem: the presser says what is wrong in a reply; the deal goes back to sales in red.
+  composer.callbackQuery(/^t:x:([0-9a-f]{24})$/, async (ctx) => {
+    const taskId = ctx.match[1]!;
+    if (!(await deps.engine.queries.mayHandle(taskId, actor(ctx))))
+      return refuse(ctx, new ProcessError('not_allowed'));
+    await ctx.answerCallbackQuery();
+    await prompts.ask(ctx, ctx.t('bot:task.askProblem'), { kind: 'problem', taskId });
+  });
+
+  composer.on('message:text', async (ctx, next) => {
+    const answer = prompts.answered(ctx, 'problem');
+    if (!answer) return next();
+    const described = await deps.engine.queries.describeTask(answer.pending.taskId);
+    if (!described?.task.subject) return ctx.reply(ctx.t('bot:errors.not_found'));
+    try {
+      await deps.engine.raiseProblem(described.task.subject, actor(ctx), ctx.message.text);
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      return ctx.reply(ctx.t(`bot:errors.${error.code}`, { fields: '' }));
+    }
+    answer.settle();
+    await ctx.reply(ctx.t('bot:task.problemRaised'));
+  });
 
   composer.callbackQuery(/^t:p:([0-9a-f]{24}):(1h|tm)$/, (ctx) =>
     attempt(ctx, async () => {

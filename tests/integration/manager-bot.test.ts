@@ -299,6 +299,18 @@ describe('the manager bot', () => {
     });
   });
 
+  it('raises a problem from a task card with the reason given as a reply', async () => {
+    const handOff = seller.history().findLast((m) => /^📋 Hand off to operations/.test(m.text))!;
+    await seller.press('🚩 Problem', handOff);
+    expect(seller.lastText()).toMatch(/^What is wrong\?/);
+    await seller.reply(seller.history().at(-1)!, { text: 'Client wants a discount' });
+    expect(seller.lastText()).toMatch(/^🔴 Problem raised/);
+
+    await deliver();
+    const head = telegram.user(1005, 'Роман');
+    expect(head.lastText()).toBe('🔴 Проблема по лиду: Client wants a discount');
+  });
+
   it('refuses a webhook call without the right secret token and handles nothing', async () => {
     const usersBefore = await hub.database.models.User.countDocuments();
     for (const secret of [undefined, 'guess']) {
