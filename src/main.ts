@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config/config';
+import { ProcessDefinitionError } from './config/process/load-definition';
 import { startHub } from './hub';
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
@@ -34,6 +35,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A broken process definition is a configuration mistake: say where, without a stack trace.
+  if (error instanceof ProcessDefinitionError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error('linehub failed to start:', error);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { answersPing } from '../../src/infra/local-db/local-db';
@@ -9,8 +9,10 @@ import { freePort } from '../support/ports';
 
 /** Runs `src/main.ts` as its own process, the way `npm start` runs the built hub. */
 function runHub(env: NodeJS.ProcessEnv) {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...env };
+  // The child picks its database from `env` only, never from the test runner's environment.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
   delete childEnv.MONGODB_URI;
+  Object.assign(childEnv, { LOG_LEVEL: 'info' }, env);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
     env: childEnv,
@@ -28,6 +30,27 @@ describe('the hub process', () => {
     const hub = runHub({ PORT: 'abc' });
     expect(await hub.exited).not.toBe(0);
     expect(hub.output()).toMatch(/PORT: .*"abc"/);
+  });
+
+  it('refuses to start with a broken process definition and says where', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'linehub-def-'));
+    const file = path.join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      readFileSync(path.join(PROJECT_ROOT, 'config/process/default.yaml'), 'utf8').replace(
+        'onDone: { moveTo: prepayment }',
+        'onDone: { moveTo: payment }',
+      ),
+    );
+    try {
+      const hub = runHub({ PROCESS_DEFINITION: file, MONGODB_URI: 'mongodb://127.0.0.1:1/none' });
+      expect(await hub.exited).toBe(2);
+      expect(hub.output()).toMatch(
+        /broken\.yaml: deals\[0\]\.stages\[0\]\.tasks\[1\]\.onDone\.moveTo: unknown stage "payment"/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('starts its own database when MONGODB_URI is unset and stops it on SIGTERM', async () => {

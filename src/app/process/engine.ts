@@ -96,13 +96,13 @@ export class ProcessEngine {
     const pipeline = this.deps.definition.lead;
     const start = startStage(pipeline);
     const dispatchStep = start.tasks[0];
-    if (createdBy && skipsDispatch(lead.source) && dispatchStep?.assignee === 'dispatcher') {
-      const target = dispatchStep.onDone.moveTo ?? start.id;
-      const record = await this.deps.records.createLead(lead, target, { sales: createdBy });
-      await this.stages.enter(record);
-      return record;
-    }
-    const record = await this.deps.records.createLead(lead, start.id, {});
+    const skip =
+      !!createdBy && skipsDispatch(lead.source) && dispatchStep?.assignee === 'dispatcher';
+    const record = await this.deps.records.createLead(
+      lead,
+      skip ? (dispatchStep.onDone.moveTo ?? start.id) : start.id,
+      skip ? { sales: createdBy } : {},
+    );
     await this.stages.enter(record);
     return record;
   }
