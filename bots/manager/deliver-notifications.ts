@@ -55,6 +55,8 @@ export async function deliverPending(deps: DeliveryDeps, limit = 50): Promise<nu
   for (const delivery of await deps.queue.pending(limit)) {
     try {
       for (const recipient of delivery.recipients) {
+        // An alert to several heads that failed halfway resumes where it stopped.
+        if (delivery.deliveredTo.includes(recipient.telegramId)) continue;
         const t = deps.translate(recipient.language);
         const message = render(delivery, t, recipient.language, deps);
         if (!message) continue;
@@ -63,6 +65,8 @@ export async function deliverPending(deps: DeliveryDeps, limit = 50): Promise<nu
           message.text,
           'keyboard' in message ? { reply_markup: message.keyboard } : {},
         );
+        if (delivery.recipients.length > 1)
+          await deps.queue.markDeliveredTo(delivery.id, recipient.telegramId);
       }
       await deps.queue.markSent(delivery.id);
       sent++;

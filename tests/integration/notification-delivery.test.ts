@@ -90,4 +90,38 @@ describe('delivering staff notifications', () => {
     expect(received).toEqual([{ chat: 502, text: 'second' }]);
     expect(await deliverPending(deps)).toBe(0);
   });
+
+  it('resumes an alert to several heads where it stopped, without repeating it to anyone', async () => {
+    const { User, Notification } = database.models;
+    await Notification.deleteMany({});
+    received.length = 0;
+    await User.create([
+      { telegramId: 601, name: 'Первый руководитель', roles: ['head'], language: 'ru' },
+      { telegramId: 602, name: 'Второй руководитель', roles: ['head'], language: 'ru' },
+    ]);
+    await Notification.create({
+      audience: 'heads' as const,
+      kind: 'sla',
+      payload: { kind: 'sla', conversationId: 'c1', waitingMs: 2 * 60 * 60_000 },
+    });
+    script.set(602, [
+      { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } },
+    ]);
+    const translator = await createTranslator('ru');
+    const deps = {
+      queue: createNotificationQueue(database.models),
+      api: new Api('1:test', { apiRoot }),
+      translate: translator.forLocale,
+      timeZone: 'Europe/Moscow',
+      clock: { now: () => new Date() },
+    };
+
+    expect(await deliverPending(deps)).toBe(0);
+    expect(await deliverPending(deps)).toBe(1);
+
+    expect(received).toEqual([
+      { chat: 601, text: '🔴 Клиент ждёт ответа 120 мин.' },
+      { chat: 602, text: '🔴 Клиент ждёт ответа 120 мин.' },
+    ]);
+  });
 });

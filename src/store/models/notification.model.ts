@@ -15,6 +15,7 @@ export const notificationSchema = new Schema(
     payload: { type: Schema.Types.Mixed, default: {} },
     status: { type: String, enum: ['pending', 'sent', 'failed'], default: 'pending' },
     error: String,
+    deliveredTo: { type: [Number], default: [] },
   },
   { timestamps: true, minimize: false },
 );

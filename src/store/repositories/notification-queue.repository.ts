@@ -19,11 +19,12 @@ export function createNotificationQueue(models: Models): NotificationQueue {
         const users =
           doc.audience === 'user'
             ? await User.find({ _id: doc.userId, active: true }).lean()
-            : await User.find({ roles: 'head', active: true }).lean();
+            : await User.find({ roles: 'head', active: true }).sort({ _id: 1 }).lean();
         deliveries.push({
           id: doc._id.toHexString(),
           kind: doc.kind,
           payload: plain<Record<string, unknown>>(doc.payload ?? {}),
+          deliveredTo: doc.deliveredTo ?? [],
           recipients: users.map((user) => ({
             telegramId: user.telegramId,
             language: user.language as Locale,
@@ -34,6 +35,9 @@ export function createNotificationQueue(models: Models): NotificationQueue {
     },
     async markSent(id) {
       await Notification.updateOne({ _id: oid(id) }, { $set: { status: 'sent' } });
+    },
+    async markDeliveredTo(id, telegramId) {
+      await Notification.updateOne({ _id: oid(id) }, { $addToSet: { deliveredTo: telegramId } });
     },
     async markFailed(id, error) {
       await Notification.updateOne({ _id: oid(id) }, { $set: { status: 'failed', error } });
