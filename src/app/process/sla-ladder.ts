@@ -1,5 +1,6 @@
 import type { Clock } from '../../domain/ports';
 import type { ProcessDefinition } from '../../domain/process/definition';
+import { Assignees } from './assignees';
 import type { Notifier } from './notices';
 import type { Directory, RecordStore, Timers } from './ports';
 
@@ -35,7 +36,11 @@ const timerKey = (conversationId: string) => `sla:${conversationId}`;
  * the first unanswered message and stopped by a reply.
  */
 export class SlaLadder {
-  constructor(private readonly deps: SlaDeps) {}
+  private readonly assignees: Assignees;
+
+  constructor(private readonly deps: SlaDeps) {
+    this.assignees = new Assignees(deps.directory);
+  }
 
   async clientWrote(conversationId: string, at: Date): Promise<void> {
     const since = await this.deps.conversations.startWaiting(conversationId, at);
@@ -97,13 +102,9 @@ export class SlaLadder {
     return record?.responsibles.sales ?? this.dispatcher();
   }
 
-  private async dispatcher(): Promise<string> {
-    const { directory } = this.deps;
-    const found =
-      (await directory.candidates({ role: 'dispatcher' }))[0] ??
-      (await directory.candidates({ role: 'head' }))[0];
-    if (!found) throw new Error('no dispatcher or head to pass a waiting client to');
-    return found.id;
+  /** The least-loaded dispatcher, or a head standing in (the same choice the engine makes). */
+  private dispatcher(): Promise<string> {
+    return this.assignees.pick('dispatcher');
   }
 
   /** Seed 003: a request nobody picked up in time is marked "overdue identification". */
