@@ -38,6 +38,18 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** The real queue on the database and grammY's Api against the fake above. */
+async function deliveryDeps() {
+  const translator = await createTranslator('ru');
+  return {
+    queue: createNotificationQueue(database.models),
+    api: new Api('1:test', { apiRoot }),
+    translate: translator.forLocale,
+    timeZone: 'Europe/Moscow',
+    clock: { now: () => new Date() },
+  };
+}
+
 describe('delivering staff notifications', () => {
   it('waits out a rate limit without losing the notice, and sets aside a blocked recipient', async () => {
     const { User, Notification } = database.models;
@@ -71,14 +83,7 @@ describe('delivering staff notifications', () => {
       },
     ]);
 
-    const translator = await createTranslator('ru');
-    const deps = {
-      queue: createNotificationQueue(database.models),
-      api: new Api('1:test', { apiRoot }),
-      translate: translator.forLocale,
-      timeZone: 'Europe/Moscow',
-      clock: { now: () => new Date() },
-    };
+    const deps = await deliveryDeps();
 
     expect(await deliverPending(deps)).toBe(0);
     const statuses = async () =>
@@ -107,14 +112,7 @@ describe('delivering staff notifications', () => {
     script.set(602, [
       { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } },
     ]);
-    const translator = await createTranslator('ru');
-    const deps = {
-      queue: createNotificationQueue(database.models),
-      api: new Api('1:test', { apiRoot }),
-      translate: translator.forLocale,
-      timeZone: 'Europe/Moscow',
-      clock: { now: () => new Date() },
-    };
+    const deps = await deliveryDeps();
 
     expect(await deliverPending(deps)).toBe(0);
     expect(await deliverPending(deps)).toBe(1);

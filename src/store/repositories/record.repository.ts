@@ -17,6 +17,21 @@ interface StoredRecord {
   type?: string;
 }
 
+/** A lead or deal document as the engine sees it. */
+export function toProcessRecord(kind: TaskSubject['kind'], doc: unknown): ProcessRecord {
+  const stored = plain<StoredRecord>(doc);
+  return {
+    subject: { kind, id: stored.id },
+    pipeline: kind === 'lead' ? 'lead' : stored.type!,
+    stage: stored.stage,
+    stageEntry: stored.stageEntry,
+    responsibles: stored.responsibles ?? {},
+    fields: stored.fields ?? {},
+    contactId: stored.contactId,
+    closed: stored.closed !== false,
+  };
+}
+
 /** Field names become Mongo keys: anything else could reach into other paths of the document. */
 function fieldUpdate(fields: Record<string, unknown>): Record<string, unknown> {
   const update: Record<string, unknown> = {};
@@ -45,18 +60,7 @@ export function createRecordRepository(models: Models): RecordStore {
         subject.kind === 'lead'
           ? await Lead.findById(subject.id).lean()
           : await Deal.findById(subject.id).lean();
-      if (!doc) return undefined;
-      const stored = plain<StoredRecord>(doc);
-      return {
-        subject,
-        pipeline: subject.kind === 'lead' ? 'lead' : stored.type!,
-        stage: stored.stage,
-        stageEntry: stored.stageEntry,
-        responsibles: stored.responsibles ?? {},
-        fields: stored.fields ?? {},
-        contactId: stored.contactId,
-        closed: stored.closed !== false,
-      };
+      return doc ? toProcessRecord(subject.kind, doc) : undefined;
     },
 
     async createLead(lead, stage, responsibles) {

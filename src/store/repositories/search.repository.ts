@@ -1,20 +1,8 @@
 import type { FoundRecord, SearchStore } from '../../app/search/find-records';
-import type { ProcessRecord } from '../../domain/process/record';
 import type { Models } from '../models';
-import { plain } from './plain';
+import { toProcessRecord } from './record.repository';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-interface StoredRecord {
-  id: string;
-  stage: string;
-  stageEntry: number;
-  responsibles?: ProcessRecord['responsibles'];
-  fields?: Record<string, unknown>;
-  contactId: string;
-  closed: boolean | string;
-  type?: string;
-}
 
 export function createSearchStore(models: Models): SearchStore {
   const { Contact, Company, Lead, Deal } = models;
@@ -51,22 +39,13 @@ export function createSearchStore(models: Models): SearchStore {
           .lean(),
       ]);
       const toFound = (kind: 'lead' | 'deal', doc: unknown): FoundRecord => {
-        const stored = plain<StoredRecord>(doc);
-        const contact = contactOf.get(stored.contactId);
+        const record = toProcessRecord(kind, doc);
+        const contact = contactOf.get(record.contactId);
         const companyName = contact?.companyId
           ? companyNames.get(String(contact.companyId))
           : undefined;
         return {
-          record: {
-            subject: { kind, id: stored.id },
-            pipeline: kind === 'lead' ? 'lead' : stored.type!,
-            stage: stored.stage,
-            stageEntry: stored.stageEntry,
-            responsibles: stored.responsibles ?? {},
-            fields: stored.fields ?? {},
-            contactId: stored.contactId,
-            closed: stored.closed !== false,
-          },
+          record,
           ...(contact?.name ? { contactName: contact.name } : {}),
           ...(companyName ? { companyName } : {}),
         };
