@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { Actor } from '../../src/app/process/actor';
 import { ProcessError } from '../../src/app/process/errors';
+import type { CompanyCard, ContactCard } from '../../src/app/process/people-cards';
 import type { RecordCard } from '../../src/app/process/record-card';
 import type { TaskSubject } from '../../src/domain/task';
 import type { ManagerBotDeps, ManagerContext } from './context';
@@ -32,6 +33,7 @@ function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
       )
       .row();
   }
+  keyboard.text(t('bot:people.contactButton'), callbacks.contact(card.record.contactId)).row();
   // Closing as lost or junk needs a reason, which a button cannot carry.
   for (const stage of card.moves.filter((s) => s.kind !== 'lost' && s.kind !== 'junk')) {
     keyboard
@@ -42,6 +44,37 @@ function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
       .row();
   }
   return { text: lines.join('\n'), keyboard };
+}
+
+function renderContact(card: ContactCard, t: TFunction) {
+  const { contact, company } = card;
+  const lines = [
+    t('bot:people.contactTitle', { name: contact.name ?? '—' }),
+    t('bot:people.phones', { phones: contact.phones.join(', ') || '—' }),
+    t('bot:people.emails', { emails: contact.emails.join(', ') || '—' }),
+    t('bot:people.channels', {
+      channels:
+        [...new Set(contact.identities.map((identity) => identity.channel))].join(', ') || '—',
+    }),
+    t('bot:people.company', { company: company?.name ?? '—' }),
+    t('bot:people.open', { count: card.openRecords }),
+  ];
+  const keyboard = new InlineKeyboard();
+  if (company) keyboard.text(t('bot:people.companyButton'), callbacks.company(company.id));
+  return { text: lines.join('\n'), keyboard };
+}
+
+function renderCompany(card: CompanyCard, t: TFunction) {
+  const { company } = card;
+  const lines = [
+    t('bot:people.companyTitle', { name: company.name }),
+    t('bot:people.taxId', { taxId: company.taxId ?? '—' }),
+    t('bot:people.contacts', {
+      contacts: card.contacts.map((c) => c.name ?? '—').join(', ') || '—',
+    }),
+    t('bot:people.open', { count: card.openRecords }),
+  ];
+  return { text: lines.join('\n') };
 }
 
 /** The lead or deal card and its stage buttons (only the moves declared from this stage). */
@@ -63,6 +96,28 @@ export function cardComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<M
   composer.callbackQuery(/^c:(lead|deal):([0-9a-f]{24})$/, async (ctx) => {
     try {
       await show(ctx, subjectOf(ctx.match[1]!, ctx.match[2]!), false);
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      await refuse(ctx, error);
+    }
+  });
+
+  composer.callbackQuery(/^k:([0-9a-f]{24})$/, async (ctx) => {
+    try {
+      const card = renderContact(await deps.people.contact(ctx.match[1]!, actor(ctx)), ctx.t);
+      await ctx.answerCallbackQuery();
+      await ctx.reply(card.text, { reply_markup: card.keyboard });
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      await refuse(ctx, error);
+    }
+  });
+
+  composer.callbackQuery(/^co:([0-9a-f]{24})$/, async (ctx) => {
+    try {
+      const card = renderCompany(await deps.people.company(ctx.match[1]!, actor(ctx)), ctx.t);
+      await ctx.answerCallbackQuery();
+      await ctx.reply(card.text);
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       await refuse(ctx, error);

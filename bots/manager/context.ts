@@ -1,6 +1,7 @@
 import type { Context } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { ProcessEngine } from '../../src/app/process/engine';
+import type { PeopleCards } from '../../src/app/process/people-cards';
 import type { RecordCards } from '../../src/app/process/record-card';
 import type { ManualSource } from '../../src/app/intake/manual-lead';
 import type { SearchHit } from '../../src/app/search/find-records';
@@ -11,6 +12,7 @@ export interface ManagerBotDeps {
   staff: StaffService;
   engine: ProcessEngine;
   cards: RecordCards;
+  people: PeopleCards;
   /** `/find`: records this person may see. */
   find: (user: User, text: string) => Promise<SearchHit[]>;
   /** Creates a lead entered by hand (`/new`). */

@@ -60,6 +60,7 @@ export async function startManagerBot(options: {
     staff,
     engine: options.process.engine,
     cards: options.process.cards,
+    people: options.process.people,
     find: (user: User, text: string) =>
       findRecords(
         { search, rights: options.process.engine.rights, definition: options.definition },

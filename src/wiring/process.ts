@@ -1,6 +1,8 @@
 import { ProcessEngine } from '../app/process/engine';
 import type { Timers } from '../app/process/ports';
+import { PeopleCards } from '../app/process/people-cards';
 import { RecordCards } from '../app/process/record-card';
+import { createPeopleStore } from '../store/repositories/people.repository';
 import { SlaLadder } from '../app/process/sla-ladder';
 import { createContactNames } from '../store/repositories/contact-names.repository';
 import { timerHandlers, type TimerHandlers } from '../app/process/timer-handlers';
@@ -17,6 +19,7 @@ import { createTaskRepository } from '../store/repositories/task.repository';
 export interface ProcessParts {
   engine: ProcessEngine;
   cards: RecordCards;
+  people: PeopleCards;
   sla: SlaLadder;
   handlers: TimerHandlers;
 }
@@ -60,5 +63,6 @@ export function createProcess(options: {
     rights: engine.rights,
     names: createContactNames(models),
   });
-  return { engine, cards, sla, handlers: timerHandlers(engine, sla) };
+  const people = new PeopleCards({ people: createPeopleStore(models), rights: engine.rights });
+  return { engine, cards, people, sla, handlers: timerHandlers(engine, sla) };
 }

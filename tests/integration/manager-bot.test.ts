@@ -257,6 +257,7 @@ describe('the manager bot', () => {
       '✏️ Number of employees',
       '✏️ Area',
       '✏️ Brief',
+      '👤 Contact',
       '➡️ Identifying the need',
     ]);
 
@@ -272,6 +273,46 @@ describe('the manager bot', () => {
     )![1];
     await operator.sendCallbackData(`c:lead:${leadId}`);
     expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
+  });
+
+  it('opens the contact card from a lead card, for those who may see one of its records', async () => {
+    const card = seller.history().findLast((m) => /^📄 Lead/.test(m.text))!;
+    await seller.press('👤 Contact', card);
+    expect(seller.lastText()).toBe(
+      [
+        '👤 ООО Ромашка',
+        'Phones: —',
+        'Email: —',
+        'Channels: —',
+        'Company: —',
+        '1 open lead or deal',
+      ].join('\n'),
+    );
+    const contactButton = (
+      card.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard
+      .flat()
+      .find((button) => button.text === '👤 Contact')!;
+    await operator.sendCallbackData(contactButton.callback_data);
+    expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
+  });
+
+  it("shows the contact's company card with its people", async () => {
+    const { Company, Contact } = hub.database.models;
+    const company = await Company.create({ name: 'ООО Петров и партнёры', taxId: '7701234567' });
+    const ivan = await Contact.findOneAndUpdate(
+      { phones: '+79120001122' },
+      { $set: { companyId: company._id } },
+      { new: true },
+    ).lean();
+    await admin.sendCallbackData(`k:${ivan!._id.toHexString()}`);
+    expect(admin.lastText()).toMatch(
+      /^👤 Иван Петров\nТелефоны: \+79120001122\n.*\nКомпания: ООО Петров и партнёры\nОткрыто 2 лида или сделки$/s,
+    );
+    await admin.press('🏢 Компания');
+    expect(admin.lastText()).toBe(
+      '🏢 ООО Петров и партнёры\nИНН: 7701234567\nКонтакты: Иван Петров\nОткрыто 2 лида или сделки',
+    );
   });
 
   it('fills a required value and uploads a required file by replying to the bot', async () => {
