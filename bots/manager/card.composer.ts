@@ -86,6 +86,18 @@ export function cardComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<M
     id,
   });
 
+  /** Runs a button's work; a refusal from the use cases is explained, anything else is thrown. */
+  const guarded =
+    <C extends ManagerContext>(work: (ctx: C) => Promise<unknown>) =>
+    async (ctx: C) => {
+      try {
+        await work(ctx);
+      } catch (error) {
+        if (!(error instanceof ProcessError)) throw error;
+        await refuse(ctx, error);
+      }
+    };
+
   const show = async (ctx: ManagerContext, subject: TaskSubject, edit: boolean) => {
     const card = renderCard(await deps.cards.card(subject, actor(ctx)), ctx.t, ctx.lng);
     await ctx.answerCallbackQuery();
@@ -93,50 +105,43 @@ export function cardComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<M
     else await ctx.reply(card.text, { reply_markup: card.keyboard });
   };
 
-  composer.callbackQuery(/^c:(lead|deal):([0-9a-f]{24})$/, async (ctx) => {
-    try {
+  composer.callbackQuery(
+    /^c:(lead|deal):([0-9a-f]{24})$/,
+    guarded(async (ctx) => {
       await show(ctx, subjectOf(ctx.match[1]!, ctx.match[2]!), false);
-    } catch (error) {
-      if (!(error instanceof ProcessError)) throw error;
-      await refuse(ctx, error);
-    }
-  });
+    }),
+  );
 
-  composer.callbackQuery(/^k:([0-9a-f]{24})$/, async (ctx) => {
-    try {
+  composer.callbackQuery(
+    /^k:([0-9a-f]{24})$/,
+    guarded(async (ctx) => {
       const card = renderContact(await deps.people.contact(ctx.match[1]!, actor(ctx)), ctx.t);
       await ctx.answerCallbackQuery();
       await ctx.reply(card.text, { reply_markup: card.keyboard });
-    } catch (error) {
-      if (!(error instanceof ProcessError)) throw error;
-      await refuse(ctx, error);
-    }
-  });
+    }),
+  );
 
-  composer.callbackQuery(/^co:([0-9a-f]{24})$/, async (ctx) => {
-    try {
+  composer.callbackQuery(
+    /^co:([0-9a-f]{24})$/,
+    guarded(async (ctx) => {
       const card = renderCompany(await deps.people.company(ctx.match[1]!, actor(ctx)), ctx.t);
       await ctx.answerCallbackQuery();
       await ctx.reply(card.text);
-    } catch (error) {
-      if (!(error instanceof ProcessError)) throw error;
-      await refuse(ctx, error);
-    }
-  });
+    }),
+  );
 
-  composer.callbackQuery(/^m:(lead|deal):([0-9a-f]{24}):([a-z0-9_]+)$/, async (ctx) => {
-    const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
-    try {
+  composer.callbackQuery(
+    /^m:(lead|deal):([0-9a-f]{24}):([a-z0-9_]+)$/,
+    guarded(async (ctx) => {
+      const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
       await deps.engine.moveStage(subject, ctx.match[3]!, actor(ctx));
       await show(ctx, subject, true);
-    } catch (error) {
-      if (!(error instanceof ProcessError)) throw error;
-      await refuse(ctx, error);
-    }
-  });
-  composer.callbackQuery(/^f:(lead|deal):([0-9a-f]{24}):([a-zA-Z0-9_]+)$/, async (ctx) => {
-    const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
-    try {
+    }),
+  );
+  composer.callbackQuery(
+    /^f:(lead|deal):([0-9a-f]{24}):([a-zA-Z0-9_]+)$/,
+    guarded(async (ctx) => {
+      const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
       const card = await deps.cards.card(subject, actor(ctx));
       const field = card.stage.requires.find((required) => required.field === ctx.match[3]);
       if (!field) throw new ProcessError('invalid_field');
@@ -148,11 +153,8 @@ export function cardComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<M
         }),
         { kind: 'field', subject, field: field.field, fieldKind: field.kind },
       );
-    } catch (error) {
-      if (!(error instanceof ProcessError)) throw error;
-      await refuse(ctx, error);
-    }
-  });
+    }),
+  );
 
   composer.on('message', async (ctx, next) => {
     const answer = prompts.answered(ctx, 'field');

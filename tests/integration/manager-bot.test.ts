@@ -1,7 +1,7 @@
 import { SYSTEM } from '../../src/app/process/actor';
 import type { Hub } from '../../src/hub';
 import { testDatabaseUri } from '../support/database';
-import { FakeTelegram, type FakeUser } from '../support/fake-telegram';
+import { buttonsOf, FakeTelegram, type FakeUser } from '../support/fake-telegram';
 import { startTestHub } from '../support/hub';
 
 const TOKEN = '123456:manager-bot-token';
@@ -251,9 +251,7 @@ describe('the manager bot', () => {
       ].join('\n'),
     );
     const card = seller.history().at(-1)!;
-    const buttons = (card.reply_markup as { inline_keyboard: { text: string }[][] })
-      .inline_keyboard;
-    expect(buttons.flat().map((button) => button.text)).toEqual([
+    expect(buttonsOf(card).map((button) => button.text)).toEqual([
       '✏️ Number of employees',
       '✏️ Area',
       '✏️ Brief',
@@ -264,14 +262,9 @@ describe('the manager bot', () => {
     await seller.press('➡️ Identifying the need', card);
     expect(seller.lastText()).toBe('Cannot move on: fill in Number of employees, Area, Brief.');
 
-    const leadId = /^c:lead:([0-9a-f]{24})$/.exec(
-      (
-        handOff.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
-      ).inline_keyboard
-        .flat()
-        .find((button) => button.text === '📄 Card')!.callback_data,
-    )![1];
-    await operator.sendCallbackData(`c:lead:${leadId}`);
+    const cardButton = buttonsOf(handOff).find((button) => button.text === '📄 Card')!;
+    expect(cardButton.callback_data).toMatch(/^c:lead:[0-9a-f]{24}$/);
+    await operator.sendCallbackData(cardButton.callback_data!);
     expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
   });
 
@@ -288,12 +281,8 @@ describe('the manager bot', () => {
         '1 open lead or deal',
       ].join('\n'),
     );
-    const contactButton = (
-      card.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
-    ).inline_keyboard
-      .flat()
-      .find((button) => button.text === '👤 Contact')!;
-    await operator.sendCallbackData(contactButton.callback_data);
+    const contactButton = buttonsOf(card).find((button) => button.text === '👤 Contact')!;
+    await operator.sendCallbackData(contactButton.callback_data!);
     expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
   });
 

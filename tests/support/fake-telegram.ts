@@ -188,3 +188,10 @@ export class FakeUser {
     throw new Error(`no button ${String(label)} in: ${JSON.stringify(this.texts())}`);
   }
 }
+
+/** The inline buttons of a bot message, in order. */
+export function buttonsOf(message: StoredBotUpdate['message']): Button[] {
+  return (
+    (message.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []
+  ).flat();
+}
