@@ -35,6 +35,23 @@ const telegramIds = z
   })
   .default([]);
 
+/** `site=key1,calltracking=key2`: one key per integration, so one can be revoked alone. */
+const integrationKeys = z
+  .string()
+  .transform((value, ctx) => {
+    const pairs = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => part.split('='));
+    if (pairs.some((pair) => pair.length !== 2 || !pair[0] || (pair[1]?.length ?? 0) < 8)) {
+      ctx.addIssue({ code: 'custom', message: 'expected name=key pairs, keys of 8+ characters' });
+      return z.NEVER;
+    }
+    return new Map(pairs as [string, string][]);
+  })
+  .default(new Map());
+
 const timeZone = z
   .string()
   .refine(
@@ -84,6 +101,18 @@ export const envSchema = z.object({
   VK_CONFIRMATION_CODE: secret.optional(),
   VIBER_API_BASE_URL: baseUrl('https://chatapi.viber.com/pa'),
   VIBER_AUTH_TOKEN: secret.optional(),
+  VIBER_BOT_NAME: z.string().min(1).max(28).default('linehub'),
+  HUB_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  WIDGET_SITE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 characters A-Z, a-z, 0-9, _ or -')
+    .default('demo'),
+  WIDGET_PRECHAT_FIELDS: z
+    .string()
+    .regex(/^(name|phone|email)(,(name|phone|email))*$/, 'expected a list of name, phone, email')
+    .transform((value) => value.split(',') as ('name' | 'phone' | 'email')[])
+    .default(['name', 'phone']),
+  INTEGRATION_KEYS: integrationKeys,
 });
 
 export type Env = z.infer<typeof envSchema>;

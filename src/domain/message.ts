@@ -1,4 +1,5 @@
 import type { Channel } from './channel';
+import type { Utm } from './lead';
 
 export type Direction = 'inbound' | 'outbound';
 export type DeliveryStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -10,6 +11,16 @@ export interface Attachment {
   name?: string;
   mimeType?: string;
   size?: number;
+}
+
+/** Where a new customer came from, carried by their first message into the lead. */
+export interface InboundOrigin {
+  /** A channel-specific tag, e.g. the payload of a Telegram `/start` deep link from an ad. */
+  tag?: string;
+  utm?: Utm;
+  referrer?: string;
+  /** The page the customer wrote from (widget) or landed on. */
+  pageUrl?: string;
 }
 
 /** What every channel adapter turns a webhook or socket event into. */
@@ -24,8 +35,27 @@ export interface InboundMessage {
   senderName?: string;
   text?: string;
   attachments: Attachment[];
+  /** As the customer gave it; ingest normalizes it before matching contacts. */
   phone?: string;
+  email?: string;
+  origin?: InboundOrigin;
+  /** The customer changed a message the hub already has (same externalId): update, not append. */
+  edited?: boolean;
   sentAt: Date;
+}
+
+/** A file for a customer: every channel can fetch a URL, so the hub hands out signed links. */
+export interface OutboundAttachment {
+  kind: Attachment['kind'];
+  url: string;
+  name: string;
+  mimeType?: string;
+}
+
+/** What the outbox hands an adapter to send to one chat. */
+export interface OutboundMessage {
+  text?: string;
+  attachments: OutboundAttachment[];
 }
 
 export interface Message {

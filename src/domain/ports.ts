@@ -38,3 +38,16 @@ export interface MessageRepository {
 export interface DatabaseProbe {
   ping(timeoutMs: number): Promise<boolean>;
 }
+
+export interface StoredFile {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+}
+
+/** Files customers upload (widget) and files managers send, kept by the hub for signed links. */
+export interface FileStore {
+  put(file: { name: string; mimeType: string; data: Buffer }): Promise<StoredFile>;
+  get(id: string): Promise<(StoredFile & { data: Buffer }) | undefined>;
+}

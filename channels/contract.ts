@@ -1,0 +1,75 @@
+import type { Channel } from '../src/domain/channel';
+import type { InboundMessage, OutboundMessage } from '../src/domain/message';
+
+/**
+ * The one interface every customer channel implements (ARCHITECTURE.md, "Channel adapters").
+ * Adding a channel is one folder under `channels/` whose factory returns this and passes the
+ * shared contract suite in `tests/contract`.
+ */
+export interface ChannelAdapter {
+  readonly id: Channel;
+  /** Present when the channel calls the hub over HTTP; the hub mounts it at `path`. */
+  readonly webhook?: WebhookEndpoint;
+  /**
+   * Begins receiving: long polling or sockets start here; webhook adapters keep the sink for
+   * `webhook.handle`. Every inbound message goes through `sink`, which resolves once it is stored.
+   */
+  start(sink: InboundSink): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * Sends one message to a chat. Fails with `ChannelSendError`; `retryable` says whether the
+   * outbox should try again (rate limits, outages) or mark the message failed (blocked, invalid).
+   */
+  send(chatId: string, message: OutboundMessage): Promise<{ externalId: string }>;
+}
+
+export type InboundSink = (message: InboundMessage) => Promise<void>;
+
+/** A webhook call as the adapter needs it: headers and the raw bytes, so signatures can be checked. */
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+}
+
+export interface WebhookResponse {
+  status: number;
+  /** A string is sent as text/plain (VK's confirmation), an object as JSON. */
+  body?: string | Record<string, unknown>;
+}
+
+export interface WebhookEndpoint {
+  path: string;
+  /**
+   * Checks the signature first (401/403 and nothing stored), parses (400 on malformed input),
+   * hands messages to the sink and only then answers, so a crash before the answer means the
+   * channel redelivers rather than the message being lost.
+   */
+  handle(request: WebhookRequest): Promise<WebhookResponse>;
+}
+
+export class ChannelSendError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    /** The channel's own wait (Telegram's `retry_after`), when it named one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ChannelSendError';
+  }
+}
+
+/** A header's single value, whatever shape the HTTP layer gave it in. */
+export function headerValue(request: WebhookRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Parses a JSON body; `undefined` means malformed, which the adapter answers with 400. */
+export function parseJsonBody(request: WebhookRequest): unknown {
+  try {
+    return JSON.parse(request.rawBody.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
