@@ -50,10 +50,14 @@ export interface OutboundAttachment {
   url: string;
   name: string;
   mimeType?: string;
+  /** Bytes, for channels that must announce it (Viber). */
+  size?: number;
 }
 
 /** What the outbox hands an adapter to send to one chat. */
 export interface OutboundMessage {
+  /** Stable across retries of one message, for channels that deduplicate sends (VK random_id). */
+  key?: string;
   text?: string;
   attachments: OutboundAttachment[];
 }
