@@ -1,6 +1,9 @@
 import type { Channel } from '../src/domain/channel';
 import type { InboundMessage, OutboundMessage } from '../src/domain/message';
 
+// Lives in the domain because the outbox decides on it; adapters throw it from here.
+export { ChannelSendError } from '../src/domain/outbox';
+
 /**
  * The one interface every customer channel implements (ARCHITECTURE.md, "Channel adapters").
  * Adding a channel is one folder under `channels/` whose factory returns this and passes the
@@ -21,6 +24,8 @@ export interface ChannelAdapter {
    * outbox should try again (rate limits, outages) or mark the message failed (blocked, invalid).
    */
   send(chatId: string, message: OutboundMessage): Promise<{ externalId: string }>;
+  /** The least time between two sends to one chat (Telegram: about one message a second). */
+  readonly perChatIntervalMs?: number;
 }
 
 export type InboundSink = (message: InboundMessage) => Promise<void>;
@@ -45,18 +50,6 @@ export interface WebhookEndpoint {
    * channel redelivers rather than the message being lost.
    */
   handle(request: WebhookRequest): Promise<WebhookResponse>;
-}
-
-export class ChannelSendError extends Error {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    /** The channel's own wait (Telegram's `retry_after`), when it named one. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'ChannelSendError';
-  }
 }
 
 /** A header's single value, whatever shape the HTTP layer gave it in. */

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Config } from './config/config';
@@ -20,6 +21,15 @@ import { recordsRouter } from './http/records.router';
 import { createProcess, type ProcessParts } from './wiring/process';
 import { startManagerBot, type ManagerBotParts } from './wiring/manager-bot';
 import type { UserFromGetMe } from 'grammy/types';
+import { FileLinks } from './infra/file-links';
+import { createFileStore } from './store/repositories/file.repository';
+import { filesRouter } from './http/files.router';
+import { webhooksRouter } from './http/webhooks.router';
+import { intakeRouter } from './http/intake.router';
+import { createMessaging, type Messaging } from './wiring/messaging';
+import { createConfiguredChannels } from './wiring/channels';
+import { createContactRepository } from './store/repositories/contact.repository';
+import { createOpenRecords } from './store/repositories/open-records.repository';
 
 export interface Hub {
   port: number;
@@ -29,6 +39,7 @@ export interface Hub {
   translator: Translator;
   process: ProcessParts;
   managerBot?: ManagerBotParts;
+  messaging: Messaging;
   stop(): Promise<void>;
 }
 
@@ -38,6 +49,7 @@ export interface HubOptions {
   schedulerProcessEveryMs?: number;
   /** Tests pass the bot's identity so no getMe call is needed. */
   managerBotInfo?: UserFromGetMe;
+  customerBotInfo?: UserFromGetMe;
 }
 
 /**
@@ -114,7 +126,31 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     });
     if (managerBot) stack.push(() => managerBot.stop());
 
+    // Known once the server listens; links and webhook addresses are built lazily from it.
+    let port = 0;
+    const publicUrl = () => env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
+    const files = createFileStore(database.models);
+    const links = new FileLinks(hubSecret(env.HUB_SECRET, logger), publicUrl);
+    const messaging = createMessaging({
+      models: database.models,
+      process,
+      translator,
+      defaultLocale: env.DEFAULT_LOCALE,
+      fileUrl: (fileRef, name) => links.url(fileRef, name),
+      metrics,
+      logger,
+      clock: systemClock,
+    });
+    stack.push(() => messaging.stop());
+
+    const adapters = createConfiguredChannels({
+      config,
+      translator,
+      logger,
+      ...(options.customerBotInfo ? { customerBotInfo: options.customerBotInfo } : {}),
+    });
     const routers = [
+      webhooksRouter({ adapters, bodyLimit: env.HTTP_BODY_LIMIT, logger }),
       ...(env.API_TOKEN
         ? [
             recordsRouter({
@@ -124,13 +160,31 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
             }),
           ]
         : []),
+      ...(env.INTEGRATION_KEYS.size > 0
+        ? [
+            intakeRouter({
+              leads: {
+                contacts: createContactRepository(database.models),
+                records: createOpenRecords(database.models),
+                leads: process.engine,
+              },
+              keys: env.INTEGRATION_KEYS,
+              bodyLimit: env.HTTP_BODY_LIMIT,
+              logger,
+            }),
+          ]
+        : []),
       ...(managerBot ? [managerBot.router] : []),
+      filesRouter({ files, links }),
     ];
     const app = createHttpApp({ probe: database.probe, metrics, logger, routers });
-    const server = app.listen(env.PORT, '0.0.0.0');
+    const server = createServer(app);
+    server.listen(env.PORT, '0.0.0.0');
     await once(server, 'listening');
     stack.push(() => closeServer(server));
-    const port = (server.address() as AddressInfo).port;
+    port = (server.address() as AddressInfo).port;
+
+    await messaging.start(adapters);
 
     logger.info(
       {
@@ -150,12 +204,23 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       translator,
       process,
       ...(managerBot ? { managerBot } : {}),
+      messaging,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Without a configured secret, widget tokens and file links hold only until the next restart:
+ * fine for a local run, worth a warning anywhere else.
+ */
+function hubSecret(configured: string | undefined, logger: Logger): string {
+  if (configured) return configured;
+  logger.warn('HUB_SECRET is not set: widget sessions and file links end with this process');
+  return randomBytes(32).toString('base64url');
 }
 
 /** Stops accepting connections, lets in-flight requests finish, then drops idle keep-alives. */

@@ -7,6 +7,7 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 export interface OutboxItem {
   id: string;
   messageId: string;
+  conversationId: string;
   channel: Channel;
   chatId: string;
   text?: string;
@@ -15,9 +16,12 @@ export interface OutboxItem {
   attempts: number;
   nextAttemptAt: Date;
   lastError?: string;
+  createdAt: Date;
 }
 
 const MAX_BACKOFF_MS = 10 * 60_000;
+/** An outage longer than a day is not going to end by retrying; a person must look at it. */
+export const GIVE_UP_AFTER_MS = 24 * 3600_000;
 
 /**
  * When to try again after a failed send: the channel's own `retry_after` when it gave one,
@@ -26,4 +30,17 @@ const MAX_BACKOFF_MS = 10 * 60_000;
 export function nextAttemptAfterFailure(attempts: number, now: Date, retryAfterMs?: number): Date {
   const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
   return new Date(now.getTime() + (retryAfterMs ?? backoff));
+}
+
+/** How a channel reports a failed send; `retryable` decides between waiting and giving up. */
+export class ChannelSendError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    /** The channel's own wait (Telegram's `retry_after`), when it named one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ChannelSendError';
+  }
 }

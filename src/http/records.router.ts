@@ -20,6 +20,7 @@ const STATUS: Record<ProcessErrorCode, number> = {
   task_not_open: 409,
   invalid_field: 422,
   invalid_date: 422,
+  no_staff: 503,
 };
 
 const moveBody = z.object({ to: z.string().min(1), reason: z.string().optional() }).strict();

@@ -3,24 +3,11 @@ import type { Hub } from '../../src/hub';
 import { testDatabaseUri } from '../support/database';
 import { buttonsOf, FakeTelegram, type FakeUser } from '../support/fake-telegram';
 import { startTestHub } from '../support/hub';
+import { botInfo } from '../support/bot-info';
 
 const TOKEN = '123456:manager-bot-token';
 const SECRET = 'manager-webhook-secret';
-const BOT_INFO = {
-  id: 123456,
-  is_bot: true as const,
-  first_name: 'linehub',
-  username: 'linehub_staff_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+const BOT_INFO = botInfo(123456, 'linehub_staff_bot');
 
 let telegram: FakeTelegram;
 let hub: Hub;

@@ -1,5 +1,6 @@
 import type { AssigneeRole } from '../../domain/process/definition';
 import type { ProcessRecord } from '../../domain/process/record';
+import { ProcessError } from './errors';
 import type { Directory } from './ports';
 
 /** Turns an assignee role of the definition into a person, from the record and the org chart. */
@@ -19,15 +20,18 @@ export class Assignees {
     }
   }
 
-  /** The least-loaded active person for a role; a head of that department, then any head, stands in. */
+  /**
+   * The least-loaded active person for a role; a head of that department, then any head, then an
+   * admin stands in.
+   */
   async pick(role: 'dispatcher' | 'manager' | 'head', department?: string): Promise<string> {
     const { directory } = this;
     const found =
       (await directory.candidates({ role, ...(department ? { department } : {}) }))[0] ??
       (await directory.candidates({ role: 'head', ...(department ? { department } : {}) }))[0] ??
-      (await directory.candidates({ role: 'head' }))[0];
-    if (!found)
-      throw new Error(`nobody can take a ${role} task${department ? ` in ${department}` : ''}`);
+      (await directory.candidates({ role: 'head' }))[0] ??
+      (await directory.candidates({ role: 'admin' }))[0];
+    if (!found) throw new ProcessError('no_staff');
     return found.id;
   }
 }

@@ -98,6 +98,9 @@ export class ProcessEngine {
     const dispatchStep = start.tasks[0];
     const skip =
       !!createdBy && skipsDispatch(lead.source) && dispatchStep?.assignee === 'dispatcher';
+    // Nobody to take the first task yet (a fresh install): refuse before anything is written,
+    // so the next attempt starts clean instead of finding a lead without its task.
+    if (!skip) await this.assignees.pick('dispatcher');
     const record = await this.deps.records.createLead(
       lead,
       skip ? (dispatchStep.onDone.moveTo ?? start.id) : start.id,

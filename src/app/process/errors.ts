@@ -13,7 +13,9 @@ export type ProcessErrorCode =
   | 'reason_required'
   | 'closed'
   | 'invalid_field'
-  | 'invalid_date';
+  | 'invalid_date'
+  /** Nobody is registered who could take the work (a fresh install before staff join). */
+  | 'no_staff';
 
 /** A refusal the user should see explained (the bot and the API translate `code`). */
 export class ProcessError extends Error {

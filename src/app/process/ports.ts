@@ -75,7 +75,7 @@ export interface Directory {
   getUser(id: string): Promise<User | undefined>;
   /** Active users in a department's role, least loaded (fewest open tasks) first. */
   candidates(query: {
-    role: 'dispatcher' | 'manager' | 'head';
+    role: 'dispatcher' | 'manager' | 'head' | 'admin';
     department?: string;
   }): Promise<User[]>;
   /** The department a user belongs to, by its code (e.g. "sales", "operations"). */

@@ -5,6 +5,7 @@ import { conversionSchema } from './conversion.model';
 import { contactSchema } from './contact.model';
 import { conversationSchema } from './conversation.model';
 import { dealSchema } from './deal.model';
+import { fileSchema } from './file.model';
 import { departmentSchema } from './department.model';
 import { inviteSchema } from './invite.model';
 import { leadSchema } from './lead.model';
@@ -26,6 +27,7 @@ export function registerModels(connection: Connection) {
     Conversation: connection.model('Conversation', conversationSchema),
     Deal: connection.model('Deal', dealSchema),
     Department: connection.model('Department', departmentSchema),
+    File: connection.model('File', fileSchema),
     Invite: connection.model('Invite', inviteSchema),
     Lead: connection.model('Lead', leadSchema),
     Message: connection.model('Message', messageSchema),

@@ -16,6 +16,12 @@ export const messageSchema = new Schema(
     },
     authorUserId: { type: Schema.Types.ObjectId, ref: 'User' },
     sentAt: { type: Date, required: true },
+    /** The customer changed the message after sending it. */
+    editedAt: Date,
+    /** Outbound: the id the channel gave the sent message (externalId stays our own key). */
+    channelMessageId: String,
+    /** Why a message to the customer could not be delivered. */
+    error: String,
   },
   { timestamps: true },
 );

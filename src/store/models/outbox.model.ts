@@ -4,6 +4,7 @@ import { attachmentSchema, channelField } from './shared';
 export const outboxSchema = new Schema(
   {
     messageId: { type: Schema.Types.ObjectId, ref: 'Message', required: true },
+    conversationId: { type: Schema.Types.ObjectId, ref: 'Conversation', required: true },
     channel: channelField,
     chatId: { type: String, required: true },
     text: String,
@@ -16,6 +17,7 @@ export const outboxSchema = new Schema(
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, required: true },
     lastError: String,
+    sentAt: Date,
   },
   { timestamps: true },
 );

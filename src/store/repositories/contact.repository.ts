@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { identityKey } from '../../domain/channel';
 import type { Contact } from '../../domain/contact';
+import type { ContactStore } from '../../app/messaging/ports';
 import type { ContactRepository } from '../../domain/ports';
 import type { Models } from '../models';
 import type { ContactDoc } from '../models/contact.model';
@@ -20,7 +21,7 @@ function toContact(doc: StoredContact): Contact {
   return contact;
 }
 
-export function createContactRepository(models: Models): ContactRepository {
+export function createContactRepository(models: Models): ContactRepository & ContactStore {
   const { Contact: ContactModel } = models;
   const findOne = (filter: Record<string, unknown>) =>
     ContactModel.findOne(filter).sort({ createdAt: 1 }).lean<StoredContact>();
@@ -50,6 +51,19 @@ export function createContactRepository(models: Models): ContactRepository {
         companyId: contact.companyId ? new Types.ObjectId(contact.companyId) : undefined,
       });
       return toContact(created.toObject<StoredContact>());
+    },
+
+    async enrich(contactId, { identity, phones, emails, name }) {
+      const filter = { _id: new Types.ObjectId(contactId) };
+      await ContactModel.updateOne(filter, {
+        $addToSet: {
+          phones: { $each: phones },
+          emails: { $each: emails },
+          ...(identity ? { identities: identity, identityKeys: identityKey(identity) } : {}),
+        },
+      });
+      // A name the customer gave fills a blank; it never overwrites what a manager entered.
+      if (name) await ContactModel.updateOne({ ...filter, name: null }, { $set: { name } });
     },
 
     async addIdentity(contactId, identity) {

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import type { InboundMessage, Message } from '../../domain/message';
+import type { InboundMessages } from '../../app/messaging/ports';
 import type { MessageRepository } from '../../domain/ports';
 import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
@@ -31,7 +32,7 @@ function toMessage(doc: StoredMessage): Message {
   return message;
 }
 
-export function createMessageRepository(models: Models): MessageRepository {
+export function createMessageRepository(models: Models): MessageRepository & InboundMessages {
   const { Message: MessageModel } = models;
   const findExisting = async (inbound: InboundMessage) => {
     const doc = await MessageModel.findOne({
@@ -43,6 +44,20 @@ export function createMessageRepository(models: Models): MessageRepository {
   };
 
   return {
+    async find(channel, externalId) {
+      const doc = await MessageModel.findOne({ channel, externalId }).lean<StoredMessage>();
+      return doc ? toMessage(doc) : undefined;
+    },
+
+    async applyEdit(channel, externalId, { text, attachments }) {
+      const doc = await MessageModel.findOneAndUpdate(
+        { channel, externalId, direction: 'inbound' },
+        { $set: { attachments, editedAt: new Date(), ...(text !== undefined ? { text } : {}) } },
+        { new: true },
+      ).lean<StoredMessage>();
+      return doc ? toMessage(doc) : undefined;
+    },
+
     async saveInbound(conversationId, inbound) {
       try {
         const created = await MessageModel.create({

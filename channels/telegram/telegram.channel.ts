@@ -1,0 +1,151 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Bot, InputFile } from 'grammy';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import { z } from 'zod';
+import type { OutboundAttachment } from '../../src/domain/message';
+import {
+  headerValue,
+  parseJsonBody,
+  type ChannelAdapter,
+  type InboundSink,
+  type WebhookRequest,
+  type WebhookResponse,
+} from '../contract';
+import { normalizeTelegramUpdate } from './normalize';
+import { toSendError } from './send-errors';
+
+export interface TelegramChannelOptions {
+  token: string;
+  apiRoot: string;
+  mode: 'webhook' | 'polling';
+  /** Required in webhook mode; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token. */
+  webhookSecret?: string;
+  /** Where Telegram should call; set on every start so a changed PUBLIC_URL takes effect. */
+  webhookUrl?: string;
+  botInfo?: UserFromGetMe;
+  onError(error: unknown): void;
+}
+
+export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram/customer';
+/** Telegram allows about one message a second to one private chat. */
+const PER_CHAT_INTERVAL_MS = 1000;
+const CAPTION_LIMIT = 1024;
+
+const updateSchema = z.looseObject({ update_id: z.number().int() });
+
+/** The bot customers write to: a separate bot (and token) from the managers' one. */
+export function createTelegramChannel(options: TelegramChannelOptions): ChannelAdapter {
+  const bot = new Bot(options.token, {
+    client: { apiRoot: options.apiRoot },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  let sink: InboundSink | undefined;
+
+  const receive = async (update: Update) => {
+    const message = normalizeTelegramUpdate(update);
+    if (message) await sink!(message);
+  };
+
+  const webhook = {
+    path: TELEGRAM_WEBHOOK_PATH,
+    async handle(request: WebhookRequest): Promise<WebhookResponse> {
+      if (!secretMatches(headerValue(request, 'x-telegram-bot-api-secret-token'), options)) {
+        return { status: 401, body: { error: 'bad_secret_token' } };
+      }
+      // Not started yet: Telegram delivers again later, nothing is lost.
+      if (!sink) return { status: 503, body: { error: 'starting' } };
+      const parsed = updateSchema.safeParse(parseJsonBody(request));
+      if (!parsed.success) return { status: 400, body: { error: 'malformed_update' } };
+      await receive(parsed.data as unknown as Update);
+      return { status: 200, body: { ok: true } };
+    },
+  };
+
+  return {
+    id: 'telegram',
+    perChatIntervalMs: PER_CHAT_INTERVAL_MS,
+    ...(options.mode === 'webhook' ? { webhook } : {}),
+
+    async start(next) {
+      sink = next;
+      if (options.mode === 'webhook') {
+        if (!options.webhookUrl) return;
+        // An unreachable Telegram must not stop the hub: the webhook set last time still works.
+        await bot.api
+          .setWebhook(options.webhookUrl, {
+            secret_token: options.webhookSecret!,
+            allowed_updates: ['message', 'edited_message'],
+          })
+          .catch(options.onError);
+        return;
+      }
+      bot.on(['message', 'edited_message'], (ctx) =>
+        storeUntilDone(() => receive(ctx.update), options.onError),
+      );
+      bot.catch((error) => options.onError(error.error));
+      void bot.start({ allowed_updates: ['message', 'edited_message'] }).catch(options.onError);
+    },
+
+    async stop() {
+      if (bot.isRunning()) await bot.stop();
+    },
+
+    async send(chatId, message) {
+      try {
+        const [first, ...rest] = message.attachments;
+        // One message when possible: a file with the text as its caption.
+        const caption = message.text && message.text.length <= CAPTION_LIMIT ? message.text : '';
+        const ids: number[] = [];
+        if (message.text && !(first && caption)) {
+          ids.push((await bot.api.sendMessage(chatId, message.text)).message_id);
+        }
+        if (first) ids.push(await sendFile(bot, chatId, first, caption || undefined));
+        for (const attachment of rest) ids.push(await sendFile(bot, chatId, attachment));
+        return { externalId: `${chatId}:${ids[0]}` };
+      } catch (error) {
+        throw toSendError(error);
+      }
+    },
+  };
+}
+
+function secretMatches(given: string | undefined, options: TelegramChannelOptions): boolean {
+  const expected = Buffer.from(options.webhookSecret ?? '');
+  const actual = Buffer.from(given ?? '');
+  return (
+    expected.length > 0 && actual.length === expected.length && timingSafeEqual(actual, expected)
+  );
+}
+
+async function sendFile(
+  bot: Bot,
+  chatId: string,
+  attachment: OutboundAttachment,
+  caption?: string,
+): Promise<number> {
+  const file = new InputFile(new URL(attachment.url), attachment.name);
+  const extra = caption ? { caption } : {};
+  const sent =
+    attachment.kind === 'photo'
+      ? await bot.api.sendPhoto(chatId, file, extra)
+      : await bot.api.sendDocument(chatId, file, extra);
+  return sent.message_id;
+}
+
+/**
+ * In polling mode an update counts as handled once the middleware returns, so a database outage
+ * must hold the update (and the chat behind it) until the message is stored, not skip it.
+ */
+async function storeUntilDone(
+  work: () => Promise<void>,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      onError(error);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { normalizeEmail, normalizePhone } from '../../domain/contact';
+import type { LeadSource, Utm } from '../../domain/lead';
+import type { TaskSubject } from '../../domain/task';
+import type { ContactStore, OpenRecords } from '../messaging/ports';
+import type { NewLead } from '../process/ports';
+import type { ProcessRecord } from '../../domain/process/record';
+import { ProcessError } from '../process/errors';
+
+export interface SiteLeadInput {
+  source: Extract<LeadSource, { kind: 'form' | 'call' }>;
+  name?: string;
+  phone?: string;
+  email?: string;
+  /** What the visitor wrote in the form, kept on the lead for the dispatcher. */
+  comment?: string;
+  utm: Utm;
+  referrer?: string;
+  landingUrl?: string;
+}
+
+/**
+ * A lead from a site form or a tracked call, made the same way as from a message: the contact is
+ * found by phone or email first, and a contact who already has an open lead or deal gets no
+ * second one (the caller is told which record it is).
+ */
+export async function createSiteLead(
+  deps: {
+    contacts: ContactStore;
+    records: OpenRecords;
+    leads: { createLead(lead: NewLead): Promise<ProcessRecord> };
+  },
+  input: SiteLeadInput,
+): Promise<{ subject: TaskSubject; created: boolean }> {
+  const phone = input.phone ? normalizePhone(input.phone) : undefined;
+  const email = input.email ? normalizeEmail(input.email) : undefined;
+  if (!phone && !email) throw new ProcessError('invalid_field');
+  const details = {
+    phones: phone ? [phone] : [],
+    emails: email ? [email] : [],
+    ...(input.name?.trim() ? { name: input.name.trim() } : {}),
+  };
+  const known = await deps.contacts.findByAny(details);
+  if (known) {
+    await deps.contacts.enrich(known.id, details);
+    const open = await deps.records.openSubjectOf(known.id);
+    if (open) return { subject: open, created: false };
+  }
+  const contact = known ?? (await deps.contacts.create({ identities: [], ...details }));
+  const lead = await deps.leads.createLead({
+    contactId: contact.id,
+    source: input.source,
+    utm: input.utm,
+    ...(input.referrer ? { referrer: input.referrer } : {}),
+    ...(input.landingUrl ? { landingUrl: input.landingUrl } : {}),
+    ...(input.comment?.trim() ? { fields: { comment: input.comment.trim() } } : {}),
+  });
+  return { subject: lead.subject, created: true };
+}

@@ -1,0 +1,37 @@
+import type { Conversation } from '../../domain/conversation';
+import type { Message } from '../../domain/message';
+import type { TaskSubject } from '../../domain/task';
+
+/** The one event ingest emits per new (or edited) customer message; routing and the bot consume it. */
+export interface ClientMessageEvent {
+  message: Message;
+  conversation: Conversation;
+  contactId: string;
+  subject: TaskSubject;
+  /** The message opened a new lead. */
+  newLead: boolean;
+  /** The customer changed a message the hub already had. */
+  edited: boolean;
+}
+
+export type ClientMessageListener = (event: ClientMessageEvent) => Promise<void>;
+
+/**
+ * In-process fan-out. A listener's failure is reported and does not fail ingest: the message is
+ * stored either way, and the SLA ladder still escalates if nobody is told.
+ */
+export class InboundEvents {
+  private readonly listeners: ClientMessageListener[] = [];
+
+  constructor(private readonly onListenerError: (error: unknown) => void) {}
+
+  subscribe(listener: ClientMessageListener): void {
+    this.listeners.push(listener);
+  }
+
+  async publish(event: ClientMessageEvent): Promise<void> {
+    for (const listener of this.listeners) {
+      await listener(event).catch(this.onListenerError);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import { identityKey } from '../../domain/channel';
+import type { Contact } from '../../domain/contact';
+import { normalizeEmail, normalizePhone } from '../../domain/contact';
+import type { Conversation } from '../../domain/conversation';
+import { utmFromUrl } from '../../domain/lead';
+import type { InboundMessage } from '../../domain/message';
+import type { ProcessRecord } from '../../domain/process/record';
+import type { TaskSubject } from '../../domain/task';
+import { KeyedLock } from '../keyed-lock';
+import { ProcessError } from '../process/errors';
+import type { NewLead } from '../process/ports';
+import type { InboundEvents } from './inbound-events';
+import type { ContactStore, ConversationStore, InboundMessages, OpenRecords } from './ports';
+
+export interface IngestDeps {
+  contacts: ContactStore;
+  conversations: ConversationStore;
+  records: OpenRecords;
+  messages: InboundMessages;
+  leads: { createLead(lead: NewLead): Promise<ProcessRecord> };
+  /** The reply SLA starts counting at the customer's first unanswered message. */
+  sla: { clientWrote(conversationId: string, at: Date): Promise<void> };
+  /** Follow-ups that wait for the customer's silence restart with every message. */
+  followUps: { onClientMessage(subject: TaskSubject): Promise<void> };
+  events: InboundEvents;
+  /** The message is stored but no lead could be opened: nobody is registered to take it. */
+  onUnassignable(conversationId: string): void;
+}
+
+export type IngestResult =
+  | { outcome: 'duplicate' }
+  | { outcome: 'stored'; messageId: string; conversationId: string; newLead: boolean }
+  | { outcome: 'edited'; messageId: string }
+  /** An edit of a message the hub never had (sent before the channel was connected). */
+  | { outcome: 'ignored' };
+
+/**
+ * One customer message from any channel becomes part of one contact's history (PRODUCT.md,
+ * "Open lines"): redeliveries are dropped, the contact is found by channel identity, phone or
+ * email before a new one is made, the open conversation is continued, a lead is opened when the
+ * contact has no open lead or deal, and the message is stored before the channel is answered.
+ */
+export class IngestInbound {
+  // Two messages of one chat arriving together must not open two conversations or two leads.
+  private readonly lock = new KeyedLock();
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  ingest(message: InboundMessage): Promise<IngestResult> {
+    return this.lock.run(
+      identityKey({ channel: message.channel, externalId: message.chatId }),
+      () => (message.edited ? this.applyEdit(message) : this.store(message)),
+    );
+  }
+
+  private async store(inbound: InboundMessage): Promise<IngestResult> {
+    const { deps } = this;
+    // Cheap early exit for redeliveries; the unique index below still decides under races.
+    if (await deps.messages.find(inbound.channel, inbound.externalId))
+      return { outcome: 'duplicate' };
+
+    const contact = await this.contactOf(inbound);
+    const conversation =
+      (await deps.conversations.findOpen(inbound.channel, inbound.chatId)) ??
+      (await deps.conversations.open({
+        contactId: contact.id,
+        channel: inbound.channel,
+        chatId: inbound.chatId,
+      }));
+    const found = await this.subjectFor(contact, inbound, conversation);
+    const saved = await deps.messages.saveInbound(conversation.id, inbound);
+    if (saved.duplicate) return { outcome: 'duplicate' };
+    if (!found) {
+      // Kept with its conversation; the customer's next message tries to open the lead again.
+      deps.onUnassignable(conversation.id);
+      return {
+        outcome: 'stored',
+        messageId: saved.message.id,
+        conversationId: conversation.id,
+        newLead: false,
+      };
+    }
+    const { subject, newLead } = found;
+
+    await deps.sla.clientWrote(conversation.id, inbound.sentAt);
+    await deps.followUps.onClientMessage(subject);
+    await deps.events.publish({
+      message: saved.message,
+      conversation: { ...conversation, ...conversationSubject(subject) },
+      contactId: contact.id,
+      subject,
+      newLead,
+      edited: false,
+    });
+    return {
+      outcome: 'stored',
+      messageId: saved.message.id,
+      conversationId: conversation.id,
+      newLead,
+    };
+  }
+
+  private async applyEdit(inbound: InboundMessage): Promise<IngestResult> {
+    const { deps } = this;
+    const edited = await deps.messages.applyEdit(inbound.channel, inbound.externalId, {
+      ...(inbound.text !== undefined ? { text: inbound.text } : {}),
+      attachments: inbound.attachments,
+    });
+    if (!edited) return { outcome: 'ignored' };
+    const conversation = await deps.conversations.get(edited.conversationId);
+    const subject = conversation && subjectOf(conversation);
+    if (conversation && subject) {
+      await deps.events.publish({
+        message: edited,
+        conversation,
+        contactId: conversation.contactId,
+        subject,
+        newLead: false,
+        edited: true,
+      });
+    }
+    return { outcome: 'edited', messageId: edited.id };
+  }
+
+  private async contactOf(inbound: InboundMessage): Promise<Contact> {
+    const identity = { channel: inbound.channel, externalId: inbound.senderId };
+    const phone = inbound.phone ? normalizePhone(inbound.phone) : undefined;
+    const email = inbound.email ? normalizeEmail(inbound.email) : undefined;
+    const details = {
+      phones: phone ? [phone] : [],
+      emails: email ? [email] : [],
+      ...(inbound.senderName ? { name: inbound.senderName } : {}),
+    };
+    const known = await this.deps.contacts.findByAny({ identity, ...details });
+    if (!known) return this.deps.contacts.create({ identities: [identity], ...details });
+
+    const hasIdentity = known.identities.some((i) => identityKey(i) === identityKey(identity));
+    const news =
+      !hasIdentity ||
+      details.phones.some((p) => !known.phones.includes(p)) ||
+      details.emails.some((e) => !known.emails.includes(e)) ||
+      (!known.name && details.name);
+    if (news) await this.deps.contacts.enrich(known.id, { identity, ...details });
+    return known;
+  }
+
+  private async subjectFor(
+    contact: Contact,
+    inbound: InboundMessage,
+    conversation: Conversation,
+  ): Promise<{ subject: TaskSubject; newLead: boolean } | undefined> {
+    const open = await this.deps.records.openSubjectOf(contact.id);
+    if (open) {
+      const current = subjectOf(conversation);
+      if (current?.kind !== open.kind || current.id !== open.id) {
+        await this.deps.conversations.attach(conversation.id, open);
+      }
+      return { subject: open, newLead: false };
+    }
+    const origin = inbound.origin ?? {};
+    const lead = await this.deps.leads
+      .createLead({
+        contactId: contact.id,
+        source: {
+          kind: 'channel',
+          channel: inbound.channel,
+          ...(origin.tag ? { tag: origin.tag } : {}),
+        },
+        utm: { ...utmFromUrl(origin.pageUrl), ...origin.utm },
+        ...(origin.referrer ? { referrer: origin.referrer } : {}),
+        ...(origin.pageUrl ? { landingUrl: origin.pageUrl } : {}),
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ProcessError && error.code === 'no_staff') return undefined;
+        throw error;
+      });
+    if (!lead) return undefined;
+    await this.deps.conversations.attach(conversation.id, lead.subject);
+    return { subject: lead.subject, newLead: true };
+  }
+}
+
+export function subjectOf(conversation: Conversation): TaskSubject | undefined {
+  if (conversation.dealId) return { kind: 'deal', id: conversation.dealId };
+  if (conversation.leadId) return { kind: 'lead', id: conversation.leadId };
+  return undefined;
+}
+
+function conversationSubject(subject: TaskSubject): Partial<Conversation> {
+  return subject.kind === 'deal' ? { dealId: subject.id } : { leadId: subject.id };
+}

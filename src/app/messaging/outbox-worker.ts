@@ -1,0 +1,128 @@
+import type { Channel } from '../../domain/channel';
+import type { OutboundMessage } from '../../domain/message';
+import {
+  ChannelSendError,
+  GIVE_UP_AFTER_MS,
+  nextAttemptAfterFailure,
+  type OutboxItem,
+} from '../../domain/outbox';
+import type { Clock } from '../../domain/ports';
+import type { OutboxStore } from './ports';
+
+/** The part of a channel adapter the outbox needs. */
+export interface ChannelSender {
+  send(chatId: string, message: OutboundMessage): Promise<{ externalId: string }>;
+  readonly perChatIntervalMs?: number;
+}
+
+export interface OutboxWorkerDeps {
+  store: OutboxStore;
+  senders: (channel: Channel) => ChannelSender | undefined;
+  /** A link the channel can fetch a stored file from. */
+  fileUrl(fileRef: string, name: string): string;
+  clock: Clock;
+  /** A message finally failed; someone should know (logged, and its author is told). */
+  onFailed(item: OutboxItem, reason: string): Promise<void>;
+}
+
+const BATCH = 200;
+
+/**
+ * Sends what the outbox holds (ARCHITECTURE.md: "reply → outbox → channels/<name>.send"). Each
+ * chat gets its messages in order and no faster than its channel allows; a rate limit or an
+ * outage holds that chat until the wait is over and leaves every other chat flowing. State lives
+ * in the store, so a restart resumes where the last process stopped. Runs in one process: on
+ * FerretDB an atomic claim across processes cannot be had (README, "How it scales").
+ */
+export class OutboxWorker {
+  /** Per chat: not before this time (ms), after a send or a refusal. */
+  private readonly holds = new Map<string, number>();
+  private running: Promise<number> | undefined;
+  private again = false;
+
+  constructor(private readonly deps: OutboxWorkerDeps) {}
+
+  /** One pass over due entries; concurrent calls share the pass and ask for one more after it. */
+  runOnce(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.pass().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.runOnce();
+      }
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const items = await this.deps.store.due(this.deps.clock.now(), BATCH);
+    const byChat = new Map<string, OutboxItem[]>();
+    for (const item of items) {
+      const key = `${item.channel}:${item.chatId}`;
+      byChat.set(key, [...(byChat.get(key) ?? []), item]);
+    }
+    let sent = 0;
+    await Promise.all(
+      [...byChat].map(async ([key, queue]) => {
+        for (const item of queue) {
+          if (!(await this.attempt(key, item))) return;
+          sent += 1;
+        }
+      }),
+    );
+    return sent;
+  }
+
+  /** True when the chat may go on to its next message. */
+  private async attempt(chatKey: string, item: OutboxItem): Promise<boolean> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    if ((this.holds.get(chatKey) ?? 0) > now.getTime()) return false;
+    const sender = deps.senders(item.channel);
+    try {
+      if (!sender) throw new ChannelSendError(`channel ${item.channel} is not connected`, true);
+      const { externalId } = await sender.send(item.chatId, this.outbound(item));
+      await deps.store.markSent(item, externalId, deps.clock.now());
+      if (sender.perChatIntervalMs) {
+        this.holds.set(chatKey, deps.clock.now().getTime() + sender.perChatIntervalMs);
+      }
+      return true;
+    } catch (error) {
+      const failure =
+        error instanceof ChannelSendError
+          ? error
+          : new ChannelSendError(error instanceof Error ? error.message : String(error), true);
+      const tooLong = now.getTime() - item.createdAt.getTime() > GIVE_UP_AFTER_MS;
+      if (!failure.retryable || tooLong) {
+        await deps.store.markFailed(item, failure.message);
+        await deps.onFailed(item, failure.message);
+        return true;
+      }
+      const next = nextAttemptAfterFailure(item.attempts + 1, now, failure.retryAfterMs);
+      this.holds.set(chatKey, next.getTime());
+      await deps.store.markRetry(item, next, failure.message);
+      return false;
+    }
+  }
+
+  private outbound(item: OutboxItem): OutboundMessage {
+    return {
+      key: item.id,
+      ...(item.text ? { text: item.text } : {}),
+      attachments: item.attachments.map((attachment) => {
+        const name = attachment.name ?? 'file';
+        return {
+          kind: attachment.kind,
+          url: this.deps.fileUrl(attachment.fileRef, name),
+          name,
+          ...(attachment.mimeType ? { mimeType: attachment.mimeType } : {}),
+          ...(attachment.size !== undefined ? { size: attachment.size } : {}),
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import type { Channel } from '../../domain/channel';
+import type { Conversation } from '../../domain/conversation';
+import type { Attachment, InboundMessage, Message } from '../../domain/message';
+import type { Contact } from '../../domain/contact';
+import type { OutboxItem } from '../../domain/outbox';
+import type { TaskSubject } from '../../domain/task';
+
+export interface ConversationStore {
+  get(id: string): Promise<Conversation | undefined>;
+  findOpen(channel: Channel, chatId: string): Promise<Conversation | undefined>;
+  open(conversation: {
+    contactId: string;
+    channel: Channel;
+    chatId: string;
+    subject?: TaskSubject;
+  }): Promise<Conversation>;
+  attach(id: string, subject: TaskSubject): Promise<void>;
+  /** The contact's most recently active open conversation: where robots' messages go. */
+  latestOfContact(contactId: string): Promise<Conversation | undefined>;
+  touchOutbound(id: string, at: Date): Promise<void>;
+}
+
+export interface ContactStore {
+  findByAny(query: {
+    identity?: { channel: Channel; externalId: string };
+    phones?: string[];
+    emails?: string[];
+  }): Promise<Contact | undefined>;
+  create(contact: Omit<Contact, 'id' | 'createdAt'>): Promise<Contact>;
+  /** Adds what the customer just told us (a new channel, a shared phone) to what we know. */
+  enrich(
+    contactId: string,
+    details: {
+      identity?: { channel: Channel; externalId: string };
+      phones: string[];
+      emails: string[];
+      name?: string;
+    },
+  ): Promise<void>;
+}
+
+/** Open records of a contact; the newest deal wins over a lead, as the deal is further along. */
+export interface OpenRecords {
+  openSubjectOf(contactId: string): Promise<TaskSubject | undefined>;
+}
+
+export interface InboundMessages {
+  find(channel: Channel, externalId: string): Promise<Message | undefined>;
+  saveInbound(
+    conversationId: string,
+    message: InboundMessage,
+  ): Promise<{ message: Message; duplicate: boolean }>;
+  /** Replaces the text and files of a stored message; false when there is no such message. */
+  applyEdit(
+    channel: Channel,
+    externalId: string,
+    edit: { text?: string; attachments: Attachment[] },
+  ): Promise<Message | undefined>;
+}
+
+export interface NewOutbound {
+  conversationId: string;
+  channel: Channel;
+  chatId: string;
+  text?: string;
+  attachments: Attachment[];
+  authorUserId?: string;
+}
+
+export interface OutboxStore {
+  /** Stores the message and its outbox entry before any attempt. */
+  enqueue(message: NewOutbound, at: Date): Promise<{ messageId: string; outboxId: string }>;
+  /** Pending entries due by `now`, oldest first, so each chat gets its messages in order. */
+  due(now: Date, limit: number): Promise<OutboxItem[]>;
+  markSent(item: OutboxItem, externalId: string, at: Date): Promise<void>;
+  markRetry(item: OutboxItem, nextAttemptAt: Date, error: string): Promise<void>;
+  markFailed(item: OutboxItem, error: string): Promise<void>;
+}

@@ -1,0 +1,145 @@
+import type { ChannelAdapter } from '../../channels/contract';
+import { sendClientNotices } from '../app/messaging/client-notices';
+import { InboundEvents } from '../app/messaging/inbound-events';
+import { IngestInbound, type IngestResult } from '../app/messaging/ingest-inbound';
+import { OutboxWorker } from '../app/messaging/outbox-worker';
+import { sendToCustomer } from '../app/messaging/send-to-customer';
+import type { Channel } from '../domain/channel';
+import type { Attachment, InboundMessage } from '../domain/message';
+import type { Clock } from '../domain/ports';
+import type { Locale } from '../domain/user';
+import type { Translator } from '../infra/i18n';
+import type { Logger } from '../infra/logger';
+import type { Metrics } from '../infra/metrics';
+import type { Models } from '../store/models';
+import {
+  createClientNoticeQueue,
+  createContactOf,
+} from '../store/repositories/client-notice.repository';
+import { createContactRepository } from '../store/repositories/contact.repository';
+import { createConversationStore } from '../store/repositories/conversation.repository';
+import { createMessageRepository } from '../store/repositories/message.repository';
+import { createOpenRecords } from '../store/repositories/open-records.repository';
+import { createOutboxStore } from '../store/repositories/outbox.repository';
+import type { ProcessParts } from './process';
+
+/** How often the outbox looks for due messages when nothing woke it. */
+const OUTBOX_TICK_MS = 250;
+
+export interface Messaging {
+  events: InboundEvents;
+  ingest(message: InboundMessage): Promise<IngestResult>;
+  /** Queues a message to the customer of a conversation; the outbox sends it. */
+  reply(
+    conversationId: string,
+    message: { text?: string; attachments?: Attachment[]; authorUserId?: string },
+  ): Promise<{ messageId: string }>;
+  conversationOf(channel: Channel, chatId: string): Promise<string | undefined>;
+  /** One outbox pass now (tests, and the loop below). */
+  deliverNow(): Promise<number>;
+  start(adapters: ChannelAdapter[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Ingest, the outbox and the robots' client messages, over the store and the adapters. */
+export function createMessaging(deps: {
+  models: Models;
+  process: ProcessParts;
+  translator: Translator;
+  defaultLocale: Locale;
+  fileUrl(fileRef: string, name: string): string;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+}): Messaging {
+  const { models, process, logger, clock } = deps;
+  const conversations = createConversationStore(models);
+  const outbox = createOutboxStore(models);
+  const adapters = new Map<Channel, ChannelAdapter>();
+  const events = new InboundEvents((error) =>
+    logger.error({ err: error }, 'a client-message listener failed'),
+  );
+  const ingest = new IngestInbound({
+    contacts: createContactRepository(models),
+    conversations,
+    records: createOpenRecords(models),
+    messages: createMessageRepository(models),
+    leads: process.engine,
+    sla: process.sla,
+    followUps: process.engine.timers,
+    events,
+    onUnassignable: (conversationId) =>
+      logger.error(
+        { conversationId },
+        'a customer wrote but nobody is registered to take the lead',
+      ),
+  });
+  const worker = new OutboxWorker({
+    store: outbox,
+    senders: (channel) => adapters.get(channel),
+    fileUrl: deps.fileUrl,
+    clock,
+    async onFailed(item, reason) {
+      logger.warn(
+        { outboxId: item.id, channel: item.channel, reason },
+        'message to a customer failed',
+      );
+    },
+  });
+  const wake = () => void worker.runOnce().catch(reportDelivery);
+  const reportDelivery = (error: unknown) => logger.error({ err: error }, 'outbox pass failed');
+  const reply: Messaging['reply'] = (conversationId, message) =>
+    sendToCustomer(
+      { conversations, outbox, sla: process.sla, clock, wake },
+      conversationId,
+      message,
+    );
+  const t = deps.translator.forLocale(deps.defaultLocale);
+  const contactOf = createContactOf(models);
+  const clientNotices = () =>
+    sendClientNotices({
+      queue: createClientNoticeQueue(models),
+      contactOf,
+      conversations,
+      render: (template) => t(`templates:${template}`),
+      send: (conversationId, text) => reply(conversationId, { text }),
+    });
+
+  let timer: NodeJS.Timeout | undefined;
+  let ticking = false;
+  return {
+    events,
+    async ingest(message) {
+      const result = await ingest.ingest(message);
+      deps.metrics.inboundMessages.inc({ channel: message.channel, result: result.outcome });
+      return result;
+    },
+    reply,
+    async conversationOf(channel, chatId) {
+      return (await conversations.findOpen(channel, chatId))?.id;
+    },
+    deliverNow: () => worker.runOnce(),
+    async start(list) {
+      for (const adapter of list) {
+        adapters.set(adapter.id, adapter);
+        await adapter.start(async (message) => {
+          await this.ingest(message);
+        });
+      }
+      timer = setInterval(() => {
+        // A slow pass (a channel rate-limiting us) must not pile more passes up behind it.
+        if (ticking) return;
+        ticking = true;
+        clientNotices()
+          .then(() => worker.runOnce())
+          .catch(reportDelivery)
+          .finally(() => (ticking = false));
+      }, OUTBOX_TICK_MS);
+    },
+    async stop() {
+      clearInterval(timer);
+      for (const adapter of adapters.values()) await adapter.stop();
+      adapters.clear();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { FakeChannelApi, FakeDelivery } from '../contract/channel-contract';
+import { startLoopbackServer } from './http-fake';
+
+/**
+ * The Bot API methods the customer bot sends with (telegram-test-api knows no file methods), on
+ * loopback, with Telegram's own failure shapes: 429 with `retry_after`, and an outage.
+ */
+/** A customer who blocked the bot: sends to them are refused for good. */
+export const BLOCKED_CHAT = '13';
+
+export interface TelegramCall {
+  method: string;
+  chatId?: string;
+  at: number;
+}
+
+export interface FakeTelegramApi extends FakeChannelApi {
+  url: string;
+  /** Every call, in order: method, chat and when it arrived (ms). */
+  calls(): TelegramCall[];
+  /** Until `up()`, every call fails as if Telegram were unreachable. */
+  down(): void;
+  up(): void;
+}
+
+export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
+  const deliveries: FakeDelivery[] = [];
+  const calls: TelegramCall[] = [];
+  let rateLimitSec: number | undefined;
+  let failOnce = false;
+  let isDown = false;
+  let nextId = 100;
+
+  const server = await startLoopbackServer((request, body, response) => {
+    const method = /\/bot[^/]+\/(\w+)/.exec(request.url ?? '')?.[1] ?? '';
+    const reply = (status: number, payload: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(payload));
+    };
+    if (isDown || failOnce) {
+      failOnce = false;
+      request.socket.destroy();
+      return;
+    }
+    const fields = parseFields(request.headers['content-type'] ?? '', body);
+    const chatId = fields.chat_id;
+    calls.push({ method, at: Date.now(), ...(chatId ? { chatId } : {}) });
+    if (rateLimitSec !== undefined && method.startsWith('send')) {
+      const retryAfter = rateLimitSec;
+      rateLimitSec = undefined;
+      reply(429, {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${retryAfter}`,
+        parameters: { retry_after: retryAfter },
+      });
+      return;
+    }
+    if (method === 'setWebhook' || method === 'deleteWebhook')
+      return reply(200, { ok: true, result: true });
+    if (!chatId)
+      return reply(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+    if (chatId === BLOCKED_CHAT) {
+      return reply(403, {
+        ok: false,
+        error_code: 403,
+        description: 'Forbidden: bot was blocked by the user',
+      });
+    }
+    const file = fields.document ?? fields.photo;
+    deliveries.push({
+      chatId,
+      ...(fields.text ? { text: fields.text } : {}),
+      ...(fields.caption ? { text: fields.caption } : {}),
+      ...(file ? { file } : {}),
+    });
+    nextId += 1;
+    reply(200, {
+      ok: true,
+      result: {
+        message_id: nextId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(chatId), type: 'private' },
+      },
+    });
+  });
+
+  return {
+    url: server.url,
+    deliveries: () => [...deliveries],
+    calls: () => [...calls],
+    rateLimitNext(retryAfterSec) {
+      rateLimitSec = retryAfterSec;
+    },
+    failNext() {
+      failOnce = true;
+    },
+    down() {
+      isDown = true;
+    },
+    up() {
+      isDown = false;
+    },
+    close: server.close,
+  };
+}
+
+/** JSON bodies as they are; multipart ones field by field, a file part by its file name. */
+function parseFields(contentType: string, body: Buffer): Record<string, string> {
+  if (contentType.includes('application/json')) {
+    const parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+  }
+  const boundary = /boundary=([^;]+)/.exec(contentType)?.[1];
+  if (!boundary) return {};
+  const fields: Record<string, string> = {};
+  for (const part of body.toString('latin1').split(`--${boundary}`)) {
+    const name = /name="([^"]+)"/.exec(part)?.[1];
+    if (!name) continue;
+    const fileName = /filename="([^"]*)"/.exec(part)?.[1];
+    const value = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
+    fields[name] = fileName ?? Buffer.from(value, 'latin1').toString('utf8');
+  }
+  // grammY sends `photo: "attach://<id>"` and the file in a part named by that id.
+  for (const key of ['photo', 'document'] as const) {
+    const ref = /^attach:\/\/(.+)$/.exec(fields[key] ?? '')?.[1];
+    if (ref && fields[ref]) fields[key] = fields[ref];
+  }
+  return fields;
+}
