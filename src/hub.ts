@@ -28,6 +28,7 @@ import { webhooksRouter } from './http/webhooks.router';
 import { intakeRouter } from './http/intake.router';
 import { createMessaging, type Messaging } from './wiring/messaging';
 import { createConfiguredChannels } from './wiring/channels';
+import { createWidget } from './wiring/widget';
 import { createContactRepository } from './store/repositories/contact.repository';
 import { createOpenRecords } from './store/repositories/open-records.repository';
 
@@ -115,22 +116,12 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     const resumed = await process.engine.resumeConversions();
     if (resumed > 0) logger.warn({ resumed }, 'finished lead conversions interrupted by a crash');
 
-    const managerBot = await startManagerBot({
-      config,
-      models: database.models,
-      process,
-      definition,
-      translator,
-      logger,
-      ...(options.managerBotInfo ? { botInfo: options.managerBotInfo } : {}),
-    });
-    if (managerBot) stack.push(() => managerBot.stop());
-
     // Known once the server listens; links and webhook addresses are built lazily from it.
     let port = 0;
     const publicUrl = () => env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
     const files = createFileStore(database.models);
-    const links = new FileLinks(hubSecret(env.HUB_SECRET, logger), publicUrl);
+    const secret = hubSecret(env.HUB_SECRET, logger);
+    const links = new FileLinks(secret, publicUrl);
     const messaging = createMessaging({
       models: database.models,
       process,
@@ -141,14 +132,37 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       logger,
       clock: systemClock,
     });
-    stack.push(() => messaging.stop());
 
-    const adapters = createConfiguredChannels({
+    const managerBot = await startManagerBot({
       config,
+      models: database.models,
+      process,
+      definition,
       translator,
       logger,
-      ...(options.customerBotInfo ? { customerBotInfo: options.customerBotInfo } : {}),
+      ...(options.managerBotInfo ? { botInfo: options.managerBotInfo } : {}),
+      files,
+      reply: messaging.reply,
     });
+    if (managerBot) stack.push(() => managerBot.stop());
+
+    const widget = createWidget({
+      env: { ...env, HUB_SECRET: secret },
+      models: database.models,
+      files,
+      fileUrl: (fileRef, name) => links.url(fileRef, name),
+      translator,
+      logger,
+    });
+    const adapters = [
+      ...createConfiguredChannels({
+        config,
+        translator,
+        logger,
+        ...(options.customerBotInfo ? { customerBotInfo: options.customerBotInfo } : {}),
+      }),
+      widget.adapter,
+    ];
     const routers = [
       webhooksRouter({ adapters, bodyLimit: env.HTTP_BODY_LIMIT, logger }),
       ...(env.API_TOKEN
@@ -176,12 +190,17 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
         : []),
       ...(managerBot ? [managerBot.router] : []),
       filesRouter({ files, links }),
+      widget.router,
     ];
     const app = createHttpApp({ probe: database.probe, metrics, logger, routers });
     const server = createServer(app);
+    widget.attach(server);
     server.listen(env.PORT, '0.0.0.0');
     await once(server, 'listening');
     stack.push(() => closeServer(server));
+    // Runs before the server closes (the stack unwinds in reverse): open widget sockets would
+    // otherwise hold the close until its force timeout.
+    stack.push(() => messaging.stop());
     port = (server.address() as AddressInfo).port;
 
     await messaging.start(adapters);

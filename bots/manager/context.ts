@@ -8,6 +8,15 @@ import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
 import type { User } from '../../src/domain/user';
 
+/** A file a staff member sent the bot, by its Telegram file id. */
+export interface StaffFile {
+  fileId: string;
+  kind: 'photo' | 'document';
+  name: string;
+  mimeType?: string;
+  size?: number;
+}
+
 export interface ManagerBotDeps {
   staff: StaffService;
   engine: ProcessEngine;
@@ -20,6 +29,15 @@ export interface ManagerBotDeps {
     creator: User,
     input: { name: string; phone: string; source: ManualSource },
   ) => Promise<unknown>;
+  /** The client's message a Telegram message (`chatId:messageId`) showed, if it showed one. */
+  clientCardAt: (telegramRef: string) => Promise<{ conversationId: string } | undefined>;
+  /** Sends a staff reply to the client through the outbox; refuses what the person may not do. */
+  replyToClient: (
+    user: User,
+    conversationId: string,
+    content: { text?: string; file?: StaffFile },
+    receipt: { chatId: number; messageId: number },
+  ) => Promise<void>;
   translate: (lng: 'ru' | 'en') => TFunction;
   defaultLocale: 'ru' | 'en';
   timeZone: string;

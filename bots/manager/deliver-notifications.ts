@@ -1,8 +1,13 @@
-import { GrammyError, HttpError, type Api } from 'grammy';
+import { GrammyError, HttpError, type Api, type InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { NotificationQueue, StaffDelivery } from '../../src/app/staff/notification-queue';
 import type { Task } from '../../src/domain/task';
+import type { Notice } from '../../src/app/process/notices';
+import { clientCard } from './client-card';
 import { problemAlertKeyboard, taskCard, text } from './render';
+
+type ClientMessageNotice = Extract<Notice, { kind: 'client_message' }>;
+type DeliveryStateNotice = Extract<Notice, { kind: 'delivery_state' }>;
 
 export interface DeliveryDeps {
   queue: NotificationQueue;
@@ -40,6 +45,12 @@ function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: D
       return { text: t('bot:notices.alert_sla', { minutes }) };
     case 'overdue':
       return { text: t('bot:notices.alert_overdue', { title: text(task!.title, lng) }) };
+    case 'client_message':
+      return clientCard(payload as unknown as ClientMessageNotice, t);
+    case 'delivery_state': {
+      const { state, reason } = payload as unknown as DeliveryStateNotice;
+      return { text: t(`bot:client.${state}`, { reason }) };
+    }
     default:
       return undefined;
   }
@@ -60,11 +71,15 @@ export async function deliverPending(deps: DeliveryDeps, limit = 50): Promise<nu
         const t = deps.translate(recipient.language);
         const message = render(delivery, t, recipient.language, deps);
         if (!message) continue;
-        await deps.api.sendMessage(
+        if (await showInPlace(delivery, recipient.telegramId, message, deps)) continue;
+        const sent = await deps.api.sendMessage(
           recipient.telegramId,
           message.text,
           'keyboard' in message ? { reply_markup: message.keyboard } : {},
         );
+        if (delivery.kind === 'client_message') {
+          await deps.queue.remember(delivery.id, `${recipient.telegramId}:${sent.message_id}`);
+        }
         if (delivery.recipients.length > 1)
           await deps.queue.markDeliveredTo(delivery.id, recipient.telegramId);
       }
@@ -85,4 +100,40 @@ export async function deliverPending(deps: DeliveryDeps, limit = 50): Promise<nu
     }
   }
   return sent;
+}
+
+/**
+ * Some notices change a message the person already has rather than add one: a reply's delivery
+ * state edits the bot's "sending…" line, a customer's edit edits the card that showed the
+ * original. False when there is nothing to change (the card was never shown), so it is sent anew.
+ */
+async function showInPlace(
+  delivery: StaffDelivery,
+  telegramId: number,
+  message: { text: string; keyboard?: InlineKeyboard },
+  deps: DeliveryDeps,
+): Promise<boolean> {
+  const payload = delivery.payload as Record<string, unknown>;
+  let targets: { chatId: number; messageId: number }[] = [];
+  if (delivery.kind === 'delivery_state') {
+    targets = [(payload as unknown as DeliveryStateNotice).receipt];
+  } else if (delivery.kind === 'client_message' && payload.edited) {
+    const refs = await deps.queue.refsOfClientMessage(String(payload.messageId));
+    targets = refs
+      .map((ref) => ref.split(':').map(Number) as [number, number])
+      .filter(([chatId]) => chatId === telegramId)
+      .map(([chatId, messageId]) => ({ chatId, messageId }));
+  }
+  if (targets.length === 0) return false;
+  for (const target of targets) {
+    await deps.api
+      .editMessageText(target.chatId, target.messageId, message.text, {
+        ...(message.keyboard ? { reply_markup: message.keyboard } : {}),
+      })
+      .catch((error: unknown) => {
+        // The same text again, or a message the person deleted: nothing left to change.
+        if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+      });
+  }
+  return true;
 }

@@ -8,6 +8,7 @@ import { languageComposer } from './language.composer';
 import { onboardingComposer } from './onboarding.composer';
 import { newLeadComposer } from './new-lead.composer';
 import { Prompts } from './prompts';
+import { replyComposer } from './reply.composer';
 import { tasksComposer } from './tasks.composer';
 
 export interface ManagerBotOptions {
@@ -32,6 +33,7 @@ export function createManagerBot(
   bot.use(staffOnly);
   const prompts = new Prompts();
   bot.use(tasksComposer(deps, prompts));
+  bot.use(replyComposer(deps, prompts));
   bot.use(newLeadComposer(deps));
   bot.use(findComposer(deps));
   bot.use(cardComposer(deps, prompts));

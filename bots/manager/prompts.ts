@@ -3,7 +3,8 @@ import type { ManagerContext } from './context';
 
 export type Pending =
   | { kind: 'field'; subject: TaskSubject; field: string; fieldKind: 'value' | 'file' }
-  | { kind: 'problem'; taskId: string };
+  | { kind: 'problem'; taskId: string }
+  | { kind: 'reply'; conversationId: string };
 
 const MAX_WAITING = 1000;
 

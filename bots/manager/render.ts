@@ -30,6 +30,8 @@ export const callbacks = {
   card: (subject: TaskSubject) => `c:${subject.kind}:${subject.id}`,
   move: (subject: TaskSubject, stage: string) => `m:${subject.kind}:${subject.id}:${stage}`,
   fill: (subject: TaskSubject, field: string) => `f:${subject.kind}:${subject.id}:${field}`,
+  reply: (conversationId: string) => `r:${conversationId}`,
+  tasks: 'ts',
 };
 
 /** The heads' red alert: Take it yourself, or Reassign it to a sales manager. */

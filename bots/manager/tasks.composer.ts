@@ -24,7 +24,7 @@ export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
   const composer = new Composer<ManagerContext>();
   const actor = (ctx: ManagerContext): Actor => ({ kind: 'user', user: ctx.staff! });
 
-  composer.command('tasks', async (ctx) => {
+  const listTasks = async (ctx: ManagerContext) => {
     const tasks = await deps.engine.queries.openTasksOf(ctx.staff!.id);
     if (tasks.length === 0) return ctx.reply(ctx.t('bot:tasks.none'));
     await ctx.reply(
@@ -34,6 +34,12 @@ export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
       const card = taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now());
       await ctx.reply(card.text, { reply_markup: card.keyboard });
     }
+  };
+  composer.command('tasks', listTasks);
+  // The "Tasks" button under a client's message.
+  composer.callbackQuery(callbacks.tasks, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await listTasks(ctx);
   });
 
   // `/task Позвонить в бухгалтерию` — a task for myself, due tomorrow at 10:00.

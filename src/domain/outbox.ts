@@ -16,6 +16,10 @@ export interface OutboxItem {
   attempts: number;
   nextAttemptAt: Date;
   lastError?: string;
+  /** The staff member who wrote it, told when it is delivered or fails. */
+  authorUserId?: string;
+  /** The bot's "sending…" message to that person, edited with the outcome. */
+  receipt?: { chatId: number; messageId: number };
   createdAt: Date;
 }
 

@@ -19,6 +19,15 @@ import type { Models } from '../store/models';
 import { createNotificationQueue } from '../store/repositories/notification-queue.repository';
 import { createStaffStore } from '../store/repositories/staff.repository';
 import type { ProcessParts } from './process';
+import type { Bot } from 'grammy';
+import type { ManagerContext, StaffFile } from '../../bots/manager/context';
+import { staffReply } from '../app/messaging/staff-reply';
+import type { Attachment } from '../domain/message';
+import type { FileStore } from '../domain/ports';
+import { createClientCardLookup } from '../store/repositories/client-card.repository';
+import { createConversationStore } from '../store/repositories/conversation.repository';
+import { createRecordRepository } from '../store/repositories/record.repository';
+import type { Messaging } from './messaging';
 
 /** Departments the default process assigns work to; invites name one of them. */
 const DEPARTMENTS = ['sales', 'operations'];
@@ -44,6 +53,8 @@ export async function startManagerBot(options: {
   logger: Logger;
   clock?: Clock;
   botInfo?: UserFromGetMe;
+  files: FileStore;
+  reply: Messaging['reply'];
 }): Promise<ManagerBotParts | undefined> {
   const { config, models, translator, logger } = options;
   const { env } = config;
@@ -69,6 +80,27 @@ export async function startManagerBot(options: {
       ),
     newLead: (creator: User, input: { name: string; phone: string; source: ManualSource }) =>
       createManualLead({ contacts, engine: options.process.engine }, creator, input),
+    clientCardAt: createClientCardLookup(models),
+    replyToClient: (
+      user: User,
+      conversationId: string,
+      content: { text?: string; file?: StaffFile },
+      receipt: { chatId: number; messageId: number },
+    ) =>
+      staffReply(
+        {
+          conversations: createConversationStore(models),
+          records: createRecordRepository(models),
+          rights: options.process.engine.rights,
+          keepFile: (file) =>
+            keepTelegramFile(bot, env.TELEGRAM_API_ROOT, token, options.files, file),
+          send: options.reply,
+        },
+        user,
+        conversationId,
+        content,
+        receipt,
+      ),
     translate: translator.forLocale,
     defaultLocale: env.DEFAULT_LOCALE,
     timeZone: env.COMPANY_TIMEZONE,
@@ -133,4 +165,25 @@ export async function startManagerBot(options: {
       if (bot.isRunning()) await bot.stop();
     },
   };
+}
+
+/** Downloads a file a staff member sent the bot and keeps it, so any channel can fetch it. */
+async function keepTelegramFile(
+  bot: Bot<ManagerContext>,
+  apiRoot: string,
+  token: string,
+  files: FileStore,
+  file: StaffFile,
+): Promise<Attachment> {
+  const { file_path: filePath } = await bot.api.getFile(file.fileId);
+  if (!filePath) throw new Error('Telegram gave no path for the file');
+  const response = await fetch(`${apiRoot}/file/bot${token}/${filePath}`);
+  if (!response.ok) throw new Error(`file download answered ${response.status}`);
+  const mimeType = file.mimeType ?? 'application/octet-stream';
+  const stored = await files.put({
+    name: file.name,
+    mimeType,
+    data: Buffer.from(await response.arrayBuffer()),
+  });
+  return { kind: file.kind, fileRef: stored.id, name: file.name, mimeType, size: stored.size };
 }

@@ -4,8 +4,11 @@ import { InboundEvents } from '../app/messaging/inbound-events';
 import { IngestInbound, type IngestResult } from '../app/messaging/ingest-inbound';
 import { OutboxWorker } from '../app/messaging/outbox-worker';
 import { sendToCustomer } from '../app/messaging/send-to-customer';
+import { tellResponsible } from '../app/messaging/tell-responsible';
+import type { OutboxItem } from '../domain/outbox';
+import { createContactNames } from '../store/repositories/contact-names.repository';
 import type { Channel } from '../domain/channel';
-import type { Attachment, InboundMessage } from '../domain/message';
+import type { InboundMessage } from '../domain/message';
 import type { Clock } from '../domain/ports';
 import type { Locale } from '../domain/user';
 import type { Translator } from '../infra/i18n';
@@ -32,7 +35,7 @@ export interface Messaging {
   /** Queues a message to the customer of a conversation; the outbox sends it. */
   reply(
     conversationId: string,
-    message: { text?: string; attachments?: Attachment[]; authorUserId?: string },
+    message: Parameters<typeof sendToCustomer>[2],
   ): Promise<{ messageId: string }>;
   conversationOf(channel: Channel, chatId: string): Promise<string | undefined>;
   /** One outbox pass now (tests, and the loop below). */
@@ -54,6 +57,7 @@ export function createMessaging(deps: {
 }): Messaging {
   const { models, process, logger, clock } = deps;
   const conversations = createConversationStore(models);
+  const names = createContactNames(models);
   const outbox = createOutboxStore(models);
   const adapters = new Map<Channel, ChannelAdapter>();
   const events = new InboundEvents((error) =>
@@ -74,16 +78,35 @@ export function createMessaging(deps: {
         'a customer wrote but nobody is registered to take the lead',
       ),
   });
+  events.subscribe(
+    tellResponsible({
+      responsibleFor: (subject) => process.engine.responsibleFor(subject),
+      contactName: async (contactId) => (await names.namesOf(contactId)).contact,
+      notifier: process.notifier,
+    }),
+  );
+  // The bot's "sending…" line under a manager's reply becomes "delivered" or "not delivered".
+  const tellAuthor = async (item: OutboxItem, state: 'sent' | 'failed', reason?: string) => {
+    if (!item.authorUserId || !item.receipt) return;
+    await process.notifier.notifyUser(item.authorUserId, {
+      kind: 'delivery_state',
+      receipt: item.receipt,
+      state,
+      ...(reason ? { reason } : {}),
+    });
+  };
   const worker = new OutboxWorker({
     store: outbox,
     senders: (channel) => adapters.get(channel),
     fileUrl: deps.fileUrl,
     clock,
+    onSent: (item) => tellAuthor(item, 'sent'),
     async onFailed(item, reason) {
       logger.warn(
         { outboxId: item.id, channel: item.channel, reason },
         'message to a customer failed',
       );
+      await tellAuthor(item, 'failed', reason);
     },
   });
   const wake = () => void worker.runOnce().catch(reportDelivery);

@@ -1,3 +1,4 @@
+import type { Notifier } from '../app/process/notices';
 import { ProcessEngine } from '../app/process/engine';
 import type { Timers } from '../app/process/ports';
 import { PeopleCards } from '../app/process/people-cards';
@@ -22,6 +23,7 @@ export interface ProcessParts {
   people: PeopleCards;
   sla: SlaLadder;
   handlers: TimerHandlers;
+  notifier: Notifier;
 }
 
 /** The process engine and SLA ladder on the store, with the given timers and clock. */
@@ -64,5 +66,5 @@ export function createProcess(options: {
     names: createContactNames(models),
   });
   const people = new PeopleCards({ people: createPeopleStore(models), rights: engine.rights });
-  return { engine, cards, people, sla, handlers: timerHandlers(engine, sla) };
+  return { engine, cards, people, sla, notifier, handlers: timerHandlers(engine, sla) };
 }

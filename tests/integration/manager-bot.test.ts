@@ -3,13 +3,18 @@ import type { Hub } from '../../src/hub';
 import { testDatabaseUri } from '../support/database';
 import { buttonsOf, FakeTelegram, type FakeUser } from '../support/fake-telegram';
 import { startTestHub } from '../support/hub';
+import { startFakeVk, type FakeVk } from '../support/fake-vk';
 import { botInfo } from '../support/bot-info';
 
 const TOKEN = '123456:manager-bot-token';
 const SECRET = 'manager-webhook-secret';
 const BOT_INFO = botInfo(123456, 'linehub_staff_bot');
 
+const VK_GROUP = 218734512;
+const VK_SECRET = 'vk-callback-secret';
+
 let telegram: FakeTelegram;
+let vk: FakeVk;
 let hub: Hub;
 let admin: FakeUser;
 let dispatcher: FakeUser;
@@ -23,6 +28,7 @@ beforeAll(async () => {
     secret: SECRET,
     hubUrl: () => `http://127.0.0.1:${hub.port}/webhooks/telegram/manager`,
   });
+  vk = await startFakeVk({ token: 'vk-group-token', groupId: VK_GROUP });
   hub = await startTestHub(
     testDatabaseUri(),
     {
@@ -32,6 +38,11 @@ beforeAll(async () => {
       TELEGRAM_MANAGER_BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       ADMIN_TELEGRAM_IDS: '1001',
+      VK_API_BASE_URL: vk.apiBaseUrl,
+      VK_GROUP_ID: String(VK_GROUP),
+      VK_GROUP_TOKEN: 'vk-group-token',
+      VK_CALLBACK_SECRET: VK_SECRET,
+      VK_CONFIRMATION_CODE: 'a1b2c3d4',
     },
     { managerBotInfo: BOT_INFO },
   );
@@ -45,9 +56,54 @@ afterAll(async () => {
   await hub.database.connection.dropDatabase();
   await hub.stop();
   await telegram.stop();
+  await vk.close();
 });
 
 const deliver = () => hub.managerBot!.deliverNow();
+
+const postVk = (event: unknown) =>
+  fetch(`http://127.0.0.1:${hub.port}/webhooks/vk`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(event),
+  });
+const vkMessage = (
+  type: 'message_new' | 'message_edit',
+  peer: number,
+  id: number,
+  text: string,
+) => ({
+  type,
+  event_id: `${type}-${id}-${text.length}`,
+  v: '5.199',
+  group_id: VK_GROUP,
+  secret: VK_SECRET,
+  object:
+    type === 'message_new'
+      ? {
+          message: {
+            id,
+            date: 1795424400,
+            peer_id: peer,
+            from_id: peer,
+            text,
+            out: 0,
+            attachments: [],
+            conversation_message_id: id,
+          },
+          client_info: {},
+        }
+      : {
+          id,
+          date: 1795424400,
+          peer_id: peer,
+          from_id: peer,
+          text,
+          out: 0,
+          attachments: [],
+          conversation_message_id: id,
+        },
+});
 
 async function invite(role: string, department: string, person: FakeUser): Promise<string> {
   await admin.command(`/invite ${role} ${department}`);
@@ -353,5 +409,57 @@ describe('the manager bot', () => {
     }
     expect(await hub.database.models.Invite.countDocuments({ role: 'admin' })).toBe(0);
     expect(await hub.database.models.User.countDocuments()).toBe(usersBefore);
+  });
+
+  it('a customer writes in VK → the dispatcher gets a card → replying to it answers the customer', async () => {
+    const customer = 730001;
+    await postVk(vkMessage('message_new', customer, 9001, 'Здравствуйте! Сколько стоит доставка?'));
+    await deliver();
+    const card = dispatcher.history().at(-1)!;
+    expect(card.text).toMatch(
+      /^🟦 ВКонтакте · Клиент\nЛид #\w{6}\n\nЗдравствуйте! Сколько стоит доставка\?$/,
+    );
+    expect(buttonsOf(card).map((b) => b.text)).toEqual(['↩️ Ответить', '📄 Карточка', '📋 Задачи']);
+
+    await dispatcher.reply(card, { text: 'Добрый день! Доставка по Москве бесплатна.' });
+    expect(dispatcher.lastText()).toBe('⏳ Отправляем клиенту…');
+    const receipt = dispatcher.history().at(-1)!;
+    await hub.messaging.deliverNow();
+    expect(vk.deliveries()).toContainEqual(
+      expect.objectContaining({
+        chatId: String(customer),
+        text: 'Добрый день! Доставка по Москве бесплатна.',
+      }),
+    );
+    await deliver();
+    expect(dispatcher.history().find((m) => m.message_id === receipt.message_id)?.text).toBe(
+      '✓ Доставлено клиенту',
+    );
+    // The reply stopped the reply clock.
+    const conversation = await hub.database.models.Conversation.findOne({
+      chatId: String(customer),
+    }).lean();
+    expect(conversation?.awaitingReplySince).toBeUndefined();
+
+    // The customer corrects their message: the card changes, no new card arrives.
+    const cards = dispatcher.history().length;
+    await postVk(vkMessage('message_edit', customer, 9001, 'Сколько стоит доставка в Казань?'));
+    await deliver();
+    expect(dispatcher.history()).toHaveLength(cards);
+    expect(dispatcher.history().find((m) => m.message_id === card.message_id)?.text).toMatch(
+      /Сколько стоит доставка в Казань\?\n✏️ изменено$/,
+    );
+  });
+
+  it('refuses a reply to a client from someone who may not act on their lead', async () => {
+    const conversation = await hub.database.models.Conversation.findOne({
+      chatId: '730001',
+    }).lean();
+    const sent = vk.deliveries().length;
+    await operator.sendCallbackData(`r:${conversation!._id.toHexString()}`);
+    await operator.reply(operator.history().at(-1)!, { text: 'Я из другого отдела' });
+    expect(operator.lastText()).toMatch(/нет прав/);
+    await hub.messaging.deliverNow();
+    expect(vk.deliveries()).toHaveLength(sent);
   });
 });

@@ -21,6 +21,7 @@ export interface OutboxWorkerDeps {
   /** A link the channel can fetch a stored file from. */
   fileUrl(fileRef: string, name: string): string;
   clock: Clock;
+  onSent(item: OutboxItem): Promise<void>;
   /** A message finally failed; someone should know (logged, and its author is told). */
   onFailed(item: OutboxItem, reason: string): Promise<void>;
 }
@@ -87,6 +88,7 @@ export class OutboxWorker {
       if (!sender) throw new ChannelSendError(`channel ${item.channel} is not connected`, true);
       const { externalId } = await sender.send(item.chatId, this.outbound(item));
       await deps.store.markSent(item, externalId, deps.clock.now());
+      await deps.onSent(item);
       if (sender.perChatIntervalMs) {
         this.holds.set(chatKey, deps.clock.now().getTime() + sender.perChatIntervalMs);
       }

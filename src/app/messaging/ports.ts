@@ -65,6 +65,7 @@ export interface NewOutbound {
   text?: string;
   attachments: Attachment[];
   authorUserId?: string;
+  receipt?: { chatId: number; messageId: number };
 }
 
 export interface OutboxStore {

@@ -20,7 +20,12 @@ export interface SendDeps {
 export async function sendToCustomer(
   deps: SendDeps,
   conversationId: string,
-  message: { text?: string; attachments?: Attachment[]; authorUserId?: string },
+  message: {
+    text?: string;
+    attachments?: Attachment[];
+    authorUserId?: string;
+    receipt?: { chatId: number; messageId: number };
+  },
 ): Promise<{ messageId: string }> {
   const conversation = await deps.conversations.get(conversationId);
   if (!conversation) throw new ProcessError('not_found');
@@ -35,6 +40,7 @@ export async function sendToCustomer(
       ...(message.text?.trim() ? { text: message.text.trim() } : {}),
       attachments,
       ...(message.authorUserId ? { authorUserId: message.authorUserId } : {}),
+      ...(message.receipt ? { receipt: message.receipt } : {}),
     },
     now,
   );

@@ -110,6 +110,20 @@ export class ProcessEngine {
     return record;
   }
 
+  /**
+   * Who answers the client on this record: the responsible of the department working on it now
+   * (operations once a deal is with them), else sales, else the dispatcher.
+   */
+  async responsibleFor(subject: TaskSubject): Promise<string> {
+    const record = await this.deps.records.get(subject);
+    const { operations, sales } = record?.responsibles ?? {};
+    return (
+      (subject.kind === 'deal' ? operations : undefined) ??
+      sales ??
+      (await this.assignees.pick('dispatcher'))
+    );
+  }
+
   // ---- tasks -------------------------------------------------------------------------------
 
   /** Finishes conversions a crash interrupted; run at start-up. */

@@ -1,5 +1,12 @@
 import type { Text } from '../../domain/process/definition';
+import type { Channel } from '../../domain/channel';
 import type { Task, TaskSubject } from '../../domain/task';
+
+/** Where the bot confirmed a reply to a client; the delivery state is shown by editing it. */
+export interface Receipt {
+  chatId: number;
+  messageId: number;
+}
 
 /** What staff are told; the manager bot renders each kind in the reader's language. */
 export type Notice =
@@ -7,7 +14,20 @@ export type Notice =
   | { kind: 'task_overdue'; task: Task }
   | { kind: 'robot'; text: Text; subject: TaskSubject }
   | { kind: 'sla_reminder'; conversationId: string; waitingMs: number }
-  | { kind: 'sla_passed'; conversationId: string; waitingMs: number };
+  | { kind: 'sla_passed'; conversationId: string; waitingMs: number }
+  | {
+      kind: 'client_message';
+      conversationId: string;
+      messageId: string;
+      subject: TaskSubject;
+      channel: Channel;
+      contactName?: string;
+      text?: string;
+      files: string[];
+      /** The customer changed a message the responsible was already shown. */
+      edited: boolean;
+    }
+  | { kind: 'delivery_state'; receipt: Receipt; state: 'sent' | 'failed'; reason?: string };
 
 /** Red alerts for the heads' chat. */
 export type Alert =

@@ -16,4 +16,8 @@ export interface NotificationQueue {
   markSent(id: string): Promise<void>;
   markDeliveredTo(id: string, telegramId: number): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
+  /** Remembers the Telegram message (`chatId:messageId`) a notice was shown as. */
+  remember(id: string, telegramRef: string): Promise<void>;
+  /** Where a client's message was shown, so an edit can change it in place. */
+  refsOfClientMessage(messageId: string): Promise<string[]>;
 }

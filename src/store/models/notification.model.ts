@@ -16,10 +16,14 @@ export const notificationSchema = new Schema(
     status: { type: String, enum: ['pending', 'sent', 'failed'], default: 'pending' },
     error: String,
     deliveredTo: { type: [Number], default: [] },
+    /** `chatId:messageId` of each Telegram message showing it: replies and edits find it so. */
+    telegramRefs: { type: [String], default: [] },
   },
   { timestamps: true, minimize: false },
 );
 notificationSchema.index({ status: 1, createdAt: 1 });
 notificationSchema.index({ audience: 1, userId: 1, createdAt: -1 });
+notificationSchema.index({ telegramRefs: 1 });
+notificationSchema.index({ 'payload.messageId': 1 });
 
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;

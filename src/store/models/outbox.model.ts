@@ -17,6 +17,8 @@ export const outboxSchema = new Schema(
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, required: true },
     lastError: String,
+    authorUserId: { type: Schema.Types.ObjectId, ref: 'User' },
+    receipt: { type: new Schema({ chatId: Number, messageId: Number }, { _id: false }) },
     sentAt: Date,
   },
   { timestamps: true },

@@ -39,6 +39,16 @@ export function createNotificationQueue(models: Models): NotificationQueue {
     async markDeliveredTo(id, telegramId) {
       await Notification.updateOne({ _id: oid(id) }, { $addToSet: { deliveredTo: telegramId } });
     },
+    async remember(id, telegramRef) {
+      await Notification.updateOne({ _id: oid(id) }, { $addToSet: { telegramRefs: telegramRef } });
+    },
+    async refsOfClientMessage(messageId) {
+      const docs = await Notification.find({
+        kind: 'client_message',
+        'payload.messageId': messageId,
+      }).lean();
+      return docs.flatMap((doc) => doc.telegramRefs ?? []);
+    },
     async markFailed(id, error) {
       await Notification.updateOne({ _id: oid(id) }, { $set: { status: 'failed', error } });
     },

@@ -27,6 +27,8 @@ export function createOutboxStore(models: Models): OutboxStore {
         text: message.text,
         attachments: message.attachments,
         nextAttemptAt: at,
+        authorUserId: message.authorUserId ? oid(message.authorUserId) : undefined,
+        receipt: message.receipt,
       });
       return { messageId: stored._id.toHexString(), outboxId: entry._id.toHexString() };
     },

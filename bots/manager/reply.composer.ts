@@ -1,0 +1,82 @@
+import { Composer } from 'grammy';
+import type { Message } from 'grammy/types';
+import { ProcessError } from '../../src/app/process/errors';
+import type { ManagerBotDeps, ManagerContext, StaffFile } from './context';
+import type { Prompts } from './prompts';
+import { refuse } from './refuse';
+
+/** Telegram lets bots download files up to 20 MB. */
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Answering a client from Telegram: reply to the client's message card (or press Reply and answer
+ * the prompt) with text, a photo or a document. The bot confirms with a "sending…" line that
+ * turns into "delivered" or "not delivered" once the outbox knows.
+ */
+export function replyComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<ManagerContext> {
+  const composer = new Composer<ManagerContext>();
+
+  composer.callbackQuery(/^r:([0-9a-f]{24})$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await prompts.ask(ctx, ctx.t('bot:client.replyPrompt'), {
+      kind: 'reply',
+      conversationId: ctx.match[1]!,
+    });
+  });
+
+  composer.on('message', async (ctx, next) => {
+    const repliedTo = ctx.message.reply_to_message;
+    if (!repliedTo) return next();
+    const prompt = prompts.answered(ctx, 'reply');
+    const conversationId =
+      prompt?.pending.conversationId ??
+      (await deps.clientCardAt(`${ctx.chat.id}:${repliedTo.message_id}`))?.conversationId;
+    if (!conversationId) return next();
+
+    const text = ctx.message.text ?? ctx.message.caption;
+    const file = fileOf(ctx.message);
+    if (!text && !file) return ctx.reply(ctx.t('bot:client.empty'));
+    if (file?.size && file.size > MAX_FILE_BYTES) return ctx.reply(ctx.t('bot:client.tooBig'));
+
+    const receipt = await ctx.reply(ctx.t('bot:client.sending'), {
+      reply_parameters: { message_id: ctx.message.message_id },
+    });
+    try {
+      await deps.replyToClient(
+        ctx.staff!,
+        conversationId,
+        { ...(text ? { text } : {}), ...(file ? { file } : {}) },
+        { chatId: receipt.chat.id, messageId: receipt.message_id },
+      );
+      prompt?.settle();
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      await ctx.api.deleteMessage(receipt.chat.id, receipt.message_id).catch(() => undefined);
+      await refuse(ctx, error);
+    }
+  });
+
+  return composer;
+}
+
+function fileOf(message: Message): StaffFile | undefined {
+  const photo = message.photo?.at(-1);
+  if (photo) {
+    return {
+      fileId: photo.file_id,
+      kind: 'photo',
+      name: 'photo.jpg',
+      mimeType: 'image/jpeg',
+      ...(photo.file_size ? { size: photo.file_size } : {}),
+    };
+  }
+  const document = message.document;
+  if (!document) return undefined;
+  return {
+    fileId: document.file_id,
+    kind: 'document',
+    name: document.file_name ?? 'document',
+    ...(document.mime_type ? { mimeType: document.mime_type } : {}),
+    ...(document.file_size ? { size: document.file_size } : {}),
+  };
+}

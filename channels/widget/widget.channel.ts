@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { Server, type DefaultEventsMap } from 'socket.io';
+import { ChannelSendError, type ChannelAdapter, type InboundSink } from '../contract';
+import type { OutboundMessage } from '../../src/domain/message';
+import { visitorRoom } from './chat-items';
+import type { ChatItem, ServerEvents } from './protocol';
+import { serveVisitor, type SessionData } from './visitor-session';
+import { createVisitorTokens } from './visitor-token';
+import type { WidgetChannelOptions } from './widget.options';
+
+const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Room for the event's other fields next to one file in a socket.io packet. */
+const PACKET_OVERHEAD_BYTES = 64 * 1024;
+/** How long `send` waits for the visitor's open tabs to confirm a message. */
+const DELIVERY_WAIT_MS = 3000;
+
+export interface WidgetChannel extends ChannelAdapter {
+  readonly id: 'widget';
+  /** Serves socket.io on `server` at the default `/socket.io` path; call once, before listening. */
+  attach(server: HttpServer): void;
+  /** Shows the visitor that someone is writing to them. */
+  typing(chatId: string): void;
+  /** Marks the visitor's messages as read in every tab they have open. */
+  markRead(chatId: string): void;
+}
+
+export function createWidgetChannel(options: WidgetChannelOptions): WidgetChannel {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const tokens = createVisitorTokens(options.secret);
+  let io: Server<DefaultEventsMap, ServerEvents, DefaultEventsMap, SessionData> | undefined;
+  let sink: InboundSink | undefined;
+
+  const room = (chatId: string) => {
+    if (!io) throw new ChannelSendError('the widget socket server is not attached', true);
+    return io.to(visitorRoom(chatId));
+  };
+
+  return {
+    id: 'widget',
+
+    attach(server) {
+      if (io) throw new Error('the widget channel is already attached');
+      io = new Server(server, {
+        maxHttpBufferSize: maxFileBytes + PACKET_OVERHEAD_BYTES,
+        // The widget runs on the company's site, another origin; the token, not cookies, is the
+        // visitor's identity, so any origin may connect.
+        cors: { origin: true, credentials: false },
+      });
+      io.on('connection', (socket) =>
+        serveVisitor(socket, { options, tokens, maxFileBytes, sink: () => sink }),
+      );
+    },
+
+    async start(next) {
+      sink = next;
+    },
+
+    async stop() {
+      sink = undefined;
+      if (!io) return;
+      io.disconnectSockets(true);
+      // `io.close()` would also close the hub's HTTP server, which the hub closes itself.
+      io.engine.close();
+      io = undefined;
+    },
+
+    async send(chatId, message: OutboundMessage) {
+      const item: ChatItem = {
+        id: message.key ?? randomUUID(),
+        direction: 'outbound',
+        attachments: message.attachments.map((attachment) => ({
+          name: attachment.name,
+          url: attachment.url,
+          ...(attachment.mimeType ? { mimeType: attachment.mimeType } : {}),
+          ...(attachment.size !== undefined ? { size: attachment.size } : {}),
+        })),
+        sentAt: new Date().toISOString(),
+      };
+      if (message.text) item.text = message.text;
+      // A visitor with no tab open, or a tab gone mid-send, reads it from history next time:
+      // that still counts as delivered, so a missing confirmation is no error.
+      await room(chatId)
+        .timeout(DELIVERY_WAIT_MS)
+        .emitWithAck('message', item)
+        .catch(() => undefined);
+      return { externalId: item.id };
+    },
+
+    typing(chatId) {
+      room(chatId).emit('typing');
+    },
+
+    markRead(chatId) {
+      room(chatId).emit('read');
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Notifier } from '../process/notices';
+import type { TaskSubject } from '../../domain/task';
+import type { ClientMessageListener } from './inbound-events';
+
+/**
+ * A customer's message reaches the person who answers them in Telegram (PRODUCT.md: managers work
+ * entirely in Telegram): the record's responsible, or the dispatcher while nobody is.
+ */
+export function tellResponsible(deps: {
+  responsibleFor(subject: TaskSubject): Promise<string>;
+  contactName(contactId: string): Promise<string | undefined>;
+  notifier: Pick<Notifier, 'notifyUser'>;
+}): ClientMessageListener {
+  return async (event) => {
+    const { message, conversation, subject } = event;
+    const contactName = await deps.contactName(event.contactId);
+    await deps.notifier.notifyUser(await deps.responsibleFor(subject), {
+      kind: 'client_message',
+      conversationId: conversation.id,
+      messageId: message.id,
+      subject,
+      channel: message.channel,
+      ...(contactName ? { contactName } : {}),
+      ...(message.text ? { text: message.text } : {}),
+      files: message.attachments.map((file) => file.name ?? file.kind),
+      edited: event.edited,
+    });
+  };
+}
