@@ -9,6 +9,7 @@ import { startFakeTelegramApi, type FakeTelegramApi } from '../support/fake-tele
 import { FakeViber } from '../support/fake-viber';
 import { startFakeVk, type FakeVk } from '../support/fake-vk';
 import { startTestHub } from '../support/hub';
+import { connectVisitor } from '../support/widget-visitor';
 import { seedCompany } from '../support/process';
 
 const SECRET = 'customer-webhook-secret';
@@ -208,6 +209,45 @@ describe('VK and Viber webhooks through the hub', () => {
     });
     expect(signed.status).toBe(200);
     expect(await models().Message.countDocuments({ channel: 'viber' })).toBe(1);
+  });
+});
+
+describe('one person across channels', () => {
+  it('joins a widget visitor and a Telegram user who share a phone into one contact', async () => {
+    const visitor = await connectVisitor(`http://127.0.0.1:${hub.port}`, { siteKey: 'demo' });
+    try {
+      const answer = await visitor.send({
+        text: 'Хочу узнать про доставку',
+        prechat: { name: 'Мария', phone: '+7 916 700-00-01' },
+        page: { url: 'https://shop.example/?utm_source=ads', referrer: 'https://ya.ru/' },
+      });
+      expect(answer).toMatchObject({ ok: true });
+    } finally {
+      visitor.close();
+    }
+    const contactUpdate = {
+      update_id: 950,
+      message: {
+        message_id: 1,
+        from: { id: 5100, is_bot: false, first_name: 'Маша' },
+        chat: { id: 5100, type: 'private' },
+        date: 1795424400,
+        contact: { phone_number: '79167000001', first_name: 'Маша', user_id: 5100 },
+      },
+    };
+    expect((await postTelegram(contactUpdate)).status).toBe(200);
+
+    const contacts = await models().Contact.find({ phones: '+79167000001' }).lean();
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]!.identityKeys.sort()).toEqual([
+      'telegram:5100',
+      `widget:${visitor.visitorId}`,
+    ]);
+    expect(contacts[0]!.name).toBe('Мария');
+    // One lead for one person, with where they first came from.
+    const leads = await models().Lead.find({ contactId: contacts[0]!._id }).lean();
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({ utm: { source: 'ads' }, referrer: 'https://ya.ru/' });
   });
 });
 
