@@ -334,6 +334,18 @@ describe('messages to customers go through the outbox', () => {
     expect(telegram.deliveries().filter((d) => d.text === 'Договор готов')).toHaveLength(1);
   });
 
+  it("sends a robot's templated message to the channel the client last wrote from", async () => {
+    await conversationWith(6003);
+    const conversation = await models().Conversation.findOne({ chatId: '6003' }).lean();
+    await hub.process.notifier.messageClient(
+      { kind: 'lead', id: conversation!.leadId!.toHexString() },
+      'deal_started',
+    );
+    await eventually(async () =>
+      telegram.deliveries().some((d) => d.chatId === '6003' && /начали работу/.test(d.text ?? '')),
+    );
+  });
+
   it('marks a message failed, visibly, when the customer blocked the bot', async () => {
     const conversationId = await conversationWith(13);
     const { messageId } = await hub.messaging.reply(conversationId, { text: 'Вы тут?' });
