@@ -24,11 +24,29 @@ export interface ChannelAdapter {
    * outbox should try again (rate limits, outages) or mark the message failed (blocked, invalid).
    */
   send(chatId: string, message: OutboundMessage): Promise<{ externalId: string }>;
+  /**
+   * Downloads a file a customer sent (by the `fileRef` the adapter put on the attachment), so
+   * staff can see it in Telegram. Absent when the hub keeps the channel's files itself.
+   */
+  fetchFile?(fileRef: string): Promise<FetchedFile>;
   /** The least time between two sends to one chat (Telegram: about one message a second). */
   readonly perChatIntervalMs?: number;
 }
 
 export type InboundSink = (message: InboundMessage) => Promise<void>;
+
+export interface FetchedFile {
+  data: Buffer;
+  mimeType?: string;
+}
+
+/** Files behind a plain URL (VK, Viber): fetched with a deadline, a non-2xx answer is an error. */
+export async function fetchUrl(url: string): Promise<FetchedFile> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`file download answered ${response.status}`);
+  const mimeType = response.headers.get('content-type') ?? undefined;
+  return { data: Buffer.from(await response.arrayBuffer()), ...(mimeType ? { mimeType } : {}) };
+}
 
 /** A webhook call as the adapter needs it: headers and the raw bytes, so signatures can be checked. */
 export interface WebhookRequest {

@@ -128,6 +128,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       translator,
       defaultLocale: env.DEFAULT_LOCALE,
       fileUrl: (fileRef, name) => links.url(fileRef, name),
+      files,
       metrics,
       logger,
       clock: systemClock,
@@ -143,6 +144,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       ...(options.managerBotInfo ? { botInfo: options.managerBotInfo } : {}),
       files,
       reply: messaging.reply,
+      loadFile: messaging.loadFile,
     });
     if (managerBot) stack.push(() => managerBot.stop());
 

@@ -23,7 +23,9 @@ export function clientCard(
 ): { text: string; keyboard: InlineKeyboard } {
   const body = [
     notice.text,
-    notice.files.length > 0 ? t('bot:client.files', { names: notice.files.join(', ') }) : undefined,
+    notice.files.length > 0
+      ? t('bot:client.files', { names: notice.files.map((file) => file.name).join(', ') })
+      : undefined,
     notice.edited ? t('bot:client.edited') : undefined,
   ]
     .filter(Boolean)

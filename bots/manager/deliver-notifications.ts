@@ -1,4 +1,4 @@
-import { GrammyError, HttpError, type Api, type InlineKeyboard } from 'grammy';
+import { GrammyError, HttpError, InputFile, type Api, type InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { NotificationQueue, StaffDelivery } from '../../src/app/staff/notification-queue';
 import type { Task } from '../../src/domain/task';
@@ -15,6 +15,11 @@ export interface DeliveryDeps {
   translate: (lng: 'ru' | 'en') => TFunction;
   timeZone: string;
   clock: { now(): Date };
+  /** The bytes of a file a customer sent, from their channel; undefined when it cannot be had. */
+  loadFile?: (
+    channel: ClientMessageNotice['channel'],
+    ref: string,
+  ) => Promise<{ data: Buffer; mimeType?: string } | undefined>;
 }
 
 function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: DeliveryDeps) {
@@ -79,6 +84,7 @@ export async function deliverPending(deps: DeliveryDeps, limit = 50): Promise<nu
         );
         if (delivery.kind === 'client_message') {
           await deps.queue.remember(delivery.id, `${recipient.telegramId}:${sent.message_id}`);
+          await sendClientFiles(deps, recipient.telegramId, sent.message_id, delivery.payload);
         }
         if (delivery.recipients.length > 1)
           await deps.queue.markDeliveredTo(delivery.id, recipient.telegramId);
@@ -136,4 +142,31 @@ async function showInPlace(
       });
   }
   return true;
+}
+
+/**
+ * The customer's files follow their card, as replies to it. A file that cannot be fetched or sent
+ * (an expired link, too large for Telegram) is skipped: the card already names it, and failing
+ * the whole notice would hide the customer's text too.
+ */
+async function sendClientFiles(
+  deps: DeliveryDeps,
+  telegramId: number,
+  cardId: number,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  const notice = payload as unknown as ClientMessageNotice;
+  if (!deps.loadFile || notice.edited) return;
+  for (const file of notice.files) {
+    try {
+      const loaded = await deps.loadFile(notice.channel, file.ref);
+      if (!loaded) continue;
+      const input = new InputFile(loaded.data, file.name);
+      const extra = { reply_parameters: { message_id: cardId } };
+      if (file.kind === 'photo') await deps.api.sendPhoto(telegramId, input, extra);
+      else await deps.api.sendDocument(telegramId, input, extra);
+    } catch {
+      // Not retried: a retry of the notice would repeat the card the person already has.
+    }
+  }
 }

@@ -4,6 +4,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import { z } from 'zod';
 import type { OutboundAttachment } from '../../src/domain/message';
 import {
+  fetchUrl,
   headerValue,
   parseJsonBody,
   type ChannelAdapter,
@@ -88,6 +89,12 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
 
     async stop() {
       if (bot.isRunning()) await bot.stop();
+    },
+
+    async fetchFile(fileRef) {
+      const { file_path: filePath } = await bot.api.getFile(fileRef);
+      if (!filePath) throw new Error('Telegram gave no path for the file');
+      return fetchUrl(`${options.apiRoot}/file/bot${options.token}/${filePath}`);
     },
 
     async send(chatId, message) {

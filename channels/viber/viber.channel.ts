@@ -1,4 +1,4 @@
-import { ChannelSendError, type ChannelAdapter, type InboundSink } from '../contract';
+import { ChannelSendError, type ChannelAdapter, type InboundSink, fetchUrl } from '../contract';
 import { learnFileSize } from './file-size';
 import { toViberParts } from './outbound';
 import { createViberApi } from './viber-api';
@@ -40,6 +40,8 @@ export function createViberChannel(options: ViberChannelOptions): ChannelAdapter
 
   return {
     id: 'viber',
+    // Viber's media URLs are temporary: staff see the file when it is first shown to them.
+    fetchFile: fetchUrl,
     webhook: createViberWebhook({
       authToken: options.authToken,
       senderName: sender.name,

@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { VK } from 'vk-io';
 import type { ChannelAdapter, InboundSink } from '../contract';
+import { fetchUrl } from '../contract';
 import { sendVkMessage } from './vk-send';
 import { createVkWebhook } from './vk-webhook';
 
@@ -38,6 +39,8 @@ export function createVkChannel(options: VkChannelOptions): ChannelAdapter {
 
   return {
     id: 'vk',
+    // VK puts a plain URL on each attachment (normalize.ts).
+    fetchFile: fetchUrl,
     webhook: createVkWebhook({ ...options, sink: () => sink }),
     async start(next) {
       sink = next;

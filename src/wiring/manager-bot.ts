@@ -55,6 +55,7 @@ export async function startManagerBot(options: {
   botInfo?: UserFromGetMe;
   files: FileStore;
   reply: Messaging['reply'];
+  loadFile: Messaging['loadFile'];
 }): Promise<ManagerBotParts | undefined> {
   const { config, models, translator, logger } = options;
   const { env } = config;
@@ -145,6 +146,7 @@ export async function startManagerBot(options: {
         translate: translator.forLocale,
         timeZone: env.COMPANY_TIMEZONE,
         clock,
+        loadFile: options.loadFile,
       }),
     );
   let ticking = false;

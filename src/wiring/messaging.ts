@@ -9,7 +9,7 @@ import type { OutboxItem } from '../domain/outbox';
 import { createContactNames } from '../store/repositories/contact-names.repository';
 import type { Channel } from '../domain/channel';
 import type { InboundMessage } from '../domain/message';
-import type { Clock } from '../domain/ports';
+import type { Clock, FileStore } from '../domain/ports';
 import type { Locale } from '../domain/user';
 import type { Translator } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
@@ -38,6 +38,8 @@ export interface Messaging {
     message: Parameters<typeof sendToCustomer>[2],
   ): Promise<{ messageId: string }>;
   conversationOf(channel: Channel, chatId: string): Promise<string | undefined>;
+  /** A customer's file, from the hub's store (widget) or from its channel. */
+  loadFile(channel: Channel, ref: string): Promise<{ data: Buffer; mimeType?: string } | undefined>;
   /** One outbox pass now (tests, and the loop below). */
   deliverNow(): Promise<number>;
   start(adapters: ChannelAdapter[]): Promise<void>;
@@ -51,6 +53,7 @@ export function createMessaging(deps: {
   translator: Translator;
   defaultLocale: Locale;
   fileUrl(fileRef: string, name: string): string;
+  files: FileStore;
   metrics: Metrics;
   logger: Logger;
   clock: Clock;
@@ -140,6 +143,10 @@ export function createMessaging(deps: {
     reply,
     async conversationOf(channel, chatId) {
       return (await conversations.findOpen(channel, chatId))?.id;
+    },
+    async loadFile(channel, ref) {
+      if (channel === 'widget') return deps.files.get(ref);
+      return adapters.get(channel)?.fetchFile?.(ref);
     },
     deliverNow: () => worker.runOnce(),
     async start(list) {

@@ -26,6 +26,7 @@ let vk: FakeVk;
 let viber: FakeViber;
 let hub: Hub;
 let uri: string;
+let staff: Awaited<ReturnType<typeof seedCompany>>;
 const events: ClientMessageEvent[] = [];
 
 const hubEnv = () => ({
@@ -33,6 +34,7 @@ const hubEnv = () => ({
   TELEGRAM_MODE: 'webhook',
   TELEGRAM_API_ROOT: telegram.url,
   TELEGRAM_CUSTOMER_BOT_TOKEN: '7000001:customer',
+  TELEGRAM_MANAGER_BOT_TOKEN: '7000002:manager',
   TELEGRAM_WEBHOOK_SECRET: SECRET,
   VK_API_BASE_URL: vk.apiBaseUrl,
   VK_GROUP_ID: String(VK_GROUP),
@@ -49,6 +51,7 @@ const hubEnv = () => ({
 async function startHub(): Promise<Hub> {
   const started = await startTestHub(uri, hubEnv(), {
     customerBotInfo: botInfo(7000001, 'linehub_customer_bot'),
+    managerBotInfo: botInfo(7000002, 'linehub_staff_bot'),
   });
   started.messaging.events.subscribe(async (event) => {
     events.push(event);
@@ -71,7 +74,7 @@ describe('before any staff has joined', () => {
     expect(await models().Message.countDocuments({ externalId: '4999:1' })).toBe(1);
     expect(await models().Lead.countDocuments({ contactId: contact!._id })).toBe(0);
 
-    await seedCompany(hub.database);
+    staff = await seedCompany(hub.database);
     await postTelegram(telegramText(901, 2, 4999, 'Ау!'));
     expect(await models().Lead.countDocuments({ contactId: contact!._id })).toBe(1);
     events.length = 0;
@@ -151,6 +154,18 @@ describe('Telegram customer webhook', () => {
     const stored = await models().Message.find({ externalId: '5003:4' }).lean();
     expect(stored.map((m) => m.text)).toEqual(['Нужно 4 кассы']);
     expect(events.map((e) => e.edited)).toEqual([false, true]);
+  });
+
+  it("shows the customer's message and file to the dispatcher in the manager bot", async () => {
+    const update = fixture('telegram', 'document');
+    expect((await postTelegram(update)).status).toBe(200);
+    await hub.managerBot!.deliverNow();
+    const dispatcher = String(staff.dispatcher.telegramId);
+    const shown = telegram.deliveries().filter((d) => d.chatId === dispatcher);
+    expect(shown.at(-2)?.text).toMatch(
+      /^✈️ Telegram · Анна Смирнова\nЛид #\w{6}\n\n📎 ТЗ склад\.pdf$/,
+    );
+    expect(shown.at(-1)).toMatchObject({ file: 'ТЗ склад.pdf' });
   });
 
   it('refuses a wrong secret token and stores nothing', async () => {
@@ -302,7 +317,7 @@ describe('messages to customers go through the outbox', () => {
 
   it("waits out Telegram's retry_after and then delivers", async () => {
     const conversationId = await conversationWith(6001);
-    telegram.rateLimitNext(1);
+    telegram.rateLimitNext(1, '6001');
     const { messageId } = await hub.messaging.reply(conversationId, { text: 'Счёт отправлен' });
 
     await eventually(

@@ -16,6 +16,8 @@ export interface TelegramCall {
 
 export interface FakeTelegramApi extends FakeChannelApi {
   url: string;
+  /** The next send (to `chatId` only, when given) is answered 429 with `retry_after`. */
+  rateLimitNext(retryAfterSec: number, chatId?: string): void;
   /** Every call, in order: method, chat and when it arrived (ms). */
   calls(): TelegramCall[];
   /** Until `up()`, every call fails as if Telegram were unreachable. */
@@ -26,12 +28,18 @@ export interface FakeTelegramApi extends FakeChannelApi {
 export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
   const deliveries: FakeDelivery[] = [];
   const calls: TelegramCall[] = [];
-  let rateLimitSec: number | undefined;
+  let rateLimit: { sec: number; chatId?: string } | undefined;
   let failOnce = false;
   let isDown = false;
   let nextId = 100;
 
   const server = await startLoopbackServer((request, body, response) => {
+    // Files customers sent, as Telegram serves them at /file/bot<token>/<path>.
+    if (request.url?.startsWith('/file/')) {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.end(Buffer.from(`bytes of ${request.url.split('/').pop()}`));
+      return;
+    }
     const method = /\/bot[^/]+\/(\w+)/.exec(request.url ?? '')?.[1] ?? '';
     const reply = (status: number, payload: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
@@ -45,9 +53,10 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
     const fields = parseFields(request.headers['content-type'] ?? '', body);
     const chatId = fields.chat_id;
     calls.push({ method, at: Date.now(), ...(chatId ? { chatId } : {}) });
-    if (rateLimitSec !== undefined && method.startsWith('send')) {
-      const retryAfter = rateLimitSec;
-      rateLimitSec = undefined;
+    const limited = rateLimit && (!rateLimit.chatId || rateLimit.chatId === chatId);
+    if (rateLimit && limited && method.startsWith('send')) {
+      const retryAfter = rateLimit.sec;
+      rateLimit = undefined;
       reply(429, {
         ok: false,
         error_code: 429,
@@ -58,6 +67,13 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
     }
     if (method === 'setWebhook' || method === 'deleteWebhook')
       return reply(200, { ok: true, result: true });
+    if (method === 'getFile') {
+      const fileId = fields.file_id ?? '';
+      return reply(200, {
+        ok: true,
+        result: { file_id: fileId, file_unique_id: fileId, file_path: `documents/${fileId}.bin` },
+      });
+    }
     if (!chatId)
       return reply(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
     if (chatId === BLOCKED_CHAT) {
@@ -89,8 +105,8 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
     url: server.url,
     deliveries: () => [...deliveries],
     calls: () => [...calls],
-    rateLimitNext(retryAfterSec) {
-      rateLimitSec = retryAfterSec;
+    rateLimitNext(retryAfterSec, chatId) {
+      rateLimit = { sec: retryAfterSec, ...(chatId ? { chatId } : {}) };
     },
     failNext() {
       failOnce = true;
@@ -117,9 +133,10 @@ function parseFields(contentType: string, body: Buffer): Record<string, string> 
   for (const part of body.toString('latin1').split(`--${boundary}`)) {
     const name = /name="([^"]+)"/.exec(part)?.[1];
     if (!name) continue;
-    const fileName = /filename="([^"]*)"/.exec(part)?.[1];
+    // grammY writes the file name unquoted.
+    const fileName = /filename="?([^"\r\n]*)"?/.exec(part)?.[1];
     const value = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
-    fields[name] = fileName ?? Buffer.from(value, 'latin1').toString('utf8');
+    fields[name] = Buffer.from(fileName ?? value, 'latin1').toString('utf8');
   }
   // grammY sends `photo: "attach://<id>"` and the file in a part named by that id.
   for (const key of ['photo', 'document'] as const) {

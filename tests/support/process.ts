@@ -16,10 +16,13 @@ let nextTelegramId = 70_000;
 /** The seeds' company: a dispatcher and a head in sales, two sales and two operations managers. */
 export async function seedCompany(database: Database) {
   const { Department, User: UserModel } = database.models;
-  const [sales, operations] = await Department.create([
-    { code: 'sales', name: 'Отдел продаж' },
-    { code: 'operations', name: 'Делопроизводство' },
-  ]);
+  // A hub with the manager bot on has made the departments already.
+  const department = (code: string, name: string) =>
+    Department.findOneAndUpdate({ code }, { $set: { name } }, { upsert: true, new: true });
+  const [sales, operations] = [
+    await department('sales', 'Отдел продаж'),
+    await department('operations', 'Делопроизводство'),
+  ];
   const person = async (name: string, roles: Role[], department: typeof sales) =>
     plain<User>(
       (

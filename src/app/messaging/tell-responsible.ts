@@ -22,7 +22,11 @@ export function tellResponsible(deps: {
       channel: message.channel,
       ...(contactName ? { contactName } : {}),
       ...(message.text ? { text: message.text } : {}),
-      files: message.attachments.map((file) => file.name ?? file.kind),
+      files: message.attachments.map((file) => ({
+        name: file.name ?? file.kind,
+        kind: file.kind,
+        ref: file.fileRef,
+      })),
       edited: event.edited,
     });
   };

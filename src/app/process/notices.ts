@@ -1,5 +1,6 @@
 import type { Text } from '../../domain/process/definition';
 import type { Channel } from '../../domain/channel';
+import type { Attachment } from '../../domain/message';
 import type { Task, TaskSubject } from '../../domain/task';
 
 /** Where the bot confirmed a reply to a client; the delivery state is shown by editing it. */
@@ -23,7 +24,8 @@ export type Notice =
       channel: Channel;
       contactName?: string;
       text?: string;
-      files: string[];
+      /** Shown by name on the card and sent after it; `ref` is the channel's own reference. */
+      files: { name: string; kind: Attachment['kind']; ref: string }[];
       /** The customer changed a message the responsible was already shown. */
       edited: boolean;
     }
