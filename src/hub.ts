@@ -29,6 +29,7 @@ import { intakeRouter } from './http/intake.router';
 import { createMessaging, type Messaging } from './wiring/messaging';
 import { createConfiguredChannels } from './wiring/channels';
 import { createWidget } from './wiring/widget';
+import { createRouting, type RoutingParts } from './wiring/routing';
 import { createContactRepository } from './store/repositories/contact.repository';
 import { createOpenRecords } from './store/repositories/open-records.repository';
 
@@ -41,6 +42,7 @@ export interface Hub {
   process: ProcessParts;
   managerBot?: ManagerBotParts;
   messaging: Messaging;
+  routing: RoutingParts;
   stop(): Promise<void>;
 }
 
@@ -122,6 +124,11 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     const files = createFileStore(database.models);
     const secret = hubSecret(env.HUB_SECRET, logger);
     const links = new FileLinks(secret, publicUrl);
+    const routing = createRouting({
+      models: database.models,
+      timeZone: env.COMPANY_TIMEZONE,
+      clock: systemClock,
+    });
     const messaging = createMessaging({
       models: database.models,
       process,
@@ -129,6 +136,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       defaultLocale: env.DEFAULT_LOCALE,
       fileUrl: (fileRef, name) => links.url(fileRef, name),
       files,
+      route: routing.route,
       metrics,
       logger,
       clock: systemClock,
@@ -145,6 +153,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       files,
       reply: messaging.reply,
       loadFile: messaging.loadFile,
+      routing,
     });
     if (managerBot) stack.push(() => managerBot.stop());
 
@@ -183,6 +192,8 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
                 contacts: createContactRepository(database.models),
                 records: createOpenRecords(database.models),
                 leads: process.engine,
+                route: routing.route,
+                clock: systemClock,
               },
               keys: env.INTEGRATION_KEYS,
               bodyLimit: env.HTTP_BODY_LIMIT,
@@ -226,6 +237,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       process,
       ...(managerBot ? { managerBot } : {}),
       messaging,
+      routing,
       stop,
     };
   } catch (error) {

@@ -1,3 +1,5 @@
+import type { RoutingBotDeps } from './routes.composer';
+import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { ProcessEngine } from '../../src/app/process/engine';
@@ -19,6 +21,8 @@ export interface StaffFile {
 
 export interface ManagerBotDeps {
   staff: StaffService;
+  /** Admins' routing commands. */
+  routing: RoutingBotDeps;
   engine: ProcessEngine;
   cards: RecordCards;
   people: PeopleCards;
@@ -45,8 +49,17 @@ export interface ManagerBotDeps {
 }
 
 /** Every update knows who pressed (re-read from the store each time) and speaks their language. */
-export type ManagerContext = Context & {
+export type StaffContext = Context & {
   staff?: User;
   t: TFunction;
   lng: 'ru' | 'en';
 };
+
+/** Handlers may start a dialog (`ctx.conversation.enter`). */
+export type ManagerContext = ConversationFlavor<StaffContext>;
+
+/**
+ * A dialog's handle. Inside it each update is a plain Context; who answers and in which language
+ * come from the outside context through `conversation.external`.
+ */
+export type Dialog = Conversation<StaffContext, Context>;

@@ -2,6 +2,7 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { ManagerBotDeps, ManagerContext } from './context';
 import { cardComposer } from './card.composer';
+import { dialogsComposer } from './dialogs.composer';
 import { findComposer } from './find.composer';
 import { identify, staffOnly } from './identify.middleware';
 import { languageComposer } from './language.composer';
@@ -9,6 +10,8 @@ import { onboardingComposer } from './onboarding.composer';
 import { newLeadComposer } from './new-lead.composer';
 import { Prompts } from './prompts';
 import { replyComposer } from './reply.composer';
+import { availabilityComposer } from './availability.composer';
+import { routesComposer } from './routes.composer';
 import { tasksComposer } from './tasks.composer';
 
 export interface ManagerBotOptions {
@@ -31,13 +34,16 @@ export function createManagerBot(
   bot.use(identify(deps));
   bot.use(onboardingComposer(deps));
   bot.use(staffOnly);
+  bot.use(dialogsComposer(deps));
   const prompts = new Prompts();
   bot.use(tasksComposer(deps, prompts));
   bot.use(replyComposer(deps, prompts));
   bot.use(newLeadComposer(deps));
   bot.use(findComposer(deps));
-  bot.use(cardComposer(deps, prompts));
+  bot.use(cardComposer(deps));
   bot.use(languageComposer(deps));
+  bot.use(availabilityComposer(deps));
+  bot.use(routesComposer(deps.routing));
   bot.catch(async (error) => {
     options.onError(error.error);
     // The person still deserves an answer; a failure to answer is only logged.

@@ -1,10 +1,7 @@
-import type { TaskSubject } from '../../src/domain/task';
 import type { ManagerContext } from './context';
 
 export type Pending =
-  | { kind: 'field'; subject: TaskSubject; field: string; fieldKind: 'value' | 'file' }
-  | { kind: 'problem'; taskId: string }
-  | { kind: 'reply'; conversationId: string };
+  { kind: 'problem'; taskId: string } | { kind: 'reply'; conversationId: string };
 
 const MAX_WAITING = 1000;
 

@@ -18,7 +18,7 @@ export function formatDate(at: Date, lng: 'ru' | 'en', timeZone: string): string
 /** Callback data: short, no secrets; the handler re-checks the presser and the task's state. */
 export const callbacks = {
   done: (taskId: string) => `t:d:${taskId}`,
-  later: (taskId: string, when: '1h' | 'tm') => `t:p:${taskId}:${when}`,
+  later: (taskId: string, when: '1h' | 'tm' | 'pick') => `t:p:${taskId}:${when}`,
   assign: (taskId: string, userId: string) => `t:a:${taskId}:${userId}`,
   convert: (taskId: string, type: string) => `t:c:${taskId}:${type}`,
   reassign: (taskId: string) => `t:r:${taskId}`,
@@ -58,6 +58,7 @@ export function taskCard(
     .row()
     .text(t('bot:buttons.later1h'), callbacks.later(task.id, '1h'))
     .text(t('bot:buttons.tomorrow'), callbacks.later(task.id, 'tm'))
+    .text(t('bot:buttons.pickDate'), callbacks.later(task.id, 'pick'))
     .row()
     .text(t('bot:buttons.reassign'), callbacks.reassign(task.id));
   if (task.subject) {

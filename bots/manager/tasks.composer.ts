@@ -4,6 +4,8 @@ import type { Actor } from '../../src/app/process/actor';
 import type { CompleteInput } from '../../src/app/process/engine';
 import { ProcessError } from '../../src/app/process/errors';
 import type { ManagerBotDeps, ManagerContext } from './context';
+import { startDialog } from './dialog';
+import { PICK_DUE, type PickDueArgs } from './pick-due.dialog';
 import type { Prompts } from './prompts';
 import { refuse } from './refuse';
 import { callbacks, formatDate, taskCard, text } from './render';
@@ -19,7 +21,10 @@ function tomorrowAtTen(deps: ManagerBotDeps): Date {
     .toJSDate();
 }
 
-/** `/tasks` and the task card's buttons: Done (with the dispatcher's and hand-off's choices), Postpone. */
+/**
+ * `/tasks` and the task card's buttons: Done (with the dispatcher's and hand-off's choices),
+ * Postpone (by an hour, to tomorrow, or to a date the person types), Reassign, Problem.
+ */
 export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<ManagerContext> {
   const composer = new Composer<ManagerContext>();
   const actor = (ctx: ManagerContext): Actor => ({ kind: 'user', user: ctx.staff! });
@@ -170,6 +175,19 @@ export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
       return ctx.t('bot:task.postponed', { due: formatDate(task.due, ctx.lng, deps.timeZone) });
     }),
   );
+
+  composer.callbackQuery(/^t:p:([0-9a-f]{24}):pick$/, async (ctx) => {
+    const args: PickDueArgs = { taskId: ctx.match[1]! };
+    try {
+      // Fails fast on a closed or someone else's task; the postponement checks again.
+      await deps.engine.rights.openTask(args.taskId, actor(ctx));
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      return refuse(ctx, error);
+    }
+    await ctx.answerCallbackQuery();
+    await startDialog(ctx, PICK_DUE, args);
+  });
 
   return composer;
 }

@@ -32,6 +32,7 @@ export function normalizeTelegramUpdate(update: Update): InboundMessage | null {
     ...(text ? { text } : {}),
     attachments,
     ...(phone ? { phone } : {}),
+    ...(message.from.language_code ? { language: message.from.language_code.slice(0, 2) } : {}),
     ...(start?.[1] ? { origin: { tag: start[1] } } : {}),
     ...(edited ? { edited: true } : {}),
     sentAt: new Date(message.date * 1000),

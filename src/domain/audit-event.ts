@@ -6,4 +6,5 @@ export interface AuditEvent {
   before?: unknown;
   after?: unknown;
   at: Date;
+  undoneAt?: Date;
 }

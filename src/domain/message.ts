@@ -38,6 +38,8 @@ export interface InboundMessage {
   /** As the customer gave it; ingest normalizes it before matching contacts. */
   phone?: string;
   email?: string;
+  /** The customer's app language when the channel tells it (routing can use it). */
+  language?: string;
   origin?: InboundOrigin;
   /** The customer changed a message the hub already has (same externalId): update, not append. */
   edited?: boolean;

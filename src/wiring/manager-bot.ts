@@ -28,6 +28,8 @@ import { createClientCardLookup } from '../store/repositories/client-card.reposi
 import { createConversationStore } from '../store/repositories/conversation.repository';
 import { createRecordRepository } from '../store/repositories/record.repository';
 import type { Messaging } from './messaging';
+import type { RoutingParts } from './routing';
+import { createDirectory } from '../store/repositories/directory.repository';
 
 /** Departments the default process assigns work to; invites name one of them. */
 const DEPARTMENTS = ['sales', 'operations'];
@@ -56,6 +58,7 @@ export async function startManagerBot(options: {
   files: FileStore;
   reply: Messaging['reply'];
   loadFile: Messaging['loadFile'];
+  routing: RoutingParts;
 }): Promise<ManagerBotParts | undefined> {
   const { config, models, translator, logger } = options;
   const { env } = config;
@@ -68,6 +71,7 @@ export async function startManagerBot(options: {
   const staff = new StaffService({ store, clock, adminTelegramIds: env.ADMIN_TELEGRAM_IDS });
   const contacts = createContactRepository(models);
   const search = createSearchStore(models);
+  const directory = createDirectory(models);
   const deps = {
     staff,
     engine: options.process.engine,
@@ -81,6 +85,13 @@ export async function startManagerBot(options: {
       ),
     newLead: (creator: User, input: { name: string; phone: string; source: ManualSource }) =>
       createManualLead({ contacts, engine: options.process.engine }, creator, input),
+    routing: {
+      editor: options.routing.editor,
+      router: options.routing.router,
+      nameOf: async (userId: string) => (await directory.getUser(userId))?.name ?? '—',
+      timeZone: env.COMPANY_TIMEZONE,
+      clock,
+    },
     clientCardAt: createClientCardLookup(models),
     replyToClient: (
       user: User,

@@ -10,6 +10,7 @@ import { createContactNames } from '../store/repositories/contact-names.reposito
 import type { Channel } from '../domain/channel';
 import type { InboundMessage } from '../domain/message';
 import type { Clock, FileStore } from '../domain/ports';
+import type { RoutingSample } from '../domain/routing/rule';
 import type { Locale } from '../domain/user';
 import type { Translator } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
@@ -54,6 +55,7 @@ export function createMessaging(deps: {
   defaultLocale: Locale;
   fileUrl(fileRef: string, name: string): string;
   files: FileStore;
+  route(sample: RoutingSample): Promise<string | undefined>;
   metrics: Metrics;
   logger: Logger;
   clock: Clock;
@@ -72,6 +74,7 @@ export function createMessaging(deps: {
     records: createOpenRecords(models),
     messages: createMessageRepository(models),
     leads: process.engine,
+    route: deps.route,
     sla: process.sla,
     followUps: process.engine.timers,
     events,

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { SYSTEM } from '../../src/app/process/actor';
 import type { Hub } from '../../src/hub';
 import { testDatabaseUri } from '../support/database';
@@ -9,6 +10,9 @@ import { botInfo } from '../support/bot-info';
 const TOKEN = '123456:manager-bot-token';
 const SECRET = 'manager-webhook-secret';
 const BOT_INFO = botInfo(123456, 'linehub_staff_bot');
+
+/** Neither the server's zone nor the default: due times must be read in this one. */
+const ZONE = 'Asia/Yekaterinburg';
 
 const VK_GROUP = 218734512;
 const VK_SECRET = 'vk-callback-secret';
@@ -38,6 +42,7 @@ beforeAll(async () => {
       TELEGRAM_MANAGER_BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       ADMIN_TELEGRAM_IDS: '1001',
+      COMPANY_TIMEZONE: ZONE,
       VK_API_BASE_URL: vk.apiBaseUrl,
       VK_GROUP_ID: String(VK_GROUP),
       VK_GROUP_TOKEN: 'vk-group-token',
@@ -347,22 +352,19 @@ describe('the manager bot', () => {
     );
   });
 
-  it('fills a required value and uploads a required file by replying to the bot', async () => {
+  it('fills a required value and uploads a required file in a short dialog', async () => {
     const card = seller.history().findLast((m) => /^📄 Lead/.test(m.text))!;
     await seller.press('✏️ Number of employees', card);
-    expect(seller.lastText()).toBe(
-      'Reply to this message with the value of “Number of employees”.',
-    );
-    await seller.reply(seller.history().at(-1)!, { text: '40' });
+    expect(seller.lastText()).toBe('Send the value of “Number of employees”. /cancel — stop.');
+    await seller.say({ text: '40' });
     expect(seller.texts().slice(-2)[0]).toBe('✅ Saved.');
     expect(seller.lastText()).toMatch(/\nTo move on, fill in: Area, Brief\n/);
 
     await seller.press('✏️ Brief');
-    await seller.reply(seller.history().at(-1)!, { text: 'no file here' });
-    expect(seller.lastText()).toBe('Please reply with a file or a photo.');
-    await seller.reply(seller.history().at(-2)!, {
-      document: { file_id: 'BQACAgIAAxkBAAIB', file_name: 'brief.pdf' },
-    });
+    expect(seller.lastText()).toBe('Send the file “Brief”: a document or a photo. /cancel — stop.');
+    await seller.say({ text: 'no file here' });
+    expect(seller.lastText()).toBe('Please send a file or a photo, or /cancel.');
+    await seller.say({ document: { file_id: 'BQACAgIAAxkBAAIB', file_name: 'brief.pdf' } });
     expect(seller.lastText()).toMatch(/\nTo move on, fill in: Area\n/);
 
     const lead = await hub.database.models.Lead.findOne({ 'fields.employees': '40' }).lean();
@@ -370,6 +372,99 @@ describe('the manager bot', () => {
       fileRef: 'BQACAgIAAxkBAAIB',
       name: 'brief.pdf',
     });
+  });
+
+  it('/cancel stops the dialog and leaves the field empty', async () => {
+    await seller.press('✏️ Area');
+    await seller.command('/cancel');
+    expect(seller.lastText()).toBe('Cancelled, nothing changed.');
+    const said = seller.history().length;
+    await seller.say({ text: '77' });
+    expect(seller.history()).toHaveLength(said);
+    await seller.command('/cancel');
+    expect(seller.lastText()).toBe('There is nothing to cancel.');
+
+    const lead = await hub.database.models.Lead.findOne({ 'fields.employees': '40' }).lean();
+    expect((lead!.fields as Record<string, unknown>).area).toBeUndefined();
+  });
+
+  it('refuses an invalid value with the reason and asks again until it gets one', async () => {
+    // A second press replaces the question still waiting.
+    await seller.press('✏️ Area');
+    await seller.press('✏️ Area');
+    expect(seller.lastText()).toBe('Send the value of “Area”. /cancel — stop.');
+    await seller.say({ document: { file_id: 'BQACAgIAAxkBAAIC', file_name: 'area.pdf' } });
+    expect(seller.lastText()).toBe('Please send the value as text, or /cancel.');
+    await seller.say({ text: '   ' });
+    expect(seller.lastText()).toBe('Please send the value as text, or /cancel.');
+    await seller.say({ text: '120 m²' });
+    expect(seller.texts().slice(-2)[0]).toBe('✅ Saved.');
+    expect(seller.lastText()).toMatch(/\n✅ Required fields are filled\n/);
+
+    const lead = await hub.database.models.Lead.findOne({ 'fields.employees': '40' }).lean();
+    expect((lead!.fields as Record<string, unknown>).area).toBe('120 m²');
+  });
+
+  it('postpones a task to a date and time typed in the company time zone', async () => {
+    await seller.command('/task Call the accountant');
+    const card = seller.history().at(-1)!;
+    expect(buttonsOf(card).map((button) => button.text)).toContain('📆 Pick a date');
+    const task = await hub.database.models.Task.findOne({
+      'title.en': 'Call the accountant',
+    }).lean();
+
+    await seller.press('📆 Pick a date', card);
+    expect(seller.lastText()).toMatch(/^When should it move to\?.*\(Asia\/Yekaterinburg time\)/);
+    await seller.say({ text: 'some day' });
+    expect(seller.lastText()).toMatch(/^I could not read that/);
+    await seller.say({ text: '25.12.2031 15:00' });
+    expect(seller.lastText()).toMatch(/^⏰ Postponed to 25 Dec.* 15:00$/);
+
+    const moved = await hub.database.models.Task.findById(task!._id).lean();
+    expect(moved!.due).toEqual(new Date('2031-12-25T10:00:00Z'));
+    expect(moved!.postponements).toHaveLength(1);
+  });
+
+  it('refuses a past date, changing nothing, and takes "tomorrow 12:00" next', async () => {
+    const task = await hub.database.models.Task.findOne({
+      'title.en': 'Call the accountant',
+    }).lean();
+    const card = seller.history().findLast((m) => /^📋 Call the accountant/.test(m.text))!;
+    await seller.press('📆 Pick a date', card);
+    await seller.say({ text: '01.01.2020 10:00' });
+    expect(seller.lastText()).toBe('Choose a time in the future. Try again, or /cancel.');
+    const unchanged = await hub.database.models.Task.findById(task!._id).lean();
+    expect(unchanged!.due).toEqual(task!.due);
+    expect(unchanged!.postponements).toHaveLength(1);
+
+    await seller.say({ text: 'завтра 12:00' });
+    const tomorrow = DateTime.now()
+      .setZone(ZONE)
+      .plus({ days: 1 })
+      .set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+    const moved = await hub.database.models.Task.findById(task!._id).lean();
+    expect(moved!.due).toEqual(tomorrow.toJSDate());
+    expect(moved!.postponements).toHaveLength(2);
+  });
+
+  it('checks rights when the date is given, not when the dialog began', async () => {
+    const task = await hub.database.models.Task.findOne({
+      'title.en': 'Call the accountant',
+    }).lean();
+    const card = seller.history().findLast((m) => /^📋 Call the accountant/.test(m.text))!;
+    await seller.press('📆 Pick a date', card);
+    const other = await hub.database.models.User.findOne({ telegramId: operator.id }).lean();
+    await hub.process.engine.reassignTask(
+      task!._id.toHexString(),
+      SYSTEM,
+      other!._id.toHexString(),
+    );
+
+    await seller.say({ text: 'tomorrow 15:00' });
+    expect(seller.lastText()).toBe('Sorry, you are not allowed to do this.');
+    const kept = await hub.database.models.Task.findById(task!._id).lean();
+    expect(kept!.due).toEqual(task!.due);
+    expect(kept!.postponements).toHaveLength(2);
   });
 
   it('raises a problem from a task card with the reason given as a reply', async () => {
@@ -461,5 +556,44 @@ describe('the manager bot', () => {
     expect(operator.lastText()).toMatch(/нет прав/);
     await hub.messaging.deliverNow();
     expect(vk.deliveries()).toHaveLength(sent);
+  });
+  it('lets an admin change routing by commands, dry-run it, undo it and read the audit', async () => {
+    await seller.command('/route_add * -> dispatcher');
+    expect(seller.lastText()).toBe('This command is for administrators only.');
+
+    await admin.command('/route_add channel=vk utm_source=ads -> manager Семён');
+    expect(admin.lastText()).toBe(
+      'Сохранено. Теперь правила такие:\n1. channel=vk utm_source=ads → менеджеру Семён',
+    );
+    await admin.command('/route_test vk Здравствуйте utm_source=ads');
+    expect(admin.lastText()).toMatch(/правило 1, но сейчас никто из названных не доступен/);
+    await seller.command('/online');
+    await admin.command('/route_test vk Здравствуйте utm_source=ads');
+    expect(admin.lastText()).toBe('Сработает правило 1 → Семён');
+
+    await admin.command('/route_add channel=vk -> manager Никто');
+    expect(admin.lastText()).toBe('Не сохранено:\n• нет активного сотрудника «Никто»');
+    await admin.command('/route_add channel=vk -> round_robin sales');
+    await admin.command('/route_add channel=vk keyword=цена -> dispatcher');
+    expect(admin.lastText()).toBe(
+      'Не сохранено:\n• правило 3 никогда не сработает: его перекрывает правило 2',
+    );
+    await admin.command('/route_test vk Привет');
+    expect(admin.lastText()).toBe('Сработает правило 2 → Семён');
+
+    await admin.command('/route_undo');
+    expect(admin.lastText()).toBe(
+      'Сохранено. Теперь правила такие:\n1. channel=vk utm_source=ads → менеджеру Семён',
+    );
+    await admin.command('/route_test vk Привет');
+    expect(admin.lastText()).toBe('Ни одно правило не подходит → диспетчеру');
+
+    await admin.command('/audit');
+    const entries = admin.texts().slice(-3);
+    expect(entries[0]).toMatch(
+      /Анна · отменил изменение\nБыло:\n1\. .*\n2\. channel=vk → по очереди в отделе sales\nСтало:\n1\. channel=vk utm_source=ads/,
+    );
+    expect(entries[1]).toMatch(/Анна · добавил правило \(отменено\)/);
+    expect(entries[2]).toMatch(/Анна · добавил правило\nБыло:\nПравил нет/);
   });
 });

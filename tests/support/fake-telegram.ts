@@ -137,6 +137,17 @@ export class FakeUser {
     await this.deliver(() => this.client.sendMessage(message));
   }
 
+  /** Writes in the chat without replying to anything, as one answers the bot's question. */
+  async say(content: {
+    text?: string;
+    document?: { file_id: string; file_name: string };
+  }): Promise<void> {
+    const message = this.client.makeMessage(content.text ?? '', {
+      ...(content.document ? { document: content.document } : {}),
+    } as never);
+    await this.deliver(() => this.client.sendMessage(message));
+  }
+
   /** Everything the bot sent this person, oldest first. */
   history(): StoredBotUpdate['message'][] {
     return this.server.storage.botMessages

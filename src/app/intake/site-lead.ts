@@ -1,5 +1,7 @@
 import { normalizeEmail, normalizePhone } from '../../domain/contact';
 import type { LeadSource, Utm } from '../../domain/lead';
+import type { Clock } from '../../domain/ports';
+import type { RoutingSample } from '../../domain/routing/rule';
 import type { TaskSubject } from '../../domain/task';
 import type { ContactStore, OpenRecords } from '../messaging/ports';
 import type { NewLead } from '../process/ports';
@@ -27,7 +29,11 @@ export async function createSiteLead(
   deps: {
     contacts: ContactStore;
     records: OpenRecords;
-    leads: { createLead(lead: NewLead): Promise<ProcessRecord> };
+    leads: {
+      createLead(lead: NewLead, createdBy?: string, routedTo?: string): Promise<ProcessRecord>;
+    };
+    route(sample: RoutingSample): Promise<string | undefined>;
+    clock: Clock;
   },
   input: SiteLeadInput,
 ): Promise<{ subject: TaskSubject; created: boolean }> {
@@ -46,13 +52,23 @@ export async function createSiteLead(
     if (open) return { subject: open, created: false };
   }
   const contact = known ?? (await deps.contacts.create({ identities: [], ...details }));
-  const lead = await deps.leads.createLead({
-    contactId: contact.id,
-    source: input.source,
+  const routedTo = await deps.route({
+    source: input.source.kind,
     utm: input.utm,
-    ...(input.referrer ? { referrer: input.referrer } : {}),
-    ...(input.landingUrl ? { landingUrl: input.landingUrl } : {}),
-    ...(input.comment?.trim() ? { fields: { comment: input.comment.trim() } } : {}),
+    ...(input.comment ? { text: input.comment } : {}),
+    at: deps.clock.now(),
   });
+  const lead = await deps.leads.createLead(
+    {
+      contactId: contact.id,
+      source: input.source,
+      utm: input.utm,
+      ...(input.referrer ? { referrer: input.referrer } : {}),
+      ...(input.landingUrl ? { landingUrl: input.landingUrl } : {}),
+      ...(input.comment?.trim() ? { fields: { comment: input.comment.trim() } } : {}),
+    },
+    undefined,
+    routedTo,
+  );
   return { subject: lead.subject, created: true };
 }

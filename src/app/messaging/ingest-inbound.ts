@@ -5,6 +5,7 @@ import type { Conversation } from '../../domain/conversation';
 import { utmFromUrl } from '../../domain/lead';
 import type { InboundMessage } from '../../domain/message';
 import type { ProcessRecord } from '../../domain/process/record';
+import type { RoutingSample } from '../../domain/routing/rule';
 import type { TaskSubject } from '../../domain/task';
 import { KeyedLock } from '../keyed-lock';
 import { ProcessError } from '../process/errors';
@@ -17,7 +18,11 @@ export interface IngestDeps {
   conversations: ConversationStore;
   records: OpenRecords;
   messages: InboundMessages;
-  leads: { createLead(lead: NewLead): Promise<ProcessRecord> };
+  leads: {
+    createLead(lead: NewLead, createdBy?: string, routedTo?: string): Promise<ProcessRecord>;
+  };
+  /** The routing rules' choice of manager for a new lead; none means the dispatcher's queue. */
+  route(sample: RoutingSample): Promise<string | undefined>;
   /** The reply SLA starts counting at the customer's first unanswered message. */
   sla: { clientWrote(conversationId: string, at: Date): Promise<void> };
   /** Follow-ups that wait for the customer's silence restart with every message. */
@@ -158,18 +163,31 @@ export class IngestInbound {
       return { subject: open, newLead: false };
     }
     const origin = inbound.origin ?? {};
+    const utm = { ...utmFromUrl(origin.pageUrl), ...origin.utm };
+    const routedTo = await this.deps.route({
+      channel: inbound.channel,
+      ...(origin.tag ? { source: origin.tag } : {}),
+      utm,
+      ...(inbound.text ? { text: inbound.text } : {}),
+      ...(inbound.language ? { language: inbound.language } : {}),
+      at: inbound.sentAt,
+    });
     const lead = await this.deps.leads
-      .createLead({
-        contactId: contact.id,
-        source: {
-          kind: 'channel',
-          channel: inbound.channel,
-          ...(origin.tag ? { tag: origin.tag } : {}),
+      .createLead(
+        {
+          contactId: contact.id,
+          source: {
+            kind: 'channel',
+            channel: inbound.channel,
+            ...(origin.tag ? { tag: origin.tag } : {}),
+          },
+          utm,
+          ...(origin.referrer ? { referrer: origin.referrer } : {}),
+          ...(origin.pageUrl ? { landingUrl: origin.pageUrl } : {}),
         },
-        utm: { ...utmFromUrl(origin.pageUrl), ...origin.utm },
-        ...(origin.referrer ? { referrer: origin.referrer } : {}),
-        ...(origin.pageUrl ? { landingUrl: origin.pageUrl } : {}),
-      })
+        undefined,
+        routedTo,
+      )
       .catch((error: unknown) => {
         if (error instanceof ProcessError && error.code === 'no_staff') return undefined;
         throw error;

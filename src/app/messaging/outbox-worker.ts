@@ -39,24 +39,26 @@ export class OutboxWorker {
   /** Per chat: not before this time (ms), after a send or a refusal. */
   private readonly holds = new Map<string, number>();
   private running: Promise<number> | undefined;
-  private again = false;
+  private queued: Promise<number> | undefined;
 
   constructor(private readonly deps: OutboxWorkerDeps) {}
 
-  /** One pass over due entries; concurrent calls share the pass and ask for one more after it. */
+  /**
+   * One pass over due entries. A call during a pass gets the next pass, which starts when the
+   * current one ends (so what the caller just queued is seen); callers meanwhile share it.
+   */
   runOnce(): Promise<number> {
-    if (this.running) {
-      this.again = true;
+    if (!this.running) {
+      this.running = this.pass().finally(() => (this.running = undefined));
       return this.running;
     }
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.runOnce();
-      }
-    });
-    return this.running;
+    this.queued ??= this.running
+      .catch(() => 0)
+      .then(() => {
+        this.queued = undefined;
+        return this.runOnce();
+      });
+    return this.queued;
   }
 
   private async pass(): Promise<number> {

@@ -92,19 +92,24 @@ export class ProcessEngine {
    * An automatic lead starts with the dispatcher's task. A manual cold call or cold visit skips
    * it: the creator is the responsible and gets the next step straight away.
    */
-  async createLead(lead: NewLead, createdBy?: string): Promise<ProcessRecord> {
+  async createLead(
+    lead: NewLead,
+    createdBy?: string,
+    /** A manager the routing rules chose: they own the lead at once, like a cold call's creator. */
+    routedTo?: string,
+  ): Promise<ProcessRecord> {
     const pipeline = this.deps.definition.lead;
     const start = startStage(pipeline);
     const dispatchStep = start.tasks[0];
-    const skip =
-      !!createdBy && skipsDispatch(lead.source) && dispatchStep?.assignee === 'dispatcher';
+    const owner = routedTo ?? (createdBy && skipsDispatch(lead.source) ? createdBy : undefined);
+    const skip = !!owner && dispatchStep?.assignee === 'dispatcher';
     // Nobody to take the first task yet (a fresh install): refuse before anything is written,
     // so the next attempt starts clean instead of finding a lead without its task.
     if (!skip) await this.assignees.pick('dispatcher');
     const record = await this.deps.records.createLead(
       lead,
       skip ? (dispatchStep.onDone.moveTo ?? start.id) : start.id,
-      skip ? { sales: createdBy } : {},
+      skip ? { sales: owner } : {},
     );
     await this.stages.enter(record);
     return record;

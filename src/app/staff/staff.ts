@@ -12,6 +12,7 @@ export interface StaffStore {
     language: Locale;
   }): Promise<User>;
   setLanguage(userId: string, language: Locale): Promise<void>;
+  setOnline(userId: string, online: boolean): Promise<void>;
   ensureDepartment(code: string): Promise<void>;
   departmentExists(code: string): Promise<boolean>;
   createInvite(invite: {
@@ -100,5 +101,10 @@ export class StaffService {
 
   setLanguage(user: User, language: Locale): Promise<void> {
     return this.deps.store.setLanguage(user.id, language);
+  }
+
+  /** `/online` and `/offline`: routing gives new leads only to people who are online. */
+  setOnline(user: User, online: boolean): Promise<void> {
+    return this.deps.store.setOnline(user.id, online);
   }
 }

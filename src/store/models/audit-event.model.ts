@@ -10,6 +10,8 @@ export const auditEventSchema = new Schema({
   before: Schema.Types.Mixed,
   after: Schema.Types.Mixed,
   at: { type: Date, required: true },
+  /** Set when `/route_undo` reverted this change, so the next undo goes one further back. */
+  undoneAt: Date,
 });
 auditEventSchema.index({ at: -1 });
 auditEventSchema.index({ 'subject.kind': 1, 'subject.id': 1, at: -1 });

@@ -3,11 +3,11 @@ import { Schema, type InferSchemaType } from 'mongoose';
 export const routingRuleSchema = new Schema(
   {
     position: { type: Number, required: true },
-    name: { type: String, required: true },
-    // Shapes are the domain's RoutingConditions / RoutingAction, validated before saving.
+    // Shapes are the domain's RoutingConditions / RoutingAction, checked by the rule editor.
     conditions: { type: Schema.Types.Mixed, default: {} },
     action: { type: Schema.Types.Mixed, required: true },
-    enabled: { type: Boolean, default: true },
+    /** Round-robin's memory: who this rule gave its last lead to. */
+    lastAssignedUserId: String,
   },
   { timestamps: true, minimize: false },
 );

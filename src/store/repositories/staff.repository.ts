@@ -26,6 +26,9 @@ export function createStaffStore(models: Models): StaffStore {
     async setLanguage(userId, language) {
       await UserModel.updateOne({ _id: oid(userId) }, { $set: { language } });
     },
+    async setOnline(userId, online) {
+      await UserModel.updateOne({ _id: oid(userId) }, { $set: { online } });
+    },
     async ensureDepartment(code) {
       await Department.updateOne(
         { code },

@@ -1,0 +1,165 @@
+import { Composer } from 'grammy';
+import type { TFunction } from 'i18next';
+import type { Router } from '../../src/app/routing/router';
+import type { RuleEditor } from '../../src/app/routing/rule-editor';
+import { RoutingError, type RoutingProblem } from '../../src/app/routing/routing-error';
+import { CHANNELS, type Channel } from '../../src/domain/channel';
+import { UTM_KEYS, type Utm } from '../../src/domain/lead';
+import type { AuditEvent } from '../../src/domain/audit-event';
+import type { RoutingAction, RoutingRule } from '../../src/domain/routing/rule';
+import { formatConditions } from '../../src/domain/routing/syntax';
+import type { ManagerContext } from './context';
+import { formatDate } from './render';
+
+export interface RoutingBotDeps {
+  editor: RuleEditor;
+  router: Router;
+  /** A person's display name by id. */
+  nameOf(userId: string): Promise<string>;
+  timeZone: string;
+  clock: { now(): Date };
+}
+
+/**
+ * Admins steer routing from the chat (PRODUCT.md): `/routes` lists the rules with the syntax,
+ * `/route_add`, `/route_edit`, `/route_del`, `/route_move` change them, `/route_test` dry-runs a
+ * sample, `/route_undo` reverts the last change and `/audit` shows who changed what.
+ */
+export function routesComposer(deps: RoutingBotDeps): Composer<ManagerContext> {
+  const composer = new Composer<ManagerContext>();
+  const admins = composer.filter((ctx) => !!ctx.staff?.roles.includes('admin'));
+  const refuse = async (ctx: ManagerContext) => ctx.reply(ctx.t('admin:refused'));
+  composer
+    .filter((ctx) => !ctx.staff?.roles.includes('admin'))
+    .command(
+      [
+        'routes',
+        'route_add',
+        'route_edit',
+        'route_del',
+        'route_move',
+        'route_test',
+        'route_undo',
+        'audit',
+      ],
+      refuse,
+    );
+
+  const show = async (ctx: ManagerContext, rules: RoutingRule[], header: string) => {
+    const lines = await Promise.all(rules.map((rule, i) => describe(rule, i + 1, deps, ctx.t)));
+    await ctx.reply(
+      [header, ...(lines.length > 0 ? lines : [ctx.t('admin:routes.none')])].join('\n'),
+    );
+  };
+  /** Runs a change; a refusal lists every reason and nothing is saved. */
+  const change = async (ctx: ManagerContext, work: () => Promise<RoutingRule[]>) => {
+    try {
+      await show(ctx, await work(), ctx.t('admin:routes.saved'));
+    } catch (error) {
+      if (!(error instanceof RoutingError)) throw error;
+      await ctx.reply(
+        [
+          ctx.t('admin:routes.refused'),
+          ...error.problems.map((p) => `• ${explain(p, ctx.t)}`),
+        ].join('\n'),
+      );
+    }
+  };
+
+  admins.command('routes', async (ctx) => {
+    await show(ctx, await deps.editor.list(), ctx.t('admin:routes.header'));
+    await ctx.reply(ctx.t('admin:routes.help'));
+  });
+  admins.command('route_add', (ctx) => {
+    const [, position, line = ''] = /^(\d+)?\s*(.*)$/s.exec(ctx.match.trim()) ?? [];
+    return change(ctx, () =>
+      deps.editor.add(ctx.staff!, line, position ? Number(position) : undefined),
+    );
+  });
+  admins.command('route_edit', (ctx) => {
+    const [, position = '', line = ''] = /^(\d+)\s+(.*)$/s.exec(ctx.match.trim()) ?? [];
+    return change(ctx, () => deps.editor.edit(ctx.staff!, Number(position), line));
+  });
+  admins.command('route_del', (ctx) =>
+    change(ctx, () => deps.editor.remove(ctx.staff!, Number(ctx.match.trim()))),
+  );
+  admins.command('route_move', (ctx) => {
+    const [from, to] = ctx.match.trim().split(/\s+/).map(Number);
+    return change(ctx, () => deps.editor.move(ctx.staff!, from ?? NaN, to ?? NaN));
+  });
+  admins.command('route_undo', (ctx) => change(ctx, () => deps.editor.undo(ctx.staff!)));
+
+  admins.command('route_test', async (ctx) => {
+    const [channel = '', ...words] = ctx.match.trim().split(/\s+/);
+    if (!(CHANNELS as readonly string[]).includes(channel)) {
+      return ctx.reply(ctx.t('admin:test.usage'));
+    }
+    const utm: Utm = {};
+    const text: string[] = [];
+    for (const word of words) {
+      const [, key, value] = /^utm_(\w+)=(.+)$/.exec(word) ?? [];
+      if (key && value && (UTM_KEYS as readonly string[]).includes(key))
+        utm[key as keyof Utm] = value;
+      else text.push(word);
+    }
+    const decision = await deps.router.decide(
+      { channel: channel as Channel, utm, text: text.join(' '), at: deps.clock.now() },
+      { dryRun: true },
+    );
+    const who = decision.assignee?.name ?? ctx.t('admin:test.dispatcher');
+    if (!decision.position) return ctx.reply(ctx.t('admin:test.noRule'));
+    await ctx.reply(
+      ctx.t(decision.nobodyAvailable ? 'admin:test.nobody' : 'admin:test.fires', {
+        position: decision.position,
+        who,
+      }),
+    );
+  });
+
+  admins.command('audit', async (ctx) => {
+    const events = await deps.editor.recentChanges(10);
+    if (events.length === 0) return ctx.reply(ctx.t('admin:audit.none'));
+    for (const event of events) await ctx.reply(await auditEntry(event, deps, ctx));
+  });
+  return composer;
+}
+
+async function describe(rule: RoutingRule, position: number, deps: RoutingBotDeps, t: TFunction) {
+  return `${position}. ${formatConditions(rule.conditions)} → ${await actionText(rule.action, deps, t)}`;
+}
+
+async function actionText(
+  action: RoutingAction,
+  deps: RoutingBotDeps,
+  t: TFunction,
+): Promise<string> {
+  switch (action.kind) {
+    case 'dispatcher':
+      return t('admin:actions.dispatcher');
+    case 'manager':
+      return t('admin:actions.manager', { name: await deps.nameOf(action.userId) });
+    default:
+      return t(`admin:actions.${action.kind}`, { department: action.department });
+  }
+}
+
+async function auditEntry(event: AuditEvent, deps: RoutingBotDeps, ctx: ManagerContext) {
+  const list = async (rules: unknown) =>
+    (
+      await Promise.all(
+        ((rules ?? []) as RoutingRule[]).map((rule, i) => describe(rule, i + 1, deps, ctx.t)),
+      )
+    ).join('\n') || ctx.t('admin:routes.none');
+  return ctx.t('admin:audit.entry', {
+    when: formatDate(event.at, ctx.lng, deps.timeZone),
+    who: event.actorUserId ? await deps.nameOf(event.actorUserId) : '—',
+    action: ctx.t(`admin:audit.actions.${event.action.replace('routing.', '')}`),
+    undone: event.undoneAt ? ctx.t('admin:audit.undone') : '',
+    before: await list(event.before),
+    after: await list(event.after),
+  });
+}
+
+function explain(problem: RoutingProblem, t: TFunction): string {
+  return t(`admin:problems.${problem.code}`, { ...problem });
+}

@@ -1,0 +1,118 @@
+import type { Hub } from '../../src/hub';
+import { RoutingError } from '../../src/app/routing/routing-error';
+import type { InboundMessage } from '../../src/domain/message';
+import type { User } from '../../src/domain/user';
+import { testDatabaseUri } from '../support/database';
+import { startTestHub } from '../support/hub';
+import { seedCompany } from '../support/process';
+
+let hub: Hub;
+let staff: Awaited<ReturnType<typeof seedCompany>>;
+let admin: User;
+let nextId = 1;
+
+// Monday 23 November 2026, 12:00 in Moscow; Saturday 28 November, 12:00.
+const MONDAY = new Date('2026-11-23T09:00:00Z');
+const SATURDAY = new Date('2026-11-28T09:00:00Z');
+
+beforeAll(async () => {
+  hub = await startTestHub(testDatabaseUri(), { HUB_SECRET: 'routing-test-secret-123' });
+  staff = await seedCompany(hub.database);
+  admin = { ...staff.head, roles: ['admin'] };
+  for (const line of [
+    'outside=mon-fri/09:00-18:00 -> dispatcher',
+    `channel=vk utm_source=ads -> manager ${staff.sales1.name}`,
+    '* -> round_robin sales',
+  ]) {
+    await hub.routing.editor.add(admin, line);
+  }
+});
+afterAll(async () => {
+  await hub.database.connection.dropDatabase();
+  await hub.stop();
+});
+
+/** A new customer writes; answers who owns the lead that opened (undefined: the dispatcher). */
+async function newLeadFrom(channel: InboundMessage['channel'], at: Date, utmSource?: string) {
+  const id = String(nextId++);
+  await hub.messaging.ingest({
+    channel,
+    externalId: `route-${id}`,
+    senderId: `customer-${id}`,
+    chatId: `customer-${id}`,
+    text: 'Здравствуйте',
+    attachments: [],
+    ...(utmSource ? { origin: { utm: { source: utmSource } } } : {}),
+    sentAt: at,
+  });
+  const contact = await hub.database.models.Contact.findOne({
+    identityKeys: `${channel}:customer-${id}`,
+  }).lean();
+  const lead = await hub.database.models.Lead.findOne({ contactId: contact!._id }).lean();
+  return lead!.responsibles?.sales?.toHexString();
+}
+
+describe('routing new leads by the rules', () => {
+  it('sends VK ads leads to one manager, others round-robin, out-of-hours to the dispatcher', async () => {
+    expect(await newLeadFrom('vk', MONDAY, 'ads')).toBe(staff.sales1.id);
+    const turns = [
+      await newLeadFrom('telegram', MONDAY),
+      await newLeadFrom('widget', MONDAY),
+      await newLeadFrom('telegram', MONDAY),
+    ];
+    expect(new Set(turns)).toEqual(new Set([staff.sales1.id, staff.sales2.id]));
+    expect(turns[0]).not.toBe(turns[1]);
+    expect(turns[2]).toBe(turns[0]);
+    expect(await newLeadFrom('vk', SATURDAY, 'ads')).toBeUndefined();
+  });
+
+  it('skips a manager who went offline, and falls back to the dispatcher when nobody is left', async () => {
+    const { User: Users } = hub.database.models;
+    await Users.updateOne({ _id: staff.sales2.id }, { $set: { online: false } });
+    expect(await newLeadFrom('telegram', MONDAY)).toBe(staff.sales1.id);
+    expect(await newLeadFrom('telegram', MONDAY)).toBe(staff.sales1.id);
+    await Users.updateOne({ _id: staff.sales1.id }, { $set: { online: false } });
+    expect(await newLeadFrom('vk', MONDAY, 'ads')).toBeUndefined();
+    await Users.updateMany({}, { $set: { online: true } });
+  });
+
+  it('follows a changed rule at once, and the previous one again after undo, with both audited', async () => {
+    await hub.routing.editor.edit(
+      admin,
+      2,
+      `channel=vk utm_source=ads -> manager ${staff.sales2.name}`,
+    );
+    expect(await newLeadFrom('vk', MONDAY, 'ads')).toBe(staff.sales2.id);
+
+    await hub.routing.editor.undo(admin);
+    expect(await newLeadFrom('vk', MONDAY, 'ads')).toBe(staff.sales1.id);
+
+    const [undo, edit] = await hub.routing.editor.recentChanges(2);
+    expect(undo).toMatchObject({ action: 'routing.undo', actorUserId: admin.id });
+    expect(edit).toMatchObject({ action: 'routing.edit', undoneAt: expect.any(Date) });
+    expect((edit!.after as { action: { userId: string } }[])[1]!.action.userId).toBe(
+      staff.sales2.id,
+    );
+  });
+
+  it('refuses an invalid change with its reasons and saves nothing', async () => {
+    const before = await hub.routing.editor.list();
+    const refusal = (work: Promise<unknown>) =>
+      work.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+    expect(await refusal(hub.routing.editor.add(admin, 'channel=vk -> manager Никто'))).toEqual(
+      new RoutingError([{ code: 'unknown_manager', value: 'Никто' }]),
+    );
+    const shadowed = await refusal(
+      hub.routing.editor.add(admin, 'channel=viber -> least_loaded sales'),
+    );
+    expect((shadowed as RoutingError).problems).toEqual([{ code: 'shadowed', position: 4, by: 3 }]);
+    expect(await refusal(hub.routing.editor.add(admin, 'lang= -> round_robin marketing'))).toEqual(
+      new RoutingError([{ code: 'empty_condition', value: 'lang' }]),
+    );
+    expect(await hub.routing.editor.list()).toEqual(before);
+  });
+});
