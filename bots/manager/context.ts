@@ -1,3 +1,4 @@
+import type { Organisation } from '../../src/app/staff/organisation';
 import type { RoutingBotDeps } from './routes.composer';
 import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
@@ -23,6 +24,7 @@ export interface ManagerBotDeps {
   staff: StaffService;
   /** Admins' routing commands. */
   routing: RoutingBotDeps;
+  organisation: Organisation;
   engine: ProcessEngine;
   cards: RecordCards;
   people: PeopleCards;

@@ -19,6 +19,8 @@ export function identify(deps: ManagerBotDeps): MiddlewareFn<ManagerContext> {
 /** Strangers and deactivated staff get a polite refusal and no data. */
 export const staffOnly: MiddlewareFn<ManagerContext> = async (ctx, next) => {
   if (ctx.staff) return next();
+  // In the heads' group chat other members' messages are none of the bot's business.
+  if (ctx.chat && ctx.chat.type !== 'private') return;
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('refusal.notRegistered') });
   else await ctx.reply(ctx.t('refusal.notRegistered'));
 };

@@ -12,6 +12,7 @@ import { Prompts } from './prompts';
 import { replyComposer } from './reply.composer';
 import { availabilityComposer } from './availability.composer';
 import { routesComposer } from './routes.composer';
+import { organisationComposer } from './organisation.composer';
 import { tasksComposer } from './tasks.composer';
 
 export interface ManagerBotOptions {
@@ -44,6 +45,7 @@ export function createManagerBot(
   bot.use(languageComposer(deps));
   bot.use(availabilityComposer(deps));
   bot.use(routesComposer(deps.routing));
+  bot.use(organisationComposer(deps.organisation));
   bot.catch(async (error) => {
     options.onError(error.error);
     // The person still deserves an answer; a failure to answer is only logged.

@@ -29,6 +29,11 @@ import { createConversationStore } from '../store/repositories/conversation.repo
 import { createRecordRepository } from '../store/repositories/record.repository';
 import type { Messaging } from './messaging';
 import type { RoutingParts } from './routing';
+import { Organisation } from '../app/staff/organisation';
+import { Assignees } from '../app/process/assignees';
+import { SYSTEM } from '../app/process/actor';
+import { createOrganisationStore } from '../store/repositories/organisation.repository';
+import { createTaskRepository } from '../store/repositories/task.repository';
 import { createDirectory } from '../store/repositories/directory.repository';
 
 /** Departments the default process assigns work to; invites name one of them. */
@@ -92,6 +97,13 @@ export async function startManagerBot(options: {
       timeZone: env.COMPANY_TIMEZONE,
       clock,
     },
+    organisation: new Organisation({
+      store: createOrganisationStore(models),
+      tasks: createTaskRepository(models),
+      reassignTask: (taskId: string, toUserId: string) =>
+        options.process.engine.reassignTask(taskId, SYSTEM, toUserId),
+      dispatcher: () => new Assignees(directory).pick('dispatcher'),
+    }),
     clientCardAt: createClientCardLookup(models),
     replyToClient: (
       user: User,
@@ -146,7 +158,7 @@ export async function startManagerBot(options: {
       .catch((error: unknown) => logger.error({ err: error }, 'manager bot polling stopped'));
   }
 
-  const queue = createNotificationQueue(models);
+  const queue = createNotificationQueue(models, env.DEFAULT_LOCALE);
   // One delivery round at a time, whoever asks: two rounds would send the same notice twice.
   const rounds = new KeyedLock();
   const deliverNow = () =>

@@ -596,4 +596,38 @@ describe('the manager bot', () => {
     expect(entries[1]).toMatch(/Анна · добавил правило \(отменено\)/);
     expect(entries[2]).toMatch(/Анна · добавил правило\nБыло:\nПравил нет/);
   });
+  it("lets an admin run the organisation; a deactivated person's work goes to the dispatcher", async () => {
+    await seller.command('/users');
+    expect(seller.lastText()).toBe('This command is for administrators only.');
+    await admin.command('/users');
+    expect(admin.lastText()).toMatch(/^Сотрудники:\n1\. Анна — администратор/);
+    expect(admin.lastText()).toMatch(/\d\. Семён — менеджер, sales · 🟢 в сети/);
+
+    await operator.command('/schedule mon-fri/09:00-18:00');
+    expect(operator.lastText()).toBe(
+      'График Ольга: mon-fri/09:00-18:00. Вне его новые лиды не назначаются.',
+    );
+    await admin.command('/role Ольга wizard');
+    expect(admin.lastText()).toBe('Нет роли «wizard»: manager, dispatcher, head, admin.');
+
+    expect(await openTaskOf(seller)).not.toBeNull();
+    await admin.command('/deactivate Семён');
+    expect(admin.lastText()).toMatch(/^Семён отключён\. Диспетчеру передано: \d+ задач/);
+    expect(await openTaskOf(seller)).toBeNull();
+    await seller.command('/tasks');
+    expect(seller.lastText()).toMatch(/staff only/);
+
+    const heads = telegram.member(1001, 'Анна', -100500);
+    await heads.command('/set_alerts');
+    expect(telegram.chatTexts(-100500).at(-1)).toBe(
+      '🔴 Этот чат теперь получает красные алерты руководителей.',
+    );
+    await hub.process.notifier.alertHeads({
+      kind: 'sla',
+      conversationId: '6561f0a0a0a0a0a0a0a0a0a1',
+      waitingMs: 2 * 3600_000,
+    });
+    await deliver();
+    expect(telegram.chatTexts(-100500).at(-1)).toBe('🔴 Клиент ждёт ответа 120 мин.');
+  });
 });

@@ -95,6 +95,28 @@ export class FakeTelegram {
     return new FakeUser(client, this.server, this.token, id, languageCode, this.progress);
   }
 
+  /** A person writing in a group chat the bot is in. */
+  member(id: number, firstName: string, groupId: number, languageCode = 'ru'): FakeUser {
+    const client = this.server.getClient(this.token, {
+      userId: id,
+      chatId: groupId,
+      firstName,
+      userName: `user${id}`,
+      type: 'supergroup',
+    });
+    return new FakeUser(client, this.server, this.token, id, languageCode, this.progress);
+  }
+
+  /** What the bot sent to a chat (a group's, say), oldest first. */
+  chatTexts(chatId: number): string[] {
+    return this.server.storage.botMessages
+      .filter(
+        (update) =>
+          update.botToken === this.token && String(update.message.chat_id) === String(chatId),
+      )
+      .map((update) => update.message.text);
+  }
+
   async stop(): Promise<void> {
     await new Promise((resolve) => this.relay.close(resolve));
     await this.server.stop();

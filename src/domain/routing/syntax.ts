@@ -81,7 +81,7 @@ function parseConditions(text: string, problems: SyntaxProblem[]): RoutingCondit
 }
 
 /** `mon-fri/09:00-18:00`, `sat,sun/10:00-16:00`, `1-5/09:00-18:00`. */
-function parseHours(raw: string): Hours | undefined {
+export function parseHours(raw: string): Hours | undefined {
   const match = /^([\w,-]+)\/(\d\d:\d\d)-(\d\d:\d\d)$/.exec(raw);
   if (!match || !isTime(match[2]!) || !isTime(match[3]!) || match[2] === match[3]) return undefined;
   const days = new Set<number>();

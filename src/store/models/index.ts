@@ -14,6 +14,7 @@ import { notificationSchema } from './notification.model';
 import { planSchema } from './plan.model';
 import { outboxSchema } from './outbox.model';
 import { routingRuleSchema } from './routing-rule.model';
+import { settingSchema } from './setting.model';
 import { taskSchema } from './task.model';
 import { userSchema } from './user.model';
 
@@ -35,6 +36,7 @@ export function registerModels(connection: Connection) {
     Outbox: connection.model('Outbox', outboxSchema, 'outbox'),
     Plan: connection.model('Plan', planSchema),
     RoutingRule: connection.model('RoutingRule', routingRuleSchema),
+    Setting: connection.model('Setting', settingSchema),
     Task: connection.model('Task', taskSchema),
     User: connection.model('User', userSchema),
   };

@@ -1,10 +1,25 @@
 import type { NotificationQueue, StaffDelivery } from '../../app/staff/notification-queue';
 import type { Locale } from '../../domain/user';
 import type { Models } from '../models';
+import { ALERT_CHAT } from './organisation.repository';
 import { oid, plain } from './plain';
 
-export function createNotificationQueue(models: Models): NotificationQueue {
-  const { Notification, User } = models;
+/** `alertChatLocale`: the language of the heads' group chat, when admins set one. */
+export function createNotificationQueue(
+  models: Models,
+  alertChatLocale: Locale = 'ru',
+): NotificationQueue {
+  const { Notification, User, Setting } = models;
+  // Red alerts go to the heads' group chat once an admin has set one (/set_alerts).
+  const headsRecipients = async () => {
+    const chat = (await Setting.findOne({ key: ALERT_CHAT }).lean())?.value;
+    if (typeof chat === 'number') return [{ telegramId: chat, language: alertChatLocale }];
+    const heads = await User.find({ roles: 'head', active: true }).sort({ _id: 1 }).lean();
+    return heads.map((user) => ({
+      telegramId: user.telegramId,
+      language: user.language as Locale,
+    }));
+  };
   return {
     async pending(limit) {
       const docs = await Notification.find({
@@ -16,19 +31,19 @@ export function createNotificationQueue(models: Models): NotificationQueue {
         .lean();
       const deliveries: StaffDelivery[] = [];
       for (const doc of docs) {
-        const users =
+        const recipients =
           doc.audience === 'user'
-            ? await User.find({ _id: doc.userId, active: true }).lean()
-            : await User.find({ roles: 'head', active: true }).sort({ _id: 1 }).lean();
+            ? (await User.find({ _id: doc.userId, active: true }).lean()).map((user) => ({
+                telegramId: user.telegramId,
+                language: user.language as Locale,
+              }))
+            : await headsRecipients();
         deliveries.push({
           id: doc._id.toHexString(),
           kind: doc.kind,
           payload: plain<Record<string, unknown>>(doc.payload ?? {}),
           deliveredTo: doc.deliveredTo ?? [],
-          recipients: users.map((user) => ({
-            telegramId: user.telegramId,
-            language: user.language as Locale,
-          })),
+          recipients,
         });
       }
       return deliveries;

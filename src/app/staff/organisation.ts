@@ -1,0 +1,99 @@
+import type { Hours } from '../../domain/routing/rule';
+import { ROLES, type Role, type User } from '../../domain/user';
+import type { Task } from '../../domain/task';
+
+export interface OrganisationStore {
+  /** Everyone, active or not, with their department's code. */
+  people(): Promise<(User & { department?: string })[]>;
+  /** An active or inactive person by Telegram id or exact name. */
+  find(who: string): Promise<User | undefined>;
+  setRole(userId: string, role: Role, departmentCode?: string): Promise<void>;
+  setActive(userId: string, active: boolean): Promise<void>;
+  setSchedule(userId: string, schedule: Hours | undefined): Promise<void>;
+  departmentExists(code: string): Promise<boolean>;
+  /** Takes this person off every open lead and deal they are responsible for; returns how many. */
+  releaseRecords(userId: string): Promise<number>;
+  setAlertChat(chatId: number): Promise<void>;
+}
+
+export class OrganisationError extends Error {
+  constructor(
+    readonly code:
+      'not_allowed' | 'unknown_person' | 'unknown_role' | 'unknown_department' | 'self',
+    readonly value?: string,
+  ) {
+    super(code);
+    this.name = 'OrganisationError';
+  }
+}
+
+/**
+ * Admins run the organisation from the bot (PRODUCT.md: users, roles, departments, the alert
+ * chat). Deactivating someone hands their open tasks to the dispatcher and frees their records,
+ * so clients' messages and the next steps reach someone who is still there.
+ */
+export class Organisation {
+  constructor(
+    private readonly deps: {
+      store: OrganisationStore;
+      tasks: { listOpen(query: { assigneeId: string }): Promise<Task[]> };
+      reassignTask(taskId: string, toUserId: string): Promise<unknown>;
+      dispatcher(): Promise<string>;
+    },
+  ) {}
+
+  people(admin: User) {
+    this.mustAdmin(admin);
+    return this.deps.store.people();
+  }
+
+  async setRole(admin: User, who: string, role: string, department?: string): Promise<User> {
+    this.mustAdmin(admin);
+    const person = await this.person(who);
+    if (!(ROLES as readonly string[]).includes(role))
+      throw new OrganisationError('unknown_role', role);
+    if (department && !(await this.deps.store.departmentExists(department))) {
+      throw new OrganisationError('unknown_department', department);
+    }
+    await this.deps.store.setRole(person.id, role as Role, department);
+    return person;
+  }
+
+  async deactivate(
+    admin: User,
+    who: string,
+  ): Promise<{ person: User; tasks: number; records: number }> {
+    this.mustAdmin(admin);
+    const person = await this.person(who);
+    if (person.id === admin.id) throw new OrganisationError('self');
+    await this.deps.store.setActive(person.id, false);
+    const records = await this.deps.store.releaseRecords(person.id);
+    const open = await this.deps.tasks.listOpen({ assigneeId: person.id });
+    const dispatcher = open.length > 0 ? await this.deps.dispatcher() : undefined;
+    for (const task of open) await this.deps.reassignTask(task.id, dispatcher!);
+    return { person, tasks: open.length, records };
+  }
+
+  /** Anyone sets their own hours; an admin sets anyone's. */
+  async setSchedule(actor: User, who: string | undefined, hours: Hours | undefined): Promise<User> {
+    const person = who ? await this.person(who) : actor;
+    if (person.id !== actor.id) this.mustAdmin(actor);
+    await this.deps.store.setSchedule(person.id, hours);
+    return person;
+  }
+
+  async setAlertChat(admin: User, chatId: number): Promise<void> {
+    this.mustAdmin(admin);
+    await this.deps.store.setAlertChat(chatId);
+  }
+
+  private async person(who: string): Promise<User> {
+    const person = await this.deps.store.find(who.trim());
+    if (!person) throw new OrganisationError('unknown_person', who);
+    return person;
+  }
+
+  private mustAdmin(user: User): void {
+    if (!user.roles.includes('admin')) throw new OrganisationError('not_allowed');
+  }
+}
