@@ -1,3 +1,4 @@
+import ms from 'ms';
 import { Composer } from 'grammy';
 import { OrganisationError, type Organisation } from '../../src/app/staff/organisation';
 import { parseHours } from '../../src/domain/routing/syntax';
@@ -57,6 +58,18 @@ export function organisationComposer(organisation: Organisation): Composer<Manag
       return hours
         ? ctx.t('admin:people.scheduleSet', { name: person.name, hours: spec })
         : ctx.t('admin:people.scheduleOff', { name: person.name });
+    }),
+  );
+  composer.command('sla', (ctx) =>
+    attempt(ctx, async () => {
+      const values = ctx.match.trim().split(/\s+/).filter(Boolean);
+      const waits =
+        values.length > 0
+          ? await organisation.setSlaThresholds(ctx.staff!, values)
+          : await organisation.slaThresholds();
+      return ctx.t(values.length > 0 ? 'admin:people.slaSet' : 'admin:people.sla', {
+        waits: waits.map((wait) => ms(wait)).join(' → '),
+      });
     }),
   );
   composer.command('set_alerts', (ctx) =>

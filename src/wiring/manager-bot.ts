@@ -103,6 +103,7 @@ export async function startManagerBot(options: {
       reassignTask: (taskId: string, toUserId: string) =>
         options.process.engine.reassignTask(taskId, SYSTEM, toUserId),
       dispatcher: () => new Assignees(directory).pick('dispatcher'),
+      defaultThresholds: options.definition.sla.ladder.map((rung) => rung.afterMs),
     }),
     clientCardAt: createClientCardLookup(models),
     replyToClient: (

@@ -1,3 +1,4 @@
+import { createSettings } from '../store/repositories/settings.repository';
 import type { Notifier } from '../app/process/notices';
 import { ProcessEngine } from '../app/process/engine';
 import type { Timers } from '../app/process/ports';
@@ -38,6 +39,7 @@ export function createProcess(options: {
   const directory = createDirectory(models);
   const notifier = createStoredNotifier(models);
   const tasks = createTaskRepository(models);
+  const settings = createSettings(models);
   const engine = new ProcessEngine({
     definition,
     records,
@@ -56,6 +58,7 @@ export function createProcess(options: {
     notifier,
     timers,
     clock,
+    thresholds: { get: () => settings.slaThresholds() },
   });
   const cards = new RecordCards({
     definition,

@@ -66,6 +66,9 @@ afterAll(async () => {
 
 const deliver = () => hub.managerBot!.deliverNow();
 
+/** Customers write "now", so the reply clock has not run out while a test looks. */
+const SENT_AT = Math.floor(Date.now() / 1000);
+
 const postVk = (event: unknown) =>
   fetch(`http://127.0.0.1:${hub.port}/webhooks/vk`, {
     method: 'POST',
@@ -88,7 +91,7 @@ const vkMessage = (
       ? {
           message: {
             id,
-            date: 1795424400,
+            date: SENT_AT,
             peer_id: peer,
             from_id: peer,
             text,
@@ -100,7 +103,7 @@ const vkMessage = (
         }
       : {
           id,
-          date: 1795424400,
+          date: SENT_AT,
           peer_id: peer,
           from_id: peer,
           text,
@@ -616,6 +619,19 @@ describe('the manager bot', () => {
     expect(await openTaskOf(seller)).toBeNull();
     await seller.command('/tasks');
     expect(seller.lastText()).toMatch(/staff only/);
+
+    await admin.command('/sla');
+    expect(admin.lastText()).toMatch(/^Лестница ответа клиенту: 20m → 40m → 2h → 4h/);
+    await admin.command('/sla 10m 30m');
+    expect(admin.lastText()).toMatch(/^Нужно 4 значения по возрастанию/);
+    await admin.command('/sla 15m 30m 1h 3h');
+    expect(admin.lastText()).toMatch(/^Сохранено\. Лестница ответа клиенту: 15m → 30m → 1h → 3h/);
+    await postVk(vkMessage('message_new', 730002, 9101, 'Есть кто?'));
+    const waiting = await hub.database.models.Conversation.findOne({ chatId: '730002' }).lean();
+    const reminder = await hub.database.connection
+      .db!.collection('agendaJobs')
+      .findOne({ 'data.timerKey': `sla:${waiting!._id.toHexString()}` });
+    expect(reminder?.nextRunAt).toEqual(new Date((SENT_AT + 15 * 60) * 1000));
 
     const heads = telegram.member(1001, 'Анна', -100500);
     await heads.command('/set_alerts');

@@ -26,6 +26,8 @@ export interface SlaDeps {
   notifier: Notifier;
   timers: Timers;
   clock: Clock;
+  /** Admins' own waits for the rungs (`/sla`), replacing the definition's when set. */
+  thresholds?: { get(): Promise<number[] | undefined> };
 }
 
 const timerKey = (conversationId: string) => `sla:${conversationId}`;
@@ -84,9 +86,10 @@ export class SlaLadder {
   private async scheduleStep(conversationId: string, since: Date, step: number): Promise<void> {
     const rung = this.deps.definition.sla.ladder[step];
     if (!rung) return;
+    const afterMs = (await this.deps.thresholds?.get())?.[step] ?? rung.afterMs;
     await this.deps.timers.schedule(
       timerKey(conversationId),
-      new Date(since.getTime() + rung.afterMs),
+      new Date(since.getTime() + afterMs),
       'sla.step',
       { conversationId, since: since.toISOString(), step },
     );

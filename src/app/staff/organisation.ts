@@ -1,3 +1,4 @@
+import ms, { type StringValue } from 'ms';
 import type { Hours } from '../../domain/routing/rule';
 import { ROLES, type Role, type User } from '../../domain/user';
 import type { Task } from '../../domain/task';
@@ -14,12 +15,19 @@ export interface OrganisationStore {
   /** Takes this person off every open lead and deal they are responsible for; returns how many. */
   releaseRecords(userId: string): Promise<number>;
   setAlertChat(chatId: number): Promise<void>;
+  slaThresholds(): Promise<number[] | undefined>;
+  setSlaThresholds(values: number[]): Promise<void>;
 }
 
 export class OrganisationError extends Error {
   constructor(
     readonly code:
-      'not_allowed' | 'unknown_person' | 'unknown_role' | 'unknown_department' | 'self',
+      | 'not_allowed'
+      | 'unknown_person'
+      | 'unknown_role'
+      | 'unknown_department'
+      | 'self'
+      | 'bad_thresholds',
     readonly value?: string,
   ) {
     super(code);
@@ -39,6 +47,8 @@ export class Organisation {
       tasks: { listOpen(query: { assigneeId: string }): Promise<Task[]> };
       reassignTask(taskId: string, toUserId: string): Promise<unknown>;
       dispatcher(): Promise<string>;
+      /** The reply-SLA ladder's waits as the process definition declares them. */
+      defaultThresholds: number[];
     },
   ) {}
 
@@ -85,6 +95,28 @@ export class Organisation {
   async setAlertChat(admin: User, chatId: number): Promise<void> {
     this.mustAdmin(admin);
     await this.deps.store.setAlertChat(chatId);
+  }
+
+  /** The reply-SLA ladder's waits in force: an admin's, else the definition's. */
+  async slaThresholds(): Promise<number[]> {
+    return (await this.deps.store.slaThresholds()) ?? this.deps.defaultThresholds;
+  }
+
+  /**
+   * `/sla 20m 40m 2h 4h`: one wait per rung of the ladder, each later than the one before. Applies
+   * to conversations that start waiting from now on.
+   */
+  async setSlaThresholds(admin: User, values: string[]): Promise<number[]> {
+    this.mustAdmin(admin);
+    const waits = values.map((value) =>
+      /^\d+(m|h|d)$/.test(value) ? ms(value as StringValue) : NaN,
+    );
+    const rising = waits.every((wait, i) => wait > 0 && (i === 0 || wait > waits[i - 1]!));
+    if (waits.length !== this.deps.defaultThresholds.length || !rising) {
+      throw new OrganisationError('bad_thresholds', String(this.deps.defaultThresholds.length));
+    }
+    await this.deps.store.setSlaThresholds(waits);
+    return waits;
   }
 
   private async person(who: string): Promise<User> {

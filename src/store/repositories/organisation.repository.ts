@@ -3,11 +3,13 @@ import { RESPONSIBLE_SLOTS } from '../../domain/department';
 import type { User } from '../../domain/user';
 import type { Models } from '../models';
 import { oid, plain } from './plain';
+import { createSettings } from './settings.repository';
 
 export const ALERT_CHAT = 'alertChat';
 
 export function createOrganisationStore(models: Models): OrganisationStore {
   const { User: Users, Department, Lead, Deal, Setting } = models;
+  const settings = createSettings(models);
   return {
     async people() {
       const [users, departments] = await Promise.all([
@@ -59,6 +61,8 @@ export function createOrganisationStore(models: Models): OrganisationStore {
       }
       return released;
     },
+    slaThresholds: () => settings.slaThresholds(),
+    setSlaThresholds: (values) => settings.setSlaThresholds(values),
     async setAlertChat(chatId) {
       await Setting.updateOne({ key: ALERT_CHAT }, { $set: { value: chatId } }, { upsert: true });
     },
