@@ -10,6 +10,7 @@ import { LOCALES, type Translator } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
 import type { Models } from '../store/models';
 import type { MessageDoc } from '../store/models/message.model';
+import { toAttachment } from '../store/repositories/message.repository';
 
 /** Enough to scroll back through a long chat; older messages stay in the CRM. */
 const HISTORY_LIMIT = 200;
@@ -105,13 +106,7 @@ function toHistoryItem(doc: MessageDoc): WidgetHistoryItem {
   const item: WidgetHistoryItem = {
     id: doc.externalId,
     direction: doc.direction,
-    attachments: doc.attachments.map((attachment) => ({
-      kind: attachment.kind,
-      fileRef: attachment.fileRef,
-      ...(attachment.name ? { name: attachment.name } : {}),
-      ...(attachment.mimeType ? { mimeType: attachment.mimeType } : {}),
-      ...(typeof attachment.size === 'number' ? { size: attachment.size } : {}),
-    })),
+    attachments: doc.attachments.map(toAttachment),
     sentAt: doc.sentAt,
   };
   if (doc.text) item.text = doc.text;

@@ -75,6 +75,16 @@ const postVk = (event: unknown) =>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(event),
   });
+const vkPayload = (peer: number, id: number, text: string) => ({
+  id,
+  date: SENT_AT,
+  peer_id: peer,
+  from_id: peer,
+  text,
+  out: 0,
+  attachments: [],
+  conversation_message_id: id,
+});
 const vkMessage = (
   type: 'message_new' | 'message_edit',
   peer: number,
@@ -86,31 +96,11 @@ const vkMessage = (
   v: '5.199',
   group_id: VK_GROUP,
   secret: VK_SECRET,
+  // VK wraps a new message with client info; an edit carries the message itself.
   object:
     type === 'message_new'
-      ? {
-          message: {
-            id,
-            date: SENT_AT,
-            peer_id: peer,
-            from_id: peer,
-            text,
-            out: 0,
-            attachments: [],
-            conversation_message_id: id,
-          },
-          client_info: {},
-        }
-      : {
-          id,
-          date: SENT_AT,
-          peer_id: peer,
-          from_id: peer,
-          text,
-          out: 0,
-          attachments: [],
-          conversation_message_id: id,
-        },
+      ? { message: vkPayload(peer, id, text), client_info: {} }
+      : vkPayload(peer, id, text),
 });
 
 async function invite(role: string, department: string, person: FakeUser): Promise<string> {
@@ -124,6 +114,14 @@ async function invite(role: string, department: string, person: FakeUser): Promi
 async function openTaskOf(person: FakeUser) {
   const user = await hub.database.models.User.findOne({ telegramId: person.id }).lean();
   return hub.database.models.Task.findOne({ assigneeId: user!._id, status: 'open' }).lean();
+}
+
+/** Opens "Pick a date" on the seller's ad-hoc task card; answers the task as it was before. */
+async function pickDateForAccountantCall() {
+  const task = await hub.database.models.Task.findOne({ 'title.en': 'Call the accountant' }).lean();
+  const card = seller.history().findLast((m) => /^📋 Call the accountant/.test(m.text))!;
+  await seller.press('📆 Pick a date', card);
+  return task;
 }
 
 describe('the manager bot', () => {
@@ -429,11 +427,7 @@ describe('the manager bot', () => {
   });
 
   it('refuses a past date, changing nothing, and takes "tomorrow 12:00" next', async () => {
-    const task = await hub.database.models.Task.findOne({
-      'title.en': 'Call the accountant',
-    }).lean();
-    const card = seller.history().findLast((m) => /^📋 Call the accountant/.test(m.text))!;
-    await seller.press('📆 Pick a date', card);
+    const task = await pickDateForAccountantCall();
     await seller.say({ text: '01.01.2020 10:00' });
     expect(seller.lastText()).toBe('Choose a time in the future. Try again, or /cancel.');
     const unchanged = await hub.database.models.Task.findById(task!._id).lean();
@@ -451,11 +445,7 @@ describe('the manager bot', () => {
   });
 
   it('checks rights when the date is given, not when the dialog began', async () => {
-    const task = await hub.database.models.Task.findOne({
-      'title.en': 'Call the accountant',
-    }).lean();
-    const card = seller.history().findLast((m) => /^📋 Call the accountant/.test(m.text))!;
-    await seller.press('📆 Pick a date', card);
+    const task = await pickDateForAccountantCall();
     const other = await hub.database.models.User.findOne({ telegramId: operator.id }).lean();
     await hub.process.engine.reassignTask(
       task!._id.toHexString(),

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { InboundMessage, Message } from '../../domain/message';
+import type { Attachment, InboundMessage, Message } from '../../domain/message';
 import type { InboundMessages } from '../../app/messaging/ports';
 import type { MessageRepository } from '../../domain/ports';
 import { isDuplicateKeyError } from '../database';
@@ -8,6 +8,17 @@ import type { MessageDoc } from '../models/message.model';
 
 type StoredMessage = MessageDoc & { _id: Types.ObjectId };
 
+/** A stored attachment as the domain's, without the nulls a lean document carries. */
+export function toAttachment(doc: MessageDoc['attachments'][number]): Attachment {
+  return {
+    kind: doc.kind,
+    fileRef: doc.fileRef,
+    ...(doc.name ? { name: doc.name } : {}),
+    ...(doc.mimeType ? { mimeType: doc.mimeType } : {}),
+    ...(typeof doc.size === 'number' ? { size: doc.size } : {}),
+  };
+}
+
 function toMessage(doc: StoredMessage): Message {
   const message: Message = {
     id: doc._id.toHexString(),
@@ -15,15 +26,7 @@ function toMessage(doc: StoredMessage): Message {
     channel: doc.channel,
     direction: doc.direction,
     externalId: doc.externalId,
-    attachments: doc.attachments.map((attachment) => ({
-      kind: attachment.kind,
-      fileRef: attachment.fileRef,
-      ...(attachment.name ? { name: attachment.name } : {}),
-      ...(attachment.mimeType ? { mimeType: attachment.mimeType } : {}),
-      ...(attachment.size !== undefined && attachment.size !== null
-        ? { size: attachment.size }
-        : {}),
-    })),
+    attachments: doc.attachments.map(toAttachment),
     status: doc.status,
     sentAt: doc.sentAt,
   };
