@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: store-level throughput, as ratios measured in one run (PERFORMANCE.md, P2).
  * The raw driver's insert rate is the ceiling; the hub's idempotent inbound write is measured
- * against it on the same server. End-to-end benchmarks (P1, P3–P5) join as channels land.
+ * against it on the same server; then P1 end to end (scripts/bench-inbound.ts). P3–P5 are to come.
  * On FerretDB/SQLite a redelivery is slow because finding the stored message scans the collection
  * (its SQLite backend pushes down few filters); on MongoDB the unique index serves that lookup.
  */
@@ -14,6 +14,7 @@ import { startLocalDatabase } from '../src/infra/local-db/local-db';
 import { PROJECT_ROOT } from '../src/infra/project-root';
 import { connectDatabase } from '../src/store/database';
 import { createMessageRepository } from '../src/store/repositories/message.repository';
+import { benchInbound } from './bench-inbound';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 500);
 const CONCURRENCY = 32;
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
 
   await database.connection.dropDatabase();
   await database.close();
+  await benchInbound(
+    process.env.MONGODB_URI ? `${process.env.MONGODB_URI}_inbound` : `${server!.uri}_inbound`,
+  );
   await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

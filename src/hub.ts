@@ -155,7 +155,11 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       loadFile: messaging.loadFile,
       routing,
     });
-    if (managerBot) stack.push(() => managerBot.stop());
+    if (managerBot) {
+      stack.push(() => managerBot.stop());
+      // Subscribed after the listener that stores the card, so the card is there to deliver.
+      messaging.events.subscribe(async () => managerBot.wake());
+    }
 
     const widget = createWidget({
       env: { ...env, HUB_SECRET: secret },

@@ -3,7 +3,7 @@ import { webhookCallback } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { createManagerBot } from '../../bots/manager/manager-bot';
 import { deliverPending } from '../../bots/manager/deliver-notifications';
-import { KeyedLock } from '../app/keyed-lock';
+import { CoalescedRun } from '../app/coalesced-run';
 import { createManualLead, type ManualSource } from '../app/intake/manual-lead';
 import { findRecords } from '../app/search/find-records';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -44,6 +44,8 @@ const WEBHOOK_PATH = '/webhooks/telegram/manager';
 export interface ManagerBotParts {
   router: Router;
   deliverNow(): Promise<number>;
+  /** Delivers soon without waiting: a client's message should not wait for the next tick. */
+  wake(): void;
   stop(): Promise<void>;
 }
 
@@ -161,31 +163,28 @@ export async function startManagerBot(options: {
 
   const queue = createNotificationQueue(models, env.DEFAULT_LOCALE);
   // One delivery round at a time, whoever asks: two rounds would send the same notice twice.
-  const rounds = new KeyedLock();
-  const deliverNow = () =>
-    rounds.run('deliver', () =>
-      deliverPending({
-        queue,
-        api: bot.api,
-        translate: translator.forLocale,
-        timeZone: env.COMPANY_TIMEZONE,
-        clock,
-        loadFile: options.loadFile,
-      }),
+  const rounds = new CoalescedRun(() =>
+    deliverPending({
+      queue,
+      api: bot.api,
+      translate: translator.forLocale,
+      timeZone: env.COMPANY_TIMEZONE,
+      clock,
+      loadFile: options.loadFile,
+    }),
+  );
+  const deliverNow = () => rounds.run();
+  const wake = () =>
+    void deliverNow().catch((error: unknown) =>
+      logger.error({ err: error }, 'notification delivery failed'),
     );
-  let ticking = false;
-  const timer = setInterval(() => {
-    // A slow round (Telegram rate-limiting us) must not pile up more rounds behind it.
-    if (ticking) return;
-    ticking = true;
-    deliverNow()
-      .catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'))
-      .finally(() => (ticking = false));
-  }, DELIVERY_INTERVAL_MS);
+  // The tick catches notices stored elsewhere (timers, the engine); a client's message wakes it.
+  const timer = setInterval(wake, DELIVERY_INTERVAL_MS);
 
   return {
     router,
     deliverNow,
+    wake,
     async stop() {
       clearInterval(timer);
       if (bot.isRunning()) await bot.stop();

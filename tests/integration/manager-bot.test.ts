@@ -341,7 +341,7 @@ describe('the manager bot', () => {
     const ivan = await Contact.findOneAndUpdate(
       { phones: '+79120001122' },
       { $set: { companyId: company._id } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     await admin.sendCallbackData(`k:${ivan!._id.toHexString()}`);
     expect(admin.lastText()).toMatch(

@@ -10,6 +10,9 @@ import type {
 } from '../../channels/widget/protocol';
 import type { FileStore, StoredFile } from '../../src/domain/ports';
 
+/** Generous: on a busy CI machine storing a first message (contact, lead, task) can take seconds. */
+const ACK_TIMEOUT_MS = 30_000;
+
 /** A site visitor's browser tab, played by the real socket.io client. */
 export interface TestVisitor {
   socket: Socket<ServerEvents, ClientEvents>;
@@ -41,7 +44,7 @@ export async function sayHello(
   siteKey: string,
   token?: string,
 ): Promise<HelloReply> {
-  return socket.timeout(5000).emitWithAck('hello', { siteKey, ...(token ? { token } : {}) });
+  return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('hello', { siteKey, ...(token ? { token } : {}) });
 }
 
 export async function connectVisitor(
@@ -64,7 +67,7 @@ export async function connectVisitor(
     visitorId: hello.token.split('.')[0]!,
     send: (request: Partial<MessageRequest>) =>
       socket
-        .timeout(5000)
+        .timeout(ACK_TIMEOUT_MS)
         .emitWithAck('message', { id: randomUUID().replaceAll('-', ''), ...request }),
     close: () => socket.disconnect(),
   });

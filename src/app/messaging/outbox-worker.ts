@@ -7,6 +7,7 @@ import {
   type OutboxItem,
 } from '../../domain/outbox';
 import type { Clock } from '../../domain/ports';
+import { CoalescedRun } from '../coalesced-run';
 import type { OutboxStore } from './ports';
 
 /** The part of a channel adapter the outbox needs. */
@@ -38,27 +39,13 @@ const BATCH = 200;
 export class OutboxWorker {
   /** Per chat: not before this time (ms), after a send or a refusal. */
   private readonly holds = new Map<string, number>();
-  private running: Promise<number> | undefined;
-  private queued: Promise<number> | undefined;
+  private readonly passes = new CoalescedRun(() => this.pass());
 
   constructor(private readonly deps: OutboxWorkerDeps) {}
 
-  /**
-   * One pass over due entries. A call during a pass gets the next pass, which starts when the
-   * current one ends (so what the caller just queued is seen); callers meanwhile share it.
-   */
+  /** One pass over due entries; a call during a pass gets the next one, shared with others. */
   runOnce(): Promise<number> {
-    if (!this.running) {
-      this.running = this.pass().finally(() => (this.running = undefined));
-      return this.running;
-    }
-    this.queued ??= this.running
-      .catch(() => 0)
-      .then(() => {
-        this.queued = undefined;
-        return this.runOnce();
-      });
-    return this.queued;
+    return this.passes.run();
   }
 
   private async pass(): Promise<number> {

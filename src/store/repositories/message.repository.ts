@@ -56,7 +56,7 @@ export function createMessageRepository(models: Models): MessageRepository & Inb
       const doc = await MessageModel.findOneAndUpdate(
         { channel, externalId, direction: 'inbound' },
         { $set: { attachments, editedAt: new Date(), ...(text !== undefined ? { text } : {}) } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<StoredMessage>();
       return doc ? toMessage(doc) : undefined;
     },
