@@ -163,10 +163,11 @@ export function createMessaging(deps: {
         // A slow pass (a channel rate-limiting us) must not pile more passes up behind it.
         if (ticking) return;
         ticking = true;
-        clientNotices()
-          .then(() => worker.runOnce())
-          .catch(reportDelivery)
-          .finally(() => (ticking = false));
+        // Independent: a robot's notice that fails must not hold up replies, nor the reverse.
+        void Promise.all([
+          clientNotices().catch(reportDelivery),
+          worker.runOnce().catch(reportDelivery),
+        ]).finally(() => (ticking = false));
       }, OUTBOX_TICK_MS);
     },
     async stop() {

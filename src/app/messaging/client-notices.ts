@@ -33,8 +33,9 @@ export async function sendClientNotices(deps: ClientNoticeDeps, limit = 50): Pro
       await deps.queue.markFailed(notice.id, 'no_channel');
       continue;
     }
-    await deps.send(conversation.id, deps.render(notice.template));
+    // Marked first: a crash in between loses one robot message rather than sending it twice.
     await deps.queue.markSent(notice.id);
+    await deps.send(conversation.id, deps.render(notice.template));
   }
   return notices.length;
 }

@@ -3,7 +3,7 @@ import type { Contact } from '../../domain/contact';
 import { normalizeEmail, normalizePhone } from '../../domain/contact';
 import type { Conversation } from '../../domain/conversation';
 import { utmFromUrl } from '../../domain/lead';
-import type { InboundMessage } from '../../domain/message';
+import type { InboundMessage, Message } from '../../domain/message';
 import type { ProcessRecord } from '../../domain/process/record';
 import type { RoutingSample } from '../../domain/routing/rule';
 import type { TaskSubject } from '../../domain/task';
@@ -60,9 +60,10 @@ export class IngestInbound {
 
   private async store(inbound: InboundMessage): Promise<IngestResult> {
     const { deps } = this;
-    // Cheap early exit for redeliveries; the unique index below still decides under races.
-    if (await deps.messages.find(inbound.channel, inbound.externalId))
-      return { outcome: 'duplicate' };
+    // Cheap early exit for redeliveries; the unique index below still decides under races. A
+    // message stored by a delivery that failed before telling anyone is finished now instead.
+    const known = await deps.messages.find(inbound.channel, inbound.externalId);
+    if (known) return known.processed ? { outcome: 'duplicate' } : this.finish(known);
 
     const contact = await this.contactOf(inbound);
     const conversation =
@@ -86,22 +87,51 @@ export class IngestInbound {
       };
     }
     const { subject, newLead } = found;
-
-    await deps.sla.clientWrote(conversation.id, inbound.sentAt);
-    await deps.followUps.onClientMessage(subject);
-    await deps.events.publish({
-      message: saved.message,
-      conversation: { ...conversation, ...conversationSubject(subject) },
-      contactId: contact.id,
+    await this.announce(
+      saved.message,
+      { ...conversation, ...conversationSubject(subject) },
       subject,
       newLead,
-      edited: false,
-    });
+    );
     return {
       outcome: 'stored',
       messageId: saved.message.id,
       conversationId: conversation.id,
       newLead,
+    };
+  }
+
+  /** What follows storing: the reply clock, follow-ups, the event; then it counts as processed. */
+  private async announce(
+    message: Message,
+    conversation: Conversation,
+    subject: TaskSubject,
+    newLead: boolean,
+  ): Promise<void> {
+    const { deps } = this;
+    await deps.sla.clientWrote(conversation.id, message.sentAt);
+    await deps.followUps.onClientMessage(subject);
+    await deps.events.publish({
+      message,
+      conversation,
+      contactId: conversation.contactId,
+      subject,
+      newLead,
+      edited: false,
+    });
+    await deps.messages.markProcessed(message.id);
+  }
+
+  private async finish(message: Message): Promise<IngestResult> {
+    const conversation = await this.deps.conversations.get(message.conversationId);
+    const subject = conversation && subjectOf(conversation);
+    if (!conversation || !subject) return { outcome: 'duplicate' };
+    await this.announce(message, conversation, subject, false);
+    return {
+      outcome: 'stored',
+      messageId: message.id,
+      conversationId: conversation.id,
+      newLead: false,
     };
   }
 

@@ -73,31 +73,37 @@ export class OutboxWorker {
     const now = deps.clock.now();
     if ((this.holds.get(chatKey) ?? 0) > now.getTime()) return false;
     const sender = deps.senders(item.channel);
+    let externalId: string;
     try {
       if (!sender) throw new ChannelSendError(`channel ${item.channel} is not connected`, true);
-      const { externalId } = await sender.send(item.chatId, this.outbound(item));
-      await deps.store.markSent(item, externalId, deps.clock.now());
-      await deps.onSent(item);
-      if (sender.perChatIntervalMs) {
-        this.holds.set(chatKey, deps.clock.now().getTime() + sender.perChatIntervalMs);
-      }
-      return true;
+      ({ externalId } = await sender.send(item.chatId, this.outbound(item)));
     } catch (error) {
-      const failure =
-        error instanceof ChannelSendError
-          ? error
-          : new ChannelSendError(error instanceof Error ? error.message : String(error), true);
-      const tooLong = now.getTime() - item.createdAt.getTime() > GIVE_UP_AFTER_MS;
-      if (!failure.retryable || tooLong) {
-        await deps.store.markFailed(item, failure.message);
-        await deps.onFailed(item, failure.message);
-        return true;
-      }
-      const next = nextAttemptAfterFailure(item.attempts + 1, now, failure.retryAfterMs);
-      this.holds.set(chatKey, next.getTime());
-      await deps.store.markRetry(item, next, failure.message);
-      return false;
+      return this.failed(chatKey, item, now, error);
     }
+    // Sent: a failure from here on must not send it again, so it is not treated as a send error.
+    await deps.store.markSent(item, externalId, deps.clock.now());
+    if (sender.perChatIntervalMs) {
+      this.holds.set(chatKey, deps.clock.now().getTime() + sender.perChatIntervalMs);
+    }
+    await deps.onSent(item);
+    return true;
+  }
+
+  private async failed(chatKey: string, item: OutboxItem, now: Date, error: unknown) {
+    const failure =
+      error instanceof ChannelSendError
+        ? error
+        : new ChannelSendError(error instanceof Error ? error.message : String(error), true);
+    const tooLong = now.getTime() - item.createdAt.getTime() > GIVE_UP_AFTER_MS;
+    if (!failure.retryable || tooLong) {
+      await this.deps.store.markFailed(item, failure.message);
+      await this.deps.onFailed(item, failure.message);
+      return true;
+    }
+    const next = nextAttemptAfterFailure(item.attempts + 1, now, failure.retryAfterMs);
+    this.holds.set(chatKey, next.getTime());
+    await this.deps.store.markRetry(item, next, failure.message);
+    return false;
   }
 
   private outbound(item: OutboxItem): OutboundMessage {

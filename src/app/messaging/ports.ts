@@ -45,7 +45,12 @@ export interface OpenRecords {
 }
 
 export interface InboundMessages {
-  find(channel: Channel, externalId: string): Promise<Message | undefined>;
+  /** `processed`: everything after storing it (SLA, follow-ups, the event) has run. */
+  find(
+    channel: Channel,
+    externalId: string,
+  ): Promise<(Message & { processed: boolean }) | undefined>;
+  markProcessed(messageId: string): Promise<void>;
   saveInbound(
     conversationId: string,
     message: InboundMessage,
@@ -74,6 +79,10 @@ export interface OutboxStore {
   /** Pending entries due by `now`, oldest first, so each chat gets its messages in order. */
   due(now: Date, limit: number): Promise<OutboxItem[]>;
   markSent(item: OutboxItem, externalId: string, at: Date): Promise<void>;
+  /**
+   * Tries again at `nextAttemptAt`, and holds the chat's later messages until then too: they
+   * keep their order (also after a restart) and stop filling the worker's batches meanwhile.
+   */
   markRetry(item: OutboxItem, nextAttemptAt: Date, error: string): Promise<void>;
   markFailed(item: OutboxItem, error: string): Promise<void>;
 }

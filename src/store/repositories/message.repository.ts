@@ -49,7 +49,14 @@ export function createMessageRepository(models: Models): MessageRepository & Inb
   return {
     async find(channel, externalId) {
       const doc = await MessageModel.findOne({ channel, externalId }).lean<StoredMessage>();
-      return doc ? toMessage(doc) : undefined;
+      return doc ? { ...toMessage(doc), processed: !!doc.processedAt } : undefined;
+    },
+
+    async markProcessed(messageId) {
+      await MessageModel.updateOne(
+        { _id: new Types.ObjectId(messageId) },
+        { $set: { processedAt: new Date() } },
+      );
     },
 
     async applyEdit(channel, externalId, { text, attachments }) {

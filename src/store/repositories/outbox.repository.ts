@@ -57,6 +57,15 @@ export function createOutboxStore(models: Models): OutboxStore {
         { _id: oid(item.id) },
         { $set: { nextAttemptAt, lastError: error }, $inc: { attempts: 1 } },
       );
+      await Outbox.updateMany(
+        {
+          channel: item.channel,
+          chatId: item.chatId,
+          status: 'pending',
+          nextAttemptAt: { $lt: nextAttemptAt },
+        },
+        { $set: { nextAttemptAt } },
+      );
     },
 
     async markFailed(item, error) {

@@ -1,0 +1,69 @@
+import { InboundEvents, type ClientMessageEvent } from '../../src/app/messaging/inbound-events';
+import { IngestInbound } from '../../src/app/messaging/ingest-inbound';
+import type { InboundMessage } from '../../src/domain/message';
+import { createContactRepository } from '../../src/store/repositories/contact.repository';
+import { createConversationStore } from '../../src/store/repositories/conversation.repository';
+import { createMessageRepository } from '../../src/store/repositories/message.repository';
+import { createOpenRecords } from '../../src/store/repositories/open-records.repository';
+import { processOnManualClock, seededDatabase } from '../support/process';
+
+const fixture = seededDatabase();
+
+const message = (externalId: string): InboundMessage => ({
+  channel: 'viber',
+  externalId,
+  senderId: 'viber-user-1',
+  chatId: 'viber-user-1',
+  text: 'Добрый день',
+  attachments: [],
+  sentAt: new Date('2026-12-01T07:00:00Z'),
+});
+
+describe('ingesting a customer message', () => {
+  it('finishes a message whose first delivery failed after storing it, and only once', async () => {
+    const { database } = fixture;
+    const process = processOnManualClock(database);
+    const events: ClientMessageEvent[] = [];
+    const bus = new InboundEvents((error) => {
+      throw error;
+    });
+    bus.subscribe(async (event) => {
+      events.push(event);
+    });
+    let outage = true;
+    const ingest = new IngestInbound({
+      contacts: createContactRepository(database.models),
+      conversations: createConversationStore(database.models),
+      records: createOpenRecords(database.models),
+      messages: createMessageRepository(database.models),
+      leads: process.engine,
+      route: async () => undefined,
+      // The reply clock's write fails once, as in a database hiccup after the message is stored.
+      sla: {
+        clientWrote: async (conversationId, at) => {
+          if (outage) {
+            outage = false;
+            throw new Error('connection reset');
+          }
+          await process.sla.clientWrote(conversationId, at);
+        },
+      },
+      followUps: process.engine.timers,
+      events: bus,
+      onUnassignable: () => undefined,
+    });
+
+    await expect(ingest.ingest(message('viber-1'))).rejects.toThrow('connection reset');
+    expect(events).toHaveLength(0);
+
+    // The channel delivers again: the stored message is announced now, then never again.
+    expect(await ingest.ingest(message('viber-1'))).toMatchObject({ outcome: 'stored' });
+    expect(await ingest.ingest(message('viber-1'))).toEqual({ outcome: 'duplicate' });
+    expect(events.map((event) => event.message.text)).toEqual(['Добрый день']);
+    expect(await database.models.Message.countDocuments({ externalId: 'viber-1' })).toBe(1);
+    const conversation = await database.models.Conversation.findOne({
+      chatId: 'viber-user-1',
+    }).lean();
+    expect(conversation?.awaitingReplySince).toEqual(new Date('2026-12-01T07:00:00Z'));
+  });
+});
