@@ -18,7 +18,11 @@ export async function seedCompany(database: Database) {
   const { Department, User: UserModel } = database.models;
   // A hub with the manager bot on has made the departments already.
   const department = (code: string, name: string) =>
-    Department.findOneAndUpdate({ code }, { $set: { name } }, { upsert: true, returnDocument: 'after' });
+    Department.findOneAndUpdate(
+      { code },
+      { $set: { name } },
+      { upsert: true, returnDocument: 'after' },
+    );
   const [sales, operations] = [
     await department('sales', 'Отдел продаж'),
     await department('operations', 'Делопроизводство'),

@@ -44,7 +44,9 @@ export async function sayHello(
   siteKey: string,
   token?: string,
 ): Promise<HelloReply> {
-  return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('hello', { siteKey, ...(token ? { token } : {}) });
+  return socket
+    .timeout(ACK_TIMEOUT_MS)
+    .emitWithAck('hello', { siteKey, ...(token ? { token } : {}) });
 }
 
 export async function connectVisitor(
