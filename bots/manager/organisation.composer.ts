@@ -92,5 +92,5 @@ function line(person: User & { department?: string }, ctx: ManagerContext): stri
   const schedule = person.schedule
     ? ` · ${person.schedule.days.join(',')}/${person.schedule.from}-${person.schedule.to}`
     : '';
-  return `${person.name} — ${roles}${person.department ? `, ${person.department}` : ''} · ${state}${schedule}`;
+  return `${person.name} (${person.telegramId}) — ${roles}${person.department ? `, ${person.department}` : ''} · ${state}${schedule}`;
 }

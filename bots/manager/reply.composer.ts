@@ -50,8 +50,9 @@ export function replyComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
       );
       prompt?.settle();
     } catch (error) {
-      if (!(error instanceof ProcessError)) throw error;
+      // Nothing was queued: the "sending…" line must not stay as if it were on its way.
       await ctx.api.deleteMessage(receipt.chat.id, receipt.message_id).catch(() => undefined);
+      if (!(error instanceof ProcessError)) throw error;
       await refuse(ctx, error);
     }
   });

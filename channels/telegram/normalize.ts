@@ -31,7 +31,7 @@ export function normalizeTelegramUpdate(update: Update): InboundMessage | null {
     ...(name ? { senderName: name } : {}),
     ...(text ? { text } : {}),
     attachments,
-    ...(phone ? { phone } : {}),
+    ...(phone ? { phone, contactVerified: true } : {}),
     ...(message.from.language_code ? { language: message.from.language_code.slice(0, 2) } : {}),
     ...(start?.[1] ? { origin: { tag: start[1] } } : {}),
     ...(edited ? { edited: true } : {}),

@@ -38,6 +38,12 @@ export interface InboundMessage {
   /** As the customer gave it; ingest normalizes it before matching contacts. */
   phone?: string;
   email?: string;
+  /**
+   * The phone or email comes from the channel itself (Telegram's own-contact share), not typed
+   * by the customer: only then may it join this person to a contact the hub already has, or
+   * anyone could type someone else's number and read their conversation.
+   */
+  contactVerified?: boolean;
   /** The customer's app language when the channel tells it (routing can use it). */
   language?: string;
   origin?: InboundOrigin;

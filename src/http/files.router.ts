@@ -16,10 +16,20 @@ export function filesRouter(deps: { files: FileStore; links: FileLinks }): Route
       res.status(404).json({ error: 'not_found' });
       return;
     }
+    // Uploads carry the type the visitor's browser claimed: only media are shown inline, and
+    // nothing is ever run as a page of the hub's origin.
+    const inline = /^(image\/(png|jpeg|gif|webp)|audio\/|video\/|application\/pdf)/.test(
+      file.mimeType,
+    );
     res
       .type(file.mimeType)
       .set('cache-control', 'private, max-age=86400')
-      .set('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      .set('x-content-type-options', 'nosniff')
+      .set('content-security-policy', 'sandbox')
+      .set(
+        'content-disposition',
+        `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      )
       .send(file.data);
   });
   return router;

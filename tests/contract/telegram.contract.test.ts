@@ -44,7 +44,7 @@ const expected: Record<string, Partial<InboundMessage> | null> = {
     ],
   },
   voice: { attachments: [expect.objectContaining({ kind: 'voice' })] },
-  'contact-own-phone': { phone: '79161234567' },
+  'contact-own-phone': { phone: '79161234567', contactVerified: true },
   edited: {
     externalId: '424242:15',
     edited: true,

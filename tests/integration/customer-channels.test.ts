@@ -266,6 +266,24 @@ describe('one person across channels', () => {
     expect(leads).toHaveLength(1);
     expect(leads[0]).toMatchObject({ utm: { source: 'ads' }, referrer: 'https://ya.ru/' });
   });
+
+  it("does not let a visitor who types someone else's phone into their conversation", async () => {
+    const stranger = await connectVisitor(`http://127.0.0.1:${hub.port}`, { siteKey: 'demo' });
+    try {
+      await stranger.send({
+        text: 'Покажите мой заказ',
+        prechat: { name: 'Не Мария', phone: '+79167000001' },
+      });
+    } finally {
+      stranger.close();
+    }
+    const maria = await models().Contact.findOne({ identityKeys: 'telegram:5100' }).lean();
+    expect(maria!.identityKeys).not.toContain(`widget:${stranger.visitorId}`);
+    const theirs = await models()
+      .Contact.findOne({ identityKeys: `widget:${stranger.visitorId}` })
+      .lean();
+    expect(theirs!._id.toHexString()).not.toBe(maria!._id.toHexString());
+  });
 });
 
 describe('site forms and call tracking', () => {

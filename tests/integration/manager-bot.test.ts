@@ -593,8 +593,10 @@ describe('the manager bot', () => {
     await seller.command('/users');
     expect(seller.lastText()).toBe('This command is for administrators only.');
     await admin.command('/users');
-    expect(admin.lastText()).toMatch(/^Сотрудники:\n1\. Анна — администратор/);
-    expect(admin.lastText()).toMatch(/\d\. Семён — менеджер, sales · 🟢 в сети/);
+    expect(admin.lastText()).toMatch(/^Сотрудники:\n1\. Анна \(1001\) — администратор/);
+    expect(admin.lastText()).toMatch(/\d\. Семён \(1003\) — менеджер, sales · 🟢 в сети/);
+    await admin.command('/role Анна manager');
+    expect(admin.lastText()).toBe('Это последний администратор: сначала назначьте другого.');
 
     await operator.command('/schedule mon-fri/09:00-18:00');
     expect(operator.lastText()).toBe(

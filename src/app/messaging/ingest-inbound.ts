@@ -166,7 +166,10 @@ export class IngestInbound {
       emails: email ? [email] : [],
       ...(inbound.senderName ? { name: inbound.senderName } : {}),
     };
-    const known = await this.deps.contacts.findByAny({ identity, ...details });
+    const known = await this.deps.contacts.findByAny({
+      identity,
+      ...(inbound.contactVerified ? details : {}),
+    });
     if (!known) return this.deps.contacts.create({ identities: [identity], ...details });
 
     const hasIdentity = known.identities.some((i) => identityKey(i) === identityKey(identity));

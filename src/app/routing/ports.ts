@@ -22,8 +22,8 @@ export interface RoutingAudit {
 }
 
 export interface RoutingPeople {
-  /** An active person by Telegram id or exact name. */
-  find(who: string): Promise<User | undefined>;
+  /** Active people with this Telegram id or exact name (names are not unique). */
+  find(who: string): Promise<User[]>;
   get(id: string): Promise<User | undefined>;
   /** Active managers of a department, least loaded first. */
   managersOf(department: string): Promise<User[]>;

@@ -2,6 +2,7 @@ import { withinHours } from '../../domain/routing/hours';
 import { matches } from '../../domain/routing/match';
 import type { RoutingRule, RoutingSample } from '../../domain/routing/rule';
 import type { User } from '../../domain/user';
+import { KeyedLock } from '../keyed-lock';
 import type { RoutingPeople, RuleStore } from './ports';
 
 export interface RoutingDecision {
@@ -19,6 +20,8 @@ export interface RoutingDecision {
  * nobody fits the lead falls back to the dispatcher's queue.
  */
 export class Router {
+  private readonly turns = new KeyedLock();
+
   constructor(
     private readonly deps: { rules: RuleStore; people: RoutingPeople; timeZone: string },
   ) {}
@@ -54,17 +57,28 @@ export class Router {
       }
       case 'least_loaded':
         return (await this.deps.people.managersOf(action.department)).find(available);
-      case 'round_robin': {
-        // A stable order, so "next after the last one" means the same thing every time.
-        const team = (await this.deps.people.managersOf(action.department))
-          .filter(available)
-          .sort((a, b) => a.id.localeCompare(b.id));
-        if (team.length === 0) return undefined;
-        const last = await this.deps.rules.lastAssigned(rule.id);
-        const next = team.find((user) => !last || user.id.localeCompare(last) > 0) ?? team[0]!;
-        if (remember) await this.deps.rules.markAssigned(rule.id, next.id);
-        return next;
-      }
+      case 'round_robin':
+        // One pick at a time per rule, so two leads arriving together take two turns.
+        return this.turns.run(rule.id, () =>
+          this.nextInTurn(rule.id, action.department, available, remember),
+        );
     }
+  }
+
+  private async nextInTurn(
+    ruleId: string,
+    department: string,
+    available: (user: User | undefined) => user is User,
+    remember: boolean,
+  ): Promise<User | undefined> {
+    // A stable order, so "next after the last one" means the same thing every time.
+    const team = (await this.deps.people.managersOf(department))
+      .filter(available)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    if (team.length === 0) return undefined;
+    const last = await this.deps.rules.lastAssigned(ruleId);
+    const next = team.find((user) => !last || user.id.localeCompare(last) > 0) ?? team[0]!;
+    if (remember) await this.deps.rules.markAssigned(ruleId, next.id);
+    return next;
   }
 }

@@ -2,7 +2,7 @@ import type { SyntaxProblem } from '../../domain/routing/syntax';
 
 export type RoutingProblem =
   | SyntaxProblem
-  | { code: 'unknown_manager' | 'unknown_department'; value: string }
+  | { code: 'unknown_manager' | 'ambiguous_manager' | 'unknown_department'; value: string }
   | { code: 'shadowed'; position: number; by: number }
   | { code: 'no_such_rule'; position: number }
   | { code: 'nothing_to_undo' };

@@ -132,9 +132,10 @@ export class RuleEditor {
   ): Promise<RoutingAction | undefined> {
     if (action.kind === 'dispatcher') return action;
     if (action.kind === 'manager') {
-      const user = await this.deps.people.find(action.who);
+      const [user, ...others] = await this.deps.people.find(action.who);
       if (!user) problems.push({ code: 'unknown_manager', value: action.who });
-      return user && { kind: 'manager', userId: user.id };
+      else if (others.length > 0) problems.push({ code: 'ambiguous_manager', value: action.who });
+      return user && others.length === 0 ? { kind: 'manager', userId: user.id } : undefined;
     }
     if (!(await this.deps.people.departmentExists(action.department))) {
       problems.push({ code: 'unknown_department', value: action.department });

@@ -6,8 +6,8 @@ import type { Task } from '../../domain/task';
 export interface OrganisationStore {
   /** Everyone, active or not, with their department's code. */
   people(): Promise<(User & { department?: string })[]>;
-  /** An active or inactive person by Telegram id or exact name. */
-  find(who: string): Promise<User | undefined>;
+  /** Everyone with this Telegram id or exact name (names are not unique). */
+  find(who: string): Promise<User[]>;
   setRole(userId: string, role: Role, departmentCode?: string): Promise<void>;
   setActive(userId: string, active: boolean): Promise<void>;
   setSchedule(userId: string, schedule: Hours | undefined): Promise<void>;
@@ -27,6 +27,9 @@ export class OrganisationError extends Error {
       | 'unknown_role'
       | 'unknown_department'
       | 'self'
+      | 'ambiguous'
+      | 'last_admin'
+      | 'last_dispatcher'
       | 'bad_thresholds',
     readonly value?: string,
   ) {
@@ -65,6 +68,13 @@ export class Organisation {
     if (department && !(await this.deps.store.departmentExists(department))) {
       throw new OrganisationError('unknown_department', department);
     }
+    const admins = (await this.deps.store.people()).filter(
+      (p) => p.active && p.roles.includes('admin'),
+    );
+    // Someone must still be able to run the organisation afterwards.
+    if (role !== 'admin' && admins.length === 1 && admins[0]!.id === person.id) {
+      throw new OrganisationError('last_admin');
+    }
     await this.deps.store.setRole(person.id, role as Role, department);
     return person;
   }
@@ -76,11 +86,13 @@ export class Organisation {
     this.mustAdmin(admin);
     const person = await this.person(who);
     if (person.id === admin.id) throw new OrganisationError('self');
+    // Whoever takes the work over is found first: with nobody to take it, nothing changes.
+    const open = await this.deps.tasks.listOpen({ assigneeId: person.id });
+    const dispatcher = await this.deps.dispatcher();
+    if (dispatcher === person.id) throw new OrganisationError('last_dispatcher');
     await this.deps.store.setActive(person.id, false);
     const records = await this.deps.store.releaseRecords(person.id);
-    const open = await this.deps.tasks.listOpen({ assigneeId: person.id });
-    const dispatcher = open.length > 0 ? await this.deps.dispatcher() : undefined;
-    for (const task of open) await this.deps.reassignTask(task.id, dispatcher!);
+    for (const task of open) await this.deps.reassignTask(task.id, dispatcher);
     return { person, tasks: open.length, records };
   }
 
@@ -120,9 +132,10 @@ export class Organisation {
   }
 
   private async person(who: string): Promise<User> {
-    const person = await this.deps.store.find(who.trim());
-    if (!person) throw new OrganisationError('unknown_person', who);
-    return person;
+    const found = await this.deps.store.find(who.trim());
+    if (found.length === 0) throw new OrganisationError('unknown_person', who);
+    if (found.length > 1) throw new OrganisationError('ambiguous', who);
+    return found[0]!;
   }
 
   private mustAdmin(user: User): void {

@@ -25,10 +25,10 @@ export function createOrganisationStore(models: Models): OrganisationStore {
     },
     async find(who) {
       const telegramId = Number(who);
-      const doc = await Users.findOne(
+      const docs = await Users.find(
         Number.isSafeInteger(telegramId) ? { telegramId } : { name: who },
       ).lean();
-      return doc ? plain<User>(doc) : undefined;
+      return docs.map((doc) => plain<User>(doc));
     },
     async setRole(userId, role, departmentCode) {
       const department = departmentCode

@@ -80,8 +80,9 @@ export function createRoutingPeople(models: Models, directory: Directory): Routi
     async find(who) {
       const telegramId = Number(who);
       const filter = Number.isSafeInteger(telegramId) ? { telegramId } : { name: who };
-      const doc = await User.findOne({ ...filter, active: true }).lean();
-      return doc ? directory.getUser(doc._id.toHexString()) : undefined;
+      const docs = await User.find({ ...filter, active: true }).lean();
+      const users = await Promise.all(docs.map((doc) => directory.getUser(doc._id.toHexString())));
+      return users.filter((user) => user !== undefined);
     },
     get: (id) => directory.getUser(id),
     managersOf: (department) => directory.candidates({ role: 'manager', department }),
