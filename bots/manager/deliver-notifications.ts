@@ -20,6 +20,8 @@ export interface DeliveryDeps {
     channel: ClientMessageNotice['channel'],
     ref: string,
   ) => Promise<{ data: Buffer; mimeType?: string } | undefined>;
+  /** A customer's file that could not be passed on: logged, as the card already names it. */
+  onFileError?: (error: unknown) => void;
 }
 
 function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: DeliveryDeps) {
@@ -54,7 +56,7 @@ function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: D
       return clientCard(payload as unknown as ClientMessageNotice, t);
     case 'delivery_state': {
       const { state, reason } = payload as unknown as DeliveryStateNotice;
-      return { text: t(`bot:client.${state}`, { reason }) };
+      return { text: t(`bot:client.${state}`, { reason: t(failureKey(reason)) }) };
     }
     default:
       return undefined;
@@ -165,8 +167,21 @@ async function sendClientFiles(
       const extra = { reply_parameters: { message_id: cardId } };
       if (file.kind === 'photo') await deps.api.sendPhoto(telegramId, input, extra);
       else await deps.api.sendDocument(telegramId, input, extra);
-    } catch {
+    } catch (error) {
       // Not retried: a retry of the notice would repeat the card the person already has.
+      deps.onFileError?.(error);
     }
   }
+}
+
+/**
+ * Channels fail in their own words (in English); staff read a reason in their language. The
+ * channel's own text stays on the message in the store for whoever investigates.
+ */
+function failureKey(reason: string | undefined): string {
+  if (/blocked|forbidden|not subscribed|permission|901/i.test(reason ?? '')) {
+    return 'bot:client.reasons.blocked';
+  }
+  if (/not connected/i.test(reason ?? '')) return 'bot:client.reasons.channelOff';
+  return 'bot:client.reasons.other';
 }

@@ -95,15 +95,19 @@ export function routesComposer(deps: RoutingBotDeps): Composer<ManagerContext> {
       return ctx.reply(ctx.t('admin:test.usage'));
     }
     const utm: Utm = {};
+    const extra: { source?: string; language?: string } = {};
     const text: string[] = [];
     for (const word of words) {
-      const [, key, value] = /^utm_(\w+)=(.+)$/.exec(word) ?? [];
-      if (key && value && (UTM_KEYS as readonly string[]).includes(key))
-        utm[key as keyof Utm] = value;
+      const [, key = '', value = ''] = /^(\w+)=(.+)$/.exec(word) ?? [];
+      const utmKey = /^utm_(\w+)$/.exec(key)?.[1];
+      if (utmKey && (UTM_KEYS as readonly string[]).includes(utmKey))
+        utm[utmKey as keyof Utm] = value;
+      else if (key === 'source') extra.source = value;
+      else if (key === 'lang') extra.language = value;
       else text.push(word);
     }
     const decision = await deps.router.decide(
-      { channel: channel as Channel, utm, text: text.join(' '), at: deps.clock.now() },
+      { channel: channel as Channel, utm, ...extra, text: text.join(' '), at: deps.clock.now() },
       { dryRun: true },
     );
     const who = decision.assignee?.name ?? ctx.t('admin:test.dispatcher');

@@ -171,6 +171,8 @@ export async function startManagerBot(options: {
       timeZone: env.COMPANY_TIMEZONE,
       clock,
       loadFile: options.loadFile,
+      onFileError: (error) =>
+        logger.warn({ err: error }, "a customer's file could not be passed to staff"),
     }),
   );
   const deliverNow = () => rounds.run();

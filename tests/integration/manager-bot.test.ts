@@ -523,6 +523,16 @@ describe('the manager bot', () => {
     expect(dispatcher.history().find((m) => m.message_id === receipt.message_id)?.text).toBe(
       '✓ Доставлено клиенту',
     );
+    // A customer who closed their messages: the manager reads why, in their language.
+    vk.refuseNext(901, "Can't send messages for users without permission");
+    await dispatcher.reply(card, { text: 'Вы здесь?' });
+    const refusedReceipt = dispatcher.history().at(-1)!;
+    await hub.messaging.deliverNow();
+    await deliver();
+    expect(dispatcher.history().find((m) => m.message_id === refusedReceipt.message_id)?.text).toBe(
+      '✗ Не доставлено клиенту: клиент закрыл переписку или заблокировал бота',
+    );
+
     // The reply stopped the reply clock.
     const conversation = await hub.database.models.Conversation.findOne({
       chatId: String(customer),
