@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Config } from './config/config';
 import { createHttpApp } from './http/app';
 import { createTranslator, LOCALES, type Translator } from './infra/i18n';
+import type { Text } from './domain/process/definition';
 import { startLocalDatabase, type LocalDatabase } from './infra/local-db/local-db';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
@@ -198,6 +199,15 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
                 leads: process.engine,
                 route: routing.route,
                 clock: systemClock,
+                repeatTitle: (kind, comment) =>
+                  Object.fromEntries(
+                    LOCALES.map((lng) => [
+                      lng,
+                      translator.forLocale(lng)(`intake.repeat_${kind}`, {
+                        comment: comment ? `: ${comment}` : '',
+                      }),
+                    ]),
+                  ) as Text,
               },
               keys: env.INTEGRATION_KEYS,
               bodyLimit: env.HTTP_BODY_LIMIT,

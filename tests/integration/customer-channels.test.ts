@@ -316,6 +316,14 @@ describe('site forms and call tracking', () => {
     );
     expect(call.status).toBe(200);
     expect(await call.json()).toEqual({ lead, created: false });
+    // Nothing is dropped: whoever has the lead gets the repeat call as a task.
+    const task = await models()
+      .Task.findOne({ 'subject.id': lead, 'title.ru': /снова звонил/ })
+      .lean();
+    expect(task?.title).toEqual({
+      ru: 'Клиент в работе снова звонил',
+      en: 'A client in progress called again',
+    });
   });
 
   it('refuses an unknown key and a form without phone or email', async () => {

@@ -7,6 +7,8 @@ import type { ContactStore, OpenRecords } from '../messaging/ports';
 import type { NewLead } from '../process/ports';
 import type { ProcessRecord } from '../../domain/process/record';
 import { ProcessError } from '../process/errors';
+import { SYSTEM, type Actor } from '../process/actor';
+import type { Text } from '../../domain/process/definition';
 
 export interface SiteLeadInput {
   source: Extract<LeadSource, { kind: 'form' | 'call' }>;
@@ -31,9 +33,16 @@ export async function createSiteLead(
     records: OpenRecords;
     leads: {
       createLead(lead: NewLead, createdBy?: string, routedTo?: string): Promise<ProcessRecord>;
+      responsibleFor(subject: TaskSubject): Promise<string>;
+      addTask(
+        actor: Actor,
+        task: { title: Text; due: Date; subject: TaskSubject; assigneeId: string },
+      ): Promise<unknown>;
     };
     route(sample: RoutingSample): Promise<string | undefined>;
     clock: Clock;
+    /** The responsible's task title for a known customer asking again, in both languages. */
+    repeatTitle(kind: 'form' | 'call', comment: string): Text;
   },
   input: SiteLeadInput,
 ): Promise<{ subject: TaskSubject; created: boolean }> {
@@ -49,7 +58,16 @@ export async function createSiteLead(
   if (known) {
     await deps.contacts.enrich(known.id, details);
     const open = await deps.records.openSubjectOf(known.id);
-    if (open) return { subject: open, created: false };
+    if (open) {
+      // A known customer asking again: their responsible gets it as a task, nothing is dropped.
+      await deps.leads.addTask(SYSTEM, {
+        title: deps.repeatTitle(input.source.kind, input.comment?.trim() ?? ''),
+        due: deps.clock.now(),
+        subject: open,
+        assigneeId: await deps.leads.responsibleFor(open),
+      });
+      return { subject: open, created: false };
+    }
   }
   const contact = known ?? (await deps.contacts.create({ identities: [], ...details }));
   const routedTo = await deps.route({

@@ -11,6 +11,7 @@ import {
   startStage,
   type ProcessRecord,
 } from '../../domain/process/record';
+import type { Text } from '../../domain/process/definition';
 import { postpone, TaskRuleError, type Task, type TaskSubject } from '../../domain/task';
 import { KeyedLock } from '../keyed-lock';
 import type { Actor } from './actor';
@@ -233,10 +234,13 @@ export class ProcessEngine {
     });
   }
 
-  /** A task outside any chain: it never creates a next task nor moves a stage. */
+  /**
+   * A task outside any chain: it never creates a next task nor moves a stage. One the system
+   * gives someone is announced to them; a person's own is not.
+   */
   async addTask(
     actor: Actor,
-    task: { title: string; due: Date; subject?: TaskSubject; assigneeId?: string },
+    task: { title: string | Text; due: Date; subject?: TaskSubject; assigneeId?: string },
   ): Promise<Task> {
     const assigneeId = task.assigneeId ?? (actor.kind === 'user' ? actor.user.id : undefined);
     if (!assigneeId) throw new ProcessError('needs_assignee');
@@ -246,12 +250,13 @@ export class ProcessEngine {
     }
     const { task: created } = await this.deps.tasks.ensure({
       key: `adhoc:${randomUUID()}`,
-      title: { ru: task.title, en: task.title },
+      title: typeof task.title === 'string' ? { ru: task.title, en: task.title } : task.title,
       assigneeId,
       ...(task.subject ? { subject: task.subject } : {}),
       due: task.due,
     });
-    await this.stages.scheduleOverdue(created);
+    if (actor.kind === 'system') await this.stages.announce(created);
+    else await this.stages.scheduleOverdue(created);
     return created;
   }
 
