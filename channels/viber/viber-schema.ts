@@ -68,8 +68,8 @@ export type ViberMessageEvent = z.infer<typeof viberMessageEvent>;
 
 export type ViberCallback =
   | { kind: 'message'; event: ViberMessageEvent }
-  /** Carries no text to store; the deep-link `context` is checked but has nowhere to go yet. */
-  | { kind: 'conversation_started' }
+  /** Carries no text to store; its deep-link `context` tags the user's first message. */
+  | { kind: 'conversation_started'; userId: string; context?: string }
   /** Receipts, subscriptions, the set-up check, and events or message types we do not read. */
   | { kind: 'ignored' }
   | { kind: 'invalid'; reason: string };
@@ -89,7 +89,11 @@ export function parseViberCallback(raw: unknown): ViberCallback {
   if (event === 'conversation_started') {
     const parsed = viberConversationStarted.safeParse(raw);
     return parsed.success
-      ? { kind: 'conversation_started' }
+      ? {
+          kind: 'conversation_started',
+          userId: parsed.data.user.id,
+          ...(parsed.data.context ? { context: parsed.data.context } : {}),
+        }
       : { kind: 'invalid', reason: z.prettifyError(parsed.error) };
   }
   return { kind: 'ignored' };

@@ -19,7 +19,12 @@ export interface ViberWebhookOptions {
   sink(): InboundSink | undefined;
 }
 
+/** Deep-link tags waiting for their user's first message; bounded, oldest dropped first. */
+const MAX_PENDING_TAGS = 10_000;
+
 export function createViberWebhook(options: ViberWebhookOptions): WebhookEndpoint {
+  // Kept in memory: after a restart a tag not yet used is lost, the conversation is not.
+  const tags = new Map<string, string>();
   return {
     path: VIBER_WEBHOOK_PATH,
     async handle(request) {
@@ -35,6 +40,10 @@ export function createViberWebhook(options: ViberWebhookOptions): WebhookEndpoin
         case 'invalid':
           return { status: 400, body: callback.reason };
         case 'conversation_started':
+          if (callback.context) {
+            if (tags.size >= MAX_PENDING_TAGS) tags.delete(tags.keys().next().value!);
+            tags.set(callback.userId, callback.context);
+          }
           return welcome(options);
         case 'ignored':
           return { status: 200 };
@@ -42,7 +51,10 @@ export function createViberWebhook(options: ViberWebhookOptions): WebhookEndpoin
           const sink = options.sink();
           // Not yet started (or stopping): a non-200 makes Viber redeliver instead of losing it.
           if (!sink) return { status: 503, body: 'not receiving yet' };
-          await sink(toInboundMessage(callback.event));
+          const message = toInboundMessage(callback.event);
+          const tag = tags.get(message.senderId);
+          await sink(tag ? { ...message, origin: { ...message.origin, tag } } : message);
+          tags.delete(message.senderId);
           return { status: 200 };
         }
       }

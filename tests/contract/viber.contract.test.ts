@@ -194,6 +194,19 @@ describe('viber adapter', () => {
       expect(received).toHaveLength(0);
     });
 
+    it("tags the user's first message with the deep link they opened the chat from", async () => {
+      const tagged = adapterWith();
+      const got: InboundMessage[] = [];
+      await tagged.start(async (message) => {
+        got.push(message);
+      });
+      await tagged.webhook!.handle(signed(fixture('conversation-started'), 'valid'));
+      await tagged.webhook!.handle(signed(fixture('message-text'), 'valid'));
+      await tagged.webhook!.handle(signed(fixture('message-picture'), 'valid'));
+      expect(got.map((message) => message.origin?.tag)).toEqual(['ya-direct-sofa-june', undefined]);
+      await tagged.stop();
+    });
+
     it('answers conversation_started with an empty 200 when no greeting is configured', async () => {
       const silent = adapterWith();
       const response = await silent.webhook!.handle(
