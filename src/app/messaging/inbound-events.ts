@@ -7,6 +7,8 @@ export interface ClientMessageEvent {
   message: Message;
   conversation: Conversation;
   contactId: string;
+  /** When ingest already knows it, so listeners need not look it up. */
+  contactName?: string;
   subject: TaskSubject;
   /** The message opened a new lead. */
   newLead: boolean;

@@ -65,7 +65,7 @@ export class IngestInbound {
     const known = await deps.messages.find(inbound.channel, inbound.externalId);
     if (known) return known.processed ? { outcome: 'duplicate' } : this.finish(known);
 
-    const contact = await this.contactOf(inbound);
+    const { contact, isNew } = await this.contactOf(inbound);
     const conversation =
       (await deps.conversations.findOpen(inbound.channel, inbound.chatId)) ??
       (await deps.conversations.open({
@@ -73,7 +73,7 @@ export class IngestInbound {
         channel: inbound.channel,
         chatId: inbound.chatId,
       }));
-    const found = await this.subjectFor(contact, inbound, conversation);
+    const found = await this.subjectFor(contact, isNew, inbound, conversation);
     const saved = await deps.messages.saveInbound(conversation.id, inbound);
     if (saved.duplicate) return { outcome: 'duplicate' };
     if (!found) {
@@ -92,6 +92,7 @@ export class IngestInbound {
       { ...conversation, ...conversationSubject(subject) },
       subject,
       newLead,
+      contact.name,
     );
     return {
       outcome: 'stored',
@@ -107,6 +108,7 @@ export class IngestInbound {
     conversation: Conversation,
     subject: TaskSubject,
     newLead: boolean,
+    contactName?: string,
   ): Promise<void> {
     const { deps } = this;
     await deps.sla.clientWrote(conversation.id, message.sentAt);
@@ -115,6 +117,7 @@ export class IngestInbound {
       message,
       conversation,
       contactId: conversation.contactId,
+      ...(contactName ? { contactName } : {}),
       subject,
       newLead,
       edited: false,
@@ -157,7 +160,8 @@ export class IngestInbound {
     return { outcome: 'edited', messageId: edited.id };
   }
 
-  private async contactOf(inbound: InboundMessage): Promise<Contact> {
+  /** The contact, and whether it was made just now (then it can have no open records yet). */
+  private async contactOf(inbound: InboundMessage): Promise<{ contact: Contact; isNew: boolean }> {
     const identity = { channel: inbound.channel, externalId: inbound.senderId };
     const phone = inbound.phone ? normalizePhone(inbound.phone) : undefined;
     const email = inbound.email ? normalizeEmail(inbound.email) : undefined;
@@ -170,7 +174,10 @@ export class IngestInbound {
       identity,
       ...(inbound.contactVerified ? details : {}),
     });
-    if (!known) return this.deps.contacts.create({ identities: [identity], ...details });
+    if (!known) {
+      const contact = await this.deps.contacts.create({ identities: [identity], ...details });
+      return { contact, isNew: true };
+    }
 
     const hasIdentity = known.identities.some((i) => identityKey(i) === identityKey(identity));
     const news =
@@ -179,15 +186,16 @@ export class IngestInbound {
       details.emails.some((e) => !known.emails.includes(e)) ||
       (!known.name && details.name);
     if (news) await this.deps.contacts.enrich(known.id, { identity, ...details });
-    return known;
+    return { contact: known, isNew: false };
   }
 
   private async subjectFor(
     contact: Contact,
+    isNew: boolean,
     inbound: InboundMessage,
     conversation: Conversation,
   ): Promise<{ subject: TaskSubject; newLead: boolean } | undefined> {
-    const open = await this.deps.records.openSubjectOf(contact.id);
+    const open = isNew ? undefined : await this.deps.records.openSubjectOf(contact.id);
     if (open) {
       const current = subjectOf(conversation);
       if (current?.kind !== open.kind || current.id !== open.id) {

@@ -13,7 +13,7 @@ export function tellResponsible(deps: {
 }): ClientMessageListener {
   return async (event) => {
     const { message, conversation, subject } = event;
-    const contactName = await deps.contactName(event.contactId);
+    const contactName = event.contactName ?? (await deps.contactName(event.contactId));
     await deps.notifier.notifyUser(await deps.responsibleFor(subject), {
       kind: 'client_message',
       conversationId: conversation.id,

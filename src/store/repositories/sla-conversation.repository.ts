@@ -11,13 +11,14 @@ export function createSlaConversations(models: Models): SlaConversations {
   return {
     get,
     async startWaiting(id, since) {
-      // `null` also matches a missing field: only the first unanswered message sets the time.
-      await Conversation.updateOne({ _id: oid(id) }, { $set: { lastInboundAt: since } });
-      await Conversation.updateOne(
-        { _id: oid(id), awaitingReplySince: null },
-        { $set: { awaitingReplySince: since } },
-      );
-      return (await get(id))?.awaitingReplySince ?? since;
+      // `$min` sets a missing field and keeps an earlier one: the clock runs from the first
+      // unanswered message, in one round trip.
+      const doc = await Conversation.findOneAndUpdate(
+        { _id: oid(id) },
+        { $set: { lastInboundAt: since }, $min: { awaitingReplySince: since } },
+        { returnDocument: 'after' },
+      ).lean();
+      return doc?.awaitingReplySince ?? since;
     },
     async stopWaiting(id) {
       await Conversation.updateOne({ _id: oid(id) }, { $unset: { awaitingReplySince: 1 } });
