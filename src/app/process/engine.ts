@@ -3,7 +3,6 @@ import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';
 import type { ProcessDefinition, Stage, TriggerEvent } from '../../domain/process/definition';
 import {
-  FIELD_NAME,
   isFinal,
   missingRequiredFields,
   pipelineOf,
@@ -23,18 +22,9 @@ import { ProcessTimers } from './process-timers';
 import { Rights } from './rights';
 import { requireRecord, StageEntry, subjectKey } from './stage-entry';
 import { TaskQueries } from './task-queries';
+import { Problems } from './problems';
+import { isEditableField, safeKeys } from './field-rules';
 import type { ConversionLog, Directory, NewLead, RecordStore, TaskStore, Timers } from './ports';
-
-/** Fields the engine itself writes; people and integrations cannot set them. */
-const ENGINE_FIELDS = new Set(['openProblem', 'lostReason', 'junkReason', 'overdueIdentification']);
-const isEditableField = (name: string) => FIELD_NAME.test(name) && !ENGINE_FIELDS.has(name);
-
-/** No `$` or `.` in nested keys either: MongoDB would read them as operators or paths. */
-function safeKeys(value: unknown): boolean {
-  if (Array.isArray(value)) return value.every(safeKeys);
-  if (value === null || typeof value !== 'object' || value instanceof Date) return true;
-  return Object.entries(value).every(([key, inner]) => !/[.$]/.test(key) && safeKeys(inner));
-}
 
 export interface EngineDeps {
   definition: ProcessDefinition;
@@ -68,6 +58,7 @@ export class ProcessEngine {
   private readonly assignees: Assignees;
   private readonly stages: StageEntry;
   private readonly conversion: LeadConversion;
+  private readonly problems: Problems;
   readonly timers: ProcessTimers;
   readonly rights: Rights;
   /** Reads for the manager bot. */
@@ -80,6 +71,7 @@ export class ProcessEngine {
     this.conversion = new LeadConversion(parts);
     this.timers = new ProcessTimers(parts);
     this.rights = new Rights(deps);
+    this.problems = new Problems({ ...parts, rights: this.rights });
     this.queries = new TaskQueries({ ...deps, rights: this.rights });
   }
 
@@ -355,38 +347,8 @@ export class ProcessEngine {
 
   // ---- problems ----------------------------------------------------------------------------
 
-  /**
-   * "Failure belongs to sales" (seed 000): a problem sends the deal back to its sales manager as a
-   * red task and raises a red alert in the heads' chat.
-   */
-  async raiseProblem(subject: TaskSubject, actor: Actor, reason: string): Promise<Task> {
-    if (!reason.trim()) throw new ProcessError('reason_required');
-    const record = await requireRecord(this.deps.records, subject);
-    if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
-    if (record.closed) throw new ProcessError('closed');
-    const byUserId = actor.kind === 'user' ? actor.user.id : undefined;
-    const assigneeId = record.responsibles.sales ?? (await this.assignees.pick('dispatcher'));
-    const { task } = await this.deps.tasks.ensure({
-      key: `problem:${subjectKey(subject)}:${this.now.getTime()}`,
-      title: { ru: reason.trim(), en: reason.trim() },
-      assigneeId,
-      subject,
-      due: new Date(this.now.getTime() + 60 * 60_000),
-      problem: true,
-    });
-    await this.deps.records.setFields(subject, {
-      openProblem: { reason: reason.trim(), at: this.now, ...(byUserId ? { byUserId } : {}) },
-    });
-    await this.deps.notifier.notifyUser(assigneeId, { kind: 'task_assigned', task });
-    await this.deps.notifier.alertHeads({
-      kind: 'problem',
-      taskId: task.id,
-      subject,
-      reason: reason.trim(),
-      ...(byUserId ? { byUserId } : {}),
-    });
-    await this.stages.scheduleOverdue(task);
-    return task;
+  raiseProblem(subject: TaskSubject, actor: Actor, reason: string): Promise<Task> {
+    return this.problems.raise(subject, actor, reason);
   }
 
   // ---- internals ---------------------------------------------------------------------------
