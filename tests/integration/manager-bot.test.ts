@@ -1,120 +1,28 @@
 import { DateTime } from 'luxon';
 import { SYSTEM } from '../../src/app/process/actor';
 import type { Hub } from '../../src/hub';
-import { testDatabaseUri } from '../support/database';
-import { buttonsOf, FakeTelegram, type FakeUser } from '../support/fake-telegram';
-import { startTestHub } from '../support/hub';
-import { startFakeVk, type FakeVk } from '../support/fake-vk';
-import { botInfo } from '../support/bot-info';
+import { buttonsOf, type FakeTelegram, type FakeUser } from '../support/fake-telegram';
+import {
+  deliver,
+  invite,
+  openTaskOf,
+  useManagerBotWorld,
+  world,
+  ZONE,
+} from '../support/manager-bot-world';
 
-const TOKEN = '123456:manager-bot-token';
-const SECRET = 'manager-webhook-secret';
-const BOT_INFO = botInfo(123456, 'linehub_staff_bot');
-
-/** Neither the server's zone nor the default: due times must be read in this one. */
-const ZONE = 'Asia/Yekaterinburg';
-
-const VK_GROUP = 218734512;
-const VK_SECRET = 'vk-callback-secret';
-
-let telegram: FakeTelegram;
-let vk: FakeVk;
 let hub: Hub;
+let telegram: FakeTelegram;
 let admin: FakeUser;
 let dispatcher: FakeUser;
 let seller: FakeUser;
 let operator: FakeUser;
 let stranger: FakeUser;
 
-beforeAll(async () => {
-  telegram = await FakeTelegram.start({
-    token: TOKEN,
-    secret: SECRET,
-    hubUrl: () => `http://127.0.0.1:${hub.port}/webhooks/telegram/manager`,
-  });
-  vk = await startFakeVk({ token: 'vk-group-token', groupId: VK_GROUP });
-  hub = await startTestHub(
-    testDatabaseUri(),
-    {
-      TELEGRAM_MODE: 'webhook',
-      PUBLIC_URL: telegram.publicUrl,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_MANAGER_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      ADMIN_TELEGRAM_IDS: '1001',
-      COMPANY_TIMEZONE: ZONE,
-      VK_API_BASE_URL: vk.apiBaseUrl,
-      VK_GROUP_ID: String(VK_GROUP),
-      VK_GROUP_TOKEN: 'vk-group-token',
-      VK_CALLBACK_SECRET: VK_SECRET,
-      VK_CONFIRMATION_CODE: 'a1b2c3d4',
-    },
-    { managerBotInfo: BOT_INFO },
-  );
-  admin = telegram.user(1001, 'Анна');
-  dispatcher = telegram.user(1002, 'Дарья');
-  seller = telegram.user(1003, 'Семён');
-  operator = telegram.user(1004, 'Ольга');
-  stranger = telegram.user(1099, 'Незнакомец');
+useManagerBotWorld();
+beforeAll(() => {
+  ({ hub, telegram, admin, dispatcher, seller, operator, stranger } = world);
 });
-afterAll(async () => {
-  await hub.database.connection.dropDatabase();
-  await hub.stop();
-  await telegram.stop();
-  await vk.close();
-});
-
-const deliver = () => hub.managerBot!.deliverNow();
-
-/** Customers write "now", so the reply clock has not run out while a test looks. */
-const SENT_AT = Math.floor(Date.now() / 1000);
-
-const postVk = (event: unknown) =>
-  fetch(`http://127.0.0.1:${hub.port}/webhooks/vk`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(event),
-  });
-const vkPayload = (peer: number, id: number, text: string) => ({
-  id,
-  date: SENT_AT,
-  peer_id: peer,
-  from_id: peer,
-  text,
-  out: 0,
-  attachments: [],
-  conversation_message_id: id,
-});
-const vkMessage = (
-  type: 'message_new' | 'message_edit',
-  peer: number,
-  id: number,
-  text: string,
-) => ({
-  type,
-  event_id: `${type}-${id}-${text.length}`,
-  v: '5.199',
-  group_id: VK_GROUP,
-  secret: VK_SECRET,
-  // VK wraps a new message with client info; an edit carries the message itself.
-  object:
-    type === 'message_new'
-      ? { message: vkPayload(peer, id, text), client_info: {} }
-      : vkPayload(peer, id, text),
-});
-
-async function invite(role: string, department: string, person: FakeUser): Promise<string> {
-  await admin.command(`/invite ${role} ${department}`);
-  const payload = /start=(inv_[\w-]+)/.exec(admin.lastText())?.[1];
-  expect(payload).toBeDefined();
-  await person.command(`/start ${payload}`);
-  return payload!;
-}
-
-async function openTaskOf(person: FakeUser) {
-  const user = await hub.database.models.User.findOne({ telegramId: person.id }).lean();
-  return hub.database.models.Task.findOne({ assigneeId: user!._id, status: 'open' }).lean();
-}
 
 /** Opens "Pick a date" on the seller's ad-hoc task card; answers the task as it was before. */
 async function pickDateForAccountantCall() {
@@ -497,155 +405,5 @@ describe('the manager bot', () => {
     }
     expect(await hub.database.models.Invite.countDocuments({ role: 'admin' })).toBe(0);
     expect(await hub.database.models.User.countDocuments()).toBe(usersBefore);
-  });
-
-  it('a customer writes in VK → the dispatcher gets a card → replying to it answers the customer', async () => {
-    const customer = 730001;
-    await postVk(vkMessage('message_new', customer, 9001, 'Здравствуйте! Сколько стоит доставка?'));
-    await deliver();
-    const card = dispatcher.history().at(-1)!;
-    expect(card.text).toMatch(
-      /^🟦 ВКонтакте · Клиент\nЛид #\w{6}\n\nЗдравствуйте! Сколько стоит доставка\?$/,
-    );
-    expect(buttonsOf(card).map((b) => b.text)).toEqual(['↩️ Ответить', '📄 Карточка', '📋 Задачи']);
-
-    await dispatcher.reply(card, { text: 'Добрый день! Доставка по Москве бесплатна.' });
-    expect(dispatcher.lastText()).toBe('⏳ Отправляем клиенту…');
-    const receipt = dispatcher.history().at(-1)!;
-    await hub.messaging.deliverNow();
-    expect(vk.deliveries()).toContainEqual(
-      expect.objectContaining({
-        chatId: String(customer),
-        text: 'Добрый день! Доставка по Москве бесплатна.',
-      }),
-    );
-    await deliver();
-    expect(dispatcher.history().find((m) => m.message_id === receipt.message_id)?.text).toBe(
-      '✓ Доставлено клиенту',
-    );
-    // A customer who closed their messages: the manager reads why, in their language.
-    vk.refuseNext(901, "Can't send messages for users without permission");
-    await dispatcher.reply(card, { text: 'Вы здесь?' });
-    const refusedReceipt = dispatcher.history().at(-1)!;
-    await hub.messaging.deliverNow();
-    await deliver();
-    expect(dispatcher.history().find((m) => m.message_id === refusedReceipt.message_id)?.text).toBe(
-      '✗ Не доставлено клиенту: клиент закрыл переписку или заблокировал бота',
-    );
-
-    // The reply stopped the reply clock.
-    const conversation = await hub.database.models.Conversation.findOne({
-      chatId: String(customer),
-    }).lean();
-    expect(conversation?.awaitingReplySince).toBeUndefined();
-
-    // The customer corrects their message: the card changes, no new card arrives.
-    const cards = dispatcher.history().length;
-    await postVk(vkMessage('message_edit', customer, 9001, 'Сколько стоит доставка в Казань?'));
-    await deliver();
-    expect(dispatcher.history()).toHaveLength(cards);
-    expect(dispatcher.history().find((m) => m.message_id === card.message_id)?.text).toMatch(
-      /Сколько стоит доставка в Казань\?\n✏️ изменено$/,
-    );
-  });
-
-  it('refuses a reply to a client from someone who may not act on their lead', async () => {
-    const conversation = await hub.database.models.Conversation.findOne({
-      chatId: '730001',
-    }).lean();
-    const sent = vk.deliveries().length;
-    await operator.sendCallbackData(`r:${conversation!._id.toHexString()}`);
-    await operator.reply(operator.history().at(-1)!, { text: 'Я из другого отдела' });
-    expect(operator.lastText()).toMatch(/нет прав/);
-    await hub.messaging.deliverNow();
-    expect(vk.deliveries()).toHaveLength(sent);
-  });
-  it('lets an admin change routing by commands, dry-run it, undo it and read the audit', async () => {
-    await seller.command('/route_add * -> dispatcher');
-    expect(seller.lastText()).toBe('This command is for administrators only.');
-
-    await admin.command('/route_add channel=vk utm_source=ads -> manager Семён');
-    expect(admin.lastText()).toBe(
-      'Сохранено. Теперь правила такие:\n1. channel=vk utm_source=ads → менеджеру Семён',
-    );
-    await admin.command('/route_test vk Здравствуйте utm_source=ads');
-    expect(admin.lastText()).toMatch(/правило 1, но сейчас никто из названных не доступен/);
-    await seller.command('/online');
-    await admin.command('/route_test vk Здравствуйте utm_source=ads');
-    expect(admin.lastText()).toBe('Сработает правило 1 → Семён');
-
-    await admin.command('/route_add channel=vk -> manager Никто');
-    expect(admin.lastText()).toBe('Не сохранено:\n• нет активного сотрудника «Никто»');
-    await admin.command('/route_add channel=vk -> round_robin sales');
-    await admin.command('/route_add channel=vk keyword=цена -> dispatcher');
-    expect(admin.lastText()).toBe(
-      'Не сохранено:\n• правило 3 никогда не сработает: его перекрывает правило 2',
-    );
-    await admin.command('/route_test vk Привет');
-    expect(admin.lastText()).toBe('Сработает правило 2 → Семён');
-
-    await admin.command('/route_undo');
-    expect(admin.lastText()).toBe(
-      'Сохранено. Теперь правила такие:\n1. channel=vk utm_source=ads → менеджеру Семён',
-    );
-    await admin.command('/route_test vk Привет');
-    expect(admin.lastText()).toBe('Ни одно правило не подходит → диспетчеру');
-
-    await admin.command('/audit');
-    const entries = admin.texts().slice(-3);
-    expect(entries[0]).toMatch(
-      /Анна · отменил изменение\nБыло:\n1\. .*\n2\. channel=vk → по очереди в отделе sales\nСтало:\n1\. channel=vk utm_source=ads/,
-    );
-    expect(entries[1]).toMatch(/Анна · добавил правило \(отменено\)/);
-    expect(entries[2]).toMatch(/Анна · добавил правило\nБыло:\nПравил нет/);
-  });
-  it("lets an admin run the organisation; a deactivated person's work goes to the dispatcher", async () => {
-    await seller.command('/users');
-    expect(seller.lastText()).toBe('This command is for administrators only.');
-    await admin.command('/users');
-    expect(admin.lastText()).toMatch(/^Сотрудники:\n1\. Анна \(1001\) — администратор/);
-    expect(admin.lastText()).toMatch(/\d\. Семён \(1003\) — менеджер, sales · 🟢 в сети/);
-    await admin.command('/role Анна manager');
-    expect(admin.lastText()).toBe('Это последний администратор: сначала назначьте другого.');
-
-    await operator.command('/schedule mon-fri/09:00-18:00');
-    expect(operator.lastText()).toBe(
-      'График Ольга: mon-fri/09:00-18:00. Вне его новые лиды не назначаются.',
-    );
-    await admin.command('/role Ольга wizard');
-    expect(admin.lastText()).toBe('Нет роли «wizard»: manager, dispatcher, head, admin.');
-
-    expect(await openTaskOf(seller)).not.toBeNull();
-    await admin.command('/deactivate Семён');
-    expect(admin.lastText()).toMatch(/^Семён отключён\. Диспетчеру передано: \d+ задач/);
-    expect(await openTaskOf(seller)).toBeNull();
-    await seller.command('/tasks');
-    expect(seller.lastText()).toMatch(/staff only/);
-
-    await admin.command('/sla');
-    expect(admin.lastText()).toMatch(/^Лестница ответа клиенту: 20m → 40m → 2h → 4h/);
-    await admin.command('/sla 10m 30m');
-    expect(admin.lastText()).toMatch(/^Нужно 4 значения по возрастанию/);
-    await admin.command('/sla 15m 30m 1h 3h');
-    expect(admin.lastText()).toMatch(/^Сохранено\. Лестница ответа клиенту: 15m → 30m → 1h → 3h/);
-    await postVk(vkMessage('message_new', 730002, 9101, 'Есть кто?'));
-    const waiting = await hub.database.models.Conversation.findOne({ chatId: '730002' }).lean();
-    const reminder = await hub.database.connection
-      .db!.collection('agendaJobs')
-      .findOne({ 'data.timerKey': `sla:${waiting!._id.toHexString()}` });
-    expect(reminder?.nextRunAt).toEqual(new Date((SENT_AT + 15 * 60) * 1000));
-
-    const heads = telegram.member(1001, 'Анна', -100500);
-    await heads.command('/set_alerts');
-    expect(telegram.chatTexts(-100500).at(-1)).toBe(
-      '🔴 Этот чат теперь получает красные алерты руководителей.',
-    );
-    await hub.process.notifier.alertHeads({
-      kind: 'sla',
-      conversationId: '6561f0a0a0a0a0a0a0a0a0a1',
-      waitingMs: 2 * 3600_000,
-    });
-    await deliver();
-    expect(telegram.chatTexts(-100500).at(-1)).toBe('🔴 Клиент ждёт ответа 120 мин.');
   });
 });

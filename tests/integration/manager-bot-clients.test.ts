@@ -1,0 +1,87 @@
+import type { Hub } from '../../src/hub';
+import { buttonsOf, type FakeUser } from '../support/fake-telegram';
+import type { FakeVk } from '../support/fake-vk';
+import {
+  deliver,
+  postVk,
+  registerTeam,
+  useManagerBotWorld,
+  vkMessage,
+  world,
+} from '../support/manager-bot-world';
+
+let hub: Hub;
+let vk: FakeVk;
+let dispatcher: FakeUser;
+let operator: FakeUser;
+
+useManagerBotWorld();
+beforeAll(() => {
+  ({ hub, vk, dispatcher, operator } = world);
+});
+
+beforeAll(registerTeam);
+
+describe('client messages in the manager bot', () => {
+  it('a customer writes in VK → the dispatcher gets a card → replying to it answers the customer', async () => {
+    const customer = 730001;
+    await postVk(vkMessage('message_new', customer, 9001, 'Здравствуйте! Сколько стоит доставка?'));
+    await deliver();
+    const card = dispatcher.history().at(-1)!;
+    expect(card.text).toMatch(
+      /^🟦 ВКонтакте · Клиент\nЛид #\w{6}\n\nЗдравствуйте! Сколько стоит доставка\?$/,
+    );
+    expect(buttonsOf(card).map((b) => b.text)).toEqual(['↩️ Ответить', '📄 Карточка', '📋 Задачи']);
+
+    await dispatcher.reply(card, { text: 'Добрый день! Доставка по Москве бесплатна.' });
+    expect(dispatcher.lastText()).toBe('⏳ Отправляем клиенту…');
+    const receipt = dispatcher.history().at(-1)!;
+    await hub.messaging.deliverNow();
+    expect(vk.deliveries()).toContainEqual(
+      expect.objectContaining({
+        chatId: String(customer),
+        text: 'Добрый день! Доставка по Москве бесплатна.',
+      }),
+    );
+    await deliver();
+    expect(dispatcher.history().find((m) => m.message_id === receipt.message_id)?.text).toBe(
+      '✓ Доставлено клиенту',
+    );
+    // A customer who closed their messages: the manager reads why, in their language.
+    vk.refuseNext(901, "Can't send messages for users without permission");
+    await dispatcher.reply(card, { text: 'Вы здесь?' });
+    const refusedReceipt = dispatcher.history().at(-1)!;
+    await hub.messaging.deliverNow();
+    await deliver();
+    expect(dispatcher.history().find((m) => m.message_id === refusedReceipt.message_id)?.text).toBe(
+      '✗ Не доставлено клиенту: клиент закрыл переписку или заблокировал бота',
+    );
+
+    // The reply stopped the reply clock.
+    const conversation = await hub.database.models.Conversation.findOne({
+      chatId: String(customer),
+    }).lean();
+    expect(conversation?.awaitingReplySince).toBeUndefined();
+
+    // The customer corrects their message: the card changes, no new card arrives.
+    const cards = dispatcher.history().length;
+    await postVk(vkMessage('message_edit', customer, 9001, 'Сколько стоит доставка в Казань?'));
+    await deliver();
+    expect(dispatcher.history()).toHaveLength(cards);
+    expect(dispatcher.history().find((m) => m.message_id === card.message_id)?.text).toMatch(
+      /Сколько стоит доставка в Казань\?\n✏️ изменено$/,
+    );
+  });
+
+  it('refuses a reply to a client from someone who may not act on their lead', async () => {
+    const conversation = await hub.database.models.Conversation.findOne({
+      chatId: '730001',
+    }).lean();
+    const sent = vk.deliveries().length;
+    await operator.sendCallbackData(`r:${conversation!._id.toHexString()}`);
+    await operator.reply(operator.history().at(-1)!, { text: 'Я из другого отдела' });
+    expect(operator.lastText()).toMatch(/нет прав/);
+    await hub.messaging.deliverNow();
+    expect(vk.deliveries()).toHaveLength(sent);
+  });
+});

@@ -1,0 +1,130 @@
+import type { Hub } from '../../src/hub';
+import { botInfo } from './bot-info';
+import { testDatabaseUri } from './database';
+import { FakeTelegram, type FakeUser } from './fake-telegram';
+import { startFakeVk, type FakeVk } from './fake-vk';
+import { startTestHub } from './hub';
+
+const TOKEN = '123456:manager-bot-token';
+const SECRET = 'manager-webhook-secret';
+const VK_GROUP = 218734512;
+const VK_SECRET = 'vk-callback-secret';
+
+/** Neither the server's zone nor the default: due times must be read in this one. */
+export const ZONE = 'Asia/Yekaterinburg';
+
+/** Customers write "now", so the reply clock has not run out while a test looks. */
+export const SENT_AT = Math.floor(Date.now() / 1000);
+
+/** The hub with its manager bot on a fake Bot API, a fake VK, and the people who talk to it. */
+export const world = {} as {
+  telegram: FakeTelegram;
+  vk: FakeVk;
+  hub: Hub;
+  admin: FakeUser;
+  dispatcher: FakeUser;
+  seller: FakeUser;
+  operator: FakeUser;
+  stranger: FakeUser;
+};
+
+/** One such world per test file, started before its tests and stopped after them. */
+export function useManagerBotWorld(): void {
+  beforeAll(async () => {
+    world.telegram = await FakeTelegram.start({
+      token: TOKEN,
+      secret: SECRET,
+      hubUrl: () => `http://127.0.0.1:${world.hub.port}/webhooks/telegram/manager`,
+    });
+    world.vk = await startFakeVk({ token: 'vk-group-token', groupId: VK_GROUP });
+    world.hub = await startTestHub(
+      testDatabaseUri(),
+      {
+        TELEGRAM_MODE: 'webhook',
+        PUBLIC_URL: world.telegram.publicUrl,
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_MANAGER_BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: world.telegram.apiRoot,
+        ADMIN_TELEGRAM_IDS: '1001',
+        COMPANY_TIMEZONE: ZONE,
+        VK_API_BASE_URL: world.vk.apiBaseUrl,
+        VK_GROUP_ID: String(VK_GROUP),
+        VK_GROUP_TOKEN: 'vk-group-token',
+        VK_CALLBACK_SECRET: VK_SECRET,
+        VK_CONFIRMATION_CODE: 'a1b2c3d4',
+      },
+      { managerBotInfo: botInfo(123456, 'linehub_staff_bot') },
+    );
+    world.admin = world.telegram.user(1001, 'Анна');
+    world.dispatcher = world.telegram.user(1002, 'Дарья');
+    world.seller = world.telegram.user(1003, 'Семён');
+    world.operator = world.telegram.user(1004, 'Ольга');
+    world.stranger = world.telegram.user(1099, 'Незнакомец');
+  });
+  afterAll(async () => {
+    await world.hub.database.connection.dropDatabase();
+    await world.hub.stop();
+    await world.telegram.stop();
+    await world.vk.close();
+  });
+}
+
+export const deliver = () => world.hub.managerBot!.deliverNow();
+
+export async function invite(role: string, department: string, person: FakeUser): Promise<string> {
+  await world.admin.command(`/invite ${role} ${department}`);
+  const payload = /start=(inv_[\w-]+)/.exec(world.admin.lastText())?.[1];
+  expect(payload).toBeDefined();
+  await person.command(`/start ${payload}`);
+  return payload!;
+}
+
+/** The admin starts the bot and invites a dispatcher, a sales and an operations manager. */
+export async function registerTeam(): Promise<void> {
+  await world.admin.command('/start');
+  await invite('dispatcher', 'sales', world.dispatcher);
+  await invite('manager', 'sales', world.seller);
+  await invite('manager', 'operations', world.operator);
+}
+
+export async function openTaskOf(person: FakeUser) {
+  const { User, Task } = world.hub.database.models;
+  const user = await User.findOne({ telegramId: person.id }).lean();
+  return Task.findOne({ assigneeId: user!._id, status: 'open' }).lean();
+}
+
+export const postVk = (event: unknown) =>
+  fetch(`http://127.0.0.1:${world.hub.port}/webhooks/vk`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(event),
+  });
+
+const vkPayload = (peer: number, id: number, text: string) => ({
+  id,
+  date: SENT_AT,
+  peer_id: peer,
+  from_id: peer,
+  text,
+  out: 0,
+  attachments: [],
+  conversation_message_id: id,
+});
+
+export const vkMessage = (
+  type: 'message_new' | 'message_edit',
+  peer: number,
+  id: number,
+  text: string,
+) => ({
+  type,
+  event_id: `${type}-${id}-${text.length}`,
+  v: '5.199',
+  group_id: VK_GROUP,
+  secret: VK_SECRET,
+  // VK wraps a new message with client info; an edit carries the message itself.
+  object:
+    type === 'message_new'
+      ? { message: vkPayload(peer, id, text), client_info: {} }
+      : vkPayload(peer, id, text),
+});
