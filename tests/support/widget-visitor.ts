@@ -8,7 +8,9 @@ import type {
   MessageRequest,
   ServerEvents,
 } from '../../channels/widget/protocol';
+import type { WidgetChannelOptions } from '../../channels/widget';
 import type { FileStore, StoredFile } from '../../src/domain/ports';
+import { startLoopbackServer, type LoopbackServer } from './http-fake';
 
 /** Generous: on a busy CI machine storing a first message (contact, lead, task) can take seconds. */
 const ACK_TIMEOUT_MS = 30_000;
@@ -97,3 +99,27 @@ export function memoryFileStore(): FileStore & {
     },
   };
 }
+
+export const SITE_KEY = 'acme-site';
+const SECRET = 'widget-test-secret-0123456789';
+
+/** Adapter options with in-memory ports, for tests of the adapter alone. */
+export function widgetOptions(overrides: Partial<WidgetChannelOptions> = {}): WidgetChannelOptions {
+  return {
+    siteKey: SITE_KEY,
+    secret: SECRET,
+    prechatFields: ['name', 'phone'],
+    files: memoryFileStore(),
+    fileUrl: (id, name) => `https://hub.example/files/${id}/${encodeURIComponent(name)}`,
+    history: async () => [],
+    anyoneOnline: async () => true,
+    ...overrides,
+  };
+}
+
+/** A bare HTTP server for the adapter's socket.io to attach to. */
+export const startHttp = (): Promise<LoopbackServer> =>
+  startLoopbackServer((_request, _body, response) => {
+    response.statusCode = 404;
+    response.end();
+  });
