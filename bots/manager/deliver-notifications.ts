@@ -56,7 +56,8 @@ function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: D
       return clientCard(payload as unknown as ClientMessageNotice, t);
     case 'delivery_state': {
       const { state, reason } = payload as unknown as DeliveryStateNotice;
-      return { text: t(`bot:client.${state}`, { reason: t(failureKey(reason)) }) };
+      const because = reason ? t(`bot:client.reasons.${reason}`) : undefined;
+      return { text: t(`bot:client.${state}`, { reason: because }) };
     }
     default:
       return undefined;
@@ -172,16 +173,4 @@ async function sendClientFiles(
       deps.onFileError?.(error);
     }
   }
-}
-
-/**
- * Channels fail in their own words (in English); staff read a reason in their language. The
- * channel's own text stays on the message in the store for whoever investigates.
- */
-function failureKey(reason: string | undefined): string {
-  if (/blocked|forbidden|not subscribed|permission|901/i.test(reason ?? '')) {
-    return 'bot:client.reasons.blocked';
-  }
-  if (/not connected/i.test(reason ?? '')) return 'bot:client.reasons.channelOff';
-  return 'bot:client.reasons.other';
 }

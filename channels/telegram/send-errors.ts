@@ -11,7 +11,12 @@ export function toSendError(error: unknown): ChannelSendError {
       const retryAfter = error.parameters.retry_after ?? 1;
       return new ChannelSendError(error.description, true, retryAfter * 1000);
     }
-    return new ChannelSendError(error.description, error.error_code >= 500);
+    return new ChannelSendError(
+      error.description,
+      error.error_code >= 500,
+      undefined,
+      error.error_code === 403,
+    );
   }
   if (error instanceof HttpError) return new ChannelSendError(error.message, true);
   return new ChannelSendError(error instanceof Error ? error.message : String(error), true);

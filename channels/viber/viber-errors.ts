@@ -20,7 +20,13 @@ export function viberStatusError(
 ): ChannelSendError {
   const message = `Viber ${method} answered status ${status} (${statusMessage ?? 'no message'})`;
   if (status === TOO_MANY_REQUESTS) return new ChannelSendError(message, true, RATE_LIMIT_WAIT_MS);
-  return new ChannelSendError(message, !PERMANENT.has(status));
+  // 5 and 6: the receiver is not on Viber or not subscribed to the bot.
+  return new ChannelSendError(
+    message,
+    !PERMANENT.has(status),
+    undefined,
+    status === 5 || status === 6,
+  );
 }
 
 export function httpStatusError(

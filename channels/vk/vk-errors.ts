@@ -11,6 +11,12 @@ const LIMIT_WAIT_MS = new Map<number, number>([
   [APIErrorCode.RATE_LIMIT, 60_000],
 ]);
 
+/** The customer blocked the community or never allowed it to write. */
+const RECIPIENT_GONE_CODES = new Set<number>([
+  APIErrorCode.MESSAGES_USER_BLOCKED,
+  APIErrorCode.MESSAGES_DENY_SEND,
+]);
+
 /** VK's own hiccups: the same request may well succeed a moment later. */
 const TRANSIENT_CODES = new Set<number>([APIErrorCode.UNKNOWN, APIErrorCode.SERVER]);
 
@@ -24,7 +30,12 @@ export function toChannelSendError(error: unknown): ChannelSendError {
     const code = Number(error.code);
     const wait = LIMIT_WAIT_MS.get(code);
     if (wait !== undefined) return new ChannelSendError(error.message, true, wait);
-    return new ChannelSendError(error.message, TRANSIENT_CODES.has(code));
+    return new ChannelSendError(
+      error.message,
+      TRANSIENT_CODES.has(code),
+      undefined,
+      RECIPIENT_GONE_CODES.has(code),
+    );
   }
   if (error instanceof UploadError) return new ChannelSendError(error.message, false);
   // Refused or dropped connections, timeouts and error pages that are not VK's JSON.

@@ -36,6 +36,9 @@ export function nextAttemptAfterFailure(attempts: number, now: Date, retryAfterM
   return new Date(now.getTime() + (retryAfterMs ?? backoff));
 }
 
+/** Why a message finally failed, as staff are told it; the channel's own words stay in the store. */
+export type DeliveryFailure = 'recipient_gone' | 'channel_off' | 'refused';
+
 /** How a channel reports a failed send; `retryable` decides between waiting and giving up. */
 export class ChannelSendError extends Error {
   constructor(
@@ -43,6 +46,8 @@ export class ChannelSendError extends Error {
     readonly retryable: boolean,
     /** The channel's own wait (Telegram's `retry_after`), when it named one. */
     readonly retryAfterMs?: number,
+    /** The customer blocked the bot or unsubscribed: nothing reaches them until they write. */
+    readonly recipientGone = false,
   ) {
     super(message);
     this.name = 'ChannelSendError';

@@ -5,7 +5,7 @@ import { IngestInbound, type IngestResult } from '../app/messaging/ingest-inboun
 import { OutboxWorker } from '../app/messaging/outbox-worker';
 import { sendToCustomer } from '../app/messaging/send-to-customer';
 import { tellResponsible } from '../app/messaging/tell-responsible';
-import type { OutboxItem } from '../domain/outbox';
+import type { DeliveryFailure, OutboxItem } from '../domain/outbox';
 import { createContactNames } from '../store/repositories/contact-names.repository';
 import type { Channel } from '../domain/channel';
 import type { InboundMessage } from '../domain/message';
@@ -92,7 +92,11 @@ export function createMessaging(deps: {
     }),
   );
   // The bot's "sending…" line under a manager's reply becomes "delivered" or "not delivered".
-  const tellAuthor = async (item: OutboxItem, state: 'sent' | 'failed', reason?: string) => {
+  const tellAuthor = async (
+    item: OutboxItem,
+    state: 'sent' | 'failed',
+    reason?: DeliveryFailure,
+  ) => {
     if (!item.authorUserId || !item.receipt) return;
     await process.notifier.notifyUser(item.authorUserId, {
       kind: 'delivery_state',

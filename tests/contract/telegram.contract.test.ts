@@ -115,7 +115,7 @@ describe('telegram customer bot specifics', () => {
       .send(BLOCKED_CHAT, { text: 'hi', attachments: [] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ChannelSendError);
-    expect(error).toMatchObject({ retryable: false });
+    expect(error).toMatchObject({ retryable: false, recipientGone: true });
   });
 
   it('registers its webhook with the secret at start', async () => {

@@ -3,12 +3,20 @@ import type { OutboundMessage } from '../../domain/message';
 import {
   ChannelSendError,
   GIVE_UP_AFTER_MS,
+  type DeliveryFailure,
   nextAttemptAfterFailure,
   type OutboxItem,
 } from '../../domain/outbox';
 import type { Clock } from '../../domain/ports';
 import { CoalescedRun } from '../coalesced-run';
 import type { OutboxStore } from './ports';
+
+/** A message for a channel this hub has no credentials for (now): retried, it may come back. */
+class ChannelNotConnected extends ChannelSendError {
+  constructor(channel: Channel) {
+    super(`channel ${channel} is not connected`, true);
+  }
+}
 
 /** The part of a channel adapter the outbox needs. */
 export interface ChannelSender {
@@ -24,7 +32,7 @@ export interface OutboxWorkerDeps {
   clock: Clock;
   onSent(item: OutboxItem): Promise<void>;
   /** A message finally failed; someone should know (logged, and its author is told). */
-  onFailed(item: OutboxItem, reason: string): Promise<void>;
+  onFailed(item: OutboxItem, reason: DeliveryFailure): Promise<void>;
 }
 
 const BATCH = 200;
@@ -75,7 +83,7 @@ export class OutboxWorker {
     const sender = deps.senders(item.channel);
     let externalId: string;
     try {
-      if (!sender) throw new ChannelSendError(`channel ${item.channel} is not connected`, true);
+      if (!sender) throw new ChannelNotConnected(item.channel);
       ({ externalId } = await sender.send(item.chatId, this.outbound(item)));
     } catch (error) {
       return this.failed(chatKey, item, now, error);
@@ -97,7 +105,13 @@ export class OutboxWorker {
     const tooLong = now.getTime() - item.createdAt.getTime() > GIVE_UP_AFTER_MS;
     if (!failure.retryable || tooLong) {
       await this.deps.store.markFailed(item, failure.message);
-      await this.deps.onFailed(item, failure.message);
+      const reason: DeliveryFailure =
+        failure instanceof ChannelNotConnected
+          ? 'channel_off'
+          : failure.recipientGone
+            ? 'recipient_gone'
+            : 'refused';
+      await this.deps.onFailed(item, reason);
       return true;
     }
     const next = nextAttemptAfterFailure(item.attempts + 1, now, failure.retryAfterMs);

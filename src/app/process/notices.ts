@@ -1,6 +1,7 @@
 import type { Text } from '../../domain/process/definition';
 import type { Channel } from '../../domain/channel';
 import type { Attachment } from '../../domain/message';
+import type { DeliveryFailure } from '../../domain/outbox';
 import type { Task, TaskSubject } from '../../domain/task';
 
 /** Where the bot confirmed a reply to a client; the delivery state is shown by editing it. */
@@ -29,7 +30,12 @@ export type Notice =
       /** The customer changed a message the responsible was already shown. */
       edited: boolean;
     }
-  | { kind: 'delivery_state'; receipt: Receipt; state: 'sent' | 'failed'; reason?: string };
+  | {
+      kind: 'delivery_state';
+      receipt: Receipt;
+      state: 'sent' | 'failed';
+      reason?: DeliveryFailure;
+    };
 
 /** Red alerts for the heads' chat. */
 export type Alert =
