@@ -9,7 +9,7 @@ import { createTranslator, LOCALES, type Translator } from './infra/i18n';
 import type { Text } from './domain/process/definition';
 import { startLocalDatabase, type LocalDatabase } from './infra/local-db/local-db';
 import { createLogger, type Logger } from './infra/logger';
-import { createMetrics } from './infra/metrics';
+import { countDatabaseCommands, createMetrics } from './infra/metrics';
 import { PROJECT_ROOT } from './infra/project-root';
 import { createScheduler, type Scheduler } from './infra/scheduler';
 import { hubJobs } from './jobs';
@@ -95,6 +95,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       LOCALES.every((lng) => translator.instance.exists(`templates:${template}`, { lng })),
     );
     const metrics = createMetrics();
+    countDatabaseCommands(database.connection.getClient(), metrics.databaseCommands);
     const db = database.connection.db;
     if (!db) throw new Error('database connection has no Db handle');
     const scheduler = createScheduler({

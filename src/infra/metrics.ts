@@ -1,9 +1,12 @@
+import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   httpRequests: Histogram<'method' | 'route' | 'status'>;
   inboundMessages: Counter<'channel' | 'result'>;
+  /** Every command the driver sends: the benchmark and tests read round trips per message here. */
+  databaseCommands: Counter<'command' | 'collection'>;
 }
 
 /** One registry per hub instance, so several hubs in one test process do not collide. */
@@ -25,5 +28,22 @@ export function createMetrics(): Metrics {
       labelNames: ['channel', 'result'],
       registers: [registry],
     }),
+    databaseCommands: new Counter({
+      name: 'linehub_db_commands_total',
+      help: 'Database round trips by command and collection',
+      labelNames: ['command', 'collection'],
+      registers: [registry],
+    }),
   };
+}
+
+/** Counts the driver's commands (the client must be made with `monitorCommands: true`). */
+export function countDatabaseCommands(client: MongoClient, counter: Metrics['databaseCommands']) {
+  client.on('commandStarted', (event: CommandStartedEvent) => {
+    const target: unknown = event.command[event.commandName];
+    counter.inc({
+      command: event.commandName,
+      collection: typeof target === 'string' ? target : '',
+    });
+  });
 }
