@@ -54,6 +54,8 @@ export interface HubOptions {
   /** Tests pass the bot's identity so no getMe call is needed. */
   managerBotInfo?: UserFromGetMe;
   customerBotInfo?: UserFromGetMe;
+  /** How long an inbox item stays with this process before another may take it over. */
+  inboxLeaseMs?: number;
 }
 
 /**
@@ -142,6 +144,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       metrics,
       logger,
       clock: systemClock,
+      ...(options.inboxLeaseMs ? { inboxLeaseMs: options.inboxLeaseMs } : {}),
     });
 
     const managerBot = await startManagerBot({

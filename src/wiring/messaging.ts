@@ -1,6 +1,7 @@
 import type { ChannelAdapter } from '../../channels/contract';
 import { sendClientNotices } from '../app/messaging/client-notices';
 import { InboundEvents } from '../app/messaging/inbound-events';
+import { Inbox } from '../app/messaging/inbox';
 import { IngestInbound, type IngestResult } from '../app/messaging/ingest-inbound';
 import { OutboxWorker } from '../app/messaging/outbox-worker';
 import { sendToCustomer } from '../app/messaging/send-to-customer';
@@ -22,6 +23,7 @@ import {
 } from '../store/repositories/client-notice.repository';
 import { createContactRepository } from '../store/repositories/contact.repository';
 import { createConversationStore } from '../store/repositories/conversation.repository';
+import { createInboxStore } from '../store/repositories/inbox.repository';
 import { createMessageRepository } from '../store/repositories/message.repository';
 import { createOpenRecords } from '../store/repositories/open-records.repository';
 import { createOutboxStore } from '../store/repositories/outbox.repository';
@@ -32,7 +34,10 @@ const OUTBOX_TICK_MS = 250;
 
 export interface Messaging {
   events: InboundEvents;
+  /** Ingests one message now, without the inbox (the inbox's own step; manual leads, tests). */
   ingest(message: InboundMessage): Promise<IngestResult>;
+  /** The channels' sink: one durable write, then ingest runs from the inbox. */
+  inbox: Inbox;
   /** Queues a message to the customer of a conversation; the outbox sends it. */
   reply(
     conversationId: string,
@@ -59,6 +64,8 @@ export function createMessaging(deps: {
   metrics: Metrics;
   logger: Logger;
   clock: Clock;
+  /** How long a process keeps an inbox item before another may take it over. */
+  inboxLeaseMs?: number;
 }): Messaging {
   const { models, process, logger, clock } = deps;
   const conversations = createConversationStore(models);
@@ -138,15 +145,28 @@ export function createMessaging(deps: {
       send: (conversationId, text) => reply(conversationId, { text }),
     });
 
+  const ingestOne = async (message: InboundMessage) => {
+    const result = await ingest.ingest(message);
+    deps.metrics.inboundMessages.inc({ channel: message.channel, result: result.outcome });
+    return result;
+  };
+  const inbox = new Inbox({
+    store: createInboxStore(models),
+    ingest: ingestOne,
+    clock,
+    ...(deps.inboxLeaseMs ? { leaseMs: deps.inboxLeaseMs } : {}),
+    onError: (error, item) =>
+      logger.warn({ err: error, key: item.key, attempts: item.attempts }, 'ingest failed; retrying'),
+    onParked: (item, error) =>
+      logger.error({ key: item.key, error }, 'a customer message was parked after its retries'),
+  });
+
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
   return {
     events,
-    async ingest(message) {
-      const result = await ingest.ingest(message);
-      deps.metrics.inboundMessages.inc({ channel: message.channel, result: result.outcome });
-      return result;
-    },
+    ingest: ingestOne,
+    inbox,
     reply,
     async conversationOf(channel, chatId) {
       return (await conversations.findOpen(channel, chatId))?.id;
@@ -159,10 +179,9 @@ export function createMessaging(deps: {
     async start(list) {
       for (const adapter of list) {
         adapters.set(adapter.id, adapter);
-        await adapter.start(async (message) => {
-          await this.ingest(message);
-        });
+        await adapter.start((message) => inbox.accept(message));
       }
+      inbox.start();
       timer = setInterval(() => {
         // A slow pass (a channel rate-limiting us) must not pile more passes up behind it.
         if (ticking) return;
@@ -178,6 +197,8 @@ export function createMessaging(deps: {
       clearInterval(timer);
       for (const adapter of adapters.values()) await adapter.stop();
       adapters.clear();
+      // Nothing new comes in now; what was acknowledged finishes here or waits in the store.
+      await inbox.stop();
     },
   };
 }

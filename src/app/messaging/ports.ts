@@ -86,3 +86,36 @@ export interface OutboxStore {
   markRetry(item: OutboxItem, nextAttemptAt: Date, error: string): Promise<void>;
   markFailed(item: OutboxItem, error: string): Promise<void>;
 }
+
+/** A customer message the channel was told we have, waiting to be ingested. */
+export interface InboxItem {
+  /** The dedupe key: the same delivery always has the same key. */
+  key: string;
+  /** Messages of one chat are ingested one at a time, in arrival order. */
+  chat: string;
+  message: InboundMessage;
+  receivedAt: Date;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+/** Who works on an item until when; past `until` another process may take it over. */
+export interface InboxLease {
+  owner: string;
+  until: Date;
+}
+
+export interface InboxStore {
+  /** One durable write, leased to the caller; false when the key is already waiting. */
+  add(item: InboxItem, lease: InboxLease): Promise<boolean>;
+  /** Pending items whose lease ran out (a crashed process, a retry now due), oldest first. */
+  claimExpired(lease: InboxLease, now: Date, limit: number): Promise<InboxItem[]>;
+  done(key: string): Promise<void>;
+  /** Keeps the item for another attempt at `at` (its lease runs until then). */
+  retryAt(key: string, attempts: number, at: Date, error: string): Promise<void>;
+  /** Gives up on an item after its bounded retries; it stays, visible to admins, never retried. */
+  park(key: string, attempts: number, error: string): Promise<void>;
+  parked(limit: number): Promise<(InboxItem & { error: string })[]>;
+  /** Puts parked items back in line (after an admin fixed the cause). */
+  requeue(keys: string[]): Promise<number>;
+}

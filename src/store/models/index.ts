@@ -6,6 +6,7 @@ import { contactSchema } from './contact.model';
 import { conversationSchema } from './conversation.model';
 import { dealSchema } from './deal.model';
 import { fileSchema } from './file.model';
+import { inboxSchema } from './inbox.model';
 import { departmentSchema } from './department.model';
 import { inviteSchema } from './invite.model';
 import { leadSchema } from './lead.model';
@@ -29,6 +30,7 @@ export function registerModels(connection: Connection) {
     Deal: connection.model('Deal', dealSchema),
     Department: connection.model('Department', departmentSchema),
     File: connection.model('File', fileSchema),
+    Inbox: connection.model('Inbox', inboxSchema, 'inbox'),
     Invite: connection.model('Invite', inviteSchema),
     Lead: connection.model('Lead', leadSchema),
     Message: connection.model('Message', messageSchema),

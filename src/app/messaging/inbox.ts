@@ -1,0 +1,172 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { identityKey } from '../../domain/channel';
+import type { InboundMessage } from '../../domain/message';
+import type { Clock } from '../../domain/ports';
+import { KeyedLock } from '../keyed-lock';
+import type { InboxItem, InboxStore } from './ports';
+
+export interface InboxOptions {
+  store: InboxStore;
+  /** Everything after the acknowledgement: contact, conversation, lead, routing, cards. */
+  ingest(message: InboundMessage): Promise<unknown>;
+  clock: Clock;
+  /** How long an item stays with the process that took it before another may take it over. */
+  leaseMs?: number;
+  /** The safety net: how often items left by a crashed process (or due retries) are looked for. */
+  pollMs?: number;
+  /** Attempts before an item is parked for admins instead of blocking its chat for ever. */
+  maxAttempts?: number;
+  onError(error: unknown, item: InboxItem): void;
+  onParked(item: InboxItem, error: string): void;
+}
+
+/** The dedupe key: a message, or one particular edit of it (the same edit redelivered is one). */
+export function inboxKey(message: InboundMessage): string {
+  const base = `${message.channel}:${message.externalId}`;
+  if (!message.edited) return base;
+  const content = JSON.stringify([message.text ?? '', message.attachments.map((a) => a.fileRef)]);
+  return `${base}:edit:${createHash('sha256').update(content).digest('base64url').slice(0, 16)}`;
+}
+
+const backoffMs = (attempts: number) => Math.min(1000 * 2 ** (attempts - 1), 60_000);
+
+/**
+ * Acknowledge after one durable write (ARCHITECTURE.md, "core inbox"): a channel's delivery is
+ * stored under its dedupe key and answered, and ingest runs from here — at once in the process
+ * that took the delivery, one message at a time per chat and in order; after a crash, by whichever
+ * process finds the lease expired. A failing item is retried with back-off while its chat's later
+ * messages wait behind it, and is parked after bounded attempts so one poison message cannot
+ * hold a customer's conversation for ever.
+ */
+export class Inbox {
+  private readonly owner = randomUUID();
+  private readonly chats = new KeyedLock();
+  /** Chats whose oldest message waits for a retry: later ones queue behind it in the store. */
+  private readonly blocked = new Map<string, Date>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private poll: NodeJS.Timeout | undefined;
+  private wakeAt: NodeJS.Timeout | undefined;
+  private recovering: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: InboxOptions) {}
+
+  private get leaseMs() {
+    return this.options.leaseMs ?? 30_000;
+  }
+
+  private lease() {
+    return {
+      owner: this.owner,
+      until: new Date(this.options.clock.now().getTime() + this.leaseMs),
+    };
+  }
+
+  /** The channel's sink: resolves once the message is durably queued (or already was). */
+  async accept(message: InboundMessage): Promise<void> {
+    const item: InboxItem = {
+      key: inboxKey(message),
+      chat: identityKey({ channel: message.channel, externalId: message.chatId }),
+      message,
+      receivedAt: this.options.clock.now(),
+      attempts: 0,
+    };
+    if (await this.options.store.add(item, this.lease())) this.schedule(item);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.poll = setInterval(() => void this.recover(), this.options.pollMs ?? 5000);
+    this.poll.unref();
+    void this.recover();
+  }
+
+  /** Stops taking work and waits for what is running; unstarted items stay for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poll);
+    clearTimeout(this.wakeAt);
+    await this.drained();
+  }
+
+  /** Resolves when every message this process has taken is ingested (or waits for a retry). */
+  async drained(): Promise<void> {
+    while (this.inFlight.size > 0 || this.recovering) {
+      await Promise.allSettled([...this.inFlight, this.recovering]);
+    }
+  }
+
+  /** Takes over items whose lease ran out: a crashed process's, or retries now due. */
+  recover(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.recovering ??= (async () => {
+      try {
+        const now = this.options.clock.now();
+        for (;;) {
+          const items = await this.options.store.claimExpired(this.lease(), now, 200);
+          for (const item of items) this.schedule(item);
+          if (items.length < 200) break;
+        }
+      } catch {
+        // The database is away; the next poll tries again.
+      } finally {
+        this.recovering = undefined;
+      }
+    })();
+    return this.recovering;
+  }
+
+  private schedule(item: InboxItem): void {
+    const run = this.chats.run(item.chat, () => this.process(item));
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+  }
+
+  private async process(item: InboxItem): Promise<void> {
+    const { store, clock } = this.options;
+    const blockedUntil = this.blocked.get(item.chat);
+    if (blockedUntil && blockedUntil > clock.now()) {
+      // An earlier message of this chat waits for its retry: keep the order, wait behind it.
+      await store
+        .retryAt(item.key, item.attempts, blockedUntil, 'waiting for an earlier message')
+        .catch(() => undefined);
+      return;
+    }
+    this.blocked.delete(item.chat);
+    try {
+      await this.options.ingest(item.message);
+    } catch (error) {
+      await this.failed(item, error);
+      return;
+    }
+    // Not deleted (the database went away): the lease runs out and the item is ingested again,
+    // which the stored message's unique key turns into a harmless duplicate.
+    await store.done(item.key).catch((error: unknown) => this.options.onError(error, item));
+  }
+
+  private async failed(item: InboxItem, error: unknown): Promise<void> {
+    const { store, clock } = this.options;
+    this.options.onError(error, item);
+    const attempts = item.attempts + 1;
+    const reason = error instanceof Error ? error.message : String(error);
+    try {
+      if (attempts >= (this.options.maxAttempts ?? 8)) {
+        await store.park(item.key, attempts, reason);
+        this.options.onParked(item, reason);
+        return;
+      }
+      const at = new Date(clock.now().getTime() + backoffMs(attempts));
+      await store.retryAt(item.key, attempts, at, reason);
+      this.blocked.set(item.chat, at);
+      this.wakeAt ??= setTimeout(
+        () => {
+          this.wakeAt = undefined;
+          void this.recover();
+        },
+        at.getTime() - clock.now().getTime() + 10,
+      );
+    } catch {
+      // The failure could not even be noted: the lease runs out and the safety net retries.
+    }
+  }
+}
