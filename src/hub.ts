@@ -105,11 +105,17 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       logger,
       processEveryMs: options.schedulerProcessEveryMs ?? 1000,
     });
+    // Delivery is woken by each stored notice; its parts exist only further down.
+    const deliverNotices = { staff: () => {}, clients: () => {} };
     const process = createProcess({
       models: database.models,
       definition,
       timers: scheduler.timers,
       clock: systemClock,
+      onNoticeQueued: () => {
+        deliverNotices.staff();
+        deliverNotices.clients();
+      },
     });
     const plans = createPlanStore(database.models);
     const { jobs, recurring } = hubJobs({
@@ -160,10 +166,10 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       loadFile: messaging.loadFile,
       routing,
     });
+    deliverNotices.clients = messaging.wakeClientNotices;
     if (managerBot) {
       stack.push(() => managerBot.stop());
-      // Subscribed after the listener that stores the card, so the card is there to deliver.
-      messaging.events.subscribe(async () => managerBot.wake());
+      deliverNotices.staff = managerBot.wake;
     }
 
     const widget = createWidget({

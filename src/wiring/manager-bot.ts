@@ -38,7 +38,8 @@ import { createDirectory } from '../store/repositories/directory.repository';
 
 /** Departments the default process assigns work to; invites name one of them. */
 const DEPARTMENTS = ['sales', 'operations'];
-const DELIVERY_INTERVAL_MS = 1000;
+/** The safety net only: every stored notice wakes delivery itself. */
+const DELIVERY_INTERVAL_MS = 10_000;
 const WEBHOOK_PATH = '/webhooks/telegram/manager';
 
 export interface ManagerBotParts {
@@ -180,7 +181,7 @@ export async function startManagerBot(options: {
     void deliverNow().catch((error: unknown) =>
       logger.error({ err: error }, 'notification delivery failed'),
     );
-  // The tick catches notices stored elsewhere (timers, the engine); a client's message wakes it.
+  // Catches what a wake missed (a notice stored by another process, a round that failed).
   const timer = setInterval(wake, DELIVERY_INTERVAL_MS);
 
   return {

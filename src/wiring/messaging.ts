@@ -29,8 +29,11 @@ import { createOpenRecords } from '../store/repositories/open-records.repository
 import { createOutboxStore } from '../store/repositories/outbox.repository';
 import type { ProcessParts } from './process';
 
-/** How often the outbox looks for due messages when nothing woke it. */
-const OUTBOX_TICK_MS = 250;
+/**
+ * The safety net only: a queued message wakes the outbox, and a message held back (a chat's
+ * pace, a retry) sets a timer for its time; this catches what another process queued.
+ */
+const OUTBOX_TICK_MS = 5000;
 
 export interface Messaging {
   events: InboundEvents;
@@ -46,6 +49,8 @@ export interface Messaging {
   conversationOf(channel: Channel, chatId: string): Promise<string | undefined>;
   /** A customer's file, from the hub's store (widget) or from its channel. */
   loadFile(channel: Channel, ref: string): Promise<{ data: Buffer; mimeType?: string } | undefined>;
+  /** Robots' messages to clients were queued: send them now rather than at the next tick. */
+  wakeClientNotices(): void;
   /** One outbox pass now (tests, and the loop below). */
   deliverNow(): Promise<number>;
   start(adapters: ChannelAdapter[]): Promise<void>;
@@ -126,8 +131,17 @@ export function createMessaging(deps: {
       await tellAuthor(item, 'failed', reason);
     },
   });
-  const wake = () => void worker.runOnce().catch(reportDelivery);
   const reportDelivery = (error: unknown) => logger.error({ err: error }, 'outbox pass failed');
+  let heldBack: NodeJS.Timeout | undefined;
+  const runOutbox = async () => {
+    await worker.runOnce();
+    const at = worker.nextWakeAt();
+    clearTimeout(heldBack);
+    if (at !== undefined) {
+      heldBack = setTimeout(wake, Math.max(0, at - clock.now().getTime()) + 5);
+    }
+  };
+  const wake = () => void runOutbox().catch(reportDelivery);
   const reply: Messaging['reply'] = (conversationId, message) =>
     sendToCustomer(
       { conversations, outbox, sla: process.sla, clock, wake },
@@ -189,12 +203,14 @@ export function createMessaging(deps: {
         // Independent: a robot's notice that fails must not hold up replies, nor the reverse.
         void Promise.all([
           clientNotices().catch(reportDelivery),
-          worker.runOnce().catch(reportDelivery),
+          runOutbox().catch(reportDelivery),
         ]).finally(() => (ticking = false));
       }, OUTBOX_TICK_MS);
     },
+    wakeClientNotices: () => void clientNotices().catch(reportDelivery),
     async stop() {
       clearInterval(timer);
+      clearTimeout(heldBack);
       for (const adapter of adapters.values()) await adapter.stop();
       adapters.clear();
       // Nothing new comes in now; what was acknowledged finishes here or waits in the store.

@@ -33,11 +33,13 @@ export function createProcess(options: {
   definition: ProcessDefinition;
   timers: Timers;
   clock: Clock;
+  /** A notice was stored: whoever delivers notices is woken instead of polling. */
+  onNoticeQueued?: () => void;
 }): ProcessParts {
   const { models, definition, timers, clock } = options;
   const records = createRecordRepository(models);
   const directory = createDirectory(models);
-  const notifier = createStoredNotifier(models);
+  const notifier = createStoredNotifier(models, options.onNoticeQueued);
   const tasks = createTaskRepository(models);
   const settings = createSettings(models);
   const engine = new ProcessEngine({

@@ -87,12 +87,16 @@ beforeEach(() => {
   events.length = 0;
 });
 
-const post = (route: string, body: string | Buffer, headers: Record<string, string> = {}) =>
-  fetch(`http://127.0.0.1:${hub.port}${route}`, {
+// The hub answers once a delivery is in its inbox; the checks below look at what ingest made of it.
+const post = async (route: string, body: string | Buffer, headers: Record<string, string> = {}) => {
+  const response = await fetch(`http://127.0.0.1:${hub.port}${route}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
   });
+  await hub.messaging.inbox.drained();
+  return response;
+};
 const postTelegram = (update: unknown, secret = SECRET) =>
   post('/webhooks/telegram/customer', JSON.stringify(update), {
     'x-telegram-bot-api-secret-token': secret,
@@ -241,6 +245,7 @@ describe('one person across channels', () => {
     } finally {
       visitor.close();
     }
+    await hub.messaging.inbox.drained();
     const contactUpdate = {
       update_id: 950,
       message: {
@@ -276,6 +281,7 @@ describe('one person across channels', () => {
     } finally {
       stranger.close();
     }
+    await hub.messaging.inbox.drained();
     const maria = await models().Contact.findOne({ identityKeys: 'telegram:5100' }).lean();
     expect(maria!.identityKeys).not.toContain(`widget:${stranger.visitorId}`);
     const theirs = await models()

@@ -40,12 +40,13 @@ describe('ingesting a customer message', () => {
       route: async () => undefined,
       // The reply clock's write fails once, as in a database hiccup after the message is stored.
       sla: {
-        clientWrote: async (conversationId, at) => {
+        clientWrote: (conversationId, at) => process.sla.clientWrote(conversationId, at),
+        startedWaiting: async (conversationId, since) => {
           if (outage) {
             outage = false;
             throw new Error('connection reset');
           }
-          await process.sla.clientWrote(conversationId, at);
+          await process.sla.startedWaiting(conversationId, since);
         },
       },
       followUps: process.engine.timers,

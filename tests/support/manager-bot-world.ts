@@ -93,12 +93,16 @@ export async function openTaskOf(person: FakeUser) {
   return Task.findOne({ assigneeId: user!._id, status: 'open' }).lean();
 }
 
-export const postVk = (event: unknown) =>
-  fetch(`http://127.0.0.1:${world.hub.port}/webhooks/vk`, {
+/** Posts to the VK webhook and waits until the hub has ingested what it acknowledged. */
+export async function postVk(event: unknown) {
+  const response = await fetch(`http://127.0.0.1:${world.hub.port}/webhooks/vk`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(event),
   });
+  await world.hub.messaging.inbox.drained();
+  return response;
+}
 
 const vkPayload = (peer: number, id: number, text: string) => ({
   id,

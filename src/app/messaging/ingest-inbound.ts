@@ -24,7 +24,11 @@ export interface IngestDeps {
   /** The routing rules' choice of manager for a new lead; none means the dispatcher's queue. */
   route(sample: RoutingSample): Promise<string | undefined>;
   /** The reply SLA starts counting at the customer's first unanswered message. */
-  sla: { clientWrote(conversationId: string, at: Date): Promise<void> };
+  sla: {
+    clientWrote(conversationId: string, at: Date): Promise<void>;
+    /** The conversation was opened by this message, already waiting from it. */
+    startedWaiting(conversationId: string, since: Date): Promise<void>;
+  };
   /** Follow-ups that wait for the customer's silence restart with every message. */
   followUps: { onClientMessage(subject: TaskSubject): Promise<void> };
   events: InboundEvents;
@@ -60,20 +64,28 @@ export class IngestInbound {
 
   private async store(inbound: InboundMessage): Promise<IngestResult> {
     const { deps } = this;
-    // Cheap early exit for redeliveries; the unique index below still decides under races. A
-    // message stored by a delivery that failed before telling anyone is finished now instead.
-    const known = await deps.messages.find(inbound.channel, inbound.externalId);
-    if (known) return known.processed ? { outcome: 'duplicate' } : this.finish(known);
-
     const { contact, isNew } = await this.contactOf(inbound);
+    // A contact made just now has no messages, conversations or records yet: three lookups fewer
+    // for every new customer. Otherwise this is the cheap exit for redeliveries (the unique index
+    // below still decides under races); a message stored by an attempt that failed before telling
+    // anyone is finished now instead.
+    if (!isNew) {
+      const known = await deps.messages.find(inbound.channel, inbound.externalId);
+      if (known) return known.processed ? { outcome: 'duplicate' } : this.finish(known);
+    }
+    const existing = isNew
+      ? undefined
+      : await deps.conversations.findOpen(inbound.channel, inbound.chatId);
+    const found = await this.subjectFor(contact, isNew, inbound, existing);
     const conversation =
-      (await deps.conversations.findOpen(inbound.channel, inbound.chatId)) ??
+      existing ??
       (await deps.conversations.open({
         contactId: contact.id,
         channel: inbound.channel,
         chatId: inbound.chatId,
+        awaitingReplySince: inbound.sentAt,
+        ...(found ? { subject: found.subject } : {}),
       }));
-    const found = await this.subjectFor(contact, isNew, inbound, conversation);
     const saved = await deps.messages.saveInbound(conversation.id, inbound);
     if (saved.duplicate) return { outcome: 'duplicate' };
     if (!found) {
@@ -92,7 +104,7 @@ export class IngestInbound {
       { ...conversation, ...conversationSubject(subject) },
       subject,
       newLead,
-      contact.name,
+      { contactName: contact.name, newConversation: !existing },
     );
     return {
       outcome: 'stored',
@@ -108,10 +120,11 @@ export class IngestInbound {
     conversation: Conversation,
     subject: TaskSubject,
     newLead: boolean,
-    contactName?: string,
+    { contactName, newConversation }: { contactName?: string; newConversation?: boolean } = {},
   ): Promise<void> {
     const { deps } = this;
-    await deps.sla.clientWrote(conversation.id, message.sentAt);
+    if (newConversation) await deps.sla.startedWaiting(conversation.id, message.sentAt);
+    else await deps.sla.clientWrote(conversation.id, message.sentAt);
     await deps.followUps.onClientMessage(subject);
     await deps.events.publish({
       message,
@@ -193,12 +206,13 @@ export class IngestInbound {
     contact: Contact,
     isNew: boolean,
     inbound: InboundMessage,
-    conversation: Conversation,
+    /** Absent when the conversation is opened after this, with the subject on it. */
+    conversation: Conversation | undefined,
   ): Promise<{ subject: TaskSubject; newLead: boolean } | undefined> {
     const open = isNew ? undefined : await this.deps.records.openSubjectOf(contact.id);
     if (open) {
-      const current = subjectOf(conversation);
-      if (current?.kind !== open.kind || current.id !== open.id) {
+      const current = conversation && subjectOf(conversation);
+      if (conversation && (current?.kind !== open.kind || current.id !== open.id)) {
         await this.deps.conversations.attach(conversation.id, open);
       }
       return { subject: open, newLead: false };
@@ -234,7 +248,7 @@ export class IngestInbound {
         throw error;
       });
     if (!lead) return undefined;
-    await this.deps.conversations.attach(conversation.id, lead.subject);
+    if (conversation) await this.deps.conversations.attach(conversation.id, lead.subject);
     return { subject: lead.subject, newLead: true };
   }
 }

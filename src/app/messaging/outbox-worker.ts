@@ -48,6 +48,8 @@ export class OutboxWorker {
   /** Per chat: not before this time (ms), after a send or a refusal. */
   private readonly holds = new Map<string, number>();
   private readonly passes = new CoalescedRun(() => this.pass());
+  /** The earliest time a message the last pass had to hold back may go (ms). */
+  private heldBackUntil: number | undefined;
 
   constructor(private readonly deps: OutboxWorkerDeps) {}
 
@@ -56,7 +58,13 @@ export class OutboxWorker {
     return this.passes.run();
   }
 
+  /** When the outbox must look again for messages held back by a chat's pace or a retry. */
+  nextWakeAt(): number | undefined {
+    return this.heldBackUntil;
+  }
+
   private async pass(): Promise<number> {
+    this.heldBackUntil = undefined;
     const items = await this.deps.store.due(this.deps.clock.now(), BATCH);
     const byChat = new Map<string, OutboxItem[]>();
     for (const item of items) {
@@ -79,7 +87,11 @@ export class OutboxWorker {
   private async attempt(chatKey: string, item: OutboxItem): Promise<boolean> {
     const { deps } = this;
     const now = deps.clock.now();
-    if ((this.holds.get(chatKey) ?? 0) > now.getTime()) return false;
+    const hold = this.holds.get(chatKey) ?? 0;
+    if (hold > now.getTime()) {
+      this.heldBackUntil = Math.min(this.heldBackUntil ?? hold, hold);
+      return false;
+    }
     const sender = deps.senders(item.channel);
     let externalId: string;
     try {
@@ -116,6 +128,7 @@ export class OutboxWorker {
     }
     const next = nextAttemptAfterFailure(item.attempts + 1, now, failure.retryAfterMs);
     this.holds.set(chatKey, next.getTime());
+    this.heldBackUntil = Math.min(this.heldBackUntil ?? next.getTime(), next.getTime());
     await this.deps.store.markRetry(item, next, failure.message);
     return false;
   }

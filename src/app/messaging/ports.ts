@@ -13,6 +13,8 @@ export interface ConversationStore {
     channel: Channel;
     chatId: string;
     subject?: TaskSubject;
+    /** Opened by a customer's message: the reply clock runs from it. */
+    awaitingReplySince?: Date;
   }): Promise<Conversation>;
   attach(id: string, subject: TaskSubject): Promise<void>;
   /** The contact's most recently active open conversation: where robots' messages go. */

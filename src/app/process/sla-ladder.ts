@@ -51,6 +51,11 @@ export class SlaLadder {
     await this.scheduleStep(conversationId, since, 0);
   }
 
+  /** A conversation opened by a customer's message already waits from it (one write fewer). */
+  async startedWaiting(conversationId: string, since: Date): Promise<void> {
+    await this.scheduleStep(conversationId, since, 0);
+  }
+
   async managerReplied(conversationId: string): Promise<void> {
     await this.deps.conversations.stopWaiting(conversationId);
     await this.deps.timers.cancel(timerKey(conversationId));

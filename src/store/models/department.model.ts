@@ -1,3 +1,4 @@
+import { announceWrites } from '../read-cache';
 import { Schema, type InferSchemaType } from 'mongoose';
 
 export const departmentSchema = new Schema(
@@ -9,5 +10,7 @@ export const departmentSchema = new Schema(
   { timestamps: true },
 );
 departmentSchema.index({ code: 1 }, { unique: true });
+// Cached on the hot path (src/store/read-cache.ts): writes drop the cache.
+announceWrites(departmentSchema, 'departments');
 
 export type DepartmentDoc = InferSchemaType<typeof departmentSchema>;

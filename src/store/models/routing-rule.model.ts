@@ -1,3 +1,4 @@
+import { announceWrites } from '../read-cache';
 import { Schema, type InferSchemaType } from 'mongoose';
 
 export const routingRuleSchema = new Schema(
@@ -12,5 +13,7 @@ export const routingRuleSchema = new Schema(
   { timestamps: true, minimize: false },
 );
 routingRuleSchema.index({ position: 1 });
+// Cached on the hot path (src/store/read-cache.ts): writes drop the cache.
+announceWrites(routingRuleSchema, 'routingrules');
 
 export type RoutingRuleDoc = InferSchemaType<typeof routingRuleSchema>;

@@ -1,3 +1,4 @@
+import { announceWrites } from '../read-cache';
 import { Schema, type InferSchemaType } from 'mongoose';
 import { ROLES } from '../../domain/user';
 
@@ -18,5 +19,7 @@ export const userSchema = new Schema(
 );
 userSchema.index({ telegramId: 1 }, { unique: true });
 userSchema.index({ departmentId: 1, active: 1 });
+// Cached on the hot path (src/store/read-cache.ts): writes drop the cache.
+announceWrites(userSchema, 'users');
 
 export type UserDoc = InferSchemaType<typeof userSchema>;

@@ -13,12 +13,13 @@ export function createConversationStore(models: Models): ConversationStore {
     get: (id) => one(ConversationModel.findOne({ _id: oid(id) })),
     findOpen: (channel, chatId) =>
       one(ConversationModel.findOne({ channel, chatId, open: true }).sort({ createdAt: -1 })),
-    async open({ contactId, channel, chatId, subject }) {
+    async open({ contactId, channel, chatId, subject, awaitingReplySince }) {
       const created = await ConversationModel.create({
         contactId: oid(contactId),
         channel,
         chatId,
         open: true,
+        ...(awaitingReplySince ? { awaitingReplySince, lastInboundAt: awaitingReplySince } : {}),
         ...(subject ? { [subject.kind === 'deal' ? 'dealId' : 'leadId']: oid(subject.id) } : {}),
       });
       return plain<Conversation>(created.toObject());

@@ -1,6 +1,7 @@
 import type { NotificationQueue, StaffDelivery } from '../../app/staff/notification-queue';
 import type { Locale } from '../../domain/user';
 import type { Models } from '../models';
+import { cachedRead } from '../read-cache';
 import { ALERT_CHAT } from './organisation.repository';
 import { oid, plain } from './plain';
 
@@ -10,15 +11,23 @@ export function createNotificationQueue(
   alertChatLocale: Locale = 'ru',
 ): NotificationQueue {
   const { Notification, User, Setting } = models;
+  // Who receives what is read for every notice and changes only by an admin's command.
+  const staff = cachedRead(['users'], async () => {
+    const users = await User.find({ active: true }).sort({ _id: 1 }).lean();
+    return users.map((user) => ({
+      id: user._id.toHexString(),
+      head: user.roles.includes('head'),
+      recipient: { telegramId: user.telegramId, language: user.language as Locale },
+    }));
+  });
+  const alertChat = cachedRead(['settings'], async () => ({
+    chat: (await Setting.findOne({ key: ALERT_CHAT }).lean())?.value,
+  }));
   // Red alerts go to the heads' group chat once an admin has set one (/set_alerts).
   const headsRecipients = async () => {
-    const chat = (await Setting.findOne({ key: ALERT_CHAT }).lean())?.value;
+    const { chat } = await alertChat.get();
     if (typeof chat === 'number') return [{ telegramId: chat, language: alertChatLocale }];
-    const heads = await User.find({ roles: 'head', active: true }).sort({ _id: 1 }).lean();
-    return heads.map((user) => ({
-      telegramId: user.telegramId,
-      language: user.language as Locale,
-    }));
+    return (await staff.get()).filter((user) => user.head).map((user) => user.recipient);
   };
   return {
     async pending(limit) {
@@ -33,10 +42,9 @@ export function createNotificationQueue(
       for (const doc of docs) {
         const recipients =
           doc.audience === 'user'
-            ? (await User.find({ _id: doc.userId, active: true }).lean()).map((user) => ({
-                telegramId: user.telegramId,
-                language: user.language as Locale,
-              }))
+            ? (await staff.get())
+                .filter((user) => user.id === doc.userId?.toHexString())
+                .map((user) => user.recipient)
             : await headsRecipients();
         deliveries.push({
           id: doc._id.toHexString(),

@@ -2,8 +2,11 @@ import type { Notifier } from '../../app/process/notices';
 import type { Models } from '../models';
 import { oid } from './plain';
 
-/** Stores every notice for delivery by the manager bot; nothing is lost if Telegram is down. */
-export function createStoredNotifier(models: Models): Notifier {
+/**
+ * Stores every notice for delivery by the manager bot; nothing is lost if Telegram is down.
+ * `onQueued` wakes delivery at once, so nobody polls for notices (but a rare safety net).
+ */
+export function createStoredNotifier(models: Models, onQueued: () => void = () => {}): Notifier {
   const { Notification } = models;
   return {
     async notifyUser(userId, notice) {
@@ -13,6 +16,7 @@ export function createStoredNotifier(models: Models): Notifier {
         kind: notice.kind,
         payload: notice,
       });
+      onQueued();
     },
     async alertHeads(alert) {
       await Notification.create({
@@ -21,6 +25,7 @@ export function createStoredNotifier(models: Models): Notifier {
         payload: alert,
         ...('subject' in alert ? { subject: alert.subject } : {}),
       });
+      onQueued();
     },
     async messageClient(subject, template) {
       await Notification.create({
@@ -29,6 +34,7 @@ export function createStoredNotifier(models: Models): Notifier {
         subject,
         payload: { template },
       });
+      onQueued();
     },
   };
 }

@@ -65,8 +65,7 @@ export function createRecordRepository(models: Models): RecordStore {
 
     async createLead(lead, stage, responsibles) {
       const created = await Lead.create({ ...lead, stage, stageEntry: 1, responsibles });
-      const record = await this.get({ kind: 'lead', id: created._id.toHexString() });
-      return record!;
+      return toProcessRecord('lead', created.toObject());
     },
 
     async insertDeal(deal) {

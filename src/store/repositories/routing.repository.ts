@@ -4,19 +4,23 @@ import type { AuditEvent } from '../../domain/audit-event';
 import type { RoutingRule } from '../../domain/routing/rule';
 import type { Directory } from '../../app/process/ports';
 import type { Models } from '../models';
+import { cachedRead } from '../read-cache';
 import { oid, plain } from './plain';
 
 export function createRuleStore(models: Models): RuleStore {
   const { RoutingRule: Rule } = models;
+  // Every new lead reads the rules; admins change them rarely.
+  const rules = cachedRead(['routingrules'], async () => {
+    const docs = await Rule.find().sort({ position: 1 }).lean();
+    return docs.map((doc) => ({
+      id: doc._id.toHexString(),
+      conditions: plain<RoutingRule['conditions']>(doc.conditions ?? {}),
+      action: plain<RoutingRule['action']>(doc.action),
+    }));
+  });
   return {
-    async list() {
-      const docs = await Rule.find().sort({ position: 1 }).lean();
-      return docs.map((doc) => ({
-        id: doc._id.toHexString(),
-        conditions: plain<RoutingRule['conditions']>(doc.conditions ?? {}),
-        action: plain<RoutingRule['action']>(doc.action),
-      }));
-    },
+    // A copy: the editor changes the list it is given before saving it.
+    list: async () => structuredClone(await rules.get()),
     async replace(rules) {
       // Round-robin's memory stays with a rule that survives the edit.
       const memory = new Map(
