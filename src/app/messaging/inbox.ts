@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { identityKey } from '../../domain/channel';
 import type { InboundMessage } from '../../domain/message';
 import type { Clock } from '../../domain/ports';
@@ -16,6 +17,8 @@ export interface InboxOptions {
   pollMs?: number;
   /** Attempts before an item is parked for admins instead of blocking its chat for ever. */
   maxAttempts?: number;
+  /** Chats ingested at once: more only queue at the database, ahead of the acknowledgements. */
+  concurrency?: number;
   onError(error: unknown, item: InboxItem): void;
   onParked(item: InboxItem, error: string): void;
 }
@@ -41,6 +44,7 @@ const backoffMs = (attempts: number) => Math.min(1000 * 2 ** (attempts - 1), 60_
 export class Inbox {
   private readonly owner = randomUUID();
   private readonly chats = new KeyedLock();
+  private readonly limit: pLimit.Limit;
   /** Chats whose oldest message waits for a retry: later ones queue behind it in the store. */
   private readonly blocked = new Map<string, Date>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -49,7 +53,9 @@ export class Inbox {
   private recovering: Promise<void> | undefined;
   private stopped = true;
 
-  constructor(private readonly options: InboxOptions) {}
+  constructor(private readonly options: InboxOptions) {
+    this.limit = pLimit(options.concurrency ?? 8);
+  }
 
   private get leaseMs() {
     return this.options.leaseMs ?? 30_000;
@@ -117,12 +123,14 @@ export class Inbox {
   }
 
   private schedule(item: InboxItem): void {
-    const run = this.chats.run(item.chat, () => this.process(item));
+    const run = this.chats.run(item.chat, () => this.limit(() => this.process(item)));
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
   }
 
   private async process(item: InboxItem): Promise<void> {
+    // Stopping: what has not started stays in the store, for the next start or another process.
+    if (this.stopped) return;
     const { store, clock } = this.options;
     const blockedUntil = this.blocked.get(item.chat);
     if (blockedUntil && blockedUntil > clock.now()) {
