@@ -1,3 +1,4 @@
+import os from 'node:os';
 import mongoose, { type Connection } from 'mongoose';
 import type { DatabaseProbe } from '../domain/ports';
 import type { Logger } from '../infra/logger';
@@ -18,6 +19,7 @@ export async function connectDatabase(uri: string, logger: Logger): Promise<Data
   const connection = mongoose.createConnection(uri, {
     autoIndex: false,
     serverSelectionTimeoutMS: 5000,
+    runtimeAdapters: { os }, // the driver's own import('os') fails under Jest: empty handshake
     // Round trips are counted from the driver's command events (metrics, tests, the benchmark).
     monitorCommands: true,
   });
