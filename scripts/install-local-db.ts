@@ -1,17 +1,23 @@
 /**
  * Prepares the local database for `npm start` and `npm test` so the first run does not stall:
- * nothing to do with MONGODB_URI set or a `mongod` on PATH, otherwise FerretDB is built once.
+ * nothing to do with MONGODB_URI set or a `mongod` as the engine, otherwise the engine chosen by
+ * LOCAL_DB_ENGINE (default SecantusDB, from PyPI) is installed once into `.tools/`.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ensureFerretDb } from '../src/infra/local-db/ferretdb-install';
-import { findOnPath } from '../src/infra/local-db/executables';
+import { chooseEngine, ensureEngine } from '../src/infra/local-db/local-db';
+import { SECANTUS_VERSION } from '../src/infra/local-db/secantus-install';
 import { PROJECT_ROOT } from '../src/infra/project-root';
 
 async function main(): Promise<void> {
+  const envFile = path.join(PROJECT_ROOT, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
   if (process.env.MONGODB_URI) return console.log('MONGODB_URI is set; no local database needed');
-  if (findOnPath('mongod')) return console.log('using mongod from PATH');
-  const binary = await ensureFerretDb(path.join(PROJECT_ROOT, '.tools'), console.log);
-  console.log(`FerretDB ready: ${path.relative(PROJECT_ROOT, binary)}`);
+  const engine = chooseEngine();
+  if (engine === 'mongod') return console.log('using mongod from PATH');
+  const binary = await ensureEngine(engine, path.join(PROJECT_ROOT, '.tools'), console.log);
+  const name = engine === 'secantus' ? `SecantusDB ${SECANTUS_VERSION}` : 'FerretDB';
+  console.log(`${name} ready: ${path.relative(PROJECT_ROOT, binary)}`);
 }
 
 main().catch((error: unknown) => {

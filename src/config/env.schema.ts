@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCAL_DB_ENGINES } from '../infra/local-db/engines';
 
 /**
  * Every variable the hub reads, validated once at start-up. Names are a contract with deployments
@@ -76,6 +77,8 @@ export const envSchema = z.object({
     .optional(),
   LOCAL_DB_PORT: port(27117),
   LOCAL_DB_DIR: z.string().min(1).default('data'),
+  /** Unset: a `mongod` on PATH when there is one, else `secantus` (see local-db/engines.ts). */
+  LOCAL_DB_ENGINE: z.enum(LOCAL_DB_ENGINES).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_LOCALE: z.enum(['ru', 'en']).default('ru'),
   COMPANY_TIMEZONE: timeZone,

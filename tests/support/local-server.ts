@@ -9,12 +9,15 @@ export interface TestServer {
   db: LocalDatabase;
   dataDir: string;
   port: number;
-  /** Starts the server again on the same port and data, as after an outage. */
+  /** Stops the server (if it still runs) and starts it again on the same port and data. */
   restart(): Promise<void>;
   dispose(): Promise<void>;
 }
 
-/** A real MongoDB-compatible server in its own temp directory and port. */
+/**
+ * A real MongoDB-compatible server in its own temp directory and port, started exactly as
+ * `npm start` starts one: the engine of LOCAL_DB_ENGINE (default SecantusDB), with its own flags.
+ */
 export async function startTestServer(): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'linehub-db-'));
   const port = await freePort();
@@ -30,6 +33,8 @@ export async function startTestServer(): Promise<TestServer> {
     dataDir,
     port,
     async restart() {
+      // The old process must be gone first: its storage lock and port are released on exit.
+      await server.db.stop();
       server.db = await start();
     },
     async dispose() {

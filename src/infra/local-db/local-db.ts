@@ -1,22 +1,35 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
+import { chooseEngine, type LocalDbEngine } from './engines';
 import { ensureFerretDb } from './ferretdb-install';
-import { findOnPath } from './executables';
+import { ensureSecantus } from './secantus-install';
+
+export { chooseEngine, LOCAL_DB_ENGINES, type LocalDbEngine } from './engines';
 
 export interface LocalDatabase {
   uri: string;
-  engine: 'mongod' | 'ferretdb' | 'already running';
+  engine: LocalDbEngine | 'already running';
+  /** The server's process id; undefined when a server already running was reused. */
+  pid: number | undefined;
+  /** Sends the server a signal and waits until it has exited (tests crash it with SIGKILL). */
+  kill(signal: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface LocalDatabaseOptions {
-  /** Data lives here (`<dataDir>/db`) with the server's log beside it. */
+  /**
+   * Data lives here with the server's log beside it, one folder per engine so that no engine
+   * opens another's files: `<dataDir>/db-secantus`, `<dataDir>/db` (FerretDB, mongod).
+   */
   dataDir: string;
   port: number;
   toolsDir: string;
   dbName: string;
+  /** Overrides `LOCAL_DB_ENGINE`; by default that variable, else mongod on PATH, else SecantusDB. */
+  engine?: LocalDbEngine;
   /** Use a server that already answers on the port (the hub after a crash) instead of failing. */
   reuseRunning?: boolean;
   log?: (line: string) => void;
@@ -28,6 +41,9 @@ export async function answersPing(uri: string, timeoutMs: number): Promise<boole
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
+    // Under Jest the driver's own `await import('os')` fails inside the vm sandbox and the
+    // handshake goes out with empty client metadata, which mongod refuses; so it is handed `os`.
+    runtimeAdapters: { os },
   });
   try {
     await client.db('admin').command({ ping: 1 });
@@ -39,54 +55,132 @@ export async function answersPing(uri: string, timeoutMs: number): Promise<boole
   }
 }
 
-function serverCommand(
-  options: LocalDatabaseOptions,
-  dbPath: string,
-  ferretdb: string | undefined,
-) {
-  const host = '127.0.0.1';
-  if (!ferretdb) {
-    return {
-      engine: 'mongod' as const,
-      command: 'mongod',
-      args: ['--dbpath', dbPath, '--port', String(options.port), '--bind_ip', host, '--quiet'],
-    };
+/** Installs the engine when needed (once) and returns the program to run. */
+export async function ensureEngine(
+  engine: LocalDbEngine,
+  toolsDir: string,
+  log: (line: string) => void = () => {},
+): Promise<string> {
+  switch (engine) {
+    case 'secantus':
+      return ensureSecantus(toolsDir, log);
+    case 'ferretdb':
+      return ensureFerretDb(toolsDir, log);
+    case 'mongod':
+      return 'mongod';
   }
-  return {
-    engine: 'ferretdb' as const,
-    command: ferretdb,
-    args: [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dbPath}/`,
-      `--listen-addr=${host}:${options.port}`,
-      `--state-dir=${options.dataDir}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=warn',
-    ],
-  };
+}
+
+/** Where an engine keeps its files; FerretDB and mongod keep the folder they always had. */
+export function engineDataPath(engine: LocalDbEngine, dataDir: string): string {
+  return path.join(path.resolve(dataDir), engine === 'secantus' ? 'db-secantus' : 'db');
+}
+
+interface ServerCommand {
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+function serverCommand(
+  engine: LocalDbEngine,
+  port: number,
+  dataDir: string,
+  dbPath: string,
+): ServerCommand {
+  const host = '127.0.0.1';
+  switch (engine) {
+    case 'mongod':
+      return { args: ['--dbpath', dbPath, '--port', String(port), '--bind_ip', host, '--quiet'] };
+    case 'ferretdb':
+      return {
+        args: [
+          '--handler=sqlite',
+          `--sqlite-url=file:${dbPath}/`,
+          `--listen-addr=${host}:${port}`,
+          `--state-dir=${dataDir}`,
+          '--debug-addr=-',
+          '--telemetry=disable',
+          '--log-level=warn',
+        ],
+      };
+    case 'secantus': {
+      // secantusd-py reads ./secantusd.toml, ~/.secantus/ or /etc/secantus/ unless given a file:
+      // this one keeps stray settings (auth, TLS) out; flags below win over anything put in it.
+      const config = path.join(dataDir, 'secantusd.toml');
+      if (!existsSync(config)) {
+        writeFileSync(config, '# linehub passes its settings as flags; these here come second.\n');
+      }
+      return {
+        args: [
+          '--config',
+          config,
+          '--host',
+          host,
+          '--port',
+          String(port),
+          '--storage-path',
+          dbPath,
+          // Without it an acknowledged write can be lost when the process dies (kill -9, OOM).
+          '--sync-on-commit',
+          '--cache-size',
+          '256M',
+          '--log-level',
+          'WARNING',
+        ],
+        env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      };
+    }
+  }
+}
+
+function hasFiles(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Starts a MongoDB-compatible server on loopback for local runs and tests: a `mongod` on PATH when
- * there is one, else FerretDB on SQLite (built on first use). Production sets MONGODB_URI instead.
+ * Starts a MongoDB-compatible server on loopback for local runs and tests (see `chooseEngine`),
+ * installing it on first use. Production sets MONGODB_URI instead.
  */
 export async function startLocalDatabase(options: LocalDatabaseOptions): Promise<LocalDatabase> {
   const log = options.log ?? (() => {});
-  const uri = `mongodb://127.0.0.1:${options.port}/${options.dbName}`;
+  // Always one node: a direct connection keeps the driver on it through restarts. In replica-set
+  // discovery mode a SecantusDB 0.7 that is shutting down answers `hello` without its set name,
+  // the driver then drops the server from the topology for good, and the hub never reconnects.
+  const uri = `mongodb://127.0.0.1:${options.port}/${options.dbName}?directConnection=true`;
   if (options.reuseRunning && (await answersPing(uri, 500))) {
     log(`a database already answers on port ${options.port}; using it`);
-    return { uri, engine: 'already running', stop: async () => {} };
+    return {
+      uri,
+      engine: 'already running',
+      pid: undefined,
+      kill: async () => {},
+      stop: async () => {},
+    };
   }
 
+  const engine = options.engine ?? chooseEngine();
   const dataDir = path.resolve(options.dataDir);
-  const dbPath = path.join(dataDir, 'db');
+  const dbPath = engineDataPath(engine, dataDir);
+  if (
+    engine === 'secantus' &&
+    !existsSync(dbPath) &&
+    hasFiles(engineDataPath('ferretdb', dataDir))
+  ) {
+    log(
+      `${engineDataPath('ferretdb', dataDir)} holds data of an earlier FerretDB database, which ` +
+        'SecantusDB does not read: set LOCAL_DB_ENGINE=ferretdb to keep using it',
+    );
+  }
   mkdirSync(dbPath, { recursive: true });
-  const ferretdb = findOnPath('mongod') ? undefined : await ensureFerretDb(options.toolsDir, log);
-  const { engine, command, args } = serverCommand({ ...options, dataDir }, dbPath, ferretdb);
+  const command = await ensureEngine(engine, options.toolsDir, log);
+  const { args, env } = serverCommand(engine, options.port, dataDir, dbPath);
 
   const logFile = createWriteStream(path.join(dataDir, `${engine}.log`), { flags: 'a' });
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let recentOutput = '';
   const keep = (chunk: Buffer) => {
     logFile.write(chunk);
@@ -95,18 +189,41 @@ export async function startLocalDatabase(options: LocalDatabaseOptions): Promise
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
 
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', resolve);
+    child.once('error', (error) => {
+      recentOutput += `\n${command}: ${error.message}`;
+      resolve(null);
+    });
+  });
   await waitUntilReady(uri, child, exited, options.readyTimeoutMs ?? 30_000, () => recentOutput);
   log(`local ${engine} listening on 127.0.0.1:${options.port}, data in ${dbPath}`);
+  if (engine !== 'mongod') {
+    log(
+      'the embedded database is meant for trials and small teams; in production set ' +
+        'MONGODB_URI to a MongoDB 6+ server',
+    );
+  }
 
+  let stopped = false;
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const kill = async (signal: NodeJS.Signals) => {
+    if (running()) child.kill(signal);
+    await exited;
+  };
   return {
     uri,
     engine,
+    pid: child.pid,
+    kill,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
+      if (stopped) return;
+      stopped = true;
+      if (running()) {
+        // A clean stop lets the engine checkpoint; past the grace period it is killed and the
+        // next start recovers from the engine's log.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await kill('SIGTERM');
         clearTimeout(timer);
       }
       logFile.end();
