@@ -170,7 +170,10 @@ export function createMessaging(deps: {
     clock,
     ...(deps.inboxLeaseMs ? { leaseMs: deps.inboxLeaseMs } : {}),
     onError: (error, item) =>
-      logger.warn({ err: error, key: item.key, attempts: item.attempts }, 'ingest failed; retrying'),
+      logger.warn(
+        { err: error, key: item.key, attempts: item.attempts },
+        'ingest failed; retrying',
+      ),
     onParked: (item, error) =>
       logger.error({ key: item.key, error }, 'a customer message was parked after its retries'),
   });

@@ -77,9 +77,7 @@ export function createInboxStore(models: Models): InboxStore {
       const mine = await collection
         .find({ _id: { $in: ids }, owner: lease.owner, leaseUntil: lease.until })
         .toArray();
-      return mine
-        .map(toItem)
-        .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+      return mine.map(toItem).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
     },
 
     done: async (key) => {
