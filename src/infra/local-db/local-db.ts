@@ -28,7 +28,7 @@ export interface LocalDatabaseOptions {
   port: number;
   toolsDir: string;
   dbName: string;
-  /** Overrides `LOCAL_DB_ENGINE`; by default that variable, else mongod on PATH, else SecantusDB. */
+  /** Overrides `LOCAL_DB_ENGINE` (by default that, else a mongod on PATH, else SecantusDB). */
   engine?: LocalDbEngine;
   /** Use a server that already answers on the port (the hub after a crash) instead of failing. */
   reuseRunning?: boolean;
