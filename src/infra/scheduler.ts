@@ -36,11 +36,11 @@ export interface SchedulerOptions {
   db: Db;
   logger: Logger;
   /**
-   * How often the database is polled for due jobs: one query per tick for all job names. Jobs due
-   * within the lookahead (the larger of 10 s and two ticks) are claimed then and fired on a local
-   * timer at their time, and a timer this process arms for sooner than that is claimed at once;
-   * so this bounds only how late a timer can fire that another process armed for less than a tick
-   * ahead.
+   * How often the database is polled for due jobs: one query per tick for all job names. Each
+   * tick claims the jobs due within the next 10 s, which then fire on a local timer at their
+   * time; a timer this process arms that no tick would claim in time is claimed on its own. So
+   * this bounds only how late a timer can fire that another process armed for less than a tick
+   * ahead (and, with ticks longer than 10 s, one armed elsewhere between two ticks).
    */
   processEveryMs: number;
   /**
@@ -111,6 +111,13 @@ interface Held {
 
 /** Jobs due this soon are handed to Agenda with the due ones; it fires them at their time. */
 const HAND_EARLY_MS = 10;
+/**
+ * Jobs due within this are claimed by a tick and kept here until due, so a burst is in memory
+ * when it is due. Well inside the lock lifetime: a lock held that long would count as expired.
+ */
+const LOOKAHEAD_MS = 10_000;
+/** A claim needs this long to be done before a job is due (a loaded embedded engine is slow). */
+const CLAIM_MARGIN_MS = 500;
 
 /**
  * Agenda's MongoDB repository, with the polling, the claim and a one-off job's bookkeeping
@@ -124,8 +131,8 @@ const HAND_EARLY_MS = 10;
  *   new one) and kept here until due. A local timer then wakes Agenda (through its
  *   notification channel) and `getNextJobToRun` hands it the due ones, never asking the database.
  *   So a burst is claimed in batches seconds before it is due and fires on time, the idle hub
- *   sends one command per tick, and a timer saved here for sooner than the next tick starts a
- *   claim at once. Locks past their lifetime (a crashed process) are swept every few ticks.
+ *   sends one command per tick, and a timer armed here that no tick would claim in time is
+ *   claimed on its own. Locks past their lifetime (a crashed process) are swept every 15 s.
  * - A one-off job writes nothing when it starts (its lock is the record that it runs) and is
  *   deleted when it finishes, in batches, so the collection holds only pending jobs. Each write
  *   names the claim's token and a set lock: a timer re-armed meanwhile (the upsert resets its
@@ -144,6 +151,10 @@ class TimerJobRepository extends MongoJobRepository {
   private names: string[] = [];
   private running = false;
   private poll: ReturnType<typeof setInterval> | undefined;
+  private firstTick = 0;
+  /** Claims to make for timers armed here that no tick would claim in time, earliest first. */
+  private claimWakes: number[] = [];
+  private claimWakeTimer: ReturnType<typeof setTimeout> | undefined;
   private dueTimer: ReturnType<typeof setTimeout> | undefined;
   private dueAt = Number.POSITIVE_INFINITY;
   private round: Promise<void> | undefined;
@@ -158,8 +169,6 @@ class TimerJobRepository extends MongoJobRepository {
     private readonly db: Db,
     private readonly logger: Logger,
     private readonly processEveryMs: number,
-    /** Jobs due within this are claimed ahead, so a burst is in memory when it is due. */
-    private readonly lookaheadMs = Math.max(10_000, 2 * processEveryMs),
   ) {
     // The claim below does not use Agenda's `findAndLockNextJobIndex`; see `ensureIndexes`.
     super({ mongo: db, db: { collection: JOBS_COLLECTION }, ensureIndex: false });
@@ -211,7 +220,9 @@ class TimerJobRepository extends MongoJobRepository {
   start(names: string[]): void {
     this.names = [...new Set(names)];
     this.running = true;
+    this.firstTick = Date.now() + this.processEveryMs;
     this.poll = setInterval(() => this.requestRound(), this.processEveryMs);
+    this.poll.unref();
     this.requestRound();
   }
 
@@ -220,6 +231,8 @@ class TimerJobRepository extends MongoJobRepository {
     this.running = false;
     clearInterval(this.poll);
     clearTimeout(this.dueTimer);
+    clearTimeout(this.claimWakeTimer);
+    this.claimWakes = [];
     this.dueAt = Number.POSITIVE_INFINITY;
   }
 
@@ -234,9 +247,41 @@ class TimerJobRepository extends MongoJobRepository {
     return next;
   }
 
-  /** A job was saved here (a timer armed): due within the lookahead, it is claimed at once. */
+  /**
+   * A job was saved here (a timer armed). The first tick that can see it (within its lookahead)
+   * claims it; when that tick would come too late, it is claimed at once, or shortly before it is
+   * due (ticks rarer than the lookahead).
+   */
   saved(nextRunAt: Date | null): void {
-    if (!nextRunAt || nextRunAt.getTime() <= Date.now() + this.lookaheadMs) this.requestRound();
+    if (!this.running) return;
+    const now = Date.now();
+    const due = nextRunAt?.getTime() ?? now;
+    const from = Math.max(now, due - LOOKAHEAD_MS);
+    const tick =
+      this.firstTick +
+      Math.ceil(Math.max(0, from - this.firstTick) / this.processEveryMs) * this.processEveryMs;
+    if (tick + CLAIM_MARGIN_MS <= due) return;
+    const claimAt = due - LOOKAHEAD_MS / 2;
+    if (claimAt <= now) {
+      this.requestRound();
+      return;
+    }
+    this.claimWakes.push(claimAt);
+    this.claimWakes.sort((a, b) => a - b);
+    this.armClaimWake();
+  }
+
+  private armClaimWake(): void {
+    clearTimeout(this.claimWakeTimer);
+    const next = this.claimWakes[0];
+    if (next === undefined || !this.running) return;
+    this.claimWakeTimer = setTimeout(() => {
+      const now = Date.now();
+      while (this.claimWakes[0] !== undefined && this.claimWakes[0] <= now) this.claimWakes.shift();
+      this.requestRound();
+      this.armClaimWake();
+    }, next - Date.now());
+    this.claimWakeTimer.unref();
   }
 
   /**
@@ -289,7 +334,7 @@ class TimerJobRepository extends MongoJobRepository {
 
   private async runRound(): Promise<void> {
     const now = Date.now();
-    const horizon = now + this.lookaheadMs;
+    const horizon = now + LOOKAHEAD_MS;
     // Due within the lookahead and unlocked, earliest first; `nextRunAt` leads the filter so
     // that the embedded engine reads its index.
     const due = await this.claim(
@@ -360,6 +405,7 @@ class TimerJobRepository extends MongoJobRepository {
           },
           Math.max(0, next - now),
         );
+        this.dueTimer.unref();
       }
     }
   }
