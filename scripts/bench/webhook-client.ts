@@ -58,6 +58,7 @@ export class WebhookClient {
         resolve({ outcome, ackMs: performance.now() - started, ...(error ? { error } : {}) });
       };
       const signal = AbortSignal.timeout(this.options.timeoutMs);
+      let gotResponse = false;
       const req = request(
         {
           host: '127.0.0.1',
@@ -73,14 +74,24 @@ export class WebhookClient {
           },
         },
         (response) => {
+          gotResponse = true;
           response.resume();
           response.on('end', () => finish(response.statusCode ?? 0));
           response.on('error', (error) =>
             finish(signal.aborted ? 'timeout' : 'error', error.message),
           );
+          // 'end' comes before 'close' when the answer was whole; otherwise it was cut off.
+          response.on('close', () =>
+            finish(signal.aborted ? 'timeout' : 'error', 'answer cut off'),
+          );
         },
       );
       req.on('error', (error) => finish(signal.aborted ? 'timeout' : 'error', error.message));
+      req.on('close', () => {
+        if (!gotResponse) {
+          finish(signal.aborted ? 'timeout' : 'error', 'connection closed before an answer');
+        }
+      });
       req.end(body);
     });
   }
