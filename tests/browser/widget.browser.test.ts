@@ -82,6 +82,8 @@ describe('the site widget in a real browser', () => {
       buffer: Buffer.from('%PDF-1.4 window plan'),
     });
     await page.waitForSelector(`${part('file')}[href*="/files/"]`);
+    // The widget is answered once a message is in the inbox; ingest follows.
+    await hub.messaging.inbox.drained();
 
     const { Message, Contact, Conversation, Lead } = hub.database.models;
     const stored = await Message.find({ channel: 'widget' }).sort({ sentAt: 1 }).lean();
