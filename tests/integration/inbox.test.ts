@@ -123,29 +123,34 @@ describe('the inbox', () => {
       const target: unknown = event.command[event.commandName];
       seen.push(`${event.commandName} ${typeof target === 'string' ? target : ''}`);
     };
-    const measure = async (body: unknown, text: string) => {
+    /**
+     * What ingesting one message costs. Timers (their own tests count one upsert per timer),
+     * the delivery rounds its notices wake and the work queues' safety polls run beside it on
+     * their own clocks, so they are left out.
+     */
+    const ingestCost = async (body: unknown, text: string) => {
       seen.length = 0;
       client.on('commandStarted', listener);
       expect((await post(quiet, body)).status).toBe(200);
       await quiet.messaging.inbox.drained();
-      await eventually(async () => cardsFor(text, chat) === 1);
-      await quiet.managerBot!.deliverNow();
       client.off('commandStarted', listener);
-      return [...seen];
+      await eventually(async () => cardsFor(text, chat) === 1);
+      const background = /agendaJobs$|^(find|update) (notifications|outbox)$|^find inbox$/;
+      return seen.filter((command) => !background.test(command));
     };
     try {
-      await measure(update(30_000, 7700, 1), 'Сообщение 7700/1'); // caches warm up
-      const newCustomer = await measure(update(30_001, 7701, 1), 'Сообщение 7701/1');
-      const returning = await measure(update(30_002, 7701, 2), 'Сообщение 7701/2');
-      // Budgets at today's counts, card delivery included (targets: 8 and 4; README,
-      // "Performance"), so that a regression fails.
-      expect(newCustomer.length).toBeLessThanOrEqual(80);
-      expect(returning.length).toBeLessThanOrEqual(80);
-      // The webhook's own cost: one write into the inbox.
-      expect(newCustomer.filter((c) => c.endsWith(' inbox'))).toEqual([
+      await ingestCost(update(30_000, 7700, 1), 'Сообщение 7700/1'); // caches warm up
+      const newCustomer = await ingestCost(update(30_001, 7701, 1), 'Сообщение 7701/1');
+      const returning = await ingestCost(update(30_002, 7701, 2), 'Сообщение 7701/2');
+      // The webhook's own cost: one write into the inbox, one delete when ingested.
+      expect(newCustomer.filter((c) => /^(insert|delete) inbox$/.test(c))).toEqual([
         'insert inbox',
         'delete inbox',
       ]);
+      // Budgets above today's counts (19–24 and 16–19: the delivery rounds and robots a notice
+      // wakes still overlap the window). Targets: 8 and 4 (README, "Performance").
+      expect(newCustomer.length).toBeLessThanOrEqual(32);
+      expect(returning.length).toBeLessThanOrEqual(28);
     } finally {
       await quiet.database.connection.dropDatabase();
       await quiet.stop();
