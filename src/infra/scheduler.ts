@@ -109,6 +109,14 @@ interface Held {
   superseded: boolean;
 }
 
+/** A finished one-off job waiting for its delete. */
+interface Done {
+  id: string;
+  token: string;
+  key: string | undefined;
+  attempts: number;
+}
+
 /** Jobs due this soon are handed to Agenda with the due ones; it fires them at their time. */
 const HAND_EARLY_MS = 10;
 /**
@@ -118,6 +126,8 @@ const HAND_EARLY_MS = 10;
 const LOOKAHEAD_MS = 10_000;
 /** A claim needs this long to be done before a job is due (a loaded embedded engine is slow). */
 const CLAIM_MARGIN_MS = 500;
+/** Finished jobs wait this long for others to share their delete. */
+const DELETE_DELAY_MS = 200;
 
 /**
  * Agenda's MongoDB repository, with the polling, the claim and a one-off job's bookkeeping
@@ -160,8 +170,11 @@ class TimerJobRepository extends MongoJobRepository {
   private round: Promise<void> | undefined;
   private roundAgain = false;
   private lastSweep = 0;
-  private doneJobs: { id: string; token: string; attempts: number }[] = [];
+  private doneJobs: Done[] = [];
+  /** The batch whose delete is in flight. */
+  private deletingBatch: Done[] = [];
   private deleting: Promise<void> | undefined;
+  private deleteSoon: ReturnType<typeof setTimeout> | undefined;
   /** Wakes Agenda for these job names (set by the scheduler to its notification channel). */
   wakeAgenda: (jobNames: string[]) => void = () => {};
 
@@ -266,6 +279,8 @@ class TimerJobRepository extends MongoJobRepository {
       this.requestRound();
       return;
     }
+    // A claim up to a second earlier covers it too (it looks 10 s ahead).
+    if (this.claimWakes.some((at) => at <= claimAt && at >= claimAt - 1000)) return;
     this.claimWakes.push(claimAt);
     this.claimWakes.sort((a, b) => a - b);
     this.armClaimWake();
@@ -302,6 +317,19 @@ class TimerJobRepository extends MongoJobRepository {
           buffer.filter((job) => !(String(job._id) === held.id && job.lockToken === held.token)),
         );
       }
+    }
+  }
+
+  /**
+   * Before a timer is armed or cancelled here: its finished run, if waiting for its delete, needs
+   * none (the upsert reuses the job, or the cancel deletes it); one being deleted right now is
+   * waited for, so that the two writes to one job never overlap (on an engine whose conditional
+   * writes are not atomic, the delete could take the new timer with it).
+   */
+  async beforeArm(key: string): Promise<void> {
+    this.doneJobs = this.doneJobs.filter((done) => done.key !== key);
+    while (this.deleting && this.deletingBatch.some((done) => done.key === key)) {
+      await this.deleting;
     }
   }
 
@@ -522,19 +550,33 @@ class TimerJobRepository extends MongoJobRepository {
       return;
     }
     // Done (a failure is logged by the 'fail' listener): the collection keeps pending jobs only.
-    this.doneJobs.push({ id: String(job._id), token, attempts: 0 });
-    this.deleteDone();
+    const timerKey = (job.data as { timerKey?: unknown } | null)?.timerKey;
+    this.doneJobs.push({
+      id: String(job._id),
+      token,
+      key: typeof timerKey === 'string' ? timerKey : undefined,
+      attempts: 0,
+    });
+    if (this.doneJobs.length >= CLAIM_BATCH) this.deleteDone();
+    else if (!this.deleteSoon) {
+      // Jobs finishing one by one share a delete a moment later, long before their lock expires.
+      this.deleteSoon = setTimeout(() => {
+        this.deleteSoon = undefined;
+        this.deleteDone();
+      }, DELETE_DELAY_MS);
+    }
   }
 
   /**
-   * Deletes finished one-off jobs in batches: one delete in flight, the jobs finishing meanwhile
-   * go in the next, and none while a claim is being made (a burst is fired first, then cleaned
-   * up). Each commit costs the embedded engine a sync to disk, so a burst of timers must not pay
-   * one per job. Until its delete lands a finished job stays locked, which no claim takes.
+   * Deletes finished one-off jobs in batches: those finishing within a moment of each other, or
+   * while a delete is in flight, share one; none is sent while a claim is being made (a burst is
+   * fired first, then cleaned up). Every command costs the embedded engine a sync to disk. Until
+   * its delete lands a finished job stays locked, which no claim takes.
    */
   private deleteDone(): void {
     if (this.deleting || this.doneJobs.length === 0 || (this.round && this.running)) return;
     const batch = this.doneJobs.splice(0, CLAIM_BATCH);
+    this.deletingBatch = batch;
     this.deleting = this.deleteBatch(batch)
       .catch(async (error: unknown) => {
         const retry = batch.filter((done) => ++done.attempts < 5);
@@ -544,11 +586,12 @@ class TimerJobRepository extends MongoJobRepository {
       })
       .finally(() => {
         this.deleting = undefined;
+        this.deletingBatch = [];
         this.deleteDone();
       });
   }
 
-  private async deleteBatch(batch: { id: string; token: string }[]): Promise<void> {
+  private async deleteBatch(batch: Done[]): Promise<void> {
     const jobs = this.db.collection(JOBS_COLLECTION);
     // A job re-armed and claimed here again since it finished is deleted only under its own
     // token; the rest share one delete (no other of this process's tokens can be on them).
@@ -602,6 +645,8 @@ class TimerJobRepository extends MongoJobRepository {
         { $set: { lockedAt: null } },
       );
     }
+    clearTimeout(this.deleteSoon);
+    this.deleteSoon = undefined;
     while (this.deleting || this.doneJobs.length > 0) {
       this.deleteDone();
       await this.deleting;
@@ -686,6 +731,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const timers: Timers = {
     async schedule(key, at, name, data) {
+      await repository.beforeArm(key);
       const save = () => {
         const job = agenda.create(name, { ...data, timerKey: key });
         // Saved with the job (Agenda's upsert sets every attribute): see `claim`.
@@ -704,6 +750,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       repository.supersede(key);
     },
     async cancel(key) {
+      await repository.beforeArm(key);
       await agenda.cancel({ data: { timerKey: key } });
       repository.supersede(key);
     },
