@@ -1,0 +1,386 @@
+import { randomUUID } from 'node:crypto';
+import { MongoJobRepository } from '@agendajs/mongo-backend';
+import type { JobParameters, JobRepositoryOptions } from 'agenda';
+import { ObjectId, type Db, type Document } from 'mongodb';
+import type { Logger } from '../logger';
+import { FinishedJobs } from './finished-jobs';
+import {
+  isRecurring,
+  JOBS_COLLECTION,
+  LOCK_LIFETIME_MS,
+  timerKeyOf,
+  toJobParameters,
+  type ClaimedJob,
+} from './job-document';
+import { ensureJobIndexes } from './job-indexes';
+import { DueJobs } from './due-jobs';
+import { lockBatch } from './lock-batch';
+
+interface Held {
+  id: string;
+  token: string;
+  key: string | undefined;
+  /** Handed to Agenda to run (it is due). */
+  handed: boolean;
+  started: boolean;
+  superseded: boolean;
+}
+
+/**
+ * Jobs due within this are claimed by a tick and kept here until due, so a burst is in memory
+ * when it is due. Well inside the lock lifetime: a lock held that long would count as expired.
+ */
+const LOOKAHEAD_MS = 10_000;
+/** A claim needs this long to be done before a job is due (a loaded embedded engine is slow). */
+const CLAIM_MARGIN_MS = 500;
+
+/**
+ * Agenda's MongoDB repository, with the polling, the claim and a one-off job's bookkeeping
+ * replaced. Agenda runs the jobs (concurrency, events, lock lifetime, drain); this finds them.
+ *
+ * - Polling: Agenda asks for one job per defined name per tick, each a `findOneAndUpdate` whose
+ *   `$or` filter and sort an embedded engine answers by scanning and sorting the collection. Here
+ *   one query per tick, for all names, reads the `nextRunAt` index for the jobs due within the
+ *   lookahead that no one has locked; they are locked with one `updateMany` under a fresh token
+ *   (on the condition that each still has the token it was found with: arming a timer writes a
+ *   new one) and kept here until due. A local timer then wakes Agenda (through its
+ *   notification channel) and `getNextJobToRun` hands it the due ones, never asking the database.
+ *   So a burst is claimed in batches seconds before it is due and fires on time, the idle hub
+ *   sends one command per tick, and a timer armed here that no tick would claim in time is
+ *   claimed on its own. Locks past their lifetime (a crashed process) are swept every 15 s.
+ * - A one-off job writes nothing when it starts (its lock is the record that it runs) and is
+ *   deleted when it finishes, in batches, so the collection holds only pending jobs. Each write
+ *   names the claim's token and a set lock: a timer re-armed meanwhile (the upsert resets its
+ *   lock) or claimed again is left alone, so a handler that schedules its own next step keeps it.
+ * - Recurring (`every`) jobs keep Agenda's own state writes.
+ */
+export class TimerJobRepository extends MongoJobRepository {
+  private readonly processId = randomUUID().slice(0, 8);
+  private claims = 0;
+  private arms = 0;
+  /** Claimed jobs not yet handed to Agenda. */
+  private readonly due = new DueJobs(
+    (jobNames) => this.wakeAgenda(jobNames),
+    () => this.running,
+  );
+  private readonly held = new Map<string, Held>();
+  /** When a timer key was last re-armed or cancelled here, for claims in flight at that moment. */
+  private readonly supersededAt = new Map<string, number>();
+  private names: string[] = [];
+  private running = false;
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private firstTick = 0;
+  /** Claims to make for timers armed here that no tick would claim in time, earliest first. */
+  private claimWakes: number[] = [];
+  private claimWakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private round: Promise<void> | undefined;
+  private roundAgain = false;
+  private lastSweep = 0;
+  private readonly finished: FinishedJobs;
+  /** Wakes Agenda for these job names (set by the scheduler to its notification channel). */
+  wakeAgenda: (jobNames: string[]) => void = () => {};
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+    private readonly processEveryMs: number,
+  ) {
+    // The claim below does not use Agenda's `findAndLockNextJobIndex`; see `ensureJobIndexes`.
+    super({ mongo: db, db: { collection: JOBS_COLLECTION }, ensureIndex: false });
+    this.finished = new FinishedJobs(
+      db.collection(JOBS_COLLECTION),
+      logger,
+      // A burst is fired first, then cleaned up: no delete while a claim is being made.
+      () => this.round !== undefined && this.running,
+      () => new Set([...this.held.values()].map((held) => held.id)),
+    );
+  }
+
+  override async connect(): Promise<void> {
+    await super.connect();
+    // Agenda emits 'ready' from a bare `connect().then(...)`: a rejection here would be unhandled.
+    await ensureJobIndexes(this.db, this.logger).catch((error: unknown) =>
+      this.logger.error({ err: error }, 'scheduler indexes could not be built'),
+    );
+  }
+
+  /** Starts polling for these job names (after Agenda has started). */
+  start(names: string[]): void {
+    this.names = [...new Set(names)];
+    this.running = true;
+    this.firstTick = Date.now() + this.processEveryMs;
+    this.poll = setInterval(() => this.requestRound(), this.processEveryMs);
+    this.poll.unref();
+    this.requestRound();
+  }
+
+  /** Stops polling; claimed jobs not handed out yet are kept for `release`. */
+  stop(): void {
+    this.running = false;
+    clearInterval(this.poll);
+    this.due.stop();
+    clearTimeout(this.claimWakeTimer);
+    this.claimWakes = [];
+  }
+
+  /** Agenda asks for the next job of a name: a claimed one that is due, or none. */
+  override async getNextJobToRun(jobName: string): Promise<JobParameters | undefined> {
+    const next = this.due.take(jobName);
+    if (!next) return undefined;
+    const held = this.held.get(`${next._id}/${next.lockToken}`);
+    if (held) held.handed = true;
+    return next;
+  }
+
+  /**
+   * A job was saved here (a timer armed). The first tick that can see it (within its lookahead)
+   * claims it; when that tick would come too late, it is claimed at once, or shortly before it is
+   * due (ticks rarer than the lookahead).
+   */
+  saved(nextRunAt: Date | null): void {
+    if (!this.running) return;
+    const now = Date.now();
+    const due = nextRunAt?.getTime() ?? now;
+    const from = Math.max(now, due - LOOKAHEAD_MS);
+    const tick =
+      this.firstTick +
+      Math.ceil(Math.max(0, from - this.firstTick) / this.processEveryMs) * this.processEveryMs;
+    if (tick + CLAIM_MARGIN_MS <= due) return;
+    const claimAt = due - LOOKAHEAD_MS / 2;
+    if (claimAt <= now) {
+      this.requestRound();
+      return;
+    }
+    // A claim up to a second earlier covers it too (it looks 10 s ahead).
+    if (this.claimWakes.some((at) => at <= claimAt && at >= claimAt - 1000)) return;
+    this.claimWakes.push(claimAt);
+    this.claimWakes.sort((a, b) => a - b);
+    this.armClaimWake();
+  }
+
+  private armClaimWake(): void {
+    clearTimeout(this.claimWakeTimer);
+    const next = this.claimWakes[0];
+    if (next === undefined || !this.running) return;
+    this.claimWakeTimer = setTimeout(() => {
+      const now = Date.now();
+      while (this.claimWakes[0] !== undefined && this.claimWakes[0] <= now) this.claimWakes.shift();
+      this.requestRound();
+      this.armClaimWake();
+    }, next - Date.now());
+    this.claimWakeTimer.unref();
+  }
+
+  /**
+   * This timer was re-armed or cancelled here: a run of it claimed and not started is stale. One
+   * still waiting here is dropped (the upsert reset its lock, or the delete removed it); one
+   * handed to Agenda stands down when it starts.
+   */
+  supersede(key: string): void {
+    this.supersededAt.set(key, Date.now());
+    for (const held of this.held.values()) {
+      if (held.key !== key || held.started) continue;
+      held.superseded = true;
+      if (held.handed) continue;
+      this.held.delete(`${held.id}/${held.token}`);
+      this.due.drop(held.id, held.token);
+    }
+  }
+
+  /** Before a timer is armed or cancelled here (see `FinishedJobs.beforeArm`). */
+  beforeArm(key: string): Promise<void> {
+    return this.finished.beforeArm(key);
+  }
+
+  /** A token for a timer being armed: a claim that found the job before sees it changed. */
+  armToken(): string {
+    return `${this.processId}:arm${++this.arms}`;
+  }
+
+  isSuperseded(job: JobParameters): boolean {
+    const token = (job as ClaimedJob).lockToken;
+    return token !== undefined && this.held.get(`${job._id}/${token}`)?.superseded === true;
+  }
+
+  private requestRound(): void {
+    if (!this.running) return;
+    if (this.round) {
+      this.roundAgain = true; // once the one in flight is done
+      return;
+    }
+    this.round = this.runRound()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'scheduler poll failed'))
+      .finally(() => {
+        this.round = undefined;
+        if (this.roundAgain) {
+          this.roundAgain = false;
+          this.requestRound();
+        } else this.finished.flush();
+      });
+  }
+
+  private async runRound(): Promise<void> {
+    const now = Date.now();
+    const horizon = now + LOOKAHEAD_MS;
+    // Due within the lookahead and unlocked, earliest first; `nextRunAt` leads the filter so
+    // that the embedded engine reads its index.
+    const upcoming = await this.claim(
+      { nextRunAt: { $lte: new Date(horizon) }, lockedAt: null, name: { $in: this.names } },
+      { lockedAt: null, nextRunAt: { $lte: new Date(horizon) } },
+    );
+    // A full batch: more may be due, claim on at once (they stay locked until handed out).
+    if (upcoming.full) this.roundAgain = true;
+    this.due.add(upcoming.jobs);
+    if (now - this.lastSweep >= Math.max(this.processEveryMs, LOCK_LIFETIME_MS / 4)) {
+      this.lastSweep = now;
+      const deadline = new Date(now - LOCK_LIFETIME_MS);
+      const expired = await this.claim(
+        {
+          nextRunAt: { $lte: new Date(now) },
+          lockedAt: { $lte: deadline },
+          name: { $in: this.names },
+        },
+        { lockedAt: { $lte: deadline } },
+      );
+      if (expired.jobs.length > 0) {
+        const jobs = expired.jobs.length;
+        this.logger.warn({ jobs }, 'scheduler took over jobs with expired locks');
+      }
+      if (expired.full) this.lastSweep = 0;
+      this.due.add(expired.jobs);
+    }
+  }
+
+  /**
+   * Locks up to a batch of the jobs `filter` finds, under one new token; returns those it got,
+   * and whether the batch was full (there may be more).
+   */
+  private async claim(
+    filter: Document,
+    stillClaimable: Document,
+  ): Promise<{ jobs: ClaimedJob[]; full: boolean }> {
+    const none = { jobs: [], full: false };
+    if (this.names.length === 0) return none;
+    const token = `${this.processId}:${++this.claims}`;
+    const { claimed, lockedAt, full } = await lockBatch(
+      this.db.collection(JOBS_COLLECTION),
+      filter,
+      stillClaimable,
+      token,
+    );
+    if (claimed.length === 0) return { jobs: [], full };
+    const jobs = this.db.collection(JOBS_COLLECTION);
+    for (const [key, at] of this.supersededAt) {
+      if (at < lockedAt.getTime() - 1000) this.supersededAt.delete(key);
+    }
+    const result: ClaimedJob[] = [];
+    const dropped: ObjectId[] = [];
+    for (const doc of claimed) {
+      const job = { ...toJobParameters(doc), lockedAt, lockToken: token };
+      const key = timerKeyOf(doc.data);
+      // Re-armed or cancelled here while this claim was in flight: what was read may be stale.
+      // Unlocked again, it is claimed afresh by the next round (if it still exists).
+      if (key !== undefined && (this.supersededAt.get(key) ?? 0) >= lockedAt.getTime()) {
+        dropped.push(doc._id as ObjectId);
+        continue;
+      }
+      this.held.set(`${job._id}/${token}`, {
+        id: String(job._id),
+        token,
+        key,
+        handed: false,
+        started: false,
+        superseded: false,
+      });
+      result.push(job);
+    }
+    if (dropped.length > 0) {
+      await jobs.updateMany(
+        { _id: { $in: dropped }, lockToken: token },
+        { $set: { lockedAt: null } },
+      );
+      this.roundAgain = true;
+    }
+    return { jobs: result, full };
+  }
+
+  override async saveJobState(
+    job: JobParameters,
+    options: JobRepositoryOptions | undefined,
+  ): Promise<void> {
+    const token = (job as ClaimedJob).lockToken;
+    if (!token || !job._id) return super.saveJobState(job, options);
+    const heldKey = `${job._id}/${token}`;
+    const held = this.held.get(heldKey);
+    const starting = Boolean(job.lockedAt) && held !== undefined && !held.started;
+    if (starting) held.started = true;
+    else if (!job.lockedAt) this.held.delete(heldKey);
+    if (isRecurring(job)) return super.saveJobState(job, options);
+
+    // The start: the claim's lock already records that it runs.
+    if (starting) return;
+    const mine = { _id: new ObjectId(String(job._id)), lockToken: token, lockedAt: { $ne: null } };
+    const jobs = this.db.collection(JOBS_COLLECTION);
+    if (job.lockedAt) {
+      // touch(): a long handler renews its lock
+      await jobs.updateOne(mine, {
+        $set: { lockedAt: job.lockedAt, progress: job.progress ?? null },
+      });
+      return;
+    }
+    if (held?.superseded) return;
+    if (job.nextRunAt) {
+      // A retry with backoff: pending again at its new time.
+      await jobs.updateOne(mine, {
+        $set: {
+          lockedAt: null,
+          nextRunAt: job.nextRunAt,
+          lastRunAt: job.lastRunAt ?? null,
+          lastFinishedAt: job.lastFinishedAt ?? null,
+          failCount: job.failCount ?? null,
+          failReason: job.failReason ?? null,
+          failedAt: job.failedAt ?? null,
+        },
+      });
+      return;
+    }
+    // Done (a failure is logged by the 'fail' listener): the collection keeps pending jobs only.
+    this.finished.add({ id: String(job._id), token, key: timerKeyOf(job.data) });
+  }
+
+  override async unlockJob(job: JobParameters): Promise<void> {
+    const token = (job as ClaimedJob).lockToken;
+    if (!token || !job._id) return super.unlockJob(job);
+    this.held.delete(`${job._id}/${token}`);
+    await this.db
+      .collection(JOBS_COLLECTION)
+      .updateOne(
+        { _id: new ObjectId(String(job._id)), lockToken: token },
+        { $set: { lockedAt: null } },
+      );
+  }
+
+  /**
+   * After a drain: unlocks what this process claimed and never started (waiting here for its
+   * time, or in Agenda's queue for a free slot), so another process or the next start fires it
+   * without waiting for the lock to expire; then deletes the finished jobs still listed. Runs
+   * still going when the drain timed out keep their lock.
+   */
+  async release(): Promise<void> {
+    this.stop();
+    await this.round;
+    const unstarted = [...this.held.values()].filter((held) => !held.started);
+    this.due.clear();
+    for (const held of unstarted) this.held.delete(`${held.id}/${held.token}`);
+    if (unstarted.length > 0) {
+      await this.db.collection(JOBS_COLLECTION).updateMany(
+        {
+          _id: { $in: unstarted.map((held) => new ObjectId(held.id)) },
+          lockToken: { $in: [...new Set(unstarted.map((held) => held.token))] },
+        },
+        { $set: { lockedAt: null } },
+      );
+    }
+    await this.finished.drain();
+  }
+}
