@@ -10,7 +10,7 @@
  * within 5 s.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './bench/hub-process';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -211,17 +211,6 @@ export async function benchTimers(
     await jobs.deleteMany({ name: { $in: [SPREAD_JOB, BURST_JOB] } });
     await Promise.all([client.close(), observer.close()]);
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 async function main(): Promise<void> {
