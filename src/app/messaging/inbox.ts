@@ -49,7 +49,7 @@ export class Inbox {
   private readonly blocked = new Map<string, Date>();
   private readonly inFlight = new Set<Promise<void>>();
   private poll: NodeJS.Timeout | undefined;
-  private wakeAt: NodeJS.Timeout | undefined;
+  private wakeAt: { at: number; timer: NodeJS.Timeout } | undefined;
   private recovering: Promise<void> | undefined;
   private stopped = true;
 
@@ -91,7 +91,7 @@ export class Inbox {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poll);
-    clearTimeout(this.wakeAt);
+    clearTimeout(this.wakeAt?.timer);
     await this.drained();
   }
 
@@ -166,15 +166,24 @@ export class Inbox {
       const at = new Date(clock.now().getTime() + backoffMs(attempts));
       await store.retryAt(item.key, attempts, at, reason);
       this.blocked.set(item.chat, at);
-      this.wakeAt ??= setTimeout(
-        () => {
-          this.wakeAt = undefined;
-          void this.recover();
-        },
-        at.getTime() - clock.now().getTime() + 10,
-      );
+      this.wakeForRetry(at);
     } catch {
       // The failure could not even be noted: the lease runs out and the safety net retries.
     }
+  }
+
+  /** Looks for due retries at the earliest retry's time rather than at the next safety poll. */
+  private wakeForRetry(at: Date): void {
+    if (this.wakeAt && this.wakeAt.at <= at.getTime()) return;
+    clearTimeout(this.wakeAt?.timer);
+    const timer = setTimeout(
+      () => {
+        this.wakeAt = undefined;
+        void this.recover();
+      },
+      at.getTime() - this.options.clock.now().getTime() + 10,
+    );
+    timer.unref();
+    this.wakeAt = { at: at.getTime(), timer };
   }
 }

@@ -115,9 +115,6 @@ export interface InboxStore {
   done(key: string): Promise<void>;
   /** Keeps the item for another attempt at `at` (its lease runs until then). */
   retryAt(key: string, attempts: number, at: Date, error: string): Promise<void>;
-  /** Gives up on an item after its bounded retries; it stays, visible to admins, never retried. */
+  /** Gives up on an item after its bounded retries; it stays, with its error, never retried. */
   park(key: string, attempts: number, error: string): Promise<void>;
-  parked(limit: number): Promise<(InboxItem & { error: string })[]>;
-  /** Puts parked items back in line (after an admin fixed the cause). */
-  requeue(keys: string[]): Promise<number>;
 }

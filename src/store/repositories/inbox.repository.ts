@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { AnyBulkWriteOperation, MongoBulkWriteError } from 'mongodb';
+import type { MongoBulkWriteError } from 'mongodb';
 import type { InboxItem, InboxStore } from '../../app/messaging/ports';
 import type { InboundMessage } from '../../domain/message';
 import type { Models } from '../models';
@@ -96,26 +96,6 @@ export function createInboxStore(models: Models): InboxStore {
         { _id: key },
         { $set: { state: 'parked', attempts, lastError: error.slice(0, 2000) } },
       );
-    },
-
-    async parked(limit) {
-      const docs = await collection
-        .find({ state: 'parked' })
-        .sort({ receivedAt: 1 })
-        .limit(limit)
-        .toArray();
-      return docs.map((doc) => ({ ...toItem(doc), error: doc.lastError ?? '' }));
-    },
-
-    async requeue(keys) {
-      const operations: AnyBulkWriteOperation<StoredItem>[] = keys.map((key) => ({
-        updateOne: {
-          filter: { _id: key, state: 'parked' },
-          update: { $set: { state: 'pending', attempts: 0, leaseUntil: new Date(0) } },
-        },
-      }));
-      if (operations.length === 0) return 0;
-      return (await collection.bulkWrite(operations)).modifiedCount;
     },
   };
 }
