@@ -18,6 +18,8 @@ import { createPlanStore } from './store/repositories/plan.repository';
 import { connectDatabase, type Database } from './store/database';
 import { checkTemplates, loadProcessDefinition } from './config/process/load-definition';
 import { systemClock } from './domain/ports';
+import { leaseMaker } from './app/lease';
+import type { QueuedNotice } from './app/staff/notification-queue';
 import { recordsRouter } from './http/records.router';
 import { createProcess, type ProcessParts } from './wiring/process';
 import { startManagerBot, type ManagerBotParts } from './wiring/manager-bot';
@@ -33,6 +35,9 @@ import { createWidget } from './wiring/widget';
 import { createRouting, type RoutingParts } from './wiring/routing';
 import { createContactRepository } from './store/repositories/contact.repository';
 import { createOpenRecords } from './store/repositories/open-records.repository';
+
+/** How long a stored notice stays with the process that stored it, renewed while it waits. */
+const NOTICE_LEASE_MS = 60_000;
 
 export interface Hub {
   port: number;
@@ -105,16 +110,21 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       logger,
       processEveryMs: options.schedulerProcessEveryMs ?? 1000,
     });
-    // Delivery is woken by each stored notice; its parts exist only further down.
-    const deliverNotices = { staff: () => {}, clients: () => {} };
+    // Stored notices go to delivery from memory; its parts exist only further down.
+    const deliverNotices: { staff(notices: QueuedNotice[]): void; clients(): void } = {
+      staff: () => {},
+      clients: () => {},
+    };
+    const noticeLease = leaseMaker(systemClock, NOTICE_LEASE_MS);
     const process = createProcess({
       models: database.models,
       definition,
       timers: scheduler.timers,
       clock: systemClock,
-      onNoticeQueued: () => {
-        deliverNotices.staff();
-        deliverNotices.clients();
+      noticeLease,
+      onNoticeQueued: (notices) => {
+        deliverNotices.staff(notices);
+        if (notices.some((notice) => notice.audience === 'client')) deliverNotices.clients();
       },
     });
     const plans = createPlanStore(database.models);
@@ -165,11 +175,12 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       reply: messaging.reply,
       loadFile: messaging.loadFile,
       routing,
+      noticeLease,
     });
     deliverNotices.clients = messaging.wakeClientNotices;
     if (managerBot) {
       stack.push(() => managerBot.stop());
-      deliverNotices.staff = managerBot.wake;
+      deliverNotices.staff = managerBot.push;
     }
 
     const widget = createWidget({

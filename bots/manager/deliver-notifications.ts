@@ -1,6 +1,11 @@
 import { GrammyError, HttpError, InputFile, type Api, type InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
-import type { NotificationQueue, StaffDelivery } from '../../src/app/staff/notification-queue';
+import pLimit from 'p-limit';
+import type {
+  NotificationQueue,
+  QueuedNotice,
+  StaffDelivery,
+} from '../../src/app/staff/notification-queue';
 import type { Task } from '../../src/domain/task';
 import type { Notice } from '../../src/app/process/notices';
 import { clientCard } from './client-card';
@@ -22,6 +27,12 @@ export interface DeliveryDeps {
   ) => Promise<{ data: Buffer; mimeType?: string } | undefined>;
   /** A customer's file that could not be passed on: logged, as the card already names it. */
   onFileError?: (error: unknown) => void;
+  /** A failure of the delivery machinery itself (the store), retried like an outage. */
+  onError?: (error: unknown) => void;
+  /** How long a held notice's lease lasts; renewed while it waits here. */
+  leaseMs?: number;
+  /** People sent to at once: each person still gets their notices one at a time, in order. */
+  concurrency?: number;
 }
 
 function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: DeliveryDeps) {
@@ -64,15 +75,150 @@ function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: D
   }
 }
 
+/** When to try a notice again after a failure that may pass (a rate limit, an outage). */
+function retryDelayMs(error: unknown, attempts: number): number | undefined {
+  if (error instanceof GrammyError && error.error_code === 429) {
+    return (error.parameters.retry_after ?? 1) * 1000;
+  }
+  const transient =
+    error instanceof HttpError || (error instanceof GrammyError && error.error_code >= 500);
+  return transient ? Math.min(1000 * 2 ** (attempts - 1), 60_000) : undefined;
+}
+
+interface Recipients {
+  items: StaffDelivery[];
+  /** After a rate limit or an outage, nothing more goes to these people before this time. */
+  notBefore: number;
+  attempts: number;
+  running: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+const SAFETY_POLL_MS = 10_000;
+
 /**
- * Sends waiting staff notifications through the manager bot, oldest first. A rate limit or an
- * outage stops the round and leaves the rest pending for the next one. One process should run
- * this loop: rounds are serialised within a process, not claimed across processes.
+ * Delivers staff notices through the manager bot as they are stored, from memory: the process
+ * that stored a notice holds its lease and sends it, oldest first per person, many people at
+ * once, and writes the outcome (batched with its neighbours'). A rate limit or an outage holds
+ * that person's notices until it passes, without holding anyone else's. A rare poll takes over
+ * notices whose lease ran out — left by a process that stopped — so several processes share
+ * the work and none is sent twice while its holder lives.
  */
-export async function deliverPending(deps: DeliveryDeps, limit = 50): Promise<number> {
-  let sent = 0;
-  for (const delivery of await deps.queue.pending(limit)) {
+export class NoticeDelivery {
+  private readonly byRecipients = new Map<string, Recipients>();
+  /** Notices held here, so a poll never takes one twice. */
+  private readonly held = new Set<string>();
+  private readonly active = new Set<Promise<void>>();
+  private readonly limit: pLimit.Limit;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.limit = pLimit(deps.concurrency ?? 16);
+  }
+
+  start(): void {
+    this.stopped = false;
+    const leaseMs = this.deps.leaseMs ?? 60_000;
+    this.timers = [
+      setInterval(() => void this.claimExpired().catch(this.reportError), SAFETY_POLL_MS),
+      setInterval(
+        () => void this.deps.queue.renew([...this.held]).catch(this.reportError),
+        leaseMs / 3,
+      ),
+    ];
+  }
+
+  /** Notices this process has just stored (those for clients are not this bot's). */
+  push(notices: QueuedNotice[]): void {
+    const run = this.deps.queue
+      .resolve(notices)
+      .then((deliveries) => this.hold(deliveries))
+      .catch(this.reportError)
+      .finally(() => this.active.delete(run));
+    this.active.add(run);
+  }
+
+  private hold(deliveries: StaffDelivery[]): void {
+    const touched = new Set<string>();
+    for (const delivery of deliveries) {
+      if (this.held.has(delivery.id)) continue;
+      this.held.add(delivery.id);
+      const key = delivery.recipients.map((r) => r.telegramId).join(',');
+      let queue = this.byRecipients.get(key);
+      if (!queue) {
+        queue = { items: [], notBefore: 0, attempts: 0, running: false };
+        this.byRecipients.set(key, queue);
+      }
+      queue.items.push(delivery);
+      touched.add(key);
+    }
+    for (const key of touched) this.kick(key);
+  }
+
+  /** Takes over what nobody holds any more, sends whatever is due, and waits until it is sent. */
+  async deliverNow(): Promise<void> {
+    await this.claimExpired();
+    for (const key of this.byRecipients.keys()) this.kick(key);
+    while (this.active.size > 0) await Promise.all([...this.active]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    for (const queue of this.byRecipients.values()) clearTimeout(queue.timer);
+    // What is not sent yet stays pending; its lease runs out and the next process sends it.
+    await Promise.all([...this.active]);
+  }
+
+  private readonly reportError = (error: unknown) => this.deps.onError?.(error);
+
+  private async claimExpired(): Promise<void> {
+    if (!this.stopped) this.hold(await this.deps.queue.claimExpired(100));
+  }
+
+  private kick(key: string): void {
+    const queue = this.byRecipients.get(key);
+    if (!queue || queue.running || this.stopped) return;
+    if (queue.items.length === 0) {
+      this.byRecipients.delete(key);
+      return;
+    }
+    const wait = queue.notBefore - this.deps.clock.now().getTime();
+    if (wait > 0) {
+      clearTimeout(queue.timer);
+      queue.timer = setTimeout(() => this.kick(key), wait);
+      return;
+    }
+    queue.running = true;
+    const run = this.limit(() => this.drain(queue)).finally(() => {
+      queue.running = false;
+      this.active.delete(run);
+      this.kick(key);
+    });
+    this.active.add(run);
+  }
+
+  private async drain(queue: Recipients): Promise<void> {
+    while (queue.items.length > 0 && !this.stopped) {
+      const delivery = queue.items[0]!;
+      const error = await this.deliver(delivery);
+      const delay = error === undefined ? undefined : retryDelayMs(error, ++queue.attempts);
+      if (delay !== undefined) {
+        queue.notBefore = this.deps.clock.now().getTime() + delay;
+        return;
+      }
+      queue.attempts = 0;
+      queue.items.shift();
+      this.held.delete(delivery.id);
+    }
+  }
+
+  /** Sends one notice to each of its recipients; the error when it should be tried again. */
+  private async deliver(delivery: StaffDelivery): Promise<unknown> {
+    const { deps } = this;
     try {
+      const refs: string[] = [];
       for (const recipient of delivery.recipients) {
         // An alert to several heads that failed halfway resumes where it stopped.
         if (delivery.deliveredTo.includes(recipient.telegramId)) continue;
@@ -86,29 +232,32 @@ export async function deliverPending(deps: DeliveryDeps, limit = 50): Promise<nu
           'keyboard' in message ? { reply_markup: message.keyboard } : {},
         );
         if (delivery.kind === 'client_message') {
-          await deps.queue.remember(delivery.id, `${recipient.telegramId}:${sent.message_id}`);
+          refs.push(`${recipient.telegramId}:${sent.message_id}`);
           await sendClientFiles(deps, recipient.telegramId, sent.message_id, delivery.payload);
         }
-        if (delivery.recipients.length > 1)
+        if (delivery.recipients.length > 1) {
           await deps.queue.markDeliveredTo(delivery.id, recipient.telegramId);
+          delivery.deliveredTo.push(recipient.telegramId);
+        }
       }
-      await deps.queue.markSent(delivery.id);
-      sent++;
+      await deps.queue.markSent(delivery.id, refs);
+      return undefined;
     } catch (error) {
-      // Rate limits, Telegram's own failures and network trouble pass: stop and retry next round.
-      const transient =
-        error instanceof HttpError ||
-        (error instanceof GrammyError && (error.error_code === 429 || error.error_code >= 500));
-      if (transient) return sent;
+      if (retryDelayMs(error, 1) !== undefined) return error;
       // Anything else (blocked by the person, a notice that cannot be shown) will not get
       // better by retrying; it is kept as failed, with the reason, and the queue moves on.
-      await deps.queue.markFailed(
-        delivery.id,
-        error instanceof Error ? error.message : String(error),
-      );
+      try {
+        await deps.queue.markFailed(
+          delivery.id,
+          error instanceof Error ? error.message : String(error),
+        );
+        return undefined;
+      } catch (storeError) {
+        this.reportError(storeError);
+        return new HttpError('the notice could not be marked', storeError);
+      }
     }
   }
-  return sent;
 }
 
 /**

@@ -96,10 +96,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const timers: Timers = {
     async schedule(key, at, name, data) {
       await repository.beforeArm(key);
+      let armedWith = '';
       const save = () => {
         const job = agenda.create(name, { ...data, timerKey: key });
         // Saved with the job (Agenda's upsert sets every attribute): see `claim`.
-        (job.attrs as ClaimedJob).lockToken = repository.armToken();
+        armedWith = repository.armToken();
+        (job.attrs as ClaimedJob).lockToken = armedWith;
         return job.unique({ 'data.timerKey': key }).schedule(at).save();
       };
       try {
@@ -111,7 +113,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         await save();
       }
       // Runs of the old timer claimed here and not yet started stand down (see `supersede`).
-      repository.supersede(key);
+      repository.supersede(key, armedWith);
     },
     async cancel(key) {
       await repository.beforeArm(key);

@@ -2,8 +2,9 @@ import express, { type Router } from 'express';
 import { webhookCallback } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { createManagerBot } from '../../bots/manager/manager-bot';
-import { deliverPending } from '../../bots/manager/deliver-notifications';
-import { CoalescedRun } from '../app/coalesced-run';
+import { NoticeDelivery } from '../../bots/manager/deliver-notifications';
+import type { Lease } from '../app/lease';
+import type { QueuedNotice } from '../app/staff/notification-queue';
 import { createManualLead, type ManualSource } from '../app/intake/manual-lead';
 import { findRecords } from '../app/search/find-records';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -38,15 +39,14 @@ import { createDirectory } from '../store/repositories/directory.repository';
 
 /** Departments the default process assigns work to; invites name one of them. */
 const DEPARTMENTS = ['sales', 'operations'];
-/** The safety net only: every stored notice wakes delivery itself. */
-const DELIVERY_INTERVAL_MS = 10_000;
 const WEBHOOK_PATH = '/webhooks/telegram/manager';
 
 export interface ManagerBotParts {
   router: Router;
-  deliverNow(): Promise<number>;
-  /** Delivers soon without waiting: a client's message should not wait for the next tick. */
-  wake(): void;
+  /** Takes over notices nobody holds and waits until what is due has been sent (tests). */
+  deliverNow(): Promise<void>;
+  /** Notices this process just stored: delivered from memory, without waiting for a tick. */
+  push(notices: QueuedNotice[]): void;
   stop(): Promise<void>;
 }
 
@@ -67,6 +67,8 @@ export async function startManagerBot(options: {
   reply: Messaging['reply'];
   loadFile: Messaging['loadFile'];
   routing: RoutingParts;
+  /** The leases this process takes on the notices it delivers (the notifier's own). */
+  noticeLease: () => Lease;
 }): Promise<ManagerBotParts | undefined> {
   const { config, models, translator, logger } = options;
   const { env } = config;
@@ -162,34 +164,29 @@ export async function startManagerBot(options: {
       .catch((error: unknown) => logger.error({ err: error }, 'manager bot polling stopped'));
   }
 
-  const queue = createNotificationQueue(models, env.DEFAULT_LOCALE);
-  // One delivery round at a time, whoever asks: two rounds would send the same notice twice.
-  const rounds = new CoalescedRun(() =>
-    deliverPending({
-      queue,
-      api: bot.api,
-      translate: translator.forLocale,
-      timeZone: env.COMPANY_TIMEZONE,
+  const delivery = new NoticeDelivery({
+    queue: createNotificationQueue(models, {
+      lease: options.noticeLease,
       clock,
-      loadFile: options.loadFile,
-      onFileError: (error) =>
-        logger.warn({ err: error }, "a customer's file could not be passed to staff"),
+      alertChatLocale: env.DEFAULT_LOCALE,
     }),
-  );
-  const deliverNow = () => rounds.run();
-  const wake = () =>
-    void deliverNow().catch((error: unknown) =>
-      logger.error({ err: error }, 'notification delivery failed'),
-    );
-  // Catches what a wake missed (a notice stored by another process, a round that failed).
-  const timer = setInterval(wake, DELIVERY_INTERVAL_MS);
+    api: bot.api,
+    translate: translator.forLocale,
+    timeZone: env.COMPANY_TIMEZONE,
+    clock,
+    loadFile: options.loadFile,
+    onFileError: (error) =>
+      logger.warn({ err: error }, "a customer's file could not be passed to staff"),
+    onError: (error) => logger.error({ err: error }, 'notification delivery failed'),
+  });
+  delivery.start();
 
   return {
     router,
-    deliverNow,
-    wake,
+    deliverNow: () => delivery.deliverNow(),
+    push: (notices) => delivery.push(notices),
     async stop() {
-      clearInterval(timer);
+      await delivery.stop();
       if (bot.isRunning()) await bot.stop();
     },
   };

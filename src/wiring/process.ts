@@ -1,3 +1,5 @@
+import type { Lease } from '../app/lease';
+import type { QueuedNotice } from '../app/staff/notification-queue';
 import { createSettings } from '../store/repositories/settings.repository';
 import type { Notifier } from '../app/process/notices';
 import { ProcessEngine } from '../app/process/engine';
@@ -33,13 +35,18 @@ export function createProcess(options: {
   definition: ProcessDefinition;
   timers: Timers;
   clock: Clock;
-  /** A notice was stored: whoever delivers notices is woken instead of polling. */
-  onNoticeQueued?: () => void;
+  /** Leases on the notices this process stores: it delivers them itself unless it stops. */
+  noticeLease?: () => Lease;
+  /** Notices were stored: delivery starts from memory instead of polling. */
+  onNoticeQueued?: (notices: QueuedNotice[]) => void;
 }): ProcessParts {
   const { models, definition, timers, clock } = options;
   const records = createRecordRepository(models);
   const directory = createDirectory(models);
-  const notifier = createStoredNotifier(models, options.onNoticeQueued);
+  const notifier = createStoredNotifier(models, {
+    ...(options.noticeLease ? { lease: options.noticeLease } : {}),
+    ...(options.onNoticeQueued ? { onQueued: options.onNoticeQueued } : {}),
+  });
   const tasks = createTaskRepository(models);
   const settings = createSettings(models);
   const engine = new ProcessEngine({

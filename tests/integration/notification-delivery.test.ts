@@ -2,10 +2,13 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { Api } from 'grammy';
 import type { Types } from 'mongoose';
-import { deliverPending } from '../../bots/manager/deliver-notifications';
+import { NoticeDelivery } from '../../bots/manager/deliver-notifications';
+import { leaseMaker } from '../../src/app/lease';
 import { createTranslator } from '../../src/infra/i18n';
 import { createNotificationQueue } from '../../src/store/repositories/notification-queue.repository';
 import { openTestDatabase } from '../support/database';
+import { ManualClock } from '../support/manual-timers';
+import { createStoredNotifier } from '../../src/store/repositories/notification.repository';
 import { freePort } from '../support/ports';
 
 type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
@@ -38,17 +41,24 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** The real queue on the database and grammY's Api against the fake above. */
-async function deliveryDeps() {
+/** The real queue on the database and grammY's Api against the fake above, on a hand clock. */
+async function delivery(owner = 'this-process', leaseMs = 60_000) {
   const translator = await createTranslator('ru');
-  return {
-    queue: createNotificationQueue(database.models),
+  const clock = new ManualClock(new Date());
+  const lease = leaseMaker(clock, leaseMs, owner);
+  const deliverer = new NoticeDelivery({
+    queue: createNotificationQueue(database.models, { lease, clock }),
     api: new Api('1:test', { apiRoot }),
     translate: translator.forLocale,
     timeZone: 'Europe/Moscow',
-    clock: { now: () => new Date() },
-  };
+    clock,
+  });
+  return { deliverer, clock, lease };
 }
+const live: NoticeDelivery[] = [];
+afterEach(async () => {
+  for (const deliverer of live.splice(0)) await deliverer.stop();
+});
 
 describe('delivering staff notifications', () => {
   it('waits out a rate limit without losing the notice, and sets aside a blocked recipient', async () => {
@@ -83,17 +93,21 @@ describe('delivering staff notifications', () => {
       },
     ]);
 
-    const deps = await deliveryDeps();
+    const { deliverer, clock } = await delivery();
+    live.push(deliverer);
 
-    expect(await deliverPending(deps)).toBe(0);
+    await deliverer.deliverNow();
     const statuses = async () =>
       (await Notification.find().sort({ createdAt: 1 }).lean()).map((n) => n.status);
     expect(await statuses()).toEqual(['failed', 'pending']);
+    // Telegram said to wait a second: nothing goes to that person before it has passed.
+    await deliverer.deliverNow();
+    expect(received).toEqual([]);
 
-    expect(await deliverPending(deps)).toBe(1);
+    clock.set(new Date(clock.now().getTime() + 1000));
+    await deliverer.deliverNow();
     expect(await statuses()).toEqual(['failed', 'sent']);
     expect(received).toEqual([{ chat: 502, text: 'second' }]);
-    expect(await deliverPending(deps)).toBe(0);
   });
 
   it('resumes an alert to several heads where it stopped, without repeating it to anyone', async () => {
@@ -112,14 +126,62 @@ describe('delivering staff notifications', () => {
     script.set(602, [
       { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } },
     ]);
-    const deps = await deliveryDeps();
+    const { deliverer, clock } = await delivery();
+    live.push(deliverer);
 
-    expect(await deliverPending(deps)).toBe(0);
-    expect(await deliverPending(deps)).toBe(1);
+    await deliverer.deliverNow();
+    clock.set(new Date(clock.now().getTime() + 1000));
+    await deliverer.deliverNow();
 
     expect(received).toEqual([
       { chat: 601, text: '🔴 Клиент ждёт ответа 120 мин.' },
       { chat: 602, text: '🔴 Клиент ждёт ответа 120 мин.' },
+    ]);
+  });
+
+  it('sends what this process stored from memory, and leaves it to another only once the lease runs out', async () => {
+    const { User, Notification } = database.models;
+    await Notification.deleteMany({});
+    received.length = 0;
+    const [manager] = await User.create([{ telegramId: 701, name: 'Менеджер', language: 'ru' }]);
+    const here = await delivery('process-a', 30_000);
+    const there = await delivery('process-b', 30_000);
+    live.push(here.deliverer, there.deliverer);
+    // Process A stores two notices; Telegram is down for it, so they wait in its memory.
+    script.set(701, [
+      { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } },
+    ]);
+    const notifier = createStoredNotifier(database.models, {
+      lease: here.lease,
+      onQueued: (notices) => here.deliverer.push(notices),
+    });
+    const robot = (text: string) =>
+      notifier.notifyUser(manager!._id.toHexString(), {
+        kind: 'robot',
+        text: { ru: text, en: text },
+        subject: { kind: 'lead', id: manager!._id.toHexString() },
+      });
+    await robot('первое');
+    await robot('второе');
+    await here.deliverer.deliverNow();
+    expect(received).toEqual([]);
+
+    // Process B looks while A's lease holds: it takes nothing.
+    await there.deliverer.deliverNow();
+    expect(received).toEqual([]);
+
+    // A stops without sending; once its lease has run out B takes both over, in order, once.
+    await here.deliverer.stop();
+    there.clock.set(new Date(there.clock.now().getTime() + 31_000));
+    await there.deliverer.deliverNow();
+    await there.deliverer.deliverNow();
+    expect(received).toEqual([
+      { chat: 701, text: 'первое' },
+      { chat: 701, text: 'второе' },
+    ]);
+    expect((await Notification.find().lean()).map((n) => [n.status, n.owner])).toEqual([
+      ['sent', undefined],
+      ['sent', undefined],
     ]);
   });
 });

@@ -302,9 +302,23 @@ describe('timers at scale', () => {
       await scheduler.timers.schedule('task:9', far, names[0]!, { v: 1 });
       commands.length = 0;
       await scheduler.timers.schedule('task:9', far, names[0]!, { v: 2 });
-      // (the tick's poll, a find, may fall in between)
+      // One upsert by key (the tick's poll, a find, may fall in between).
       const writes = commands.filter((command) => command.name !== 'find');
-      expect(writes.map((command) => command.name)).toEqual(['findAndModify']);
+      expect(writes.map((command) => command.name)).toEqual(['update']);
+      expect(
+        await db.collection('agendaJobs').find({ 'data.timerKey': 'task:9' }).toArray(),
+      ).toEqual([expect.objectContaining({ data: { v: 2, timerKey: 'task:9' }, lockedAt: null })]);
+      commands.length = 0;
+
+      // Timers armed together share one write: a burst of customers arms a few at once.
+      await Promise.all(
+        ['task:10', 'task:11', 'task:12'].map((key) =>
+          scheduler.timers.schedule(key, far, names[1]!, { v: 1 }),
+        ),
+      );
+      expect(
+        commands.filter((command) => command.name !== 'find').map((command) => command.name),
+      ).toEqual(['update']);
       commands.length = 0;
 
       const from = Date.now();

@@ -54,7 +54,7 @@ export class Inbox {
   private stopped = true;
 
   constructor(private readonly options: InboxOptions) {
-    this.limit = pLimit(options.concurrency ?? 8);
+    this.limit = pLimit(options.concurrency ?? 64);
   }
 
   private get leaseMs() {

@@ -1,3 +1,4 @@
+import type { Lease } from '../lease';
 import type { Channel } from '../../domain/channel';
 import type { Conversation } from '../../domain/conversation';
 import type { Attachment, InboundMessage, Message } from '../../domain/message';
@@ -101,11 +102,7 @@ export interface InboxItem {
   attempts: number;
 }
 
-/** Who works on an item until when; past `until` another process may take it over. */
-export interface InboxLease {
-  owner: string;
-  until: Date;
-}
+export type InboxLease = Lease;
 
 export interface InboxStore {
   /** One durable write, leased to the caller; false when the key is already waiting. */

@@ -1,5 +1,14 @@
 import type { Locale } from '../../domain/user';
 
+/** A notice as stored, handed to delivery by the process that stored it (no read back). */
+export interface QueuedNotice {
+  id: string;
+  audience: 'user' | 'heads' | 'client';
+  userId?: string;
+  kind: string;
+  payload: Record<string, unknown>;
+}
+
 export interface StaffDelivery {
   id: string;
   kind: string;
@@ -10,14 +19,22 @@ export interface StaffDelivery {
   deliveredTo: number[];
 }
 
-/** Notifications for staff waiting to be delivered in Telegram (client messages go elsewhere). */
+/**
+ * Notifications for staff waiting to be delivered in Telegram (client messages go elsewhere).
+ * Each is leased to the process delivering it: the one that stored it, or, once its lease ran
+ * out (a crash), whichever process claims it.
+ */
 export interface NotificationQueue {
-  pending(limit: number): Promise<StaffDelivery[]>;
-  markSent(id: string): Promise<void>;
+  /** Who receives the notices this process just stored (staff audiences only). */
+  resolve(notices: QueuedNotice[]): Promise<StaffDelivery[]>;
+  /** Pending notices whose lease ran out (another process crashed, an old hub's notices). */
+  claimExpired(limit: number): Promise<StaffDelivery[]>;
+  /** Keeps the notices this process still holds from being claimed by another. */
+  renew(ids: string[]): Promise<void>;
+  /** Delivered; `telegramRefs` (`chatId:messageId`) say where it was shown. */
+  markSent(id: string, telegramRefs: string[]): Promise<void>;
   markDeliveredTo(id: string, telegramId: number): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
-  /** Remembers the Telegram message (`chatId:messageId`) a notice was shown as. */
-  remember(id: string, telegramRef: string): Promise<void>;
   /** Where a client's message was shown, so an edit can change it in place. */
   refsOfClientMessage(messageId: string): Promise<string[]>;
 }

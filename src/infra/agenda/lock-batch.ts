@@ -12,7 +12,13 @@ export async function lockBatch(
   filter: Document,
   stillClaimable: Document,
   token: string,
-): Promise<{ claimed: Document[]; lockedAt: Date; full: boolean }> {
+): Promise<{
+  claimed: Document[];
+  /** The token each job carried when found: the arming this claim is of. */
+  armedWithById: Map<string, string>;
+  lockedAt: Date;
+  full: boolean;
+}> {
   const found = await jobs
     .find({ ...filter, disabled: { $ne: true } }, { batchSize: CLAIM_BATCH })
     .sort({ nextRunAt: 1 })
@@ -20,14 +26,19 @@ export async function lockBatch(
     .toArray();
   const full = found.length === CLAIM_BATCH;
   const lockedAt = new Date();
-  if (found.length === 0) return { claimed: [], lockedAt, full };
+  const armedWithById = new Map(
+    found.flatMap((doc) =>
+      typeof doc.lockToken === 'string' ? [[String(doc._id), doc.lockToken] as const] : [],
+    ),
+  );
+  if (found.length === 0) return { claimed: [], armedWithById, lockedAt, full };
   const ids = found.map((doc) => doc._id);
   const tokens = [...new Set(found.map((doc) => (doc.lockToken as string | undefined) ?? null))];
   const locked = await jobs.updateMany(
     { _id: { $in: ids }, ...stillClaimable, lockToken: { $in: tokens } },
     { $set: { lockedAt, lockToken: token } },
   );
-  if (locked.modifiedCount === 0) return { claimed: [], lockedAt, full };
+  if (locked.modifiedCount === 0) return { claimed: [], armedWithById, lockedAt, full };
   // All locked: they are as found. Otherwise (another process, a re-arm) read back which.
   const claimed =
     locked.modifiedCount === found.length
@@ -35,5 +46,5 @@ export async function lockBatch(
       : await jobs
           .find({ _id: { $in: ids }, lockToken: token, lockedAt }, { batchSize: CLAIM_BATCH })
           .toArray();
-  return { claimed, lockedAt, full };
+  return { claimed, armedWithById, lockedAt, full };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MongoJobRepository } from '@agendajs/mongo-backend';
-import type { JobParameters, JobRepositoryOptions } from 'agenda';
+import { toJobId, type JobParameters, type JobRepositoryOptions } from 'agenda';
 import { ObjectId, type Db, type Document } from 'mongodb';
+import { groupCommit, writeErrorsByIndex } from '../group-commit';
 import type { Logger } from '../logger';
 import { FinishedJobs } from './finished-jobs';
 import {
@@ -16,10 +17,32 @@ import { ensureJobIndexes } from './job-indexes';
 import { DueJobs } from './due-jobs';
 import { lockBatch } from './lock-batch';
 
+/** What Agenda's own `saveJob` writes as null when unset: a re-armed timer starts afresh. */
+const RESET_ON_ARM = [
+  'lockedAt',
+  'lastFinishedAt',
+  'failedAt',
+  'failCount',
+  'failReason',
+  'repeatTimezone',
+  'lastRunAt',
+  'repeatInterval',
+  'repeatAt',
+  'disabled',
+  'progress',
+  'debounceStartedAt',
+  'fork',
+  'startDate',
+  'endDate',
+  'skipDays',
+] as const;
+
 interface Held {
   id: string;
   token: string;
   key: string | undefined;
+  /** The token of the arming this claim found (see `supersede`). */
+  armedWith?: string;
   /** Handed to Agenda to run (it is due). */
   handed: boolean;
   started: boolean;
@@ -65,7 +88,7 @@ export class TimerJobRepository extends MongoJobRepository {
   );
   private readonly held = new Map<string, Held>();
   /** When a timer key was last re-armed or cancelled here, for claims in flight at that moment. */
-  private readonly supersededAt = new Map<string, number>();
+  private readonly supersededAt = new Map<string, { at: number; armedWith?: string }>();
   private names: string[] = [];
   private running = false;
   private poll: ReturnType<typeof setInterval> | undefined;
@@ -176,10 +199,13 @@ export class TimerJobRepository extends MongoJobRepository {
    * still waiting here is dropped (the upsert reset its lock, or the delete removed it); one
    * handed to Agenda stands down when it starts.
    */
-  supersede(key: string): void {
-    this.supersededAt.set(key, Date.now());
+  supersede(key: string, armedWith?: string): void {
+    this.supersededAt.set(key, { at: Date.now(), ...(armedWith ? { armedWith } : {}) });
     for (const held of this.held.values()) {
-      if (held.key !== key || held.started) continue;
+      // A claim of the arming just written (it can land before this is called) is current.
+      if (held.key !== key || held.started || (armedWith && held.armedWith === armedWith)) {
+        continue;
+      }
       held.superseded = true;
       if (held.handed) continue;
       this.held.delete(`${held.id}/${held.token}`);
@@ -262,7 +288,7 @@ export class TimerJobRepository extends MongoJobRepository {
     const none = { jobs: [], full: false };
     if (this.names.length === 0) return none;
     const token = `${this.processId}:${++this.claims}`;
-    const { claimed, lockedAt, full } = await lockBatch(
+    const { claimed, armedWithById, lockedAt, full } = await lockBatch(
       this.db.collection(JOBS_COLLECTION),
       filter,
       stillClaimable,
@@ -270,7 +296,7 @@ export class TimerJobRepository extends MongoJobRepository {
     );
     if (claimed.length === 0) return { jobs: [], full };
     const jobs = this.db.collection(JOBS_COLLECTION);
-    for (const [key, at] of this.supersededAt) {
+    for (const [key, { at }] of this.supersededAt) {
       if (at < lockedAt.getTime() - 1000) this.supersededAt.delete(key);
     }
     const result: ClaimedJob[] = [];
@@ -280,7 +306,13 @@ export class TimerJobRepository extends MongoJobRepository {
       const key = timerKeyOf(doc.data);
       // Re-armed or cancelled here while this claim was in flight: what was read may be stale.
       // Unlocked again, it is claimed afresh by the next round (if it still exists).
-      if (key !== undefined && (this.supersededAt.get(key) ?? 0) >= lockedAt.getTime()) {
+      const superseded = key === undefined ? undefined : this.supersededAt.get(key);
+      const armedWith = armedWithById.get(String(doc._id));
+      if (
+        superseded &&
+        superseded.at >= lockedAt.getTime() &&
+        (!superseded.armedWith || superseded.armedWith !== armedWith)
+      ) {
         dropped.push(doc._id as ObjectId);
         continue;
       }
@@ -288,6 +320,7 @@ export class TimerJobRepository extends MongoJobRepository {
         id: String(job._id),
         token,
         key,
+        ...(armedWith ? { armedWith } : {}),
         handed: false,
         started: false,
         superseded: false,
@@ -302,6 +335,51 @@ export class TimerJobRepository extends MongoJobRepository {
       this.roundAgain = true;
     }
     return { jobs: result, full };
+  }
+
+  /**
+   * Arming a timer: one upsert by its key. Timers armed while the previous upserts are in flight
+   * (a burst of customers) share one bulkWrite instead of a `findOneAndUpdate` each.
+   */
+  private readonly upsertTimer = groupCommit<{ filter: Document; set: Document }, ObjectId | null>(
+    async (batch) => {
+      const operations = batch.map(({ filter, set }) => ({
+        updateOne: { filter, update: { $set: set }, upsert: true },
+      }));
+      try {
+        const result = await this.db
+          .collection(JOBS_COLLECTION)
+          .bulkWrite(operations, { ordered: false });
+        return batch.map((_, i) => (result.upsertedIds[i] as ObjectId | undefined) ?? null);
+      } catch (error) {
+        const failed = writeErrorsByIndex(error);
+        if (!failed) throw error;
+        // Those that did not fail are written; their ids are not needed (see `saveJob`).
+        return batch.map((_, i) => failed.get(i) ?? null);
+      }
+    },
+  );
+
+  /**
+   * A timer (unique by `data.timerKey`) is saved by `upsertTimer` with the fields Agenda's own
+   * upsert sets, its lock and run state reset; everything else is Agenda's. The id of a timer
+   * that already existed is not read back: Agenda only passes it to the notification channel,
+   * which looks at `nextRunAt`.
+   */
+  override async saveJob<DATA = unknown>(
+    job: JobParameters<DATA>,
+    options: JobRepositoryOptions | undefined,
+  ): Promise<JobParameters<DATA>> {
+    const { _id, unique, uniqueOpts, ...props } = job;
+    if (_id || !unique || uniqueOpts || props.type === 'single' || !timerKeyOf(props.data)) {
+      return super.saveJob(job, options);
+    }
+    const reset = Object.fromEntries(RESET_ON_ARM.map((field) => [field, props[field] ?? null]));
+    const id = await this.upsertTimer({
+      filter: { ...unique, name: props.name },
+      set: { ...props, ...reset, lastModifiedBy: options?.lastModifiedBy ?? null },
+    });
+    return id ? { ...job, _id: toJobId(id.toHexString()) } : job;
   }
 
   override async saveJobState(

@@ -2,7 +2,8 @@ import { Schema, type InferSchemaType } from 'mongoose';
 
 /**
  * What the hub has to tell staff or clients, stored before delivery so nothing is lost between
- * the engine and Telegram: the manager bot delivers `pending` ones and marks them `sent`.
+ * the engine and Telegram: the process that stores one delivers it from memory and marks it
+ * `sent`; another process takes over a `pending` one once its lease has run out.
  */
 export const notificationSchema = new Schema(
   {
@@ -18,10 +19,15 @@ export const notificationSchema = new Schema(
     deliveredTo: { type: [Number], default: [] },
     /** `chatId:messageId` of each Telegram message showing it: replies and edits find it so. */
     telegramRefs: { type: [String], default: [] },
+    /** The process delivering it, until when; unset once it is sent or failed. */
+    owner: String,
+    leaseUntil: Date,
   },
   { timestamps: true, minimize: false },
 );
 notificationSchema.index({ status: 1, createdAt: 1 });
+// Claims after a crash: pending notices whose lease ran out (or never had one).
+notificationSchema.index({ status: 1, leaseUntil: 1 });
 notificationSchema.index({ audience: 1, userId: 1, createdAt: -1 });
 notificationSchema.index({ telegramRefs: 1 });
 notificationSchema.index({ 'payload.messageId': 1 });

@@ -1,3 +1,4 @@
+import { groupedCreate } from '../grouped-writes';
 import { Types } from 'mongoose';
 import { identityKey } from '../../domain/channel';
 import type { Contact } from '../../domain/contact';
@@ -23,6 +24,7 @@ function toContact(doc: StoredContact): Contact {
 
 export function createContactRepository(models: Models): ContactRepository & ContactStore {
   const { Contact: ContactModel } = models;
+  const insert = groupedCreate(ContactModel);
   const findOne = (filter: Record<string, unknown>) =>
     ContactModel.findOne(filter).sort({ createdAt: 1 }).lean<StoredContact>();
 
@@ -45,7 +47,7 @@ export function createContactRepository(models: Models): ContactRepository & Con
     },
 
     async create(contact) {
-      const created = await ContactModel.create({
+      const created = await insert({
         ...contact,
         identityKeys: contact.identities.map(identityKey),
         companyId: contact.companyId ? new Types.ObjectId(contact.companyId) : undefined,

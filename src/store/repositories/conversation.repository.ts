@@ -1,3 +1,4 @@
+import { groupedCreate } from '../grouped-writes';
 import type { ConversationStore } from '../../app/messaging/ports';
 import type { Conversation } from '../../domain/conversation';
 import type { Models } from '../models';
@@ -5,6 +6,7 @@ import { oid, plain } from './plain';
 
 export function createConversationStore(models: Models): ConversationStore {
   const { Conversation: ConversationModel } = models;
+  const insert = groupedCreate(ConversationModel);
   const one = async (query: ReturnType<typeof ConversationModel.findOne>) => {
     const doc = await query.lean();
     return doc ? plain<Conversation>(doc) : undefined;
@@ -14,7 +16,7 @@ export function createConversationStore(models: Models): ConversationStore {
     findOpen: (channel, chatId) =>
       one(ConversationModel.findOne({ channel, chatId, open: true }).sort({ createdAt: -1 })),
     async open({ contactId, channel, chatId, subject, awaitingReplySince }) {
-      const created = await ConversationModel.create({
+      const created = await insert({
         contactId: oid(contactId),
         channel,
         chatId,

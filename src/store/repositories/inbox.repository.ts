@@ -1,9 +1,10 @@
-import DataLoader from 'dataloader';
-import type { MongoBulkWriteError } from 'mongodb';
 import type { InboxItem, InboxStore } from '../../app/messaging/ports';
 import type { InboundMessage } from '../../domain/message';
+import { isDuplicateKeyError } from '../database';
+import { groupCommit, writeErrorsByIndex } from '../../infra/group-commit';
 import type { Models } from '../models';
 import type { InboxDoc } from '../models/inbox.model';
+import { claimLeased } from './leases';
 
 type StoredItem = InboxDoc & { _id: string };
 
@@ -17,40 +18,32 @@ const toItem = (doc: StoredItem): InboxItem => ({
 
 /**
  * The inbox on the driver's collection (no document hydration on the hot path). Adds and
- * deletions that arrive in the same tick — a burst of webhooks — go out as one insertMany and
- * one deleteMany, so a busy hub pays a fraction of a round trip per message for its inbox.
+ * deletions are group-committed — a burst of webhooks goes out as a few insertMany and
+ * deleteMany — so a busy hub pays a fraction of a round trip per message for its inbox.
  */
 export function createInboxStore(models: Models): InboxStore {
   const db = models.Inbox.db.db;
   if (!db) throw new Error('the inbox needs a connected database');
   const collection = db.collection<StoredItem>(models.Inbox.collection.collectionName);
 
-  const adds = new DataLoader<StoredItem, boolean>(
-    async (docs) => {
-      const duplicates = new Set<number>();
-      try {
-        await collection.insertMany([...docs], { ordered: false });
-      } catch (error) {
-        const writeErrors = (error as Partial<MongoBulkWriteError>).writeErrors;
-        const list = writeErrors === undefined ? [] : [writeErrors].flat();
-        if (list.length === 0 || list.some((e) => e.code !== 11000)) throw error;
-        for (const e of list) duplicates.add(e.index);
-      }
-      return docs.map((_, i) => !duplicates.has(i));
-    },
-    { cache: false, maxBatchSize: 500 },
-  );
-  const deletions = new DataLoader<string, true>(
-    async (keys) => {
-      await collection.deleteMany({ _id: { $in: [...keys] } });
-      return keys.map(() => true as const);
-    },
-    { cache: false, maxBatchSize: 500 },
-  );
+  const add = groupCommit<StoredItem, boolean>(async (docs) => {
+    try {
+      await collection.insertMany([...docs], { ordered: false });
+      return docs.map(() => true);
+    } catch (error) {
+      const failed = writeErrorsByIndex(error);
+      if (!failed || [...failed.values()].some((e) => !isDuplicateKeyError(e))) throw error;
+      return docs.map((_, i) => !failed.has(i));
+    }
+  });
+  const remove = groupCommit<string, true>(async (keys) => {
+    await collection.deleteMany({ _id: { $in: [...keys] } });
+    return keys.map(() => true as const);
+  });
 
   return {
     add: (item, lease) =>
-      adds.load({
+      add({
         _id: item.key,
         chat: item.chat,
         message: item.message,
@@ -62,26 +55,18 @@ export function createInboxStore(models: Models): InboxStore {
       }),
 
     async claimExpired(lease, now, limit) {
-      const expired = await collection
-        .find({ state: 'pending', leaseUntil: { $lte: now } }, { projection: { _id: 1 } })
-        .sort({ leaseUntil: 1, receivedAt: 1 })
-        .limit(limit)
-        .toArray();
-      if (expired.length === 0) return [];
-      const ids = expired.map((doc) => doc._id);
-      // Each document's update is atomic: of two processes racing, each item goes to one.
-      await collection.updateMany(
-        { _id: { $in: ids }, state: 'pending', leaseUntil: { $lte: now } },
-        { $set: { owner: lease.owner, leaseUntil: lease.until } },
+      const mine = await claimLeased(
+        collection,
+        { state: 'pending', leaseUntil: { $lte: now } },
+        { leaseUntil: 1, receivedAt: 1 },
+        lease,
+        limit,
       );
-      const mine = await collection
-        .find({ _id: { $in: ids }, owner: lease.owner, leaseUntil: lease.until })
-        .toArray();
       return mine.map(toItem).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
     },
 
     done: async (key) => {
-      await deletions.load(key);
+      await remove(key);
     },
 
     async retryAt(key, attempts, at, error) {

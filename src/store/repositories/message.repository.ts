@@ -1,3 +1,4 @@
+import { groupedCreate, groupedUpdate } from '../grouped-writes';
 import { Types } from 'mongoose';
 import type { Attachment, InboundMessage, Message } from '../../domain/message';
 import type { InboundMessages } from '../../app/messaging/ports';
@@ -37,6 +38,8 @@ function toMessage(doc: StoredMessage): Message {
 
 export function createMessageRepository(models: Models): MessageRepository & InboundMessages {
   const { Message: MessageModel } = models;
+  const insert = groupedCreate(MessageModel);
+  const update = groupedUpdate(MessageModel);
   const findExisting = async (inbound: InboundMessage) => {
     const doc = await MessageModel.findOne({
       channel: inbound.channel,
@@ -53,10 +56,7 @@ export function createMessageRepository(models: Models): MessageRepository & Inb
     },
 
     async markProcessed(messageId) {
-      await MessageModel.updateOne(
-        { _id: new Types.ObjectId(messageId) },
-        { $set: { processedAt: new Date() } },
-      );
+      await update({ _id: new Types.ObjectId(messageId) }, { $set: { processedAt: new Date() } });
     },
 
     async applyEdit(channel, externalId, { text, attachments }) {
@@ -70,7 +70,7 @@ export function createMessageRepository(models: Models): MessageRepository & Inb
 
     async saveInbound(conversationId, inbound) {
       try {
-        const created = await MessageModel.create({
+        const created = await insert({
           conversationId: new Types.ObjectId(conversationId),
           channel: inbound.channel,
           direction: 'inbound',

@@ -1,24 +1,42 @@
-import type { NotificationQueue, StaffDelivery } from '../../app/staff/notification-queue';
+import type { AnyBulkWriteOperation } from 'mongodb';
+import type { Lease } from '../../app/lease';
+import type {
+  NotificationQueue,
+  QueuedNotice,
+  StaffDelivery,
+} from '../../app/staff/notification-queue';
+import { systemClock, type Clock } from '../../domain/ports';
 import type { Locale } from '../../domain/user';
+import { groupCommit } from '../../infra/group-commit';
 import type { Models } from '../models';
+import type { NotificationDoc } from '../models/notification.model';
 import { cachedRead } from '../read-cache';
+import { claimLeased } from './leases';
 import { ALERT_CHAT } from './organisation.repository';
 import { oid, plain } from './plain';
+
+type Stored = NotificationDoc & { _id: import('mongoose').Types.ObjectId };
+type Outcome = { id: string; set: Record<string, unknown>; refs?: string[] };
 
 /** `alertChatLocale`: the language of the heads' group chat, when admins set one. */
 export function createNotificationQueue(
   models: Models,
-  alertChatLocale: Locale = 'ru',
+  options: { lease: () => Lease; clock?: Clock; alertChatLocale?: Locale },
 ): NotificationQueue {
   const { Notification, User, Setting } = models;
+  const collection = Notification.collection as unknown as import('mongodb').Collection<Stored>;
   // Who receives what is read for every notice and changes only by an admin's command.
   const staff = cachedRead(['users'], async () => {
     const users = await User.find({ active: true }).sort({ _id: 1 }).lean();
-    return users.map((user) => ({
-      id: user._id.toHexString(),
-      head: user.roles.includes('head'),
-      recipient: { telegramId: user.telegramId, language: user.language as Locale },
-    }));
+    return new Map(
+      users.map((user) => [
+        user._id.toHexString(),
+        {
+          head: user.roles.includes('head'),
+          recipient: { telegramId: user.telegramId, language: user.language as Locale },
+        },
+      ]),
+    );
   });
   const alertChat = cachedRead(['settings'], async () => ({
     chat: (await Setting.findOne({ key: ALERT_CHAT }).lean())?.value,
@@ -26,54 +44,98 @@ export function createNotificationQueue(
   // Red alerts go to the heads' group chat once an admin has set one (/set_alerts).
   const headsRecipients = async () => {
     const { chat } = await alertChat.get();
-    if (typeof chat === 'number') return [{ telegramId: chat, language: alertChatLocale }];
-    return (await staff.get()).filter((user) => user.head).map((user) => user.recipient);
+    if (typeof chat === 'number') {
+      return [{ telegramId: chat, language: options.alertChatLocale ?? 'ru' }];
+    }
+    return [...(await staff.get()).values()].filter((u) => u.head).map((u) => u.recipient);
   };
+  const toDelivery = async (
+    notice: QueuedNotice,
+    deliveredTo: number[] = [],
+  ): Promise<StaffDelivery> => {
+    const person = notice.userId ? (await staff.get()).get(notice.userId) : undefined;
+    return {
+      id: notice.id,
+      kind: notice.kind,
+      payload: plain<Record<string, unknown>>(notice.payload),
+      deliveredTo,
+      recipients:
+        notice.audience === 'heads' ? await headsRecipients() : person ? [person.recipient] : [],
+    };
+  };
+  // Outcomes of deliveries running side by side are written as one bulkWrite.
+  const outcome = groupCommit<Outcome, true>(async (batch) => {
+    const operations: AnyBulkWriteOperation<Stored>[] = batch.map((outcome) => ({
+      updateOne: {
+        filter: { _id: oid(outcome.id) },
+        update: {
+          $set: { ...outcome.set, updatedAt: new Date() },
+          $unset: { owner: '', leaseUntil: '' },
+          ...(outcome.refs?.length ? { $addToSet: { telegramRefs: { $each: outcome.refs } } } : {}),
+        },
+      },
+    }));
+    await collection.bulkWrite(operations, { ordered: false });
+    return batch.map(() => true as const);
+  });
+  const staffAudience = { $in: ['user', 'heads'] };
+
   return {
-    async pending(limit) {
-      const docs = await Notification.find({
-        status: 'pending',
-        audience: { $in: ['user', 'heads'] },
-      })
-        .sort({ createdAt: 1 })
-        .limit(limit)
-        .lean();
-      const deliveries: StaffDelivery[] = [];
-      for (const doc of docs) {
-        const recipients =
-          doc.audience === 'user'
-            ? (await staff.get())
-                .filter((user) => user.id === doc.userId?.toHexString())
-                .map((user) => user.recipient)
-            : await headsRecipients();
-        deliveries.push({
-          id: doc._id.toHexString(),
-          kind: doc.kind,
-          payload: plain<Record<string, unknown>>(doc.payload ?? {}),
-          deliveredTo: doc.deliveredTo ?? [],
-          recipients,
-        });
-      }
-      return deliveries;
+    async resolve(notices) {
+      const forStaff = notices.filter((notice) => notice.audience !== 'client');
+      return Promise.all(forStaff.map((notice) => toDelivery(notice)));
     },
-    async markSent(id) {
-      await Notification.updateOne({ _id: oid(id) }, { $set: { status: 'sent' } });
+    async claimExpired(limit) {
+      const now = (options.clock ?? systemClock).now();
+      const claimed = await claimLeased(
+        collection,
+        {
+          status: 'pending',
+          audience: staffAudience,
+          $or: [{ leaseUntil: { $lte: now } }, { leaseUntil: null }],
+        } as never,
+        { createdAt: 1 },
+        options.lease(),
+        limit,
+      );
+      claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      return Promise.all(
+        claimed.map((doc) =>
+          toDelivery(
+            {
+              id: doc._id.toHexString(),
+              audience: doc.audience,
+              ...(doc.userId ? { userId: doc.userId.toHexString() } : {}),
+              kind: doc.kind,
+              payload: (doc.payload ?? {}) as Record<string, unknown>,
+            },
+            doc.deliveredTo ?? [],
+          ),
+        ),
+      );
+    },
+    async renew(ids) {
+      if (ids.length === 0) return;
+      const { owner, until } = options.lease();
+      await collection.updateMany(
+        { _id: { $in: ids.map(oid) }, owner, status: 'pending' },
+        { $set: { leaseUntil: until } },
+      );
+    },
+    async markSent(id, refs) {
+      await outcome({ id, set: { status: 'sent' }, refs });
     },
     async markDeliveredTo(id, telegramId) {
-      await Notification.updateOne({ _id: oid(id) }, { $addToSet: { deliveredTo: telegramId } });
-    },
-    async remember(id, telegramRef) {
-      await Notification.updateOne({ _id: oid(id) }, { $addToSet: { telegramRefs: telegramRef } });
-    },
-    async refsOfClientMessage(messageId) {
-      const docs = await Notification.find({
-        kind: 'client_message',
-        'payload.messageId': messageId,
-      }).lean();
-      return docs.flatMap((doc) => doc.telegramRefs ?? []);
+      await collection.updateOne({ _id: oid(id) }, { $addToSet: { deliveredTo: telegramId } });
     },
     async markFailed(id, error) {
-      await Notification.updateOne({ _id: oid(id) }, { $set: { status: 'failed', error } });
+      await outcome({ id, set: { status: 'failed', error: error.slice(0, 2000) } });
+    },
+    async refsOfClientMessage(messageId) {
+      const docs = await collection
+        .find({ kind: 'client_message', 'payload.messageId': messageId })
+        .toArray();
+      return docs.flatMap((doc) => doc.telegramRefs ?? []);
     },
   };
 }

@@ -1,40 +1,58 @@
+import { Types } from 'mongoose';
+import type { Lease } from '../../app/lease';
 import type { Notifier } from '../../app/process/notices';
+import type { QueuedNotice } from '../../app/staff/notification-queue';
+import { groupCommit } from '../../infra/group-commit';
 import type { Models } from '../models';
 import { oid } from './plain';
 
+type NewNotice = Omit<QueuedNotice, 'id'> & { subject?: { kind: string; id: string } };
+
 /**
- * Stores every notice for delivery by the manager bot; nothing is lost if Telegram is down.
- * `onQueued` wakes delivery at once, so nobody polls for notices (but a rare safety net).
+ * Stores every notice for delivery, so nothing is lost if Telegram is down, and hands what it
+ * stored to `onQueued` so delivery starts from memory, without reading it back. Notices are
+ * group-committed (a burst of customers shares a few insertMany), leased to this process: another takes them over only if this one stops before sending them.
  */
-export function createStoredNotifier(models: Models, onQueued: () => void = () => {}): Notifier {
+export function createStoredNotifier(
+  models: Models,
+  /** Without a lease (nobody here delivers), any process may take the notices at once. */
+  options: { lease?: () => Lease; onQueued?: (notices: QueuedNotice[]) => void } = {},
+): Notifier {
   const { Notification } = models;
+  const store = groupCommit<NewNotice, undefined>(async (batch) => {
+    const now = new Date();
+    const lease = options.lease?.();
+    const docs = batch.map((notice) => ({
+      _id: new Types.ObjectId(),
+      audience: notice.audience,
+      ...(notice.userId ? { userId: oid(notice.userId) } : {}),
+      ...(notice.subject
+        ? { subject: { kind: notice.subject.kind, id: oid(notice.subject.id) } }
+        : {}),
+      kind: notice.kind,
+      payload: notice.payload,
+      status: 'pending' as const,
+      deliveredTo: [],
+      telegramRefs: [],
+      ...(lease ? { owner: lease.owner, leaseUntil: lease.until } : {}),
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await Notification.collection.insertMany(docs);
+    options.onQueued?.(batch.map((notice, i) => ({ ...notice, id: docs[i]!._id.toHexString() })));
+    return batch.map(() => undefined);
+  });
   return {
-    async notifyUser(userId, notice) {
-      await Notification.create({
-        audience: 'user',
-        userId: oid(userId),
-        kind: notice.kind,
-        payload: notice,
-      });
-      onQueued();
-    },
-    async alertHeads(alert) {
-      await Notification.create({
+    notifyUser: (userId, notice) =>
+      store({ audience: 'user', userId, kind: notice.kind, payload: notice }),
+    alertHeads: (alert) =>
+      store({
         audience: 'heads',
         kind: alert.kind,
         payload: alert,
         ...('subject' in alert ? { subject: alert.subject } : {}),
-      });
-      onQueued();
-    },
-    async messageClient(subject, template) {
-      await Notification.create({
-        audience: 'client',
-        kind: 'template',
-        subject,
-        payload: { template },
-      });
-      onQueued();
-    },
+      }),
+    messageClient: (subject, template) =>
+      store({ audience: 'client', kind: 'template', subject, payload: { template } }),
   };
 }

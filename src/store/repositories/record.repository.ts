@@ -1,3 +1,4 @@
+import { groupedCreate } from '../grouped-writes';
 import type { UpdateQuery } from 'mongoose';
 import type { RecordStore } from '../../app/process/ports';
 import { FIELD_NAME, type ProcessRecord } from '../../domain/process/record';
@@ -44,6 +45,7 @@ function fieldUpdate(fields: Record<string, unknown>): Record<string, unknown> {
 
 export function createRecordRepository(models: Models): RecordStore {
   const { Lead, Deal, Company, Contact } = models;
+  const insertLead = groupedCreate(Lead);
   // Leads and deals share the record shape the engine uses; one update path serves both.
   const update = (
     subject: TaskSubject,
@@ -64,7 +66,7 @@ export function createRecordRepository(models: Models): RecordStore {
     },
 
     async createLead(lead, stage, responsibles) {
-      const created = await Lead.create({ ...lead, stage, stageEntry: 1, responsibles });
+      const created = await insertLead({ ...lead, stage, stageEntry: 1, responsibles });
       return toProcessRecord('lead', created.toObject());
     },
 

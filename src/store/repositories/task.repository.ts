@@ -1,3 +1,4 @@
+import { groupedCreate } from '../grouped-writes';
 import type { TaskStore } from '../../app/process/ports';
 import type { Task } from '../../domain/task';
 import { isDuplicateKeyError } from '../database';
@@ -11,10 +12,11 @@ function toTask(doc: unknown): Task {
 
 export function createTaskRepository(models: Models): TaskStore {
   const { Task: TaskModel } = models;
+  const insert = groupedCreate(TaskModel);
   return {
     async ensure(task) {
       try {
-        const created = await TaskModel.create({ ...task, status: 'open' });
+        const created = await insert({ ...task, status: 'open' });
         return { task: toTask(created.toObject()), created: true };
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
