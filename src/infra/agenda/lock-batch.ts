@@ -48,3 +48,16 @@ export async function lockBatch(
           .toArray();
   return { claimed, armedWithById, lockedAt, full };
 }
+
+/** A job this process claimed, from the claim until Agenda ends its run. */
+export interface Held {
+  id: string;
+  token: string;
+  key: string | undefined;
+  /** The token of the arming this claim found (see `supersede`). */
+  armedWith?: string;
+  /** Handed to Agenda to run (it is due). */
+  handed: boolean;
+  started: boolean;
+  superseded: boolean;
+}

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { MongoJobRepository } from '@agendajs/mongo-backend';
 import { toJobId, type JobParameters, type JobRepositoryOptions } from 'agenda';
 import { ObjectId, type Db, type Document } from 'mongodb';
-import { groupCommit, writeErrorsByIndex } from '../group-commit';
 import type { Logger } from '../logger';
 import { FinishedJobs } from './finished-jobs';
 import {
@@ -15,39 +14,9 @@ import {
 } from './job-document';
 import { ensureJobIndexes } from './job-indexes';
 import { DueJobs } from './due-jobs';
-import { lockBatch } from './lock-batch';
-
-/** What Agenda's own `saveJob` writes as null when unset: a re-armed timer starts afresh. */
-const RESET_ON_ARM = [
-  'lockedAt',
-  'lastFinishedAt',
-  'failedAt',
-  'failCount',
-  'failReason',
-  'repeatTimezone',
-  'lastRunAt',
-  'repeatInterval',
-  'repeatAt',
-  'disabled',
-  'progress',
-  'debounceStartedAt',
-  'fork',
-  'startDate',
-  'endDate',
-  'skipDays',
-] as const;
-
-interface Held {
-  id: string;
-  token: string;
-  key: string | undefined;
-  /** The token of the arming this claim found (see `supersede`). */
-  armedWith?: string;
-  /** Handed to Agenda to run (it is due). */
-  handed: boolean;
-  started: boolean;
-  superseded: boolean;
-}
+import { lockBatch, type Held } from './lock-batch';
+import { RearmedKeys } from './rearmed-keys';
+import { timerUpserts } from './timer-upserts';
 
 /**
  * Jobs due within this are claimed by a tick and kept here until due, so a burst is in memory
@@ -87,8 +56,7 @@ export class TimerJobRepository extends MongoJobRepository {
     () => this.running,
   );
   private readonly held = new Map<string, Held>();
-  /** When a timer key was last re-armed or cancelled here, for claims in flight at that moment. */
-  private readonly supersededAt = new Map<string, { at: number; armedWith?: string }>();
+  private readonly rearmed = new RearmedKeys();
   private names: string[] = [];
   private running = false;
   private poll: ReturnType<typeof setInterval> | undefined;
@@ -100,6 +68,7 @@ export class TimerJobRepository extends MongoJobRepository {
   private roundAgain = false;
   private lastSweep = 0;
   private readonly finished: FinishedJobs;
+  private readonly upsertTimer: ReturnType<typeof timerUpserts>;
   /** Wakes Agenda for these job names (set by the scheduler to its notification channel). */
   wakeAgenda: (jobNames: string[]) => void = () => {};
 
@@ -110,6 +79,7 @@ export class TimerJobRepository extends MongoJobRepository {
   ) {
     // The claim below does not use Agenda's `findAndLockNextJobIndex`; see `ensureJobIndexes`.
     super({ mongo: db, db: { collection: JOBS_COLLECTION }, ensureIndex: false });
+    this.upsertTimer = timerUpserts(db.collection(JOBS_COLLECTION));
     this.finished = new FinishedJobs(
       db.collection(JOBS_COLLECTION),
       logger,
@@ -200,7 +170,7 @@ export class TimerJobRepository extends MongoJobRepository {
    * handed to Agenda stands down when it starts.
    */
   supersede(key: string, armedWith?: string): void {
-    this.supersededAt.set(key, { at: Date.now(), ...(armedWith ? { armedWith } : {}) });
+    this.rearmed.mark(key, armedWith);
     for (const held of this.held.values()) {
       // A claim of the arming just written (it can land before this is called) is current.
       if (held.key !== key || held.started || (armedWith && held.armedWith === armedWith)) {
@@ -296,9 +266,6 @@ export class TimerJobRepository extends MongoJobRepository {
     );
     if (claimed.length === 0) return { jobs: [], full };
     const jobs = this.db.collection(JOBS_COLLECTION);
-    for (const [key, { at }] of this.supersededAt) {
-      if (at < lockedAt.getTime() - 1000) this.supersededAt.delete(key);
-    }
     const result: ClaimedJob[] = [];
     const dropped: ObjectId[] = [];
     for (const doc of claimed) {
@@ -306,13 +273,8 @@ export class TimerJobRepository extends MongoJobRepository {
       const key = timerKeyOf(doc.data);
       // Re-armed or cancelled here while this claim was in flight: what was read may be stale.
       // Unlocked again, it is claimed afresh by the next round (if it still exists).
-      const superseded = key === undefined ? undefined : this.supersededAt.get(key);
       const armedWith = armedWithById.get(String(doc._id));
-      if (
-        superseded &&
-        superseded.at >= lockedAt.getTime() &&
-        (!superseded.armedWith || superseded.armedWith !== armedWith)
-      ) {
+      if (this.rearmed.isStale(key, armedWith, lockedAt)) {
         dropped.push(doc._id as ObjectId);
         continue;
       }
@@ -338,30 +300,7 @@ export class TimerJobRepository extends MongoJobRepository {
   }
 
   /**
-   * Arming a timer: one upsert by its key. Timers armed while the previous upserts are in flight
-   * (a burst of customers) share one bulkWrite instead of a `findOneAndUpdate` each.
-   */
-  private readonly upsertTimer = groupCommit<{ filter: Document; set: Document }, ObjectId | null>(
-    async (batch) => {
-      const operations = batch.map(({ filter, set }) => ({
-        updateOne: { filter, update: { $set: set }, upsert: true },
-      }));
-      try {
-        const result = await this.db
-          .collection(JOBS_COLLECTION)
-          .bulkWrite(operations, { ordered: false });
-        return batch.map((_, i) => (result.upsertedIds[i] as ObjectId | undefined) ?? null);
-      } catch (error) {
-        const failed = writeErrorsByIndex(error);
-        if (!failed) throw error;
-        // Those that did not fail are written; their ids are not needed (see `saveJob`).
-        return batch.map((_, i) => failed.get(i) ?? null);
-      }
-    },
-  );
-
-  /**
-   * A timer (unique by `data.timerKey`) is saved by `upsertTimer` with the fields Agenda's own
+   * A timer (unique by `data.timerKey`) is saved by `timerUpserts` with the fields Agenda's own
    * upsert sets, its lock and run state reset; everything else is Agenda's. The id of a timer
    * that already existed is not read back: Agenda only passes it to the notification channel,
    * which looks at `nextRunAt`.
@@ -374,11 +313,7 @@ export class TimerJobRepository extends MongoJobRepository {
     if (_id || !unique || uniqueOpts || props.type === 'single' || !timerKeyOf(props.data)) {
       return super.saveJob(job, options);
     }
-    const reset = Object.fromEntries(RESET_ON_ARM.map((field) => [field, props[field] ?? null]));
-    const id = await this.upsertTimer({
-      filter: { ...unique, name: props.name },
-      set: { ...props, ...reset, lastModifiedBy: options?.lastModifiedBy ?? null },
-    });
+    const id = await this.upsertTimer(unique, props, options?.lastModifiedBy);
     return id ? { ...job, _id: toJobId(id.toHexString()) } : job;
   }
 

@@ -1,0 +1,54 @@
+import type { JobParameters } from 'agenda';
+import type { Collection, Document, ObjectId } from 'mongodb';
+import { groupCommit, writeErrorsByIndex } from '../group-commit';
+
+/** What Agenda's own `saveJob` writes as null when unset: a re-armed timer starts afresh. */
+const RESET_ON_ARM = [
+  'lockedAt',
+  'lastFinishedAt',
+  'failedAt',
+  'failCount',
+  'failReason',
+  'repeatTimezone',
+  'lastRunAt',
+  'repeatInterval',
+  'repeatAt',
+  'disabled',
+  'progress',
+  'debounceStartedAt',
+  'fork',
+  'startDate',
+  'endDate',
+  'skipDays',
+] as const;
+
+type TimerProps = Omit<JobParameters, '_id' | 'unique' | 'uniqueOpts'>;
+
+/**
+ * Arming a timer: one upsert by its key (`unique`, with the job's name), with the fields Agenda's
+ * own upsert sets and its lock and run state reset. Timers armed while the previous upserts are in
+ * flight (a burst of customers) share one bulkWrite. Resolves to the new job's id, or null for a
+ * timer that already existed (its id is not read back).
+ */
+export function timerUpserts(jobs: Collection) {
+  const write = groupCommit<{ filter: Document; set: Document }, ObjectId | null>(async (batch) => {
+    const operations = batch.map(({ filter, set }) => ({
+      updateOne: { filter, update: { $set: set }, upsert: true },
+    }));
+    try {
+      const result = await jobs.bulkWrite(operations, { ordered: false });
+      return batch.map((_, i) => (result.upsertedIds[i] as ObjectId | undefined) ?? null);
+    } catch (error) {
+      const failed = writeErrorsByIndex(error);
+      if (!failed) throw error;
+      return batch.map((_, i) => failed.get(i) ?? null);
+    }
+  });
+  return (unique: Document, props: TimerProps, lastModifiedBy?: string) => {
+    const reset = Object.fromEntries(RESET_ON_ARM.map((field) => [field, props[field] ?? null]));
+    return write({
+      filter: { ...unique, name: props.name },
+      set: { ...props, ...reset, lastModifiedBy: lastModifiedBy ?? null },
+    });
+  };
+}
