@@ -36,6 +36,8 @@ import { createRouting, type RoutingParts } from './wiring/routing';
 import { createContactRepository } from './store/repositories/contact.repository';
 import { createOpenRecords } from './store/repositories/open-records.repository';
 
+/** How often timers are looked for beyond those this process armed (it claims those itself). */
+const SCHEDULER_POLL_MS = 5000;
 /** How long a stored notice stays with the process that stored it, renewed while it waits. */
 const NOTICE_LEASE_MS = 60_000;
 
@@ -105,10 +107,12 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     countDatabaseCommands(database.connection.getClient(), metrics.databaseCommands);
     const db = database.connection.db;
     if (!db) throw new Error('database connection has no Db handle');
+    // Timers armed here are claimed when armed; the poll is the safety net for those a stopped
+    // process left, so it can be rare (README, "How it scales").
     const scheduler = createScheduler({
       db,
       logger,
-      processEveryMs: options.schedulerProcessEveryMs ?? 1000,
+      processEveryMs: options.schedulerProcessEveryMs ?? SCHEDULER_POLL_MS,
     });
     // Stored notices go to delivery from memory; its parts exist only further down.
     const deliverNotices: { staff(notices: QueuedNotice[]): void; clients(): void } = {

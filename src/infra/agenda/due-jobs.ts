@@ -1,3 +1,4 @@
+import { timerDelay } from '../timer-delay';
 import type { ClaimedJob } from './job-document';
 
 /** Jobs due this soon are handed to Agenda with the due ones; it fires them at their time. */
@@ -85,7 +86,7 @@ export class DueJobs {
             this.timerAt = Number.POSITIVE_INFINITY;
             this.arm();
           },
-          Math.max(0, next - now),
+          timerDelay(next, now),
         );
         this.timer.unref();
       }

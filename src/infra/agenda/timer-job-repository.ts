@@ -17,11 +17,11 @@ import { DueJobs } from './due-jobs';
 import { lockBatch, type Held } from './lock-batch';
 import { RearmedKeys } from './rearmed-keys';
 import { timerUpserts } from './timer-upserts';
+import { timerDelay } from '../timer-delay';
 
 /**
- * Jobs due within this are claimed by a tick and kept here until due, so a burst is in memory
- * when it is due. Well inside the lock lifetime: a lock held that long would count as expired.
- */
+ * Jobs due within this are claimed by a tick and kept here until due (a burst is in memory when
+ * due); well inside the lock lifetime, past which a held lock counts as expired. */
 const LOOKAHEAD_MS = 10_000;
 /** A claim needs this long to be done before a job is due (a loaded embedded engine is slow). */
 const CLAIM_MARGIN_MS = 500;
@@ -155,12 +155,13 @@ export class TimerJobRepository extends MongoJobRepository {
     clearTimeout(this.claimWakeTimer);
     const next = this.claimWakes[0];
     if (next === undefined || !this.running) return;
+    const wait = timerDelay(next, Date.now());
     this.claimWakeTimer = setTimeout(() => {
       const now = Date.now();
       while (this.claimWakes[0] !== undefined && this.claimWakes[0] <= now) this.claimWakes.shift();
       this.requestRound();
       this.armClaimWake();
-    }, next - Date.now());
+    }, wait);
     this.claimWakeTimer.unref();
   }
 

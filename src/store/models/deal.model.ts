@@ -20,6 +20,8 @@ export const dealSchema = new Schema(
   { timestamps: true, minimize: false },
 );
 dealSchema.index({ leadId: 1, type: 1 });
+// A customer's message looks up the contact's open deal.
+dealSchema.index({ contactId: 1, closed: 1 });
 dealSchema.index({ 'responsibles.sales': 1, closed: 1 });
 dealSchema.index({ 'responsibles.operations': 1, closed: 1 });
 dealSchema.index({ type: 1, stage: 1 });

@@ -6,6 +6,7 @@ import type { ContactStore } from '../../app/messaging/ports';
 import type { ContactRepository } from '../../domain/ports';
 import type { Models } from '../models';
 import type { ContactDoc } from '../models/contact.model';
+import { distinct, groupedLookup } from '../grouped-reads';
 
 type StoredContact = ContactDoc & { _id: Types.ObjectId; createdAt: Date };
 
@@ -27,13 +28,20 @@ export function createContactRepository(models: Models): ContactRepository & Con
   const insert = groupedCreate(ContactModel);
   const findOne = (filter: Record<string, unknown>) =>
     ContactModel.findOne(filter).sort({ createdAt: 1 }).lean<StoredContact>();
+  // The oldest contact holding each identity of a batch (a merge may leave two).
+  const byIdentity = groupedLookup<string, StoredContact>({
+    find: (keys) =>
+      ContactModel.find({ identityKeys: { $in: distinct(keys) } }).lean<StoredContact[]>(),
+    matches: (doc, key) => doc.identityKeys.includes(key),
+    better: (candidate, current) => candidate.createdAt < current.createdAt,
+  });
 
   return {
     async findByAny({ identity, phones = [], emails = [] }) {
       // Identity is the strongest proof of "same person", so it is tried first and alone.
       if (identity) {
-        const byIdentity = await findOne({ identityKeys: identityKey(identity) });
-        if (byIdentity) return toContact(byIdentity);
+        const found = await byIdentity(identityKey(identity));
+        if (found) return toContact(found);
       }
       if (phones.length > 0) {
         const byPhone = await findOne({ phones: { $in: phones } });

@@ -1,6 +1,8 @@
 import { groupedCreate } from '../grouped-writes';
 import type { ConversationStore } from '../../app/messaging/ports';
+import type { Channel } from '../../domain/channel';
 import type { Conversation } from '../../domain/conversation';
+import { distinct, groupedById, groupedLookup } from '../grouped-reads';
 import type { Models } from '../models';
 import { oid, plain } from './plain';
 
@@ -11,10 +13,36 @@ export function createConversationStore(models: Models): ConversationStore {
     const doc = await query.lean();
     return doc ? plain<Conversation>(doc) : undefined;
   };
+  const byId = groupedById((ids) => ConversationModel.find({ _id: { $in: ids } }).lean(), oid);
+  // The open conversation of a chat, the newest if several. `open` is checked here, not in the
+  // filter: `{channel, chatId: {$in}}` is the index's prefix, which every engine can walk.
+  const openOfChat = groupedLookup({
+    find: async (chats: readonly { channel: Channel; chatId: string }[]) => {
+      const channels = distinct(chats.map((chat) => chat.channel));
+      const found = await Promise.all(
+        channels.map((channel) =>
+          ConversationModel.find({
+            channel,
+            chatId: {
+              $in: distinct(chats.filter((c) => c.channel === channel).map((c) => c.chatId)),
+            },
+          }).lean(),
+        ),
+      );
+      return found.flat().filter((doc) => doc.open);
+    },
+    matches: (doc, chat) => doc.channel === chat.channel && doc.chatId === chat.chatId,
+    better: (candidate, current) => candidate.createdAt > current.createdAt,
+  });
   return {
-    get: (id) => one(ConversationModel.findOne({ _id: oid(id) })),
-    findOpen: (channel, chatId) =>
-      one(ConversationModel.findOne({ channel, chatId, open: true }).sort({ createdAt: -1 })),
+    async get(id) {
+      const doc = await byId(id);
+      return doc ? plain<Conversation>(doc) : undefined;
+    },
+    async findOpen(channel, chatId) {
+      const doc = await openOfChat({ channel, chatId });
+      return doc ? plain<Conversation>(doc) : undefined;
+    },
     async open({ contactId, channel, chatId, subject, awaitingReplySince }) {
       const created = await insert({
         contactId: oid(contactId),

@@ -1,6 +1,8 @@
 import { groupedCreate, groupedUpdate } from '../grouped-writes';
 import { Types } from 'mongoose';
+import type { Channel } from '../../domain/channel';
 import type { Attachment, InboundMessage, Message } from '../../domain/message';
+import { distinct, groupedLookup } from '../grouped-reads';
 import type { InboundMessages } from '../../app/messaging/ports';
 import type { MessageRepository } from '../../domain/ports';
 import { isDuplicateKeyError } from '../database';
@@ -40,18 +42,29 @@ export function createMessageRepository(models: Models): MessageRepository & Inb
   const { Message: MessageModel } = models;
   const insert = groupedCreate(MessageModel);
   const update = groupedUpdate(MessageModel);
+  // `{channel, externalId: {$in}}` walks the unique index's prefix on every engine.
+  const byExternalId = groupedLookup({
+    find: async (keys: readonly { channel: Channel; externalId: string }[]) => {
+      const channels = distinct(keys.map((key) => key.channel));
+      const found = await Promise.all(
+        channels.map((channel) => {
+          const ids = distinct(keys.filter((k) => k.channel === channel).map((k) => k.externalId));
+          return MessageModel.find({ channel, externalId: { $in: ids } }).lean<StoredMessage[]>();
+        }),
+      );
+      return found.flat();
+    },
+    matches: (doc, key) => doc.channel === key.channel && doc.externalId === key.externalId,
+  });
   const findExisting = async (inbound: InboundMessage) => {
-    const doc = await MessageModel.findOne({
-      channel: inbound.channel,
-      externalId: inbound.externalId,
-    }).lean<StoredMessage>();
+    const doc = await byExternalId(inbound);
     if (!doc) throw new Error(`message ${inbound.channel}:${inbound.externalId} vanished`);
     return toMessage(doc);
   };
 
   return {
     async find(channel, externalId) {
-      const doc = await MessageModel.findOne({ channel, externalId }).lean<StoredMessage>();
+      const doc = await byExternalId({ channel, externalId });
       return doc ? { ...toMessage(doc), processed: !!doc.processedAt } : undefined;
     },
 

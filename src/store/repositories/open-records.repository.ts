@@ -1,20 +1,43 @@
+import type { Types } from 'mongoose';
 import type { OpenRecords } from '../../app/messaging/ports';
+import { distinct, groupedLookup } from '../grouped-reads';
 import type { Models } from '../models';
 import { oid } from './plain';
 
+interface RecordHead {
+  _id: Types.ObjectId;
+  contactId: Types.ObjectId;
+  closed: unknown;
+  createdAt: Date;
+}
+
 export function createOpenRecords(models: Models): OpenRecords {
   const { Deal, Lead } = models;
+  // The newest open record of each contact of a batch. `closed` is checked here: a contact has
+  // few records, and `{contactId: {$in}}` alone is what every engine serves from the index.
+  const heads = { _id: 1, contactId: 1, closed: 1, createdAt: 1 } as const;
+  const openOf = (find: (contactIds: Types.ObjectId[]) => Promise<RecordHead[]>) =>
+    groupedLookup<string, RecordHead>({
+      find: async (contactIds) =>
+        (await find(distinct(contactIds).map(oid))).filter((doc) => doc.closed === false),
+      matches: (doc, contactId) => doc.contactId.toHexString() === contactId,
+      better: (candidate, current) => candidate.createdAt > current.createdAt,
+    });
+  const openDeal = openOf((ids) =>
+    Deal.find({ contactId: { $in: ids } })
+      .select(heads)
+      .lean<RecordHead[]>(),
+  );
+  const openLead = openOf((ids) =>
+    Lead.find({ contactId: { $in: ids } })
+      .select(heads)
+      .lean<RecordHead[]>(),
+  );
   return {
     async openSubjectOf(contactId) {
-      const deal = await Deal.findOne({ contactId: oid(contactId), closed: false })
-        .sort({ createdAt: -1 })
-        .select({ _id: 1 })
-        .lean();
+      // A deal outranks a lead; both are asked at once.
+      const [deal, lead] = await Promise.all([openDeal(contactId), openLead(contactId)]);
       if (deal) return { kind: 'deal', id: deal._id.toHexString() };
-      const lead = await Lead.findOne({ contactId: oid(contactId), closed: false })
-        .sort({ createdAt: -1 })
-        .select({ _id: 1 })
-        .lean();
       return lead ? { kind: 'lead', id: lead._id.toHexString() } : undefined;
     },
   };

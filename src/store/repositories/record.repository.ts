@@ -1,4 +1,5 @@
 import { groupedCreate } from '../grouped-writes';
+import { groupedById } from '../grouped-reads';
 import type { UpdateQuery } from 'mongoose';
 import type { RecordStore } from '../../app/process/ports';
 import { FIELD_NAME, type ProcessRecord } from '../../domain/process/record';
@@ -46,6 +47,8 @@ function fieldUpdate(fields: Record<string, unknown>): Record<string, unknown> {
 export function createRecordRepository(models: Models): RecordStore {
   const { Lead, Deal, Company, Contact } = models;
   const insertLead = groupedCreate(Lead);
+  const leadById = groupedById((ids) => Lead.find({ _id: { $in: ids } }).lean(), oid);
+  const dealById = groupedById((ids) => Deal.find({ _id: { $in: ids } }).lean(), oid);
   // Leads and deals share the record shape the engine uses; one update path serves both.
   const update = (
     subject: TaskSubject,
@@ -58,10 +61,7 @@ export function createRecordRepository(models: Models): RecordStore {
 
   return {
     async get(subject) {
-      const doc =
-        subject.kind === 'lead'
-          ? await Lead.findById(subject.id).lean()
-          : await Deal.findById(subject.id).lean();
+      const doc = subject.kind === 'lead' ? await leadById(subject.id) : await dealById(subject.id);
       return doc ? toProcessRecord(subject.kind, doc) : undefined;
     },
 

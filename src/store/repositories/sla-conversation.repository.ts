@@ -1,11 +1,13 @@
 import type { SlaConversation, SlaConversations } from '../../app/process/sla-ladder';
+import { groupedById } from '../grouped-reads';
 import type { Models } from '../models';
 import { oid, plain } from './plain';
 
 export function createSlaConversations(models: Models): SlaConversations {
   const { Conversation } = models;
+  const byId = groupedById((ids) => Conversation.find({ _id: { $in: ids } }).lean(), oid);
   const get = async (id: string) => {
-    const doc = await Conversation.findById(id).lean();
+    const doc = await byId(id);
     return doc ? plain<SlaConversation>(doc) : undefined;
   };
   return {
