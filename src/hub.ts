@@ -97,7 +97,10 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       uri = localDb.uri;
     }
 
-    const database = await connectDatabase(uri, logger);
+    const database = await connectDatabase(uri, logger, {
+      serverSelectionMs: env.DB_SERVER_SELECTION_TIMEOUT_MS,
+      socketMs: env.DB_SOCKET_TIMEOUT_MS,
+    });
     stack.push(() => database.close());
     const translator = await createTranslator(env.DEFAULT_LOCALE);
     checkTemplates(definition, env.PROCESS_DEFINITION, (template) =>
@@ -205,13 +208,19 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       widget.adapter,
     ];
     const routers = [
-      webhooksRouter({ adapters, bodyLimit: env.HTTP_BODY_LIMIT, logger }),
+      webhooksRouter({
+        adapters,
+        bodyLimit: env.HTTP_BODY_LIMIT,
+        logger,
+        deadlineMs: env.WEBHOOK_DEADLINE_MS,
+      }),
       ...(env.API_TOKEN
         ? [
             recordsRouter({
               engine: process.engine,
               token: env.API_TOKEN,
               bodyLimit: env.HTTP_BODY_LIMIT,
+              ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
             }),
           ]
         : []),
@@ -236,6 +245,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
               },
               keys: env.INTEGRATION_KEYS,
               bodyLimit: env.HTTP_BODY_LIMIT,
+              ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
               logger,
             }),
           ]
@@ -244,7 +254,13 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       filesRouter({ files, links }),
       widget.router,
     ];
-    const app = createHttpApp({ probe: database.probe, metrics, logger, routers });
+    const app = createHttpApp({
+      probe: database.probe,
+      metrics,
+      logger,
+      routers,
+      ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
+    });
     const server = createServer(app);
     widget.attach(server);
     server.listen(env.PORT, '0.0.0.0');

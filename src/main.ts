@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config/config';
 import { ProcessDefinitionError } from './config/process/load-definition';
 import { startHub } from './hub';
+import { installCrashGuard } from './infra/crash-guard';
+import { createLogger } from './infra/logger';
+import { unhandledRejections } from './infra/metrics';
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
@@ -18,7 +21,15 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const hub = await startHub(config);
+  const logger = createLogger(config.env.LOG_LEVEL);
+  // Before anything starts, so a rejection during start-up is logged and counted too.
+  installCrashGuard({
+    target: process,
+    logger,
+    counter: unhandledRejections,
+    exit: (code) => process.exit(code),
+  });
+  const hub = await startHub(config, { logger });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -2,7 +2,8 @@ import { Composer } from 'grammy';
 import type { Actor } from '../../src/app/process/actor';
 import { ProcessError } from '../../src/app/process/errors';
 import type { TaskSubject } from '../../src/domain/task';
-import { renderCard, renderCompany, renderContact } from './card.render';
+import { renderCard, renderCompany, renderContact, splitForTelegram } from './card.render';
+import { FULL_TEXT_CALLBACK } from './client-card';
 import type { ManagerBotDeps, ManagerContext } from './context';
 import { startDialog } from './dialog';
 import { FILL_FIELD, type FillFieldArgs } from './fill-field.dialog';
@@ -81,6 +82,23 @@ export function cardComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
       await startDialog(ctx, FILL_FIELD, args);
     }),
   );
+
+  // A client's card cut to Telegram's limit: the whole text follows as replies to it, in parts
+  // that each fit. The card pressed names the message, so only someone it was shown to can ask.
+  composer.callbackQuery(FULL_TEXT_CALLBACK, async (ctx) => {
+    const card = ctx.callbackQuery.message;
+    const found = card && (await deps.clientCardAt(`${card.chat.id}:${card.message_id}`));
+    if (!card || !found?.text) {
+      await ctx.answerCallbackQuery({ text: ctx.t('bot:client.fullTextGone') });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    for (const part of splitForTelegram(found.text)) {
+      await ctx.api.sendMessage(card.chat.id, part, {
+        reply_parameters: { message_id: card.message_id, allow_sending_without_reply: true },
+      });
+    }
+  });
 
   return composer;
 }

@@ -71,3 +71,50 @@ export function renderCompany(card: CompanyCard, t: TFunction) {
   ];
   return { text: lines.join('\n') };
 }
+
+/**
+ * Telegram refuses a message whose text is longer than 4,096 characters, counted after entity
+ * parsing in UTF-16 code units. The bot sends plain text (no parse_mode), so what is counted is
+ * the string itself and `String#length` measures it exactly; were HTML ever turned on, the budget
+ * would have to be taken on the visible text, never cutting inside a tag or an entity.
+ */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+
+/** How far back from the limit a cut may move to land on a line break or a space. */
+const SOFT_BOUNDARY = 200;
+
+/** Where to cut `text` so that at most `limit` code units stay: never inside a surrogate pair. */
+function cutAt(text: string, limit: number): number {
+  if (text.length <= limit) return text.length;
+  let end = limit;
+  // A high surrogate left at the end would be half an emoji: Telegram rejects lone surrogates.
+  const last = text.charCodeAt(end - 1);
+  if (end > 0 && last >= 0xd800 && last <= 0xdbff) end--;
+  const floor = Math.max(1, end - SOFT_BOUNDARY);
+  const newline = text.lastIndexOf('\n', end - 1);
+  if (newline >= floor) return newline + 1;
+  const space = text.lastIndexOf(' ', end - 1);
+  if (space >= floor) return space + 1;
+  return Math.max(end, 1);
+}
+
+/** The text cut to fit `limit` (with `marker` appended when cut), or undefined when it fits. */
+export function truncated(text: string, limit: number, marker = ''): string | undefined {
+  if (text.length <= limit) return undefined;
+  const budget = Math.max(1, limit - marker.length);
+  return text.slice(0, cutAt(text, budget)).trimEnd() + marker;
+}
+
+/** The whole text in parts that each fit one Telegram message, cut at the same safe places. */
+export function splitForTelegram(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const end = cutAt(rest, limit);
+    parts.push(rest.slice(0, end));
+    rest = rest.slice(end);
+  }
+  if (rest.length > 0 || parts.length === 0) parts.push(rest);
+  // Telegram refuses an empty text; a part of only whitespace would be one after its trim.
+  return parts.filter((part) => part.trim().length > 0);
+}

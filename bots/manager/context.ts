@@ -35,15 +35,26 @@ export interface ManagerBotDeps {
     creator: User,
     input: { name: string; phone: string; source: ManualSource },
   ) => Promise<unknown>;
-  /** The client's message a Telegram message (`chatId:messageId`) showed, if it showed one. */
-  clientCardAt: (telegramRef: string) => Promise<{ conversationId: string } | undefined>;
-  /** Sends a staff reply to the client through the outbox; refuses what the person may not do. */
+  /**
+   * The client's message a Telegram message (`chatId:messageId`) showed, if it showed one, with
+   * its latest text (for the "full text" button of a card too long for Telegram).
+   */
+  clientCardAt: (
+    telegramRef: string,
+  ) => Promise<{ conversationId: string; text?: string } | undefined>;
+  /**
+   * Queues a staff reply to the client in the outbox, once per `cause` (the person's own Telegram
+   * message); refuses what the person may not do. The "sending…" line is attached once queued.
+   */
   replyToClient: (
     user: User,
     conversationId: string,
     content: { text?: string; file?: StaffFile },
-    receipt: { chatId: number; messageId: number },
-  ) => Promise<void>;
+    cause: { chatId: number; messageId: number },
+  ) => Promise<{
+    hasReceipt: boolean;
+    attachReceipt(receipt: { chatId: number; messageId: number }): Promise<void>;
+  }>;
   translate: (lng: 'ru' | 'en') => TFunction;
   defaultLocale: 'ru' | 'en';
   timeZone: string;

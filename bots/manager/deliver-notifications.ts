@@ -8,6 +8,7 @@ import type {
 } from '../../src/app/staff/notification-queue';
 import type { Task } from '../../src/domain/task';
 import type { Notice } from '../../src/app/process/notices';
+import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
 import { clientCard } from './client-card';
 import { problemAlertKeyboard, taskCard, text } from './render';
 
@@ -223,8 +224,14 @@ export class NoticeDelivery {
         // An alert to several heads that failed halfway resumes where it stopped.
         if (delivery.deliveredTo.includes(recipient.telegramId)) continue;
         const t = deps.translate(recipient.language);
-        const message = render(delivery, t, recipient.language, deps);
-        if (!message) continue;
+        const rendered = render(delivery, t, recipient.language, deps);
+        if (!rendered) continue;
+        // Telegram refuses a text over its limit for good, which would lose the notice: a client's
+        // card is cut with a "full text" button already; anything else that is too long is cut.
+        const message = {
+          ...rendered,
+          text: truncated(rendered.text, TELEGRAM_TEXT_LIMIT, '…') ?? rendered.text,
+        };
         if (await showInPlace(delivery, recipient.telegramId, message, deps)) continue;
         const sent = await deps.api.sendMessage(
           recipient.telegramId,

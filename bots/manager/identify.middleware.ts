@@ -8,7 +8,10 @@ const languageOf = (code: string | undefined, fallback: 'ru' | 'en') =>
 export function identify(deps: ManagerBotDeps): MiddlewareFn<ManagerContext> {
   return async (ctx, next) => {
     const from = ctx.from;
-    const staff = from ? await deps.staff.identify(from.id) : undefined;
+    // Only a whole-number id is looked up: the webhook checks the update's schema, and this keeps
+    // polling and any other path from passing `{"$ne":0}` (the first admin) into the query.
+    const staff =
+      from && Number.isSafeInteger(from.id) ? await deps.staff.identify(from.id) : undefined;
     if (staff?.active) ctx.staff = staff;
     ctx.lng = staff?.language ?? languageOf(from?.language_code, deps.defaultLocale);
     ctx.t = deps.translate(ctx.lng);

@@ -38,22 +38,31 @@ export function replyComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
     if (!text && !file) return ctx.reply(ctx.t('bot:client.empty'));
     if (file?.size && file.size > MAX_FILE_BYTES) return ctx.reply(ctx.t('bot:client.tooBig'));
 
-    const receipt = await ctx.reply(ctx.t('bot:client.sending'), {
-      reply_parameters: { message_id: ctx.message.message_id },
-    });
+    // Queued first, under the person's own message as its cause: a redelivered update finds it
+    // queued and adds nothing, and a Bot API that refuses the "sending…" line (a 429) cannot
+    // stand between the client and the reply.
+    let queued: Awaited<ReturnType<ManagerBotDeps['replyToClient']>>;
     try {
-      await deps.replyToClient(
+      queued = await deps.replyToClient(
         ctx.staff!,
         conversationId,
         { ...(text ? { text } : {}), ...(file ? { file } : {}) },
-        { chatId: receipt.chat.id, messageId: receipt.message_id },
+        { chatId: ctx.chat.id, messageId: ctx.message.message_id },
       );
       prompt?.settle();
     } catch (error) {
-      // Nothing was queued: the "sending…" line must not stay as if it were on its way.
-      await ctx.api.deleteMessage(receipt.chat.id, receipt.message_id).catch(() => undefined);
       if (!(error instanceof ProcessError)) throw error;
-      await refuse(ctx, error);
+      return refuse(ctx, error);
+    }
+    if (queued.hasReceipt) return;
+    // Only a courtesy from here on: the reply is on its way whether or not the line shows.
+    const receipt = await ctx
+      .reply(ctx.t('bot:client.sending'), {
+        reply_parameters: { message_id: ctx.message.message_id },
+      })
+      .catch(() => undefined);
+    if (receipt) {
+      await queued.attachReceipt({ chatId: receipt.chat.id, messageId: receipt.message_id });
     }
   });
 

@@ -1,12 +1,12 @@
-import type { Message, Update } from 'grammy/types';
 import type { Attachment, InboundMessage } from '../../src/domain/message';
+import type { TelegramMessage, TelegramUpdate } from './update-schema';
 
 /**
  * A Telegram update as the hub's inbound message, or null for updates that carry no customer
  * message (joins, bot commands other than /start, service messages). Pure: recorded updates in
  * `tests/fixtures/telegram` pin it down.
  */
-export function normalizeTelegramUpdate(update: Update): InboundMessage | null {
+export function normalizeTelegramUpdate(update: TelegramUpdate): InboundMessage | null {
   const edited = !update.message && !!update.edited_message;
   const message = update.message ?? update.edited_message;
   if (!message?.from || message.from.is_bot || message.chat.type !== 'private') return null;
@@ -39,7 +39,7 @@ export function normalizeTelegramUpdate(update: Update): InboundMessage | null {
   };
 }
 
-function attachmentsOf(message: Message): Attachment[] {
+function attachmentsOf(message: TelegramMessage): Attachment[] {
   if (message.photo?.length) {
     // Telegram lists every resolution; the last is the largest.
     const largest = message.photo[message.photo.length - 1]!;

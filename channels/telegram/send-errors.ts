@@ -18,6 +18,9 @@ export function toSendError(error: unknown): ChannelSendError {
       error.error_code === 403,
     );
   }
+  // No answer: refused, reset, or our own send timeout. A timed-out call may have reached
+  // Telegram, which takes no idempotency key; it is retried all the same, since a reply that
+  // never arrives is worse than the rare double, and the hung case is what the timeout is for.
   if (error instanceof HttpError) return new ChannelSendError(error.message, true);
   return new ChannelSendError(error instanceof Error ? error.message : String(error), true);
 }

@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Bot, InputFile } from 'grammy';
-import type { Update, UserFromGetMe } from 'grammy/types';
-import { z } from 'zod';
+import { Api, Bot, InputFile } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
 import type { OutboundAttachment } from '../../src/domain/message';
 import {
   fetchUrl,
@@ -13,6 +12,7 @@ import {
   type WebhookResponse,
 } from '../contract';
 import { normalizeTelegramUpdate } from './normalize';
+import { telegramUpdateSchema, type TelegramUpdate } from './update-schema';
 import { toSendError } from './send-errors';
 
 export interface TelegramChannelOptions {
@@ -24,6 +24,8 @@ export interface TelegramChannelOptions {
   /** Where Telegram should call; set on every start so a changed PUBLIC_URL takes effect. */
   webhookUrl?: string;
   botInfo?: UserFromGetMe;
+  /** The longest one send to a customer may take (default 20 s; grammY's own is 500 s). */
+  sendTimeoutMs?: number;
   onError(error: unknown): void;
 }
 
@@ -31,8 +33,11 @@ export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram/customer';
 /** Telegram allows about one message a second to one private chat. */
 const PER_CHAT_INTERVAL_MS = 1000;
 const CAPTION_LIMIT = 1024;
-
-const updateSchema = z.looseObject({ update_id: z.number().int() });
+/**
+ * Well inside the outbox's lease (wiring/messaging.ts), and long enough for a file the Bot API
+ * fetches from the hub. Only sends use it: long polling waits 30 s per call by design.
+ */
+const SEND_TIMEOUT_MS = 20_000;
 
 /** The bot customers write to: a separate bot (and token) from the managers' one. */
 export function createTelegramChannel(options: TelegramChannelOptions): ChannelAdapter {
@@ -40,9 +45,15 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
     client: { apiRoot: options.apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  // Sends go through a client of their own with a short timeout, so a hung call gives up and
+  // the outbox can retry it, instead of holding that chat for grammY's default 500 s.
+  const sendApi = new Api(options.token, {
+    apiRoot: options.apiRoot,
+    timeoutSeconds: Math.max(1, Math.ceil((options.sendTimeoutMs ?? SEND_TIMEOUT_MS) / 1000)),
+  });
   let sink: InboundSink | undefined;
 
-  const receive = async (update: Update) => {
+  const receive = async (update: TelegramUpdate) => {
     const message = normalizeTelegramUpdate(update);
     if (message) await sink!(message);
   };
@@ -55,9 +66,10 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
       }
       // Not started yet: Telegram delivers again later, nothing is lost.
       if (!sink) return { status: 503, body: { error: 'starting' } };
-      const parsed = updateSchema.safeParse(parseJsonBody(request));
+      // Refused before anything is stored: a wrong-typed id must not become a key or a filter.
+      const parsed = telegramUpdateSchema.safeParse(parseJsonBody(request));
       if (!parsed.success) return { status: 400, body: { error: 'malformed_update' } };
-      await receive(parsed.data as unknown as Update);
+      await receive(parsed.data);
       return { status: 200, body: { ok: true } };
     },
   };
@@ -104,10 +116,10 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
         const caption = message.text && message.text.length <= CAPTION_LIMIT ? message.text : '';
         const ids: number[] = [];
         if (message.text && !(first && caption)) {
-          ids.push((await bot.api.sendMessage(chatId, message.text)).message_id);
+          ids.push((await sendApi.sendMessage(chatId, message.text)).message_id);
         }
-        if (first) ids.push(await sendFile(bot, chatId, first, caption || undefined));
-        for (const attachment of rest) ids.push(await sendFile(bot, chatId, attachment));
+        if (first) ids.push(await sendFile(sendApi, chatId, first, caption || undefined));
+        for (const attachment of rest) ids.push(await sendFile(sendApi, chatId, attachment));
         return { externalId: `${chatId}:${ids[0]}` };
       } catch (error) {
         throw toSendError(error);
@@ -125,7 +137,7 @@ function secretMatches(given: string | undefined, options: TelegramChannelOption
 }
 
 async function sendFile(
-  bot: Bot,
+  api: Api,
   chatId: string,
   attachment: OutboundAttachment,
   caption?: string,
@@ -134,8 +146,8 @@ async function sendFile(
   const extra = caption ? { caption } : {};
   const sent =
     attachment.kind === 'photo'
-      ? await bot.api.sendPhoto(chatId, file, extra)
-      : await bot.api.sendDocument(chatId, file, extra);
+      ? await api.sendPhoto(chatId, file, extra)
+      : await api.sendDocument(chatId, file, extra);
   return sent.message_id;
 }
 

@@ -17,7 +17,12 @@ export interface VkChannelOptions {
   confirmationCode: string;
   /** `https://api.vk.com/method` in production; tests point it at a loopback fake. */
   apiBaseUrl: string;
+  /** The longest one VK API call may take (default 10 s); uploads get twice that. */
+  callTimeoutMs?: number;
 }
+
+/** vk-io's own defaults, set here so they are seen: a hung VK call holds its chat no longer. */
+const CALL_TIMEOUT_MS = 10_000;
 
 /** Community messages: the Callback API in, `messages.send` out. */
 export function createVkChannel(options: VkChannelOptions): ChannelAdapter {
@@ -34,6 +39,8 @@ export function createVkChannel(options: VkChannelOptions): ChannelAdapter {
     apiLimit: 20,
     // The outbox retries with its own backoff; a second layer here would only hide outages.
     apiRetryLimit: 0,
+    apiTimeout: options.callTimeoutMs ?? CALL_TIMEOUT_MS,
+    uploadTimeout: 2 * (options.callTimeoutMs ?? CALL_TIMEOUT_MS),
   });
   let sink: InboundSink | undefined;
 

@@ -101,7 +101,7 @@ function collectErrors(run: RunResult): [string, string][] {
 }
 
 /** Written as the project's prettier would (`npm run lint` checks these files too). */
-async function writeFormatted(file: string, text: string): Promise<void> {
+export async function writeFormatted(file: string, text: string): Promise<void> {
   let output = text;
   try {
     const prettier = await import('prettier');

@@ -1,4 +1,5 @@
 /** The shapes of one run's results, as written to bench/results.json. */
+import type { BenchTimersResult } from '../bench-timers';
 import type { HubNotes } from './harness';
 import type { P1Result } from './p1';
 import type { SaturationResult } from './saturation';
@@ -29,6 +30,7 @@ export interface RunResult {
   saturation?: Outcome<SaturationResult>;
   p2?: Outcome<Awaited<ReturnType<typeof p2Scenario>>>;
   burst?: Outcome<Awaited<ReturnType<typeof burstScenario>>>;
+  p3?: Outcome<BenchTimersResult>;
   growth: Record<string, Outcome<Awaited<ReturnType<typeof growthScenario>>>>;
   /** What the time budget left out. */
   skipped: string[];

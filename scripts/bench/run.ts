@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/project-root';
+import { benchTimers } from '../bench-timers';
 import { burstScenario } from './burst';
 import { startBenchDatabase, type BenchDatabase } from './database';
 import { growthScenario } from './growth';
@@ -180,6 +181,25 @@ export async function runBench(options: { only?: ScenarioName[]; write?: boolean
           );
           if (!failed(run.burst)) {
             log(`  drain ${run.burst.drainPerSecond} cards/s; ${loadLine(run.burst.load)}`);
+          }
+        } else if (scenario === 'p3') {
+          const { spread, spreadSeconds, burst } = settings.p3;
+          run.p3 = await attempt(
+            `P3 ${spread} timers over ${spreadSeconds} s, ${burst} at once`,
+            async () => {
+              const scenarioDb = await database!.open('p3');
+              try {
+                return await benchTimers(scenarioDb.uri, { spread, spreadSeconds, burst });
+              } finally {
+                await scenarioDb.close();
+              }
+            },
+          );
+          if (!failed(run.p3)) {
+            log(
+              `  spread p99 ${run.p3.spread.p99Ms} ms; burst all fired within ` +
+                `${run.p3.burst.allFiredWithinMs} ms`,
+            );
           }
         } else if (scenario === 'growth') {
           // A size is skipped when its pre-load, estimated from the size before, would not fit.

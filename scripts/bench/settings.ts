@@ -20,7 +20,7 @@ const listFrom = (name: string, fallback: number[]): number[] => {
   return values;
 };
 
-export const SCENARIOS = ['idle', 'p1', 'saturation', 'p2', 'burst', 'growth'] as const;
+export const SCENARIOS = ['idle', 'p1', 'saturation', 'p2', 'burst', 'p3', 'growth'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 function scenariosFrom(raw: string | undefined): ScenarioName[] {
@@ -77,6 +77,12 @@ export function loadSettings() {
     burst: {
       count: Math.round(numberFrom('BENCH_BURST_COUNT', quick ? 500 : 2000)),
       drainMs: numberFrom('BENCH_BURST_DRAIN_SECONDS', quick ? 5 : 60) * 1000,
+    },
+    /** Timers through the hub's scheduler; 10k spread over 2 minutes keeps a run within budget. */
+    p3: {
+      spread: Math.round(numberFrom('BENCH_P3_SPREAD', quick ? 1000 : 10_000)),
+      spreadSeconds: numberFrom('BENCH_P3_SPREAD_SECONDS', quick ? 20 : 120),
+      burst: Math.round(numberFrom('BENCH_P3_BURST', quick ? 200 : 1000)),
     },
     growth: {
       /** Quick mode stops at 10k: writing 100k through the indexes takes minutes here. */

@@ -20,6 +20,15 @@ const baseUrl = (fallback: string) =>
 
 const secret = z.string().min(1);
 
+/** A duration in milliseconds within sane bounds (a typo of 10 for 10000 is refused). */
+const millis = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'expected milliseconds' })
+    .int('expected a whole number of milliseconds')
+    .min(min, `expected at least ${min} ms`)
+    .max(max, `expected at most ${max} ms`)
+    .default(fallback);
+
 const telegramIds = z
   .string()
   .transform((value, ctx) => {
@@ -116,6 +125,22 @@ export const envSchema = z.object({
     .transform((value) => value.split(',') as ('name' | 'phone' | 'email')[])
     .default(['name', 'phone']),
   INTEGRATION_KEYS: integrationKeys,
+  /**
+   * Customer webhooks answer 503 after this (the messenger redelivers; the inbox dedupes). Not
+   * shorter by default: under a burst the embedded engine can take seconds for the inbox's write,
+   * and a 503 then only brings the same delivery back on top of the load.
+   */
+  WEBHOOK_DEADLINE_MS: millis(5000, 50, 30_000),
+  /** The manager webhook answers by then: Telegram and grammY give up on it at 10 s. */
+  MANAGER_WEBHOOK_DEADLINE_MS: millis(8000, 50, 9000),
+  DB_SERVER_SELECTION_TIMEOUT_MS: millis(2000, 100, 60_000),
+  DB_SOCKET_TIMEOUT_MS: millis(120_000, 1000, 600_000),
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'expected a number' })
+    .int()
+    .min(1, 'expected at least 1')
+    .default(120),
 });
 
 export type Env = z.infer<typeof envSchema>;

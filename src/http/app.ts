@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import type { DatabaseProbe } from '../domain/ports';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
@@ -7,29 +9,47 @@ export interface HttpAppDeps {
   probe: DatabaseProbe;
   metrics: Metrics;
   logger: Logger;
+  /** When set, /metrics answers only with `Authorization: Bearer <token>` (METRICS_TOKEN). */
+  metricsToken?: string;
   /** Routers contributed by channels and APIs, mounted after the built-in endpoints. */
   routers?: express.Router[];
 }
 
-/** Ping budget for /health: a load balancer's check must answer quickly even when Mongo hangs. */
+/**
+ * Ping budget for /health and /ready: a load balancer's check must answer quickly even when
+ * Mongo hangs (the probe enforces it with its own timer, not only the driver's).
+ */
 const HEALTH_PING_TIMEOUT_MS = 1500;
 
 export function createHttpApp(deps: HttpAppDeps): Express {
   const { probe, metrics, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.use(requestMetrics(metrics));
 
+  // Liveness: the process answers. The database's state is reported but never fails it, so a
+  // database outage does not get a healthy hub restarted (and restarted again) by its supervisor.
   app.get('/health', async (_req, res) => {
+    const up = await probe.ping(HEALTH_PING_TIMEOUT_MS);
+    res.status(200).json({ status: 'ok', database: up ? 'up' : 'down' });
+  });
+
+  // Readiness: traffic is worth sending only while the database answers.
+  app.get('/ready', async (_req, res) => {
     const up = await probe.ping(HEALTH_PING_TIMEOUT_MS);
     res
       .status(up ? 200 : 503)
-      .json({ status: up ? 'ok' : 'unavailable', database: up ? 'up' : 'down' });
+      .json({ status: up ? 'ready' : 'unavailable', database: up ? 'up' : 'down' });
   });
 
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    ...(deps.metricsToken ? [bearer(deps.metricsToken)] : []),
+    async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    },
+  );
 
   for (const router of deps.routers ?? []) app.use(router);
 
@@ -38,6 +58,32 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   });
   app.use(errorHandler(logger));
   return app;
+}
+
+/**
+ * helmet's defaults, less what would break the hub's own embedding: widget.js and stored files
+ * are loaded from customers' sites (cross-origin resource policy), and the widget's pages keep
+ * their scripts (no blanket CSP; files carry their own `sandbox` CSP).
+ */
+function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    crossOriginOpenerPolicy: false,
+  });
+}
+
+/** Digests compared in constant time, so the token's length and prefix do not leak. */
+function bearer(token: string): RequestHandler {
+  const expected = createHash('sha256').update(token).digest();
+  return (req, res, next) => {
+    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    next();
+  };
 }
 
 function requestMetrics(metrics: Metrics): RequestHandler {

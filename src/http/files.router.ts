@@ -6,9 +6,15 @@ import type { FileLinks } from '../infra/file-links';
 export function filesRouter(deps: { files: FileStore; links: FileLinks }): Router {
   const router = express.Router();
   router.get('/files/:id{/:name}', async (req, res) => {
-    const signature = typeof req.query.sig === 'string' ? req.query.sig : '';
-    if (!deps.links.verify(req.params.id, signature)) {
-      res.status(403).json({ error: 'bad_signature' });
+    // Query values may be arrays or objects (`?sig[$ne]=x`): only plain strings are read.
+    const query = (name: string) => {
+      const value = req.query[name];
+      return typeof value === 'string' ? value : '';
+    };
+    const check = deps.links.check(req.params.id, query('exp'), query('sig'));
+    if (check !== 'ok') {
+      // Gone, not forbidden: whoever holds an expired link had it legitimately.
+      res.status(check === 'expired' ? 410 : 403).json({ error: check });
       return;
     }
     const file = await deps.files.get(req.params.id);

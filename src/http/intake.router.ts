@@ -5,6 +5,7 @@ import { createSiteLead, type SiteLeadInput } from '../app/intake/site-lead';
 import { ProcessError } from '../app/process/errors';
 import { UTM_KEYS, utmFromUrl, type Utm } from '../domain/lead';
 import type { Logger } from '../infra/logger';
+import { PUBLIC_RATE_LIMIT_PER_MINUTE, publicRateLimit } from './rate-limit';
 
 type LeadDeps = Parameters<typeof createSiteLead>[0];
 
@@ -35,8 +36,11 @@ export function intakeRouter(deps: {
   keys: Map<string, string>;
   bodyLimit: string;
   logger: Logger;
+  ratePerMinute?: number;
 }): Router {
   const router = express.Router();
+  // One limiter for both paths: they are one integration surface, reachable by anyone.
+  const limit = publicRateLimit(deps.ratePerMinute ?? PUBLIC_RATE_LIMIT_PER_MINUTE);
   const parse = [
     express.json({ limit: deps.bodyLimit }),
     express.urlencoded({ extended: false, limit: deps.bodyLimit }),
@@ -71,6 +75,7 @@ export function intakeRouter(deps: {
 
   router.post(
     '/api/forms/:formId',
+    limit,
     auth,
     ...parse,
     create(formBody, (body: z.infer<typeof formBody>, formId) => ({
@@ -83,6 +88,7 @@ export function intakeRouter(deps: {
   );
   router.post(
     '/api/calls',
+    limit,
     auth,
     ...parse,
     create(callBody, (body: z.infer<typeof callBody>) => ({

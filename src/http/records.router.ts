@@ -5,6 +5,7 @@ import { SYSTEM } from '../app/process/actor';
 import type { ProcessEngine } from '../app/process/engine';
 import { ProcessError, type ProcessErrorCode } from '../app/process/errors';
 import type { TaskSubject } from '../domain/task';
+import { PUBLIC_RATE_LIMIT_PER_MINUTE, publicRateLimit } from './rate-limit';
 
 const STATUS: Record<ProcessErrorCode, number> = {
   not_found: 404,
@@ -52,9 +53,15 @@ export function recordsRouter(deps: {
   engine: ProcessEngine;
   token: string;
   bodyLimit: string;
+  ratePerMinute?: number;
 }): Router {
   const router = express.Router();
-  router.use('/api/records', bearer(deps.token), express.json({ limit: deps.bodyLimit }));
+  router.use(
+    '/api/records',
+    publicRateLimit(deps.ratePerMinute ?? PUBLIC_RATE_LIMIT_PER_MINUTE),
+    bearer(deps.token),
+    express.json({ limit: deps.bodyLimit }),
+  );
 
   const handle =
     (

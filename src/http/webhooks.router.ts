@@ -1,18 +1,29 @@
 import express, { type Router } from 'express';
-import type { ChannelAdapter } from '../../channels/contract';
+import type { ChannelAdapter, WebhookResponse } from '../../channels/contract';
 import type { Logger } from '../infra/logger';
+
+/** The default answer time; WEBHOOK_DEADLINE_MS sets it. */
+export const WEBHOOK_DEADLINE_MS = 5000;
+
+const UNAVAILABLE: WebhookResponse = { status: 503, body: { error: 'unavailable' } };
 
 /**
  * Mounts each channel's webhook. Bodies stay raw so adapters can check signatures over the exact
- * bytes; express answers 413 above the limit. An adapter's refusal is logged, and a failure to
- * store answers 500 so the channel delivers again instead of the message being lost.
+ * bytes; express answers 413 above the limit. An adapter's refusal is logged.
+ *
+ * A store that fails or does not answer within the deadline (a database down or frozen) is
+ * answered 503, so the messenger delivers again instead of the message being lost or the call
+ * hanging. Nothing is lost by answering early: a store that still lands later is deduplicated
+ * against the redelivery by its channel + message id.
  */
 export function webhooksRouter(deps: {
   adapters: ChannelAdapter[];
   bodyLimit: string;
   logger: Logger;
+  deadlineMs?: number;
 }): Router {
   const router = express.Router();
+  const deadlineMs = deps.deadlineMs ?? WEBHOOK_DEADLINE_MS;
   for (const adapter of deps.adapters) {
     const { webhook } = adapter;
     if (!webhook) continue;
@@ -21,7 +32,13 @@ export function webhooksRouter(deps: {
       express.raw({ type: () => true, limit: deps.bodyLimit }),
       async (req, res) => {
         const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const response = await webhook.handle({ headers: req.headers, rawBody });
+        const handled = webhook.handle({ headers: req.headers, rawBody }).catch((error) => {
+          deps.logger.error({ err: error, channel: adapter.id }, 'could not store a webhook call');
+          return UNAVAILABLE;
+        });
+        const response = await withDeadline(handled, deadlineMs, () => {
+          deps.logger.warn({ channel: adapter.id, deadlineMs }, 'webhook call ran past deadline');
+        });
         if (response.status >= 400) {
           deps.logger.warn(
             {
@@ -41,4 +58,24 @@ export function webhooksRouter(deps: {
     );
   }
   return router;
+}
+
+/** The handler's answer, or 503 once the deadline passes (the handler never rejects here). */
+async function withDeadline(
+  handled: Promise<WebhookResponse>,
+  deadlineMs: number,
+  onLate: () => void,
+): Promise<WebhookResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<WebhookResponse>((resolve) => {
+    timer = setTimeout(() => {
+      onLate();
+      resolve(UNAVAILABLE);
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([handled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

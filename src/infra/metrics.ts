@@ -7,13 +7,26 @@ export interface Metrics {
   inboundMessages: Counter<'channel' | 'result'>;
   /** Every command the driver sends: the benchmark and tests read round trips per message here. */
   databaseCommands: Counter<'command' | 'collection'>;
+  unhandledRejections: Counter;
 }
+
+/**
+ * Process-wide, like the rejections it counts (main.ts's handler knows no hub); every hub's
+ * registry exposes it.
+ */
+export const unhandledRejections = new Counter({
+  name: 'linehub_unhandled_rejections_total',
+  help: 'Promise rejections nobody handled: logged and survived, each one a bug to fix',
+  registers: [],
+});
 
 /** One registry per hub instance, so several hubs in one test process do not collide. */
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'linehub_' });
+  registry.registerMetric(unhandledRejections);
   return {
+    unhandledRejections,
     registry,
     httpRequests: new Histogram({
       name: 'linehub_http_request_duration_seconds',

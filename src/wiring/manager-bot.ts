@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { webhookCallback } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { createManagerBot } from '../../bots/manager/manager-bot';
 import { NoticeDelivery } from '../../bots/manager/deliver-notifications';
@@ -36,6 +35,8 @@ import { SYSTEM } from '../app/process/actor';
 import { createOrganisationStore } from '../store/repositories/organisation.repository';
 import { createTaskRepository } from '../store/repositories/task.repository';
 import { createDirectory } from '../store/repositories/directory.repository';
+import { createUpdateClaims } from '../store/repositories/manager-update.repository';
+import { managerWebhook, type ManagerWebhook } from './manager-webhook';
 
 /** Departments the default process assigns work to; invites name one of them. */
 const DEPARTMENTS = ['sales', 'operations'];
@@ -144,12 +145,20 @@ export async function startManagerBot(options: {
   });
 
   const router = express.Router();
+  let webhook: ManagerWebhook | undefined;
   if (env.TELEGRAM_MODE === 'webhook') {
-    router.post(
-      WEBHOOK_PATH,
-      express.json({ limit: env.HTTP_BODY_LIMIT }),
-      webhookCallback(bot, 'express', { secretToken: env.TELEGRAM_WEBHOOK_SECRET! }),
-    );
+    // Each update handled once however often it is delivered, answered within the deadline.
+    const claims = createUpdateClaims(models, clock);
+    await claims.prepare();
+    webhook = managerWebhook({
+      bot,
+      secret: env.TELEGRAM_WEBHOOK_SECRET!,
+      bodyLimit: env.HTTP_BODY_LIMIT,
+      deadlineMs: env.MANAGER_WEBHOOK_DEADLINE_MS,
+      claims,
+      logger,
+    });
+    router.post(WEBHOOK_PATH, ...webhook.handlers);
     // Telegram is told where to call on every start, so a changed PUBLIC_URL takes effect. An
     // unreachable Telegram does not stop the hub: the webhook set last time keeps working.
     await bot.api
@@ -186,6 +195,7 @@ export async function startManagerBot(options: {
     deliverNow: () => delivery.deliverNow(),
     push: (notices) => delivery.push(notices),
     async stop() {
+      await webhook?.drain();
       await delivery.stop();
       if (bot.isRunning()) await bot.stop();
     },

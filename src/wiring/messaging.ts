@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter } from '../../channels/contract';
 import { sendClientNotices } from '../app/messaging/client-notices';
 import { InboundEvents } from '../app/messaging/inbound-events';
 import { Inbox } from '../app/messaging/inbox';
 import { IngestInbound, type IngestResult } from '../app/messaging/ingest-inbound';
 import { OutboxWorker } from '../app/messaging/outbox-worker';
-import { sendToCustomer } from '../app/messaging/send-to-customer';
+import {
+  sendToCustomer,
+  type OutgoingMessage,
+  type QueuedMessage,
+} from '../app/messaging/send-to-customer';
+import { leaseMaker } from '../app/lease';
 import { tellResponsible } from '../app/messaging/tell-responsible';
 import type { DeliveryFailure, OutboxItem } from '../domain/outbox';
 import { createContactNames } from '../store/repositories/contact-names.repository';
@@ -34,6 +40,17 @@ import type { ProcessParts } from './process';
  * pace, a retry) sets a timer for its time; this catches what another process queued.
  */
 const OUTBOX_TICK_MS = 5000;
+/**
+ * How long this process holds an outbox entry it claimed or has in flight. Longer than any
+ * channel call may take (each adapter times its calls out well within it), so a live process
+ * never loses a send to another; after a crash its entries are taken over once this has passed.
+ */
+const OUTBOX_LEASE_MS = 60_000;
+
+/** A queued reply; `attachReceipt` puts the author's "sending…" line on it once that is sent. */
+export type QueuedReply = QueuedMessage & {
+  attachReceipt(receipt: { chatId: number; messageId: number }): Promise<void>;
+};
 
 export interface Messaging {
   events: InboundEvents;
@@ -41,11 +58,14 @@ export interface Messaging {
   ingest(message: InboundMessage): Promise<IngestResult>;
   /** The channels' sink: one durable write, then ingest runs from the inbox. */
   inbox: Inbox;
-  /** Queues a message to the customer of a conversation; the outbox sends it. */
+  /**
+   * Queues a message to the customer of a conversation; the outbox sends it. Callers pass the
+   * cause (send-to-customer.ts); one without a cause of its own (a test, a console) is its own.
+   */
   reply(
     conversationId: string,
-    message: Parameters<typeof sendToCustomer>[2],
-  ): Promise<{ messageId: string }>;
+    message: Omit<OutgoingMessage, 'cause'> & { cause?: string },
+  ): Promise<QueuedReply>;
   conversationOf(channel: Channel, chatId: string): Promise<string | undefined>;
   /** A customer's file, from the hub's store (widget) or from its channel. */
   loadFile(channel: Channel, ref: string): Promise<{ data: Buffer; mimeType?: string } | undefined>;
@@ -71,6 +91,8 @@ export function createMessaging(deps: {
   clock: Clock;
   /** How long a process keeps an inbox item before another may take it over. */
   inboxLeaseMs?: number;
+  /** How long a process keeps an outbox entry before another may take it over. */
+  outboxLeaseMs?: number;
 }): Messaging {
   const { models, process, logger, clock } = deps;
   const conversations = createConversationStore(models);
@@ -105,7 +127,7 @@ export function createMessaging(deps: {
   );
   // The bot's "sending…" line under a manager's reply becomes "delivered" or "not delivered".
   const tellAuthor = async (
-    item: OutboxItem,
+    item: Pick<OutboxItem, 'authorUserId' | 'receipt'>,
     state: 'sent' | 'failed',
     reason?: DeliveryFailure,
   ) => {
@@ -117,11 +139,31 @@ export function createMessaging(deps: {
       ...(reason ? { reason } : {}),
     });
   };
+  const reportDelivery = (error: unknown) => logger.error({ err: error }, 'outbox pass failed');
+  let heldBack: { timer: NodeJS.Timeout; at: number } | undefined;
+  // One timer, for the earliest time a held-back chat may go on; a pass then catches every chat
+  // due by then, so later times need no timer of their own until this one has fired.
+  const wakeAt = (at: number) => {
+    if (heldBack && heldBack.at <= at) return;
+    if (heldBack) clearTimeout(heldBack.timer);
+    const timer = setTimeout(
+      () => {
+        heldBack = undefined;
+        wake();
+      },
+      Math.max(0, at - clock.now().getTime()) + 5,
+    );
+    heldBack = { timer, at };
+  };
   const worker = new OutboxWorker({
     store: outbox,
     senders: (channel) => adapters.get(channel),
     fileUrl: deps.fileUrl,
     clock,
+    lease: leaseMaker(clock, deps.outboxLeaseMs ?? OUTBOX_LEASE_MS),
+    wakeAt,
+    onError: (error) =>
+      logger.warn({ err: error }, 'an outbox chat stopped; it is picked up again'),
     onSent: (item) => tellAuthor(item, 'sent'),
     async onFailed(item, reason) {
       logger.warn(
@@ -131,33 +173,46 @@ export function createMessaging(deps: {
       await tellAuthor(item, 'failed', reason);
     },
   });
-  const reportDelivery = (error: unknown) => logger.error({ err: error }, 'outbox pass failed');
-  let heldBack: NodeJS.Timeout | undefined;
-  const runOutbox = async () => {
-    await worker.runOnce();
-    const at = worker.nextWakeAt();
-    clearTimeout(heldBack);
-    if (at !== undefined) {
-      heldBack = setTimeout(wake, Math.max(0, at - clock.now().getTime()) + 5);
-    }
-  };
+  // A pass only hands entries to their chats' lanes, so it is quick whatever a chat is waiting on.
+  const runOutbox = () => worker.runOnce();
   const wake = () => void runOutbox().catch(reportDelivery);
-  const reply: Messaging['reply'] = (conversationId, message) =>
-    sendToCustomer(
+  const reply: Messaging['reply'] = async (conversationId, message) => {
+    const queued = await sendToCustomer(
       { conversations, outbox, sla: process.sla, clock, wake },
       conversationId,
-      message,
+      { ...message, cause: message.cause ?? `adhoc:${randomUUID()}` },
     );
+    return {
+      ...queued,
+      async attachReceipt(receipt) {
+        const now = await outbox.attachReceipt(queued.messageId, receipt);
+        // Already delivered or failed before the line existed: the worker had nowhere to show it.
+        if (now.state === 'sent') await tellAuthor({ ...message, receipt }, 'sent');
+        if (now.state === 'failed') await tellAuthor({ ...message, receipt }, 'failed', now.reason);
+      },
+    };
+  };
   const t = deps.translator.forLocale(deps.defaultLocale);
   const contactOf = createContactOf(models);
-  const clientNotices = () =>
-    sendClientNotices({
-      queue: createClientNoticeQueue(models),
+  const clientNotices = () => {
+    const queue = createClientNoticeQueue(models);
+    // The robot's notice is the message's cause. sendClientNotices marks a notice sent right
+    // before it sends it, one notice at a time, so the notice being sent is the last one marked.
+    let notice = '';
+    return sendClientNotices({
+      queue: {
+        ...queue,
+        async markSent(id) {
+          notice = id;
+          await queue.markSent(id);
+        },
+      },
       contactOf,
       conversations,
       render: (template) => t(`templates:${template}`),
-      send: (conversationId, text) => reply(conversationId, { text }),
+      send: (conversationId, text) => reply(conversationId, { text, cause: `robot:${notice}` }),
     });
+  };
 
   const ingestOne = async (message: InboundMessage) => {
     const result = await ingest.ingest(message);
@@ -192,7 +247,11 @@ export function createMessaging(deps: {
       if (channel === 'widget') return deps.files.get(ref);
       return adapters.get(channel)?.fetchFile?.(ref);
     },
-    deliverNow: () => worker.runOnce(),
+    async deliverNow() {
+      const handed = await worker.runOnce();
+      await worker.idle();
+      return handed;
+    },
     async start(list) {
       for (const adapter of list) {
         adapters.set(adapter.id, adapter);
@@ -213,7 +272,10 @@ export function createMessaging(deps: {
     wakeClientNotices: () => void clientNotices().catch(reportDelivery),
     async stop() {
       clearInterval(timer);
-      clearTimeout(heldBack);
+      if (heldBack) clearTimeout(heldBack.timer);
+      heldBack = undefined;
+      // Sends in flight finish (each call has a timeout) while the adapters are still up.
+      await worker.stop();
       for (const adapter of adapters.values()) await adapter.stop();
       adapters.clear();
       // Nothing new comes in now; what was acknowledged finishes here or waits in the store.

@@ -1,6 +1,8 @@
 import type { ChannelAdapter, WebhookRequest } from '../../channels/contract';
 import { ChannelSendError } from '../../channels/contract';
+import { CHANNELS } from '../../src/domain/channel';
 import type { InboundMessage } from '../../src/domain/message';
+import { resendIsSafe } from '../../src/domain/outbox';
 import { startFileServer } from '../support/http-fake';
 
 /** What one channel's recorded payload should normalize to (`null`: acknowledged, not a message). */
@@ -141,6 +143,23 @@ export function describeChannelContract(name: string, harness: ChannelHarness): 
       expect(sent).toHaveLength(1);
       expect(sent[0]).toMatchObject({ chatId, file: expect.stringContaining('invoice') });
     });
+
+    // Only where a repeat is harmless (domain/outbox.ts): the outbox resends an entry found in
+    // flight after a crash there, trusting the channel to drop the second copy. The widget's copy
+    // is dropped in the visitor's page (items are shown by id), which a socket fake cannot see.
+    const channel = CHANNELS.find((known) => known === name);
+    if (channel && resendIsSafe(channel) && harness.rateLimited !== false) {
+      it('delivers a retried send with the same key once', async () => {
+        const chatId = await harness.chatId(fake);
+        const before = fake.deliveries().length;
+        const message = { key: 'staff:900:1:0', text: 'Один раз', attachments: [] };
+        await adapter.send(chatId, message);
+        await adapter.send(chatId, message);
+        expect(fake.deliveries().slice(before)).toEqual([
+          expect.objectContaining({ chatId, text: 'Один раз' }),
+        ]);
+      });
+    }
 
     if (harness.rateLimited !== false) {
       it('reports a rate limit as retryable with a wait', async () => {

@@ -1,7 +1,13 @@
 import type { Hub } from '../../src/hub';
 import { eventually } from '../support/database';
-import { getHealth, startTestHub } from '../support/hub';
+import { startTestHub } from '../support/hub';
 import { startTestServer, type TestServer } from '../support/local-server';
+
+/** Readiness follows the database; /health is liveness and stays 200 (edges-database.test.ts). */
+async function getReady(hub: Hub): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`http://127.0.0.1:${hub.port}/ready`);
+  return { status: response.status, body: await response.json() };
+}
 
 let server: TestServer;
 let hub: Hub;
@@ -17,17 +23,17 @@ afterAll(async () => {
 describe('when the database goes away', () => {
   it('answers 503 while it is down, keeps running, and recovers when it returns', async () => {
     await hub.database.models.Department.create({ code: 'sales', name: 'Отдел продаж' });
-    expect((await getHealth(hub)).status).toBe(200);
+    expect((await getReady(hub)).status).toBe(200);
 
     await server.db.stop();
     const down = await eventually(async () => {
-      const health = await getHealth(hub);
-      return health.status === 503 && health;
+      const ready = await getReady(hub);
+      return ready.status === 503 && ready;
     });
     expect(down.body).toEqual({ status: 'unavailable', database: 'down' });
 
     await server.restart();
-    await eventually(async () => (await getHealth(hub)).status === 200);
+    await eventually(async () => (await getReady(hub)).status === 200);
 
     // The same connection works again and the data written before the outage is still there.
     await hub.database.models.Department.create({ code: 'ops', name: 'Делопроизводство' });

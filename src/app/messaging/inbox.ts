@@ -48,7 +48,10 @@ export class Inbox {
   /** Chats whose oldest message waits for a retry: later ones queue behind it in the store. */
   private readonly blocked = new Map<string, Date>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Items taken here and not finished: their leases are renewed while they wait or run. */
+  private readonly held = new Set<string>();
   private poll: NodeJS.Timeout | undefined;
+  private renewal: NodeJS.Timeout | undefined;
   private wakeAt: { at: number; timer: NodeJS.Timeout } | undefined;
   private recovering: Promise<void> | undefined;
   private stopped = true;
@@ -84,6 +87,13 @@ export class Inbox {
     this.stopped = false;
     this.poll = setInterval(() => void this.recover(), this.options.pollMs ?? 5000);
     this.poll.unref();
+    // A burst queues here longer than a lease: without renewal another process would take the
+    // items over while this one still works through them, and both would ingest them.
+    this.renewal = setInterval(() => {
+      if (this.held.size === 0) return;
+      this.options.store.renew([...this.held], this.lease()).catch(() => undefined);
+    }, this.leaseMs / 3);
+    this.renewal.unref();
     void this.recover();
   }
 
@@ -91,6 +101,7 @@ export class Inbox {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poll);
+    clearInterval(this.renewal);
     clearTimeout(this.wakeAt?.timer);
     await this.drained();
   }
@@ -123,9 +134,14 @@ export class Inbox {
   }
 
   private schedule(item: InboxItem): void {
+    if (this.held.has(item.key)) return;
+    this.held.add(item.key);
     const run = this.chats.run(item.chat, () => this.limit(() => this.process(item)));
     this.inFlight.add(run);
-    void run.finally(() => this.inFlight.delete(run));
+    void run.finally(() => {
+      this.inFlight.delete(run);
+      this.held.delete(item.key);
+    });
   }
 
   private async process(item: InboxItem): Promise<void> {

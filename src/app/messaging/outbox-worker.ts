@@ -6,9 +6,11 @@ import {
   type DeliveryFailure,
   nextAttemptAfterFailure,
   type OutboxItem,
+  resendIsSafe,
 } from '../../domain/outbox';
 import type { Clock } from '../../domain/ports';
 import { CoalescedRun } from '../coalesced-run';
+import type { Lease } from '../lease';
 import type { OutboxStore } from './ports';
 
 /** A message for a channel this hub has no credentials for (now): retried, it may come back. */
@@ -30,83 +32,172 @@ export interface OutboxWorkerDeps {
   /** A link the channel can fetch a stored file from. */
   fileUrl(fileRef: string, name: string): string;
   clock: Clock;
+  /**
+   * This process's lease on the entries it works on. It must outlast the longest channel call
+   * (every adapter has a call timeout), or another process could take over a send still running.
+   */
+  lease: () => Lease;
+  /** The whole message is out; `item` is its last part as stored now (with its receipt). */
   onSent(item: OutboxItem): Promise<void>;
   /** A message finally failed; someone should know (logged, and its author is told). */
   onFailed(item: OutboxItem, reason: DeliveryFailure): Promise<void>;
+  /** A chat is held back (its pace, a retry) until `at` (ms): look for due entries again then. */
+  wakeAt(at: number): void;
+  /** A chat's run stopped on an error of the hub's own (the database); it is picked up again. */
+  onError(error: unknown): void;
 }
 
 const BATCH = 200;
 
+interface Lane {
+  queue: OutboxItem[];
+  done: Promise<void>;
+}
+
 /**
  * Sends what the outbox holds (ARCHITECTURE.md: "reply → outbox → channels/<name>.send"). Each
- * chat gets its messages in order and no faster than its channel allows; a rate limit or an
- * outage holds that chat until the wait is over and leaves every other chat flowing. State lives
- * in the store, so a restart resumes where the last process stopped. Runs in one process: on
- * FerretDB an atomic claim across processes cannot be had (README, "How it scales").
+ * chat is a lane of its own that runs on its own: its messages go in order and no faster than
+ * its channel allows, and a rate limit, an outage or a hung call holds that chat only — a pass
+ * hands entries to lanes and returns, never waiting for one. Entries are claimed under a lease,
+ * so several processes share the outbox without two sending the same entry; state lives in the
+ * store, so a restart resumes where the last process stopped.
  */
 export class OutboxWorker {
   /** Per chat: not before this time (ms), after a send or a refusal. */
   private readonly holds = new Map<string, number>();
+  private readonly lanes = new Map<string, Lane>();
+  /** Entries some lane holds, so a pass that claims them again does not hand them out twice. */
+  private readonly taken = new Set<string>();
+  /** Sent, but the store did not take the record: recorded, not sent again, when next seen. */
+  private readonly unrecorded = new Map<string, string>();
   private readonly passes = new CoalescedRun(() => this.pass());
-  /** The earliest time a message the last pass had to hold back may go (ms). */
-  private heldBackUntil: number | undefined;
+  private stopped = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {}
 
-  /** One pass over due entries; a call during a pass gets the next one, shared with others. */
+  /** Claims due entries and hands them to their chats' lanes; resolves without waiting for sends. */
   runOnce(): Promise<number> {
     return this.passes.run();
   }
 
-  /** When the outbox must look again for messages held back by a chat's pace or a retry. */
-  nextWakeAt(): number | undefined {
-    return this.heldBackUntil;
+  /** Resolves once every lane has nothing left to do (tests; a clean stop). */
+  async idle(): Promise<void> {
+    while (this.lanes.size > 0) await Promise.all([...this.lanes.values()].map((l) => l.done));
+  }
+
+  /** Takes no more work, lets calls in flight finish, and hands the rest back to the store. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.idle();
+    await this.deps.store.release(this.deps.lease().owner);
   }
 
   private async pass(): Promise<number> {
-    this.heldBackUntil = undefined;
-    const items = await this.deps.store.due(this.deps.clock.now(), BATCH);
-    const byChat = new Map<string, OutboxItem[]>();
+    if (this.stopped) return 0;
+    const now = this.deps.clock.now().getTime();
+    const items = await this.deps.store.claimDue(this.deps.lease(), new Date(now), BATCH);
+    let handed = 0;
     for (const item of items) {
-      const key = `${item.channel}:${item.chatId}`;
-      byChat.set(key, [...(byChat.get(key) ?? []), item]);
-    }
-    let sent = 0;
-    await Promise.all(
-      [...byChat].map(async ([key, queue]) => {
-        for (const item of queue) {
-          if (!(await this.attempt(key, item))) return;
-          sent += 1;
+      if (this.taken.has(item.id) || this.stopped) continue;
+      const chatKey = `${item.channel}:${item.chatId}`;
+      const lane = this.lanes.get(chatKey);
+      if (!lane) {
+        const hold = this.holds.get(chatKey) ?? 0;
+        if (hold > now) {
+          this.deps.wakeAt(hold);
+          continue;
         }
-      }),
-    );
-    return sent;
+      }
+      this.taken.add(item.id);
+      handed += 1;
+      if (lane) {
+        lane.queue.push(item);
+        continue;
+      }
+      const started: Lane = { queue: [item], done: Promise.resolve() };
+      this.lanes.set(chatKey, started);
+      started.done = this.runLane(chatKey, started);
+    }
+    return handed;
   }
 
-  /** True when the chat may go on to its next message. */
+  private async runLane(chatKey: string, lane: Lane): Promise<void> {
+    try {
+      for (;;) {
+        const item = lane.queue.shift();
+        if (!item || this.stopped) break;
+        const goOn = await this.attempt(chatKey, item);
+        this.taken.delete(item.id);
+        if (!goOn) break;
+      }
+    } catch (error) {
+      this.deps.onError(error);
+    }
+    // Synchronously with the last look at the queue, so a pass cannot add to a lane that ended.
+    for (const left of lane.queue) this.taken.delete(left.id);
+    lane.queue.length = 0;
+    this.lanes.delete(chatKey);
+  }
+
+  /** True when the chat may go on to its next entry. */
   private async attempt(chatKey: string, item: OutboxItem): Promise<boolean> {
     const { deps } = this;
     const now = deps.clock.now();
     const hold = this.holds.get(chatKey) ?? 0;
     if (hold > now.getTime()) {
-      this.heldBackUntil = Math.min(this.heldBackUntil ?? hold, hold);
+      deps.wakeAt(hold);
       return false;
     }
     const sender = deps.senders(item.channel);
+    const recorded = this.unrecorded.get(item.id);
+    if (recorded !== undefined) {
+      await this.finish(chatKey, item, recorded, sender);
+      return true;
+    }
+    // An earlier entry of this chat is live elsewhere (another process, a retry): after it.
+    if (await deps.store.hasEarlierLive(item)) return false;
+    if (item.status === 'sending' && !resendIsSafe(item.channel)) {
+      // Its process died between marking it in flight and recording the outcome. This channel
+      // can neither say whether it arrived nor take a repeat without showing it twice, so it is
+      // not sent again: its author is told it may not have arrived (never a silent double).
+      const last = await deps.store.markFailed(
+        item,
+        'the hub stopped while this was in flight; whether it arrived is unknown',
+        'unconfirmed',
+      );
+      await deps.onFailed(last ?? item, 'unconfirmed');
+      return true;
+    }
+    if (!sender) return this.failed(chatKey, item, now, new ChannelNotConnected(item.channel));
+    // In flight from here: a crash now leaves it `sending`, which the lines above reconcile.
+    // Not ours any more (another process took it over, or it failed with an earlier part): the
+    // chat goes on, and the check above keeps a later entry behind one still live elsewhere.
+    if (!(await deps.store.markSending(item, deps.lease(), now))) return true;
     let externalId: string;
     try {
-      if (!sender) throw new ChannelNotConnected(item.channel);
       ({ externalId } = await sender.send(item.chatId, this.outbound(item)));
     } catch (error) {
       return this.failed(chatKey, item, now, error);
     }
     // Sent: a failure from here on must not send it again, so it is not treated as a send error.
-    await deps.store.markSent(item, externalId, deps.clock.now());
-    if (sender.perChatIntervalMs) {
+    this.unrecorded.set(item.id, externalId);
+    await this.finish(chatKey, item, externalId, sender);
+    return true;
+  }
+
+  private async finish(
+    chatKey: string,
+    item: OutboxItem,
+    externalId: string,
+    sender: ChannelSender | undefined,
+  ) {
+    const { deps } = this;
+    if (sender?.perChatIntervalMs) {
       this.holds.set(chatKey, deps.clock.now().getTime() + sender.perChatIntervalMs);
     }
-    await deps.onSent(item);
-    return true;
+    const last = await deps.store.markSent(item, externalId, deps.clock.now());
+    this.unrecorded.delete(item.id);
+    if (last) await deps.onSent(last);
   }
 
   private async failed(chatKey: string, item: OutboxItem, now: Date, error: unknown) {
@@ -116,26 +207,27 @@ export class OutboxWorker {
         : new ChannelSendError(error instanceof Error ? error.message : String(error), true);
     const tooLong = now.getTime() - item.createdAt.getTime() > GIVE_UP_AFTER_MS;
     if (!failure.retryable || tooLong) {
-      await this.deps.store.markFailed(item, failure.message);
       const reason: DeliveryFailure =
         failure instanceof ChannelNotConnected
           ? 'channel_off'
           : failure.recipientGone
             ? 'recipient_gone'
             : 'refused';
-      await this.deps.onFailed(item, reason);
+      const last = await this.deps.store.markFailed(item, failure.message, reason);
+      await this.deps.onFailed(last ?? item, reason);
       return true;
     }
     const next = nextAttemptAfterFailure(item.attempts + 1, now, failure.retryAfterMs);
     this.holds.set(chatKey, next.getTime());
-    this.heldBackUntil = Math.min(this.heldBackUntil ?? next.getTime(), next.getTime());
     await this.deps.store.markRetry(item, next, failure.message);
+    this.deps.wakeAt(next.getTime());
     return false;
   }
 
   private outbound(item: OutboxItem): OutboundMessage {
     return {
-      key: item.id,
+      // The entry's key, not its id: the same cause and part give the same key after a re-queue.
+      key: item.key,
       ...(item.text ? { text: item.text } : {}),
       attachments: item.attachments.map((attachment) => {
         const name = attachment.name ?? 'file';

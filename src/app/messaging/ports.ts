@@ -3,7 +3,7 @@ import type { Channel } from '../../domain/channel';
 import type { Conversation } from '../../domain/conversation';
 import type { Attachment, InboundMessage, Message } from '../../domain/message';
 import type { Contact } from '../../domain/contact';
-import type { OutboxItem } from '../../domain/outbox';
+import type { DeliveryFailure, OutboxItem } from '../../domain/outbox';
 import type { TaskSubject } from '../../domain/task';
 
 export interface ConversationStore {
@@ -67,6 +67,12 @@ export interface InboundMessages {
 }
 
 export interface NewOutbound {
+  /**
+   * What made this message, stable across retries and redeliveries of that cause: the manager's
+   * chat and message for a reply (`staff:<chat>:<message>`), the robot's notice (`robot:<id>`),
+   * the API request. The message and each of its parts are queued once per cause.
+   */
+  cause: string;
   conversationId: string;
   channel: Channel;
   chatId: string;
@@ -76,18 +82,54 @@ export interface NewOutbound {
   receipt?: { chatId: number; messageId: number };
 }
 
+/** The author's "sending…" line, once attached: what it must show now, if already known. */
+export type ReceiptState =
+  { state: 'pending' } | { state: 'sent' } | { state: 'failed'; reason: DeliveryFailure };
+
 export interface OutboxStore {
-  /** Stores the message and its outbox entry before any attempt. */
-  enqueue(message: NewOutbound, at: Date): Promise<{ messageId: string; outboxId: string }>;
-  /** Pending entries due by `now`, oldest first, so each chat gets its messages in order. */
-  due(now: Date, limit: number): Promise<OutboxItem[]>;
-  markSent(item: OutboxItem, externalId: string, at: Date): Promise<void>;
+  /**
+   * Stores the message and one entry per channel call before any attempt. Idempotent on the
+   * cause: a second call finds what the first stored (`duplicate`) and queues nothing.
+   */
+  enqueue(
+    message: NewOutbound,
+    at: Date,
+  ): Promise<{ messageId: string; duplicate: boolean; hasReceipt: boolean }>;
+  /**
+   * Takes due live entries for the lease's owner, oldest first: pending ones, in-flight ones whose
+   * lease ran out (their process died mid-send), and the owner's own (to carry on after a hold).
+   */
+  claimDue(lease: Lease, now: Date, limit: number): Promise<OutboxItem[]>;
+  /** True when an earlier entry of the same chat is still live: this one must wait its turn. */
+  hasEarlierLive(item: OutboxItem): Promise<boolean>;
+  /**
+   * Marks it in flight (`sending`, with the time) just before the channel call, for as long as
+   * the lease; false when the owner no longer holds it (another process took it over).
+   */
+  markSending(item: OutboxItem, lease: Lease, now: Date): Promise<boolean>;
+  /** The last part's entry as stored now when this completed the message, else undefined. */
+  markSent(item: OutboxItem, externalId: string, at: Date): Promise<OutboxItem | undefined>;
   /**
    * Tries again at `nextAttemptAt`, and holds the chat's later messages until then too: they
    * keep their order (also after a restart) and stop filling the worker's batches meanwhile.
    */
   markRetry(item: OutboxItem, nextAttemptAt: Date, error: string): Promise<void>;
-  markFailed(item: OutboxItem, error: string): Promise<void>;
+  /** Fails the message's remaining parts; returns the last part's entry as stored now. */
+  markFailed(
+    item: OutboxItem,
+    error: string,
+    reason: DeliveryFailure,
+  ): Promise<OutboxItem | undefined>;
+  /** Hands the owner's pending entries back at once (a clean stop), so a successor needs no wait. */
+  release(owner: string): Promise<void>;
+  /**
+   * Puts the author's "sending…" line on a queued message. When the message is already final, the
+   * worker could not show it there, so the caller learns its state to show it itself.
+   */
+  attachReceipt(
+    messageId: string,
+    receipt: { chatId: number; messageId: number },
+  ): Promise<ReceiptState>;
 }
 
 /** A customer message the channel was told we have, waiting to be ingested. */
@@ -110,6 +152,8 @@ export interface InboxStore {
   /** Pending items whose lease ran out (a crashed process, a retry now due), oldest first. */
   claimExpired(lease: InboxLease, now: Date, limit: number): Promise<InboxItem[]>;
   done(key: string): Promise<void>;
+  /** Extends the leases this owner still holds on these items (a burst waits here a while). */
+  renew(keys: string[], lease: InboxLease): Promise<void>;
   /** Keeps the item for another attempt at `at` (its lease runs until then). */
   retryAt(key: string, attempts: number, at: Date, error: string): Promise<void>;
   /** Gives up on an item after its bounded retries; it stays, with its error, never retried. */

@@ -13,27 +13,41 @@ export interface SendDeps {
   wake(): void;
 }
 
+export interface OutgoingMessage {
+  /** What made it (ports.ts, NewOutbound): the same cause is queued once. */
+  cause: string;
+  text?: string;
+  attachments?: Attachment[];
+  authorUserId?: string;
+  receipt?: { chatId: number; messageId: number };
+}
+
+export interface QueuedMessage {
+  messageId: string;
+  /** The cause had been queued before: nothing new went in. */
+  duplicate: boolean;
+  /** The author's "sending…" line is already on it, so a redelivered reply needs no second one. */
+  hasReceipt: boolean;
+}
+
 /**
  * Queues a message to the customer of a conversation. It is stored before any attempt, so the
- * caller can answer "queued" at once and a crash or a rate limit cannot lose it.
+ * caller can answer "queued" at once and a crash or a rate limit cannot lose it; queueing the same
+ * cause again (a redelivered update, a retried handler) finds the first and sends nothing more.
  */
 export async function sendToCustomer(
   deps: SendDeps,
   conversationId: string,
-  message: {
-    text?: string;
-    attachments?: Attachment[];
-    authorUserId?: string;
-    receipt?: { chatId: number; messageId: number };
-  },
-): Promise<{ messageId: string }> {
+  message: OutgoingMessage,
+): Promise<QueuedMessage> {
   const conversation = await deps.conversations.get(conversationId);
   if (!conversation) throw new ProcessError('not_found');
   const attachments = message.attachments ?? [];
   if (!message.text?.trim() && attachments.length === 0) throw new ProcessError('invalid_field');
   const now = deps.clock.now();
-  const { messageId } = await deps.outbox.enqueue(
+  const queued = await deps.outbox.enqueue(
     {
+      cause: message.cause,
       conversationId,
       channel: conversation.channel,
       chatId: conversation.chatId,
@@ -44,8 +58,10 @@ export async function sendToCustomer(
     },
     now,
   );
+  // Run again for a duplicate too: the first attempt may have stopped right after queueing, and
+  // both steps come out the same when repeated.
   await deps.conversations.touchOutbound(conversationId, now);
   if (message.authorUserId) await deps.sla.managerReplied(conversationId);
-  deps.wake();
-  return { messageId };
+  if (!queued.duplicate) deps.wake();
+  return queued;
 }

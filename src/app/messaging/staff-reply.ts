@@ -6,28 +6,41 @@ import type { Actor } from '../process/actor';
 import { ProcessError } from '../process/errors';
 import { subjectOf } from './ingest-inbound';
 import type { ConversationStore } from './ports';
-import type { sendToCustomer } from './send-to-customer';
+import type { OutgoingMessage } from './send-to-customer';
 
-export interface StaffReplyDeps<F> {
+/** The manager's Telegram message a reply came from: the reply's cause, the same on redelivery. */
+export interface ReplyCause {
+  chatId: number;
+  messageId: number;
+}
+
+export interface StaffReplyDeps<F, Q> {
   conversations: Pick<ConversationStore, 'get'>;
   records: { get(subject: TaskSubject): Promise<ProcessRecord | undefined> };
   rights: { mayAct(actor: Actor, record: ProcessRecord): Promise<boolean> };
   /** Copies a file the person sent into the hub's store, so any channel can fetch it. */
   keepFile(file: F): Promise<Attachment>;
-  send(conversationId: string, message: Parameters<typeof sendToCustomer>[2]): Promise<unknown>;
+  send(conversationId: string, message: OutgoingMessage): Promise<Q>;
+}
+
+/** The outbox key's cause for a staff member's reply (domain/outbox.ts). */
+export function staffReplyCause(cause: ReplyCause): string {
+  return `staff:${cause.chatId}:${cause.messageId}`;
 }
 
 /**
  * A staff member answers a client. Only someone who may act on the conversation's lead or deal
  * may write to its client: a manager their own, a head their department's, an admin anyone's.
+ * The reply is queued under its cause, so the same Telegram message handled twice (a redelivered
+ * update, a handler that outlived the webhook's deadline) reaches the customer once.
  */
-export async function staffReply<F>(
-  deps: StaffReplyDeps<F>,
+export async function staffReply<F, Q>(
+  deps: StaffReplyDeps<F, Q>,
   user: User,
   conversationId: string,
   content: { text?: string; file?: F },
-  receipt: { chatId: number; messageId: number },
-): Promise<void> {
+  cause: ReplyCause,
+): Promise<Q> {
   const conversation = await deps.conversations.get(conversationId);
   const subject = conversation && subjectOf(conversation);
   const record = subject && (await deps.records.get(subject));
@@ -36,10 +49,10 @@ export async function staffReply<F>(
     throw new ProcessError('not_allowed');
   }
   const attachments = content.file ? [await deps.keepFile(content.file)] : [];
-  await deps.send(conversationId, {
+  return deps.send(conversationId, {
+    cause: staffReplyCause(cause),
     ...(content.text ? { text: content.text } : {}),
     attachments,
     authorUserId: user.id,
-    receipt,
   });
 }

@@ -5,6 +5,8 @@ export interface ClientCardRef {
   conversationId: string;
   subject: TaskSubject;
   contactName?: string;
+  /** The customer's text as last written (after their edits): the "full text" button sends it. */
+  text?: string;
 }
 
 /** The client's message a Telegram message showed, found by `chatId:messageId`. */
@@ -16,12 +18,23 @@ export function createClientCardLookup(
       kind: 'client_message',
       telegramRefs: telegramRef,
     }).lean();
-    const payload = doc?.payload as Partial<ClientCardRef> | undefined;
+    const payload = doc?.payload as Partial<ClientCardRef & { messageId: string }> | undefined;
     if (!payload?.conversationId || !payload.subject) return undefined;
+    // An edit is a notice of its own that changed this card in place: the newest one has the text.
+    const latest = payload.messageId
+      ? await models.Notification.findOne({
+          kind: 'client_message',
+          'payload.messageId': payload.messageId,
+        })
+          .sort({ createdAt: -1 })
+          .lean()
+      : undefined;
+    const text = (latest?.payload as Partial<ClientCardRef> | undefined)?.text ?? payload.text;
     return {
       conversationId: payload.conversationId,
       subject: payload.subject,
       ...(payload.contactName ? { contactName: payload.contactName } : {}),
+      ...(typeof text === 'string' ? { text } : {}),
     };
   };
 }

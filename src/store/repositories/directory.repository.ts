@@ -35,6 +35,8 @@ export function createDirectory(models: Models): Directory {
 
   return {
     async getUser(id) {
+      // Anything but a 24-hex id (an object from a request body, say) is nobody, not a filter.
+      if (typeof id !== 'string' || !/^[0-9a-f]{24}$/i.test(id)) return undefined;
       const doc = await UserModel.findById(oid(id)).lean();
       return doc ? plain<User>(doc) : undefined;
     },

@@ -69,6 +69,14 @@ export function createInboxStore(models: Models): InboxStore {
       await remove(key);
     },
 
+    async renew(keys, lease) {
+      if (keys.length === 0) return;
+      await collection.updateMany(
+        { _id: { $in: keys }, owner: lease.owner, state: 'pending' },
+        { $set: { leaseUntil: lease.until } },
+      );
+    },
+
     async retryAt(key, attempts, at, error) {
       await collection.updateOne(
         { _id: key },

@@ -1,61 +1,189 @@
-import type { OutboxStore } from '../../app/messaging/ports';
-import type { OutboxItem } from '../../domain/outbox';
+import type { Types } from 'mongoose';
+import type { OutboxStore, ReceiptState } from '../../app/messaging/ports';
+import {
+  outboundParts,
+  outboxKey,
+  type DeliveryFailure,
+  type OutboxItem,
+} from '../../domain/outbox';
+import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
 import { oid, plain } from './plain';
 
+const LIVE: ('pending' | 'sending')[] = ['pending', 'sending'];
+const FAILURES = [
+  'recipient_gone',
+  'channel_off',
+  'refused',
+  'unconfirmed',
+] as const satisfies readonly DeliveryFailure[];
+
 export function createOutboxStore(models: Models): OutboxStore {
   const { Message, Outbox } = models;
+  // Before entries had parts, one entry per message was enforced by a unique index on the message;
+  // a database from then still has it, and it would refuse a message's second part.
+  let oldIndexGone: Promise<void> | undefined;
+  const dropOldIndex = () =>
+    (oldIndexGone ??= Outbox.collection.dropIndex('messageId_1').then(
+      () => undefined,
+      () => undefined,
+    ));
+
+  const entriesOf = async (messageId: Types.ObjectId) =>
+    Outbox.find({ messageId }).sort({ part: 1 }).lean();
+
   return {
     async enqueue(message, at) {
-      const stored = await Message.create({
-        conversationId: oid(message.conversationId),
-        channel: message.channel,
-        direction: 'outbound',
-        // Our own key until the channel assigns an id; unique with the channel like inbound ids.
-        externalId: `out:${oid(message.conversationId).toHexString()}:${at.getTime()}:${Math.random().toString(36).slice(2)}`,
-        text: message.text,
-        attachments: message.attachments,
-        status: 'queued',
-        authorUserId: message.authorUserId ? oid(message.authorUserId) : undefined,
-        sentAt: at,
-      });
-      const entry = await Outbox.create({
-        messageId: stored._id,
-        conversationId: oid(message.conversationId),
-        channel: message.channel,
-        chatId: message.chatId,
-        text: message.text,
-        attachments: message.attachments,
-        nextAttemptAt: at,
-        authorUserId: message.authorUserId ? oid(message.authorUserId) : undefined,
-        receipt: message.receipt,
-      });
-      return { messageId: stored._id.toHexString(), outboxId: entry._id.toHexString() };
+      await dropOldIndex();
+      const conversationId = oid(message.conversationId);
+      const authorUserId = message.authorUserId ? oid(message.authorUserId) : undefined;
+      // Our own key until the channel assigns an id; unique with the channel, so the cause is
+      // stored once even when two deliveries of it race.
+      const externalId = `out:${message.cause}`;
+      let stored = await Message.findOne({ channel: message.channel, externalId }).lean();
+      let duplicate = stored !== null;
+      if (!stored) {
+        try {
+          stored = (
+            await Message.create({
+              conversationId,
+              channel: message.channel,
+              direction: 'outbound',
+              externalId,
+              text: message.text,
+              attachments: message.attachments,
+              status: 'queued',
+              authorUserId,
+              sentAt: at,
+            })
+          ).toObject();
+        } catch (error) {
+          if (!isDuplicateKeyError(error)) throw error;
+          stored = await Message.findOne({ channel: message.channel, externalId }).lean();
+          duplicate = true;
+        }
+      }
+      if (!stored) throw new Error(`outbound message ${externalId} vanished while queueing`);
+      const parts = outboundParts(message.channel, message);
+      const existing = await entriesOf(stored._id);
+      // A crash between the message and its entries leaves some missing: add exactly those.
+      const have = new Set(existing.map((entry) => entry.part));
+      const missing = parts
+        .map((part, index) => ({ part, index }))
+        .filter(({ index }) => !have.has(index))
+        .map(({ part, index }) => ({
+          key: outboxKey(message.cause, index),
+          messageId: stored._id,
+          part: index,
+          parts: parts.length,
+          conversationId,
+          channel: message.channel,
+          chatId: message.chatId,
+          text: part.text,
+          attachments: part.attachments,
+          nextAttemptAt: at,
+          authorUserId,
+          receipt: message.receipt,
+        }));
+      if (missing.length > 0) {
+        // In part order, so the chat's order (createdAt, then _id) is the parts' order.
+        await Outbox.insertMany(missing, { ordered: true }).catch((error: unknown) => {
+          if (!isDuplicateKeyError(error)) throw error;
+        });
+      }
+      return {
+        messageId: stored._id.toHexString(),
+        duplicate: duplicate && missing.length === 0,
+        hasReceipt: existing.some((entry) => entry.receipt?.messageId !== undefined),
+      };
     },
 
-    async due(now, limit) {
-      const docs = await Outbox.find({ status: 'pending', nextAttemptAt: { $lte: now } })
+    async claimDue(lease, now, limit) {
+      // As leases.ts claimLeased does: each document's update is atomic, so of two processes
+      // racing for an entry one gets it; only those carrying this owner's lease come back.
+      const expired = {
+        status: { $in: LIVE },
+        nextAttemptAt: { $lte: now },
+        $or: [{ leaseUntil: { $lte: now } }, { leaseUntil: null }, { owner: lease.owner }],
+      };
+      const candidates = await Outbox.find(expired, { _id: 1 })
         .sort({ createdAt: 1, _id: 1 })
         .limit(limit)
         .lean();
-      return docs.map((doc) => plain<OutboxItem>(doc));
+      if (candidates.length === 0) return [];
+      const ids = candidates.map((doc) => doc._id);
+      const mine = { owner: lease.owner, leaseUntil: lease.until };
+      await Outbox.updateMany({ $and: [{ _id: { $in: ids } }, expired] }, { $set: mine });
+      const docs = await Outbox.find({ _id: { $in: ids }, ...mine }).lean();
+      return docs
+        .map((doc) => toItem(doc))
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || cmp(a.id, b.id));
+    },
+
+    async hasEarlierLive(item) {
+      const earlier = await Outbox.exists({
+        channel: item.channel,
+        chatId: item.chatId,
+        status: { $in: LIVE },
+        $or: [
+          { createdAt: { $lt: item.createdAt } },
+          { createdAt: item.createdAt, _id: { $lt: oid(item.id) } },
+        ],
+      });
+      return earlier !== null;
+    },
+
+    async markSending(item, lease, now) {
+      const updated = await Outbox.updateOne(
+        { _id: oid(item.id), owner: lease.owner, status: item.status },
+        {
+          $set: {
+            status: 'sending',
+            sendingSince: now,
+            // Not due again before the lease ends: only a dead process's send is looked at again.
+            nextAttemptAt: lease.until,
+            leaseUntil: lease.until,
+          },
+        },
+      );
+      return updated.modifiedCount === 1;
     },
 
     async markSent(item, externalId, at) {
-      await Outbox.updateOne(
+      const done = await Outbox.findOneAndUpdate(
         { _id: oid(item.id) },
-        { $set: { status: 'sent', sentAt: at }, $inc: { attempts: 1 } },
-      );
-      await Message.updateOne(
-        { _id: oid(item.messageId) },
-        { $set: { status: 'sent', channelMessageId: externalId } },
-      );
+        {
+          $set: { status: 'sent', sentAt: at },
+          $unset: { owner: '', leaseUntil: '' },
+          $inc: { attempts: 1 },
+        },
+        { returnDocument: 'after' },
+      ).lean();
+      // The conversation shows one message: it takes the channel id of its first part and is
+      // sent once its last part is.
+      const last = item.part === item.parts - 1;
+      if (item.part === 0 || last) {
+        await Message.updateOne(
+          { _id: oid(item.messageId) },
+          {
+            $set: {
+              ...(item.part === 0 ? { channelMessageId: externalId } : {}),
+              ...(last ? { status: 'sent' } : {}),
+            },
+          },
+        );
+      }
+      return last && done ? toItem(done) : undefined;
     },
 
     async markRetry(item, nextAttemptAt, error) {
       await Outbox.updateOne(
         { _id: oid(item.id) },
-        { $set: { nextAttemptAt, lastError: error }, $inc: { attempts: 1 } },
+        {
+          $set: { status: 'pending', nextAttemptAt, lastError: error },
+          $unset: { sendingSince: '' },
+          $inc: { attempts: 1 },
+        },
       );
       await Outbox.updateMany(
         {
@@ -68,12 +196,67 @@ export function createOutboxStore(models: Models): OutboxStore {
       );
     },
 
-    async markFailed(item, error) {
-      await Outbox.updateOne(
-        { _id: oid(item.id) },
-        { $set: { status: 'failed', lastError: error }, $inc: { attempts: 1 } },
+    async markFailed(item, error, reason) {
+      const lastError = error.slice(0, 2000);
+      await Outbox.updateOne({ _id: oid(item.id) }, { $inc: { attempts: 1 } });
+      // What is left of the message would arrive without its beginning: it fails with it.
+      await Outbox.updateMany(
+        { messageId: oid(item.messageId), status: { $in: LIVE } },
+        {
+          $set: { status: 'failed', lastError, failure: reason },
+          $unset: { owner: '', leaseUntil: '' },
+        },
       );
-      await Message.updateOne({ _id: oid(item.messageId) }, { $set: { status: 'failed', error } });
+      await Message.updateOne(
+        { _id: oid(item.messageId) },
+        { $set: { status: 'failed', error: lastError } },
+      );
+      const last = await Outbox.findOne({ messageId: oid(item.messageId) })
+        .sort({ part: -1 })
+        .lean();
+      return last ? toItem(last) : undefined;
+    },
+
+    async release(owner) {
+      await Outbox.updateMany(
+        { owner, status: 'pending' },
+        { $unset: { owner: '', leaseUntil: '' } },
+      );
+    },
+
+    async attachReceipt(messageId, receipt): Promise<ReceiptState> {
+      const entries = await entriesOf(oid(messageId));
+      const last = entries.at(-1);
+      if (!last) return { state: 'pending' };
+      // The last part's entry decides: the worker reads the receipt from it as it finishes the
+      // message, so either it sees the receipt or this sees the message finished.
+      const attached = await Outbox.updateOne(
+        { _id: last._id, status: { $in: LIVE } },
+        { $set: { receipt } },
+      );
+      if (attached.modifiedCount === 1 || attached.matchedCount === 1) return { state: 'pending' };
+      const now = await Outbox.findById(last._id).lean();
+      if (now?.status === 'sent') return { state: 'sent' };
+      return { state: 'failed', reason: failureOf(now?.failure) };
     },
   };
+}
+
+function failureOf(value: string | null | undefined): DeliveryFailure {
+  return FAILURES.find((failure) => failure === value) ?? 'refused';
+}
+
+/** Entries queued before keys and parts existed count as one whole message keyed by their id. */
+function toItem(doc: unknown): OutboxItem {
+  const item = plain<OutboxItem>(doc);
+  return {
+    ...item,
+    key: item.key || item.id,
+    part: Number.isInteger(item.part) ? item.part : 0,
+    parts: Number.isInteger(item.parts) ? item.parts : 1,
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,10 +3,19 @@ import type { User } from '../../domain/user';
 import type { Models } from '../models';
 import { oid, plain } from './plain';
 
+/**
+ * Values from a request go into these filters. A Telegram id that is not a whole number (say
+ * `{"$ne":0}`, which would match the first admin) finds nobody; a code that is not a plain string
+ * redeems nothing. Types alone do not stop it: a JSON body is typed only where it was parsed.
+ */
+const isTelegramId = (value: unknown): value is number => Number.isSafeInteger(value);
+const isCode = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
 export function createStaffStore(models: Models): StaffStore {
   const { User: UserModel, Department, Invite } = models;
   return {
     async findByTelegramId(telegramId) {
+      if (!isTelegramId(telegramId)) return undefined;
       const doc = await UserModel.findOne({ telegramId }).lean();
       return doc ? plain<User>(doc) : undefined;
     },
@@ -37,12 +46,14 @@ export function createStaffStore(models: Models): StaffStore {
       );
     },
     async departmentExists(code) {
+      if (!isCode(code)) return false;
       return (await Department.countDocuments({ code })) > 0;
     },
     async createInvite(invite) {
       await Invite.create({ ...invite, createdBy: oid(invite.createdBy) });
     },
     async redeemInvite(code, telegramId, at) {
+      if (!isCode(code) || !isTelegramId(telegramId)) return undefined;
       const result = await Invite.updateOne(
         { code, usedByTelegramId: null, expiresAt: { $gt: at } },
         { $set: { usedByTelegramId: telegramId } },

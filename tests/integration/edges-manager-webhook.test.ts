@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { Bot } from 'grammy';
+import { createUpdateClaims } from '../../src/store/repositories/manager-update.repository';
+import { managerWebhook, type ManagerWebhook } from '../../src/wiring/manager-webhook';
+import { systemClock } from '../../src/domain/ports';
+import { botInfo } from '../support/bot-info';
+import { openTestDatabase, silentLogger } from '../support/database';
+
+/**
+ * The manager webhook against grammY's deadline: an update whose handling outlives it is answered
+ * in time, finishes in the background, and failing afterwards rejects nothing (it used to end the
+ * process: grammY's webhookCallback leaves that rejection unhandled).
+ */
+const SECRET = 'manager-webhook-secret';
+const DEADLINE_MS = 200;
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+let server: Server;
+let webhook: ManagerWebhook;
+let port = 0;
+const handled: number[] = [];
+const failures: string[] = [];
+/** Updates whose handler waits for the test to let it go; then it throws. */
+const held = new Map<number, () => void>();
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  const bot = new Bot('7000002:manager', { botInfo: botInfo(7000002, 'linehub_staff_bot') });
+  bot.use(async (ctx) => {
+    const id = ctx.update.update_id;
+    handled.push(id);
+    if (id >= 100) {
+      await new Promise<void>((resolve) => held.set(id, resolve));
+      throw new Error(`update ${id} failed after the deadline`);
+    }
+  });
+  bot.catch((error) => {
+    failures.push(String((error.error as Error).message));
+  });
+  const claims = createUpdateClaims(database.models, systemClock);
+  await claims.prepare();
+  webhook = managerWebhook({
+    bot,
+    secret: SECRET,
+    bodyLimit: '1mb',
+    deadlineMs: DEADLINE_MS,
+    claims,
+    logger: silentLogger,
+  });
+  const app = express();
+  app.post('/hook', ...webhook.handlers);
+  server = createServer(app).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await database.drop();
+});
+
+const update = (id: number) => ({
+  update_id: id,
+  message: {
+    message_id: id,
+    date: 1795424400,
+    chat: { id: 1001, type: 'private' },
+    from: { id: 1001, is_bot: false, first_name: 'Анна' },
+    text: '/tasks',
+  },
+});
+const deliver = (body: unknown) =>
+  fetch(`http://127.0.0.1:${port}/hook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    body: JSON.stringify(body),
+  });
+
+describe('the manager webhook deadline', () => {
+  it('answers a slow update in time, handles its redelivery never, and survives its failure', async () => {
+    const started = Date.now();
+    const first = await deliver(update(100));
+    expect(first.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1000);
+
+    // Telegram, having waited, delivers again: it is answered at once and not handled again.
+    expect((await deliver(update(100))).status).toBe(200);
+    expect(handled.filter((id) => id === 100)).toHaveLength(1);
+
+    // The slow handler now fails: the person's error path runs and the background work settles
+    // (drain resolves). Jest's sandbox does not report unhandled rejections to a test's listener,
+    // so "nothing unhandled" rests on the handler's construction: its work promise cannot reject.
+    held.get(100)!();
+    await webhook.drain();
+    expect(failures).toEqual(['update 100 failed after the deadline']);
+  });
+
+  it('handles each update once when deliveries race', async () => {
+    const answers = await Promise.all([1, 2, 3].map(() => deliver(update(7))));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(handled.filter((id) => id === 7)).toHaveLength(1);
+  });
+
+  it('refuses a call without the secret before reading it', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/hook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(response.status).toBe(401);
+  });
+});
