@@ -107,8 +107,10 @@ const SAFETY_POLL_MS = 10_000;
  */
 export class NoticeDelivery {
   private readonly byRecipients = new Map<string, Recipients>();
-  /** Notices held here, so a poll never takes one twice. */
+  /** Notices held here, so a poll never takes one twice (until their outcome is stored). */
   private readonly held = new Set<string>();
+  /** Sent, and the "sent" not stored yet (the database failed): stored again, never resent. */
+  private readonly unrecorded = new Map<string, string[]>();
   private readonly active = new Set<Promise<void>>();
   private readonly limit: pLimit.Limit;
   private timers: NodeJS.Timeout[] = [];
@@ -122,7 +124,10 @@ export class NoticeDelivery {
     this.stopped = false;
     const leaseMs = this.deps.leaseMs ?? 60_000;
     this.timers = [
-      setInterval(() => void this.claimExpired().catch(this.reportError), SAFETY_POLL_MS),
+      setInterval(() => {
+        for (const [id, refs] of this.unrecorded) this.recordSent(id, refs);
+        void this.claimExpired().catch(this.reportError);
+      }, SAFETY_POLL_MS),
       setInterval(
         () => void this.deps.queue.renew([...this.held]).catch(this.reportError),
         leaseMs / 3,
@@ -203,20 +208,40 @@ export class NoticeDelivery {
   private async drain(queue: Recipients): Promise<void> {
     while (queue.items.length > 0 && !this.stopped) {
       const delivery = queue.items[0]!;
-      const error = await this.deliver(delivery);
-      const delay = error === undefined ? undefined : retryDelayMs(error, ++queue.attempts);
-      if (delay !== undefined) {
+      const outcome = await this.deliver(delivery);
+      if (typeof outcome === 'object') {
+        const delay = retryDelayMs(outcome.retry, ++queue.attempts) ?? 1000;
         queue.notBefore = this.deps.clock.now().getTime() + delay;
         return;
       }
       queue.attempts = 0;
       queue.items.shift();
-      this.held.delete(delivery.id);
+      if (outcome === 'failed') this.held.delete(delivery.id);
     }
   }
 
+  /**
+   * Stores "sent" without holding the person's next notice: the writes of notices sent one after
+   * another are batched (group commit), so a burst of cards to one dispatcher is not one database
+   * round trip per card. The notice stays held (its lease renewed) until the write lands.
+   */
+  private recordSent(id: string, refs: string[]): void {
+    this.unrecorded.delete(id);
+    const write = this.deps.queue.markSent(id, refs).then(
+      () => {
+        this.held.delete(id);
+      },
+      (error: unknown) => {
+        this.unrecorded.set(id, refs);
+        this.reportError(error);
+      },
+    );
+    const run = write.finally(() => this.active.delete(run));
+    this.active.add(run);
+  }
+
   /** Sends one notice to each of its recipients; the error when it should be tried again. */
-  private async deliver(delivery: StaffDelivery): Promise<unknown> {
+  private async deliver(delivery: StaffDelivery): Promise<'sent' | 'failed' | { retry: unknown }> {
     const { deps } = this;
     try {
       const refs: string[] = [];
@@ -247,10 +272,10 @@ export class NoticeDelivery {
           delivery.deliveredTo.push(recipient.telegramId);
         }
       }
-      await deps.queue.markSent(delivery.id, refs);
-      return undefined;
+      this.recordSent(delivery.id, refs);
+      return 'sent';
     } catch (error) {
-      if (retryDelayMs(error, 1) !== undefined) return error;
+      if (retryDelayMs(error, 1) !== undefined) return { retry: error };
       // Anything else (blocked by the person, a notice that cannot be shown) will not get
       // better by retrying; it is kept as failed, with the reason, and the queue moves on.
       try {
@@ -258,10 +283,10 @@ export class NoticeDelivery {
           delivery.id,
           error instanceof Error ? error.message : String(error),
         );
-        return undefined;
+        return 'failed';
       } catch (storeError) {
         this.reportError(storeError);
-        return new HttpError('the notice could not be marked', storeError);
+        return { retry: new HttpError('the notice could not be marked', storeError) };
       }
     }
   }

@@ -89,9 +89,14 @@ export class Inbox {
     this.poll.unref();
     // A burst queues here longer than a lease: without renewal another process would take the
     // items over while this one still works through them, and both would ingest them.
+    let renewing = false;
     this.renewal = setInterval(() => {
-      if (this.held.size === 0) return;
-      this.options.store.renew([...this.held], this.lease()).catch(() => undefined);
+      if (this.held.size === 0 || renewing) return; // a slow renewal is not stacked on
+      renewing = true;
+      this.options.store
+        .renew([...this.held], this.lease())
+        .catch(() => undefined)
+        .finally(() => (renewing = false));
     }, this.leaseMs / 3);
     this.renewal.unref();
     void this.recover();
