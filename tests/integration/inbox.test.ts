@@ -135,7 +135,10 @@ describe('the inbox', () => {
       await quiet.messaging.inbox.drained();
       client.off('commandStarted', listener);
       await eventually(async () => cardsFor(text, chat) === 1);
-      const background = /agendaJobs$|^(find|update) (notifications|outbox)$|^find inbox$/;
+      // The cards' outcomes are written after they are shown: finished before the next count.
+      await quiet.managerBot?.deliverNow();
+      // (…and the inbox's lease renewals, every third of its lease.)
+      const background = /agendaJobs$|^(find|update) (notifications|outbox)$|^(find|update) inbox$/;
       return seen.filter((command) => !background.test(command));
     };
     try {
@@ -147,10 +150,10 @@ describe('the inbox', () => {
         'insert inbox',
         'delete inbox',
       ]);
-      // Budgets above today's counts (19–24 and 16–19: the delivery rounds and robots a notice
-      // wakes still overlap the window). Targets: 8 and 4 (README, "Performance").
-      expect(newCustomer.length).toBeLessThanOrEqual(32);
-      expect(returning.length).toBeLessThanOrEqual(28);
+      // Budgets above today's counts (20–24 and 17–21: what a message's notices and timers
+      // trigger still overlaps the window). Targets: 8 and 4 (README, "Performance").
+      expect(newCustomer.length).toBeLessThanOrEqual(28);
+      expect(returning.length).toBeLessThanOrEqual(25);
     } finally {
       await quiet.database.connection.dropDatabase();
       await quiet.stop();
