@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chooseEngine, ensureEngine } from '../src/infra/local-db/local-db';
 import { SECANTUS_VERSION } from '../src/infra/local-db/secantus-install';
+import { SECANTUS_RUST_VERSION } from '../src/infra/local-db/secantus-rust-install';
 import { PROJECT_ROOT } from '../src/infra/project-root';
 
 async function main(): Promise<void> {
@@ -16,8 +17,12 @@ async function main(): Promise<void> {
   const engine = chooseEngine();
   if (engine === 'mongod') return console.log('using mongod from PATH');
   const binary = await ensureEngine(engine, path.join(PROJECT_ROOT, '.tools'), console.log);
-  const name = engine === 'secantus' ? `SecantusDB ${SECANTUS_VERSION}` : 'FerretDB';
-  console.log(`${name} ready: ${path.relative(PROJECT_ROOT, binary)}`);
+  const names = {
+    secantus: `SecantusDB ${SECANTUS_VERSION}`,
+    'secantus-rs': `SecantusDB (Rust server) ${SECANTUS_RUST_VERSION}`,
+    ferretdb: 'FerretDB',
+  };
+  console.log(`${names[engine]} ready: ${path.relative(PROJECT_ROOT, binary)}`);
 }
 
 main().catch((error: unknown) => {

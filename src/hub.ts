@@ -183,6 +183,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       loadFile: messaging.loadFile,
       routing,
       noticeLease,
+      inbox: messaging.inbox,
     });
     deliverNotices.clients = messaging.wakeClientNotices;
     if (managerBot) {

@@ -10,6 +10,7 @@ import type { ManualSource } from '../../src/app/intake/manual-lead';
 import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
 import type { User } from '../../src/domain/user';
+import type { ParkedInbox } from './inbox.composer';
 
 /** A file a staff member sent the bot, by its Telegram file id. */
 export interface StaffFile {
@@ -55,6 +56,8 @@ export interface ManagerBotDeps {
     hasReceipt: boolean;
     attachReceipt(receipt: { chatId: number; messageId: number }): Promise<void>;
   }>;
+  /** Customer messages parked after their retries (`/inbox`, admins). */
+  inbox: ParkedInbox;
   translate: (lng: 'ru' | 'en') => TFunction;
   defaultLocale: 'ru' | 'en';
   timeZone: string;

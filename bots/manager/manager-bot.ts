@@ -12,6 +12,7 @@ import { Prompts } from './prompts';
 import { replyComposer } from './reply.composer';
 import { availabilityComposer } from './availability.composer';
 import { routesComposer } from './routes.composer';
+import { inboxComposer } from './inbox.composer';
 import { organisationComposer } from './organisation.composer';
 import { tasksComposer } from './tasks.composer';
 
@@ -45,6 +46,7 @@ export function createManagerBot(
   bot.use(languageComposer(deps));
   bot.use(availabilityComposer(deps));
   bot.use(routesComposer(deps.routing));
+  bot.use(inboxComposer({ inbox: deps.inbox, timeZone: deps.timeZone }));
   bot.use(organisationComposer(deps.organisation));
   bot.catch(async (error) => {
     options.onError(error.error);

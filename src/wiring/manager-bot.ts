@@ -21,6 +21,7 @@ import { createStaffStore } from '../store/repositories/staff.repository';
 import type { ProcessParts } from './process';
 import type { Bot } from 'grammy';
 import type { ManagerContext, StaffFile } from '../../bots/manager/context';
+import type { ParkedInbox } from '../../bots/manager/inbox.composer';
 import { staffReply } from '../app/messaging/staff-reply';
 import type { Attachment } from '../domain/message';
 import type { FileStore } from '../domain/ports';
@@ -70,6 +71,8 @@ export async function startManagerBot(options: {
   routing: RoutingParts;
   /** The leases this process takes on the notices it delivers (the notifier's own). */
   noticeLease: () => Lease;
+  /** Customer messages parked after their retries, for admins' `/inbox`. */
+  inbox: ParkedInbox;
 }): Promise<ManagerBotParts | undefined> {
   const { config, models, translator, logger } = options;
   const { env } = config;
@@ -112,6 +115,7 @@ export async function startManagerBot(options: {
       defaultThresholds: options.definition.sla.ladder.map((rung) => rung.afterMs),
     }),
     clientCardAt: createClientCardLookup(models),
+    inbox: options.inbox,
     replyToClient: (
       user: User,
       conversationId: string,

@@ -4,7 +4,7 @@ import { identityKey } from '../../domain/channel';
 import type { InboundMessage } from '../../domain/message';
 import type { Clock } from '../../domain/ports';
 import { KeyedLock } from '../keyed-lock';
-import type { InboxItem, InboxStore } from './ports';
+import type { InboxItem, InboxStore, ParkedItem } from './ports';
 
 export interface InboxOptions {
   store: InboxStore;
@@ -116,6 +116,23 @@ export class Inbox {
     while (this.inFlight.size > 0 || this.recovering) {
       await Promise.allSettled([...this.inFlight, this.recovering]);
     }
+  }
+
+  /** What admins see of the items given up on (`/inbox` in the manager bot). */
+  parked(limit = 20): Promise<ParkedItem[]> {
+    return this.options.store.parked(limit);
+  }
+
+  /** An admin asks for a parked item to be tried again: it is ingested now, in its chat's order. */
+  async retryParked(key: string): Promise<boolean> {
+    if (!(await this.options.store.unpark(key))) return false;
+    void this.recover();
+    return true;
+  }
+
+  /** An admin drops a parked item for good. */
+  discardParked(key: string): Promise<boolean> {
+    return this.options.store.discard(key);
   }
 
   /** Takes over items whose lease ran out: a crashed process's, or retries now due. */

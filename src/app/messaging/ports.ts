@@ -158,4 +158,14 @@ export interface InboxStore {
   retryAt(key: string, attempts: number, at: Date, error: string): Promise<void>;
   /** Gives up on an item after its bounded retries; it stays, with its error, never retried. */
   park(key: string, attempts: number, error: string): Promise<void>;
+  /** Parked items, oldest first, for admins to look at. */
+  parked(limit: number): Promise<ParkedItem[]>;
+  /** A parked item made pending again, due now, with its attempts reset; false if gone. */
+  unpark(key: string): Promise<boolean>;
+  /** A parked item deleted for good (an admin saw it cannot be ingested); false if gone. */
+  discard(key: string): Promise<boolean>;
+}
+
+export interface ParkedItem extends InboxItem {
+  error: string;
 }

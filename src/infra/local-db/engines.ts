@@ -3,10 +3,11 @@ import { findOnPath } from './executables';
 /**
  * The servers the hub can start for itself when MONGODB_URI is unset (`LOCAL_DB_ENGINE`):
  * - `secantus`: SecantusDB's Python server over WiredTiger, installed from PyPI (the default);
+ * - `secantus-rs`: SecantusDB's Rust server, built once per machine with cargo (≈ 20 min), faster;
  * - `ferretdb`: FerretDB 1.24 on SQLite, built with Go (no secondary indexes: every lookup scans);
  * - `mongod`: a MongoDB server on PATH (picked by itself when LOCAL_DB_ENGINE is unset).
  */
-export const LOCAL_DB_ENGINES = ['secantus', 'ferretdb', 'mongod'] as const;
+export const LOCAL_DB_ENGINES = ['secantus', 'secantus-rs', 'ferretdb', 'mongod'] as const;
 export type LocalDbEngine = (typeof LOCAL_DB_ENGINES)[number];
 
 function isEngine(value: string): value is LocalDbEngine {

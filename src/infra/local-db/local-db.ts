@@ -6,6 +6,7 @@ import { MongoClient } from 'mongodb';
 import { chooseEngine, type LocalDbEngine } from './engines';
 import { ensureFerretDb } from './ferretdb-install';
 import { ensureSecantus } from './secantus-install';
+import { ensureSecantusRust } from './secantus-rust-install';
 
 export { chooseEngine, LOCAL_DB_ENGINES, type LocalDbEngine } from './engines';
 
@@ -64,6 +65,8 @@ export async function ensureEngine(
   switch (engine) {
     case 'secantus':
       return ensureSecantus(toolsDir, log);
+    case 'secantus-rs':
+      return ensureSecantusRust(log);
     case 'ferretdb':
       return ensureFerretDb(toolsDir, log);
     case 'mongod':
@@ -71,9 +74,14 @@ export async function ensureEngine(
   }
 }
 
+const ENGINE_FOLDERS: Partial<Record<LocalDbEngine, string>> = {
+  secantus: 'db-secantus',
+  'secantus-rs': 'db-secantus-rs',
+};
+
 /** Where an engine keeps its files; FerretDB and mongod keep the folder they always had. */
 export function engineDataPath(engine: LocalDbEngine, dataDir: string): string {
-  return path.join(path.resolve(dataDir), engine === 'secantus' ? 'db-secantus' : 'db');
+  return path.join(path.resolve(dataDir), ENGINE_FOLDERS[engine] ?? 'db');
 }
 
 interface ServerCommand {
@@ -130,6 +138,22 @@ function serverCommand(
         env: { ...process.env, PYTHONUNBUFFERED: '1' },
       };
     }
+    case 'secantus-rs':
+      return {
+        args: [
+          '--host',
+          host,
+          '--port',
+          String(port),
+          '--storage-path',
+          dbPath,
+          '--sync-on-commit', // as above: no acknowledged write lost to a kill -9
+          '--cache-size',
+          '256M',
+          '--log-level',
+          'WARNING',
+        ],
+      };
   }
 }
 

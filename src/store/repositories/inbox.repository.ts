@@ -90,5 +90,26 @@ export function createInboxStore(models: Models): InboxStore {
         { $set: { state: 'parked', attempts, lastError: error.slice(0, 2000) } },
       );
     },
+
+    async parked(limit) {
+      const docs = await collection
+        .find({ state: 'parked' })
+        .sort({ receivedAt: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map((doc) => ({ ...toItem(doc), error: doc.lastError ?? '' }));
+    },
+
+    async unpark(key) {
+      const result = await collection.updateOne(
+        { _id: key, state: 'parked' },
+        { $set: { state: 'pending', attempts: 0, leaseUntil: new Date(0) } },
+      );
+      return result.modifiedCount === 1;
+    },
+
+    async discard(key) {
+      return (await collection.deleteOne({ _id: key, state: 'parked' })).deletedCount === 1;
+    },
   };
 }
