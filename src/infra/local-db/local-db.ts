@@ -111,49 +111,35 @@ function serverCommand(
           '--log-level=warn',
         ],
       };
-    case 'secantus': {
-      // secantusd-py reads ./secantusd.toml, ~/.secantus/ or /etc/secantus/ unless given a file:
+    case 'secantus':
+    case 'secantus-rs': {
+      // SecantusDB reads ./secantusd.toml, ~/.secantus/ or /etc/secantus/ unless given a file:
       // this one keeps stray settings (auth, TLS) out; flags below win over anything put in it.
       const config = path.join(dataDir, 'secantusd.toml');
       if (!existsSync(config)) {
         writeFileSync(config, '# linehub passes its settings as flags; these here come second.\n');
       }
-      return {
-        args: [
-          '--config',
-          config,
-          '--host',
-          host,
-          '--port',
-          String(port),
-          '--storage-path',
-          dbPath,
-          // Without it an acknowledged write can be lost when the process dies (kill -9, OOM).
-          '--sync-on-commit',
-          '--cache-size',
-          '256M',
-          '--log-level',
-          'WARNING',
-        ],
-        env: { ...process.env, PYTHONUNBUFFERED: '1' },
-      };
+      const args = [
+        '--config',
+        config,
+        '--host',
+        host,
+        '--port',
+        String(port),
+        '--storage-path',
+        dbPath,
+        // Without it an acknowledged write can be lost when the process dies (kill -9, OOM).
+        '--sync-on-commit',
+        '--cache-size',
+        '256M',
+        '--log-level',
+        'WARNING',
+      ];
+      return engine === 'secantus'
+        ? { args, env: { ...process.env, PYTHONUNBUFFERED: '1' } }
+        : // The Rust server allocates its whole write-ahead log file up front (128 MB by default).
+          { args: [...args, '--log-file-max', '32MB'] };
     }
-    case 'secantus-rs':
-      return {
-        args: [
-          '--host',
-          host,
-          '--port',
-          String(port),
-          '--storage-path',
-          dbPath,
-          '--sync-on-commit', // as above: no acknowledged write lost to a kill -9
-          '--cache-size',
-          '256M',
-          '--log-level',
-          'WARNING',
-        ],
-      };
   }
 }
 
