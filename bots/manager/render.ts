@@ -5,14 +5,23 @@ import type { Task, TaskSubject } from '../../src/domain/task';
 
 export const text = (value: Text, lng: 'ru' | 'en') => value[lng];
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one: one per language+zone.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDate(at: Date, lng: 'ru' | 'en', timeZone: string): string {
-  return new Intl.DateTimeFormat(lng === 'ru' ? 'ru-RU' : 'en-GB', {
-    timeZone,
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(at);
+  const key = `${lng}|${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lng === 'ru' ? 'ru-RU' : 'en-GB', {
+      timeZone,
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    dateFormats.set(key, format);
+  }
+  return format.format(at);
 }
 
 /** Callback data: short, no secrets; the handler re-checks the presser and the task's state. */
