@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { DatabaseProbe } from '../domain/ports';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
+import { bearer } from './bearer';
 
 export interface HttpAppDeps {
   probe: DatabaseProbe;
@@ -71,19 +71,6 @@ function securityHeaders(): RequestHandler {
     crossOriginResourcePolicy: { policy: 'cross-origin' },
     crossOriginOpenerPolicy: false,
   });
-}
-
-/** Digests compared in constant time, so the token's length and prefix do not leak. */
-function bearer(token: string): RequestHandler {
-  const expected = createHash('sha256').update(token).digest();
-  return (req, res, next) => {
-    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-    if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
-      res.status(401).json({ error: 'unauthorized' });
-      return;
-    }
-    next();
-  };
 }
 
 function requestMetrics(metrics: Metrics): RequestHandler {

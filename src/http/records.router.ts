@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import { SYSTEM } from '../app/process/actor';
@@ -6,6 +5,7 @@ import type { ProcessEngine } from '../app/process/engine';
 import { ProcessError, type ProcessErrorCode } from '../app/process/errors';
 import type { TaskSubject } from '../domain/task';
 import { PUBLIC_RATE_LIMIT_PER_MINUTE, publicRateLimit } from './rate-limit';
+import { bearer } from './bearer';
 
 const STATUS: Record<ProcessErrorCode, number> = {
   not_found: 404,
@@ -26,19 +26,6 @@ const STATUS: Record<ProcessErrorCode, number> = {
 
 const moveBody = z.object({ to: z.string().min(1), reason: z.string().optional() }).strict();
 const fieldsBody = z.object({ fields: z.record(z.string(), z.unknown()) }).strict();
-
-/** Digests compared in constant time, so the token's length and prefix do not leak either. */
-function bearer(token: string): RequestHandler {
-  const expected = createHash('sha256').update(token).digest();
-  return (req, res, next) => {
-    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-    if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
-      res.status(401).json({ error: 'unauthorized' });
-      return;
-    }
-    next();
-  };
-}
 
 function subjectOf(kind: string | undefined, id: string | undefined): TaskSubject | undefined {
   if ((kind !== 'lead' && kind !== 'deal') || !id || !/^[0-9a-f]{24}$/.test(id)) return undefined;
