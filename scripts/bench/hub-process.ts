@@ -87,7 +87,15 @@ export async function startHubProcess(options: {
   });
 
   const started = performance.now();
-  const child = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+  // BENCH_HUB_PROFILE=<dir>: the hub writes a CPU profile there when it stops (--cpu-prof).
+  const profile = process.env.BENCH_HUB_PROFILE;
+  const [command, args] = profile
+    ? [
+        process.execPath,
+        ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', 'src/main.ts'],
+      ]
+    : [path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/main.ts']];
+  const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env,
     detached: true,
