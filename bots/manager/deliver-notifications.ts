@@ -76,6 +76,8 @@ function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: D
   }
 }
 
+const isRateLimit = (error: unknown) => error instanceof GrammyError && error.error_code === 429;
+
 /** When to try a notice again after a failure that may pass (a rate limit, an outage). */
 function retryDelayMs(error: unknown, attempts: number): number | undefined {
   if (error instanceof GrammyError && error.error_code === 429) {
@@ -210,7 +212,10 @@ export class NoticeDelivery {
       const delivery = queue.items[0]!;
       const outcome = await this.deliver(delivery);
       if (typeof outcome === 'object') {
-        const delay = retryDelayMs(outcome.retry, ++queue.attempts) ?? 1000;
+        // A rate limit says how long to wait; only failures lengthen the back-off, or a run of
+        // 429s would leave the first 500 after them waiting minutes.
+        if (!isRateLimit(outcome.retry)) queue.attempts += 1;
+        const delay = retryDelayMs(outcome.retry, Math.max(1, queue.attempts)) ?? 1000;
         queue.notBefore = this.deps.clock.now().getTime() + delay;
         return;
       }

@@ -30,7 +30,8 @@ export function createManagerBot(
   options: ManagerBotOptions,
 ): Bot<ManagerContext> {
   const bot = new Bot<ManagerContext>(options.token, {
-    client: { apiRoot: options.apiRoot },
+    // grammY waits 500 s for a Bot API call by default: one hung call would hold an update.
+    client: { apiRoot: options.apiRoot, timeoutSeconds: 20 },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.use(identify(deps));

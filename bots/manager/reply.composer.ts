@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
+import { ReplyTargetPending } from '../../src/app/messaging/staff-reply';
 import { ProcessError } from '../../src/app/process/errors';
 import type { ManagerBotDeps, ManagerContext, StaffFile } from './context';
 import type { Prompts } from './prompts';
@@ -7,6 +8,12 @@ import { refuse } from './refuse';
 
 /** Telegram lets bots download files up to 20 MB. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/**
+ * A reply to the bot's own message this fresh may answer a card whose record is still being
+ * written (seconds at most, longer only while the database is down); older, it answers something
+ * else and goes on to the other handlers.
+ */
+const CARD_RECORD_GRACE_SECONDS = 120;
 
 /**
  * Answering a client from Telegram: reply to the client's message card (or press Reply and answer
@@ -28,10 +35,14 @@ export function replyComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
     const repliedTo = ctx.message.reply_to_message;
     if (!repliedTo) return next();
     const prompt = prompts.answered(ctx, 'reply');
+    const ref = `${ctx.chat.id}:${repliedTo.message_id}`;
     const conversationId =
-      prompt?.pending.conversationId ??
-      (await deps.clientCardAt(`${ctx.chat.id}:${repliedTo.message_id}`))?.conversationId;
-    if (!conversationId) return next();
+      prompt?.pending.conversationId ?? (await deps.clientCardAt(ref))?.conversationId;
+    if (!conversationId) {
+      const fresh = ctx.message.date - repliedTo.date < CARD_RECORD_GRACE_SECONDS;
+      if (repliedTo.from?.id === ctx.me.id && fresh) throw new ReplyTargetPending(ref);
+      return next();
+    }
 
     const text = ctx.message.text ?? ctx.message.caption;
     const file = fileOf(ctx.message);

@@ -5,6 +5,7 @@
  * to being SIGKILLed from outside. An exit the tool did not cause is counted as a crash.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/project-root';
 import { freePort } from '../bench/hub-process';
@@ -64,6 +65,8 @@ export async function startFaultHub(options: {
   mongodbUri: string;
   fakeUrl: string;
   startTimeoutMs?: number;
+  /** Every line the hub prints is appended here too (the tail below keeps only the last few). */
+  logFile?: string;
 }): Promise<FaultHub> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
@@ -93,7 +96,8 @@ export async function startFaultHub(options: {
     INTEGRATION_KEYS: `site=${FORM_KEY}`,
     API_TOKEN,
     HUB_SECRET: 'faults-hub-secret-0123456789',
-    LOG_LEVEL: 'warn',
+    // FAULTS_LOG_LEVEL=info shows skipped redeliveries and the like when chasing a defect.
+    LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn',
   });
 
   const url = `http://127.0.0.1:${port}`;
@@ -113,7 +117,10 @@ export async function startFaultHub(options: {
     });
     child = current;
     live.add(current);
-    const keep = (chunk: Buffer) => (tail = (tail + chunk.toString('utf8')).slice(-6000));
+    const keep = (chunk: Buffer) => {
+      tail = (tail + chunk.toString('utf8')).slice(-6000);
+      if (options.logFile) appendFileSync(options.logFile, chunk);
+    };
     current.stdout?.on('data', keep);
     current.stderr?.on('data', keep);
     exited = new Promise<void>((resolve) =>

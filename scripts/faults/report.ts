@@ -11,6 +11,8 @@ import type { Row } from './world';
 export function problems(row: Row): string[] {
   const found: [number, string][] = [
     [row.inLost, 'inbound lost'],
+    // Refused until the end is lost as surely as taken and dropped: the messenger gives up.
+    [row.neverTaken, 'never taken'],
     [row.inDuplicated, 'inbound duplicated'],
     [row.cardsLost, 'cards lost'],
     [row.cardsDoubled, 'cards doubled'],
@@ -56,6 +58,7 @@ export async function writeReport(rows: Row[], startedAt: Date, seconds: number)
     'in: sent / 2xx / stored once',
     'in lost',
     'in dup',
+    'never taken',
     'cards lost',
     'cards doubled',
     'replies: taken / once',
@@ -73,7 +76,7 @@ export async function writeReport(rows: Row[], startedAt: Date, seconds: number)
     '',
     `- Date: ${startedAt.toISOString()} (${Math.round(seconds)} s in all)`,
     `- Machine: nproc ${host.nproc}, ${host.cpuModel}, ${host.memoryGb} GB, ${host.platform}, node ${host.node}`,
-    '- How: `npm run faults` runs `tsx src/main.ts` as its own process against loopback fakes (Bot API, VK, Viber) and the embedded database (its own server per scenario), posting webhooks as Telegram does (redelivered until 2xx). Lost = answered 2xx / taken but never stored / shown / delivered; dup = more than once; lost is counted when the scenario ends (its fault over for 30–45 s); held = a reply to another chat that waited > 10 s behind the hung one. Raw counts: `bench/faults.json`.',
+    '- How: `npm run faults` runs `tsx src/main.ts` as its own process against loopback fakes (Bot API, VK, Viber) and the embedded database (its own server per scenario), posting webhooks as Telegram does (redelivered until 2xx). Lost = answered 2xx / taken but never stored / shown / delivered; dup = more than once; never taken = posted (a customer message, a manager reply) but never answered 2xx by the end, a loss too; lost is counted when the scenario ends (its fault over for 30–45 s); held = a reply to another chat that waited > 10 s behind the hung one. Raw counts: `bench/faults.json`.',
     '',
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
@@ -85,6 +88,7 @@ export async function writeReport(rows: Row[], startedAt: Date, seconds: number)
         `${row.inSent} / ${row.inAccepted} / ${row.inStoredOnce}`,
         row.inLost,
         row.inDuplicated,
+        row.neverTaken,
         row.cardsLost,
         row.cardsDoubled,
         `${row.repliesAccepted} / ${row.outOnce}`,

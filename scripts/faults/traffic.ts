@@ -31,6 +31,8 @@ export interface TrafficResult {
   inboundAccepted: Set<number>;
   /** Manager replies answered 2xx, with when they were first accepted. */
   repliesAccepted: Map<number, number>;
+  /** Manager replies posted at all (a card arrived and was answered), by n. */
+  repliesPosted: Set<number>;
   /** Webhook posts in all, and those that had to be delivered again. */
   posts: number;
   redeliveries: number;
@@ -100,6 +102,7 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficResult
   const result: TrafficResult = {
     inboundAccepted: new Set(),
     repliesAccepted: new Map(),
+    repliesPosted: new Set(),
     posts: 0,
     redeliveries: 0,
     answers: {},
@@ -143,6 +146,7 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficResult
       for (const [n, ids] of options.fake.cards) {
         if (replied.has(n) || ids.length === 0) continue;
         replied.add(n);
+        result.repliesPosted.add(n);
         track(
           deliver(MANAGER_WEBHOOK_PATH, managerReply(n, ids[0]!), () => {
             if (!result.repliesAccepted.has(n)) result.repliesAccepted.set(n, performance.now());

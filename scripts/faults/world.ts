@@ -3,10 +3,14 @@
  * whatever happens inside, and the counts every scenario reports, taken from outside: what the
  * webhooks answered, what the database holds and what the fakes received.
  */
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/infra/project-root';
 import { seedDispatcher } from '../bench/database';
 import { sleep } from '../bench/stats';
 import { startFaultDatabase, type FaultDatabase } from './database';
 import { startFakeApi, type FakeApi } from './fake-api';
+import { whyLost } from './diagnose';
 import { startFaultHub, type FaultHub } from './hub';
 import type { TrafficResult } from './traffic';
 
@@ -28,6 +32,11 @@ export interface Row {
   inStoredOnce: number;
   inLost: number;
   inDuplicated: number;
+  /**
+   * Customer messages and manager replies posted but never answered 2xx by the end: the hub
+   * refused them all the way through (Telegram would give up on them), which loses them too.
+   */
+  neverTaken: number;
   cardsLost: number;
   cardsDoubled: number;
   /** Manager replies the hub took (2xx), delivered once, never, or more than once. */
@@ -55,6 +64,7 @@ export const emptyRow = (scenario: string, fault: string): Row => ({
   inStoredOnce: 0,
   inLost: 0,
   inDuplicated: 0,
+  neverTaken: 0,
   cardsLost: 0,
   cardsDoubled: 0,
   repliesAccepted: 0,
@@ -83,7 +93,12 @@ export async function withWorld(
     db = await startFaultDatabase(label);
     await seedDispatcher(db.db());
     fake = await startFakeApi();
-    hub = await startFaultHub({ mongodbUri: db.uri, fakeUrl: fake.url });
+    // The hub's whole output, kept for reading after the run (the row notes only its last lines).
+    const logDir = path.join(PROJECT_ROOT, 'bench-results', 'faults');
+    mkdirSync(logDir, { recursive: true });
+    const logFile = path.join(logDir, `${label}.log`);
+    rmSync(logFile, { force: true });
+    hub = await startFaultHub({ mongodbUri: db.uri, fakeUrl: fake.url, logFile });
     const world: World = { db, fake, hub, holdRestarts: false };
     // A hub that exits by itself is started again, as its supervisor (systemd, Docker) would:
     // the exit is counted as a crash, and what it lost shows in the counts.
@@ -151,12 +166,22 @@ export async function countStream(
     if (shown > 1) row.cardsDoubled++;
   }
   row.repliesAccepted = traffic.repliesAccepted.size;
+  const lost: number[] = [];
   for (const n of traffic.repliesAccepted.keys()) {
     const copies = replies.get(n)?.length ?? 0;
-    if (copies === 0) row.outLost++;
+    if (copies === 0) lost.push(n);
     else if (copies === 1) row.outOnce++;
     else row.outDuplicated++;
   }
+  row.outLost = lost.length;
+  row.neverTaken =
+    sent -
+    traffic.inboundAccepted.size +
+    [...traffic.repliesPosted].filter((n) => !traffic.repliesAccepted.has(n)).length;
+  row.notes.push(...(await whyLost(world.db, lost, traffic.repliesAccepted, cards)));
+  // A card that reached staff only after the stream ended got no reply to count: slow, not lost.
+  const unanswered = [...stored.keys()].filter((n) => !traffic.repliesPosted.has(n)).length;
+  if (unanswered > 0) row.notes.push(`${unanswered} cards arrived too late to be answered`);
   row.failedAnswers =
     (traffic.answers['5xx'] ?? 0) + (traffic.answers.timeout ?? 0) + (traffic.answers.error ?? 0);
   // How long the slowest reply took from the hub taking it to the customer having it.

@@ -75,15 +75,26 @@ export function resendIsSafe(channel: Channel): boolean {
 }
 
 const MAX_BACKOFF_MS = 10 * 60_000;
+/** However young the entry, a wait may be this long (an outage's first seconds). */
+const MIN_AGE_CAP_MS = 5000;
 /** An outage longer than a day is not going to end by retrying; a person must look at it. */
 export const GIVE_UP_AFTER_MS = 24 * 3600_000;
 
 /**
  * When to try again after a failed send: the channel's own `retry_after` when it gave one,
  * otherwise exponential back-off from one second, capped so an outage is retried every ten minutes.
+ * Given how long the entry has waited already, a wait is also at most a quarter of that: the
+ * attempts count every 429 before it, and a 500 after half a minute of rate limits must not
+ * hold a reply for minutes once the Bot API is back (the customer would wait 4 minutes for it).
  */
-export function nextAttemptAfterFailure(attempts: number, now: Date, retryAfterMs?: number): Date {
-  const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
+export function nextAttemptAfterFailure(
+  attempts: number,
+  now: Date,
+  retryAfterMs?: number,
+  waitedMs?: number,
+): Date {
+  const ageCap = waitedMs === undefined ? MAX_BACKOFF_MS : Math.max(MIN_AGE_CAP_MS, waitedMs / 4);
+  const backoff = Math.min(MAX_BACKOFF_MS, ageCap, 1000 * 2 ** Math.max(0, attempts - 1));
   return new Date(now.getTime() + (retryAfterMs ?? backoff));
 }
 

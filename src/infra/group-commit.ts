@@ -21,10 +21,25 @@ export function groupCommit<In, Out>(
     {
       cache: false,
       maxBatchSize,
-      batchScheduleFn: (send) => void inFlight.then(() => setImmediate(send)),
+      batchScheduleFn: (send) => void settledOrLate(inFlight).then(() => setImmediate(send)),
     },
   );
   return (input) => loader.load(input);
+}
+
+/**
+ * A batch waits for the one in flight, but not for ever: a command the database killed mid-way
+ * can stay unanswered until the socket times out (minutes), and everything queued behind it
+ * would wait as long. Past this, the next batch goes out beside it on another connection.
+ */
+const MAX_WAIT_FOR_IN_FLIGHT_MS = 2000;
+
+function settledOrLate(inFlight: Promise<unknown>): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, MAX_WAIT_FOR_IN_FLIGHT_MS);
+  });
+  return Promise.race([inFlight, late]).finally(() => clearTimeout(timer));
 }
 
 /** The write errors of an unordered bulk write, by the index of the document in the batch. */

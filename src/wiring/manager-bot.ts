@@ -161,6 +161,7 @@ export async function startManagerBot(options: {
       deadlineMs: env.MANAGER_WEBHOOK_DEADLINE_MS,
       claims,
       logger,
+      clock,
     });
     router.post(WEBHOOK_PATH, ...webhook.handlers);
     // Telegram is told where to call on every start, so a changed PUBLIC_URL takes effect. An

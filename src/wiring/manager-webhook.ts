@@ -1,12 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
-import { BotError, type Bot, type Context } from 'grammy';
+import { BotError, GrammyError, HttpError, type Bot, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { telegramUpdateSchema } from '../../channels/telegram/update-schema';
+import { ReplyTargetPending } from '../app/messaging/staff-reply';
+import { systemClock, type Clock } from '../domain/ports';
 import type { Logger } from '../infra/logger';
+import { isDuplicateKeyError } from '../store/database';
 import type { UpdateClaims } from '../store/repositories/manager-update.repository';
 
 const DRAIN_LIMIT_MS = 5000;
+/**
+ * How long a handling holds its update before a redelivery may take it over: a process that died
+ * mid-handling leaves it this long. Renewed while the handling runs, however long that is.
+ */
+const CLAIM_LEASE_MS = 20_000;
+const CLAIM_RENEW_MS = 5000;
 
 export interface ManagerWebhookOptions<C extends Context> {
   bot: Bot<C>;
@@ -16,6 +25,7 @@ export interface ManagerWebhookOptions<C extends Context> {
   deadlineMs: number;
   claims: UpdateClaims;
   logger: Logger;
+  clock?: Clock;
 }
 
 export interface ManagerWebhook {
@@ -25,30 +35,81 @@ export interface ManagerWebhook {
 }
 
 /**
+ * Whether a failed handling may succeed if done again: the Bot API rate-limiting or down, the
+ * network, the database, a card not recorded yet. Anything else would fail the same way again.
+ */
+function passing(error: unknown): boolean {
+  if (error instanceof ReplyTargetPending || error instanceof HttpError) return true;
+  if (error instanceof GrammyError) return error.error_code === 429 || error.error_code >= 500;
+  // The driver's and mongoose's errors of a sick database; a duplicate key is an answer, final.
+  return error instanceof Error && error.name.startsWith('Mongo') && !isDuplicateKeyError(error);
+}
+
+type Outcome = 'handled' | 'duplicate' | 'busy' | 'retry';
+
+/**
  * The manager bot's webhook. Not grammY's `webhookCallback`: with `onTimeout: 'return'` it answers
  * in time, but an update that fails after the timeout still rejects a promise nobody handles
  * (its `task.finally(...)` in timeoutIfNecessary), which ends the process. Here the work can
- * never reject, and the answer depends only on how far the update got by the deadline:
+ * never reject, and the update counts as taken only once its handling finished, so a 2xx means
+ * "done" and Telegram's redelivery is what retries anything else:
  *  - wrong secret 401, wrong-typed update 400, before anything is read or stored;
- *  - not yet claimed (the database is slow or down) 503: Telegram delivers again, and if the
- *    claim did land late the update is handled by this delivery and the next one is skipped;
- *  - claimed (handled, failed and told the person, or still running) 200: a redelivery would
- *    only be skipped, so it is not asked for.
+ *  - handled (or failed for good, and the person was told) 200, and every redelivery 200 too;
+ *  - failed on something passing (a 429, the database, a card not recorded yet) 503: the claim is
+ *    dropped and the redelivery handles it again (replies are queued under their cause, once);
+ *  - not claimed in time, still running at the deadline, or running under another delivery 503:
+ *    a redelivery once it has finished is answered 200, one after a crash takes it over.
  */
 export function managerWebhook<C extends Context>(
   options: ManagerWebhookOptions<C>,
 ): ManagerWebhook {
   const { bot, claims, logger } = options;
+  const clock = options.clock ?? systemClock;
   const running = new Set<Promise<void>>();
   const expected = createHash('sha256').update(options.secret).digest();
+  const leaseUntil = () => new Date(clock.now().getTime() + CLAIM_LEASE_MS);
 
-  const handle = async (update: Update): Promise<void> => {
+  /** Handles a claimed update: 'retry' when it failed on something passing. */
+  const handle = async (update: Update): Promise<'handled' | 'retry'> => {
     try {
       await bot.handleUpdate(update);
+      return 'handled';
     } catch (error) {
+      if (!(error instanceof BotError)) throw error;
+      if (passing(error.error)) {
+        logger.warn(
+          { err: error.error, updateId: update.update_id },
+          'manager update failed on something passing; it is handled again when redelivered',
+        );
+        return 'retry';
+      }
       // grammY runs `bot.catch` only when polling; the webhook path gets the same answer here.
-      if (error instanceof BotError) await bot.errorHandler(error);
-      else throw error;
+      await bot.errorHandler(error);
+      return 'handled';
+    }
+  };
+
+  const work = async (update: Update): Promise<Outcome> => {
+    const id = update.update_id;
+    if (!bot.isInited()) await bot.init();
+    const claimed = await claims.claim(id, leaseUntil());
+    if (claimed === 'done') return 'duplicate';
+    if (claimed === 'running') return 'busy';
+    const renewal = setInterval(() => {
+      claims.renew(id, leaseUntil()).catch((error: unknown) => {
+        logger.warn({ err: error, updateId: id }, 'could not renew a manager update claim');
+      });
+    }, CLAIM_RENEW_MS);
+    try {
+      if ((await handle(update)) === 'retry') {
+        await claims.release(id);
+        return 'retry';
+      }
+      // Should this write fail, the claim runs out and a redelivery does the (idempotent) work again.
+      await claims.finish(id);
+      return 'handled';
+    } finally {
+      clearInterval(renewal);
     }
   };
 
@@ -71,43 +132,27 @@ export function managerWebhook<C extends Context>(
     }
     // Checked above; grammY gets the update as Telegram sent it, with every field it may read.
     const update: Update = req.body;
-    const state: { phase: 'claiming' | 'handling' | 'duplicate' } = { phase: 'claiming' };
-    const work = (async () => {
-      if (!bot.isInited()) await bot.init();
-      if (!(await claims.claim(update.update_id))) {
-        state.phase = 'duplicate';
-        logger.info({ updateId: update.update_id }, 'skipped a manager update already taken');
-        return;
-      }
-      state.phase = 'handling';
-      await handle(update);
-    })().catch((error: unknown) => {
-      logger.error({ err: error, updateId: update.update_id, ...state }, 'manager update failed');
-      if (state.phase === 'claiming') throw error;
+    const done = work(update).catch((error: unknown): 'failed' => {
+      logger.error({ err: error, updateId: update.update_id }, 'manager update failed');
+      return 'failed';
     });
-    const tracked = work.catch(() => undefined).finally(() => running.delete(tracked));
+    const tracked = done.then(() => undefined).finally(() => running.delete(tracked));
     running.add(tracked);
 
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), options.deadlineMs);
     });
-    const outcome = await Promise.race([
-      work.then(
-        () => 'done' as const,
-        () => 'failed' as const,
-      ),
-      deadline,
-    ]);
+    const outcome = await Promise.race([done, deadline]);
     clearTimeout(timer);
-    if (outcome === 'late' && state.phase === 'handling') {
+    if (outcome === 'late') {
       logger.warn({ updateId: update.update_id }, 'manager update outlived the webhook deadline');
     }
-    if (outcome === 'failed' || state.phase === 'claiming') {
+    if (outcome !== 'handled' && outcome !== 'duplicate') {
       res.status(503).json({ error: 'unavailable' });
       return;
     }
-    res.status(200).json({ ok: true, ...(state.phase === 'duplicate' ? { duplicate: true } : {}) });
+    res.status(200).json({ ok: true, ...(outcome === 'duplicate' ? { duplicate: true } : {}) });
   };
 
   return {

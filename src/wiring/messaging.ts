@@ -194,25 +194,14 @@ export function createMessaging(deps: {
   };
   const t = deps.translator.forLocale(deps.defaultLocale);
   const contactOf = createContactOf(models);
-  const clientNotices = () => {
-    const queue = createClientNoticeQueue(models);
-    // The robot's notice is the message's cause. sendClientNotices marks a notice sent right
-    // before it sends it, one notice at a time, so the notice being sent is the last one marked.
-    let notice = '';
-    return sendClientNotices({
-      queue: {
-        ...queue,
-        async markSent(id) {
-          notice = id;
-          await queue.markSent(id);
-        },
-      },
+  const clientNotices = () =>
+    sendClientNotices({
+      queue: createClientNoticeQueue(models),
       contactOf,
       conversations,
       render: (template) => t(`templates:${template}`),
-      send: (conversationId, text) => reply(conversationId, { text, cause: `robot:${notice}` }),
+      send: (conversationId, text, cause) => reply(conversationId, { text, cause }),
     });
-  };
 
   const ingestOne = async (message: InboundMessage) => {
     const result = await ingest.ingest(message);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Bot } from 'grammy';
+import { Bot, GrammyError } from 'grammy';
 import { createUpdateClaims } from '../../src/store/repositories/manager-update.repository';
 import { managerWebhook, type ManagerWebhook } from '../../src/wiring/manager-webhook';
 import { systemClock } from '../../src/domain/ports';
@@ -11,7 +11,9 @@ import { openTestDatabase, silentLogger } from '../support/database';
 /**
  * The manager webhook against grammY's deadline: an update whose handling outlives it is answered
  * in time, finishes in the background, and failing afterwards rejects nothing (it used to end the
- * process: grammY's webhookCallback leaves that rejection unhandled).
+ * process: grammY's webhookCallback leaves that rejection unhandled). An update counts as taken
+ * (2xx) only once handled: one that failed on something passing is handled again when Telegram
+ * delivers it again, and one still running is not handled twice.
  */
 const SECRET = 'manager-webhook-secret';
 const DEADLINE_MS = 200;
@@ -24,6 +26,8 @@ const handled: number[] = [];
 const failures: string[] = [];
 /** Updates whose handler waits for the test to let it go; then it throws. */
 const held = new Map<number, () => void>();
+/** Updates whose next handling fails with the Bot API's 429, as many times as counted here. */
+const rateLimited = new Map<number, number>();
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -31,6 +35,16 @@ beforeAll(async () => {
   bot.use(async (ctx) => {
     const id = ctx.update.update_id;
     handled.push(id);
+    const limits = rateLimited.get(id) ?? 0;
+    if (limits > 0) {
+      rateLimited.set(id, limits - 1);
+      throw new GrammyError(
+        'Call to sendMessage failed! (429: Too Many Requests: retry after 3)',
+        { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3' },
+        'sendMessage',
+        {},
+      );
+    }
     if (id >= 100) {
       await new Promise<void>((resolve) => held.set(id, resolve));
       throw new Error(`update ${id} failed after the deadline`);
@@ -80,26 +94,45 @@ const deliver = (body: unknown) =>
 describe('the manager webhook deadline', () => {
   it('answers a slow update in time, handles its redelivery never, and survives its failure', async () => {
     const started = Date.now();
+    // Still running at the deadline: not taken yet, so Telegram is asked to deliver it again.
     const first = await deliver(update(100));
-    expect(first.status).toBe(200);
+    expect(first.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1000);
 
-    // Telegram, having waited, delivers again: it is answered at once and not handled again.
-    expect((await deliver(update(100))).status).toBe(200);
+    // Telegram delivers again while it runs: answered at once and not handled a second time.
+    expect((await deliver(update(100))).status).toBe(503);
     expect(handled.filter((id) => id === 100)).toHaveLength(1);
 
-    // The slow handler now fails: the person's error path runs and the background work settles
-    // (drain resolves). Jest's sandbox does not report unhandled rejections to a test's listener,
-    // so "nothing unhandled" rests on the handler's construction: its work promise cannot reject.
+    // The slow handler now fails for good: the person's error path runs and the background work
+    // settles (drain resolves). Jest's sandbox does not report unhandled rejections to a test's
+    // listener, so "nothing unhandled" rests on the handler's construction: its work cannot reject.
     held.get(100)!();
     await webhook.drain();
     expect(failures).toEqual(['update 100 failed after the deadline']);
+    // Finished (failed for good, and said so): the next delivery is taken and not handled again.
+    expect((await deliver(update(100))).status).toBe(200);
+    expect(handled.filter((id) => id === 100)).toHaveLength(1);
   });
 
   it('handles each update once when deliveries race', async () => {
     const answers = await Promise.all([1, 2, 3].map(() => deliver(update(7))));
-    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    // One delivery handles it; the others, racing it, are answered 200 or asked again (503).
+    expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((answer) => [200, 503].includes(answer.status))).toBe(true);
+    expect((await deliver(update(7))).status).toBe(200);
     expect(handled.filter((id) => id === 7)).toHaveLength(1);
+  });
+
+  it('an update that failed on a 429 is not taken, and its redelivery is handled', async () => {
+    rateLimited.set(8, 2);
+    expect((await deliver(update(8))).status).toBe(503);
+    expect((await deliver(update(8))).status).toBe(503);
+    expect((await deliver(update(8))).status).toBe(200);
+    // Handled three times (the last one went through), answered 2xx only then; later deliveries
+    // are duplicates. Nobody was told of an error: it was only the Bot API asking to slow down.
+    expect((await deliver(update(8))).status).toBe(200);
+    expect(handled.filter((id) => id === 8)).toHaveLength(3);
+    expect(failures.filter((failure) => failure.includes('429'))).toEqual([]);
   });
 
   it('refuses a call without the secret before reading it', async () => {

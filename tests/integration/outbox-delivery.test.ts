@@ -190,6 +190,21 @@ describe('exactly once to the customer', () => {
     expect(outcomes.map((o) => o.state)).toEqual(['sent', 'sent', 'sent']);
   });
 
+  it('a 500 after a long run of 429s is retried within seconds of the Bot API coming back', async () => {
+    // Eight 429s (retry_after 3) count as eight attempts: a back-off from the attempts alone
+    // would then wait 2^8 s (over 4 minutes) after the first 500, long after Telegram is fine.
+    botApi.script('7006', [...Array<'429'>(8).fill('429'), '500', '500']);
+    const queuedAt = clock.now().getTime();
+    await store.enqueue(
+      message('staff:900:56', 'telegram', '7006', { text: 'Счёт во вложении' }),
+      clock.now(),
+    );
+    await deliverAll(worker('p1'), 'staff:900:56', 20);
+    expect(botApi.delivered('7006')).toEqual(['Счёт во вложении']);
+    // 8 × 3 s of rate limits, then two short waits: well under a minute from queueing.
+    expect(clock.now().getTime() - queuedAt).toBeLessThan(60_000);
+  });
+
   it('a multi-part send retried after its text went out sends only the file', async () => {
     // Longer than a caption may be: the text and the file are two Telegram calls.
     const text = 'Договор '.repeat(200);

@@ -1,4 +1,5 @@
 import type { TaskSubject } from '../../domain/task';
+import { ProcessError } from '../process/errors';
 import type { ConversationStore } from './ports';
 
 export interface ClientNotice {
@@ -16,7 +17,13 @@ export interface ClientNoticeDeps {
   contactOf(subject: TaskSubject): Promise<string | undefined>;
   conversations: Pick<ConversationStore, 'latestOfContact'>;
   render(template: string): string;
-  send(conversationId: string, text: string): Promise<unknown>;
+  /** Queues the text under `cause`: the same notice queued again is one message (the outbox). */
+  send(conversationId: string, text: string, cause: string): Promise<unknown>;
+}
+
+/** The outbox key's cause for a robot's message to a client (domain/outbox.ts). */
+export function clientNoticeCause(noticeId: string): string {
+  return `robot:${noticeId}`;
 }
 
 /**
@@ -33,9 +40,17 @@ export async function sendClientNotices(deps: ClientNoticeDeps, limit = 50): Pro
       await deps.queue.markFailed(notice.id, 'no_channel');
       continue;
     }
-    // Marked first: a crash in between loses one robot message rather than sending it twice.
+    // Queued first, under the notice as its cause: a crash before the mark queues it again on
+    // the next pass, and the outbox finds it already there, so it is neither lost nor doubled.
+    try {
+      await deps.send(conversation.id, deps.render(notice.template), clientNoticeCause(notice.id));
+    } catch (error) {
+      // Refused for good (the conversation is gone, the text empty): retrying would loop.
+      if (!(error instanceof ProcessError)) throw error;
+      await deps.queue.markFailed(notice.id, error.code);
+      continue;
+    }
     await deps.queue.markSent(notice.id);
-    await deps.send(conversation.id, deps.render(notice.template));
   }
   return notices.length;
 }

@@ -205,7 +205,8 @@ export class OutboxWorker {
       error instanceof ChannelSendError
         ? error
         : new ChannelSendError(error instanceof Error ? error.message : String(error), true);
-    const tooLong = now.getTime() - item.createdAt.getTime() > GIVE_UP_AFTER_MS;
+    const waited = now.getTime() - item.createdAt.getTime();
+    const tooLong = waited > GIVE_UP_AFTER_MS;
     if (!failure.retryable || tooLong) {
       const reason: DeliveryFailure =
         failure instanceof ChannelNotConnected
@@ -217,7 +218,7 @@ export class OutboxWorker {
       await this.deps.onFailed(last ?? item, reason);
       return true;
     }
-    const next = nextAttemptAfterFailure(item.attempts + 1, now, failure.retryAfterMs);
+    const next = nextAttemptAfterFailure(item.attempts + 1, now, failure.retryAfterMs, waited);
     this.holds.set(chatKey, next.getTime());
     await this.deps.store.markRetry(item, next, failure.message);
     this.deps.wakeAt(next.getTime());

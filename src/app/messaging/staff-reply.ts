@@ -23,6 +23,19 @@ export interface StaffReplyDeps<F, Q> {
   send(conversationId: string, message: OutgoingMessage): Promise<Q>;
 }
 
+/**
+ * A staff member answered a message the hub does not know yet as a client's card: the card was
+ * just sent and its record (written after the send, batched) has not landed. Passing: the update
+ * is not taken, so Telegram delivers it again and by then the card is known. Dropping it instead
+ * would lose a reply the manager saw go out.
+ */
+export class ReplyTargetPending extends Error {
+  constructor(telegramRef: string) {
+    super(`the card ${telegramRef} is not recorded yet`);
+    this.name = 'ReplyTargetPending';
+  }
+}
+
 /** The outbox key's cause for a staff member's reply (domain/outbox.ts). */
 export function staffReplyCause(cause: ReplyCause): string {
   return `staff:${cause.chatId}:${cause.messageId}`;
