@@ -110,6 +110,24 @@ describe('the inbox', () => {
     expect(await models().Lead.countDocuments()).toBe(1);
   });
 
+  it('shows a message once when it is ingested again after a crash before "processed"', async () => {
+    expect((await post(hub, update(8200, 8200, 1))).status).toBe(200);
+    await eventually(async () => cardsFor('Сообщение 8200/1') === 1);
+    // The crash: the card was stored (and shown) but the message never marked processed.
+    await models().Message.updateOne({ externalId: '8200:1' }, { $unset: { processedAt: 1 } });
+    // Telegram redelivers once the inbox item is gone: ingested again, finished, not shown again.
+    await eventually(
+      async () => (await models().Inbox.countDocuments({ _id: 'telegram:8200:1' })) === 0,
+    );
+    expect((await post(hub, update(8200, 8200, 1))).status).toBe(200);
+    await eventually(
+      async () => !!(await models().Message.findOne({ externalId: '8200:1' }))?.processedAt,
+    );
+    await hub.managerBot?.deliverNow();
+    expect(cardsFor('Сообщение 8200/1')).toBe(1);
+    expect(await models().Message.countDocuments({ externalId: '8200:1' })).toBe(1);
+  });
+
   it('costs few database round trips per message', async () => {
     // A hub and database of its own, whose timers do not poll while it is measured.
     const quiet = await startHub({

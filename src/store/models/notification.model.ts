@@ -22,6 +22,8 @@ export const notificationSchema = new Schema(
     /** The process delivering it, until when; unset once it is sent or failed. */
     owner: String,
     leaseUntil: Date,
+    /** Set where a notice must exist once (a customer message's card for one person). */
+    key: String,
   },
   { timestamps: true, minimize: false },
 );
@@ -31,5 +33,6 @@ notificationSchema.index({ status: 1, leaseUntil: 1 });
 notificationSchema.index({ audience: 1, userId: 1, createdAt: -1 });
 notificationSchema.index({ telegramRefs: 1 });
 notificationSchema.index({ 'payload.messageId': 1 });
+notificationSchema.index({ key: 1 }, { unique: true, sparse: true });
 
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;

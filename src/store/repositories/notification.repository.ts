@@ -2,11 +2,15 @@ import { Types } from 'mongoose';
 import type { Lease } from '../../app/lease';
 import type { Notifier } from '../../app/process/notices';
 import type { QueuedNotice } from '../../app/staff/notification-queue';
-import { groupCommit } from '../../infra/group-commit';
+import { groupCommit, writeErrorsByIndex } from '../../infra/group-commit';
+import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
 import { oid } from './plain';
 
-type NewNotice = Omit<QueuedNotice, 'id'> & { subject?: { kind: string; id: string } };
+type NewNotice = Omit<QueuedNotice, 'id'> & {
+  subject?: { kind: string; id: string };
+  key?: string;
+};
 
 /**
  * Stores every notice for delivery, so nothing is lost if Telegram is down, and hands what it
@@ -35,16 +39,38 @@ export function createStoredNotifier(
       deliveredTo: [],
       telegramRefs: [],
       ...(lease ? { owner: lease.owner, leaseUntil: lease.until } : {}),
+      ...(notice.key ? { key: notice.key } : {}),
       createdAt: now,
       updatedAt: now,
     }));
-    await Notification.collection.insertMany(docs);
-    options.onQueued?.(batch.map((notice, i) => ({ ...notice, id: docs[i]!._id.toHexString() })));
+    // A notice already stored under its key (the same message ingested again after a crash
+    // between its card and "processed") is not stored or shown a second time.
+    let refused = new Map<number, Error>();
+    try {
+      await Notification.collection.insertMany(docs, { ordered: false });
+    } catch (error) {
+      refused = writeErrorsByIndex(error) ?? new Map();
+      if (refused.size === 0 || [...refused.values()].some((e) => !isDuplicateKeyError(e))) {
+        throw error;
+      }
+    }
+    const stored = batch
+      .map(({ key: _key, ...notice }, i) => ({ ...notice, id: docs[i]!._id.toHexString() }))
+      .filter((_, i) => !refused.has(i));
+    options.onQueued?.(stored);
     return batch.map(() => undefined);
   });
   return {
     notifyUser: (userId, notice) =>
-      store({ audience: 'user', userId, kind: notice.kind, payload: notice }),
+      store({
+        audience: 'user',
+        userId,
+        kind: notice.kind,
+        payload: notice,
+        ...(notice.kind === 'client_message' && !notice.edited
+          ? { key: `client_message:${notice.messageId}:${userId}` }
+          : {}),
+      }),
     alertHeads: (alert) =>
       store({
         audience: 'heads',
