@@ -74,7 +74,7 @@ export type HelloReply =
 
 export type MessageReply =
   | { ok: true; item: ChatItem }
-  | { ok: false; error: 'invalid' | 'no_hello' | 'too_large' | 'failed' };
+  | { ok: false; error: 'invalid' | 'no_hello' | 'too_large' | 'rate_limited' | 'failed' };
 
 /** Events the hub pushes to every open tab of one visitor. */
 export interface ServerEvents {

@@ -1,3 +1,4 @@
+import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { DefaultEventsMap, Socket } from 'socket.io';
 import type { InboundSink } from '../contract';
 import type { Attachment } from '../../src/domain/message';
@@ -21,6 +22,8 @@ export type VisitorSocket = Socket<DefaultEventsMap, ServerEvents, DefaultEvents
 
 interface SessionDeps {
   options: WidgetChannelOptions;
+  /** Shared by every socket of this channel: a visitor's tabs count together. */
+  limiter: RateLimiterMemory;
   tokens: VisitorTokens;
   maxFileBytes: number;
   /** The sink once `start` ran; messages before that are refused so the browser retries. */
@@ -76,6 +79,15 @@ export function serveVisitor(socket: VisitorSocket, deps: SessionDeps): void {
     if (!visitorId || !sink) return answer({ ok: false, error: 'no_hello' });
     const parsed = messageSchema.safeParse(raw);
     if (!parsed.success) return answer({ ok: false, error: 'invalid' });
+    // A flood from one visitor (a script, a stuck key) is refused before anything is stored.
+    if (
+      !(await deps.limiter.consume(visitorId).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      return answer({ ok: false, error: 'rate_limited' });
+    }
     if (parsed.data.files.some((file) => file.data.byteLength > deps.maxFileBytes)) {
       return answer({ ok: false, error: 'too_large' });
     }

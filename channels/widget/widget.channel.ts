@@ -8,6 +8,7 @@ import type { ChatItem, ServerEvents } from './protocol';
 import { serveVisitor, type SessionData } from './visitor-session';
 import { createVisitorTokens } from './visitor-token';
 import type { WidgetChannelOptions } from './widget.options';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 
 const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Room for the event's other fields next to one file in a socket.io packet. */
@@ -28,6 +29,7 @@ export interface WidgetChannel extends ChannelAdapter {
 export function createWidgetChannel(options: WidgetChannelOptions): WidgetChannel {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const tokens = createVisitorTokens(options.secret);
+  const limiter = new RateLimiterMemory({ points: options.messagesPerMinute ?? 20, duration: 60 });
   let io: Server<DefaultEventsMap, ServerEvents, DefaultEventsMap, SessionData> | undefined;
   let sink: InboundSink | undefined;
 
@@ -48,7 +50,7 @@ export function createWidgetChannel(options: WidgetChannelOptions): WidgetChanne
         cors: { origin: true, credentials: false },
       });
       io.on('connection', (socket) =>
-        serveVisitor(socket, { options, tokens, maxFileBytes, sink: () => sink }),
+        serveVisitor(socket, { options, tokens, limiter, maxFileBytes, sink: () => sink }),
       );
     },
 

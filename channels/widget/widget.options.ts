@@ -17,6 +17,11 @@ export interface WidgetChannelOptions {
   history(chatId: string): Promise<WidgetHistoryItem[]>;
   /** Whether a manager can answer now; otherwise the widget shows its offline notice. */
   anyoneOnline(): Promise<boolean>;
+  /**
+   * Messages one visitor may send per minute (all their tabs together); past it a message is
+   * refused and the widget offers to send it again. Default 20: a person typing never gets there.
+   */
+  messagesPerMinute?: number;
   /** Per file; socket.io's buffer limit is derived from it. Default 10 MB. */
   maxFileBytes?: number;
   onTyping?(chatId: string): void;

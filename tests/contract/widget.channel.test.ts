@@ -78,6 +78,20 @@ describe('widget channel', () => {
     });
   });
 
+  it('refuses a flood from one visitor before anything is stored, whichever tab it comes from', async () => {
+    const tab = await visit();
+    const otherTab = await visit(tab.hello.token);
+    const before = received.filter((m) => m.chatId === tab.visitorId).length;
+    const replies = [];
+    for (let n = 0; n < 12; n++) replies.push(await tab.send({ text: `flood ${n}` }));
+    for (let n = 12; n < 25; n++) replies.push(await otherTab.send({ text: `flood ${n}` }));
+    const refused = replies.filter((reply) => !reply.ok);
+    expect(replies.filter((reply) => reply.ok)).toHaveLength(20);
+    expect(refused).toHaveLength(5);
+    expect(refused.every((reply) => !reply.ok && reply.error === 'rate_limited')).toBe(true);
+    expect(received.filter((m) => m.chatId === tab.visitorId).length - before).toBe(20);
+  });
+
   it('refuses a wrong site key', async () => {
     const socket = await connectSocket(http.url);
     expect(await sayHello(socket, 'other-site')).toEqual({ ok: false, error: 'site_key' });
