@@ -27,7 +27,8 @@ export interface HubProcess {
 
 const live = new Set<ChildProcess>();
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Signals a hub's whole process group (tsx and the node it started), or the hub alone. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/project-root';
-import { freePort } from '../bench/hub-process';
+import { freePort, killGroup } from '../bench/hub-process';
 import { sleep } from '../bench/stats';
 import { WEBHOOK_SECRET } from '../bench/webhook-client';
 
@@ -38,19 +38,6 @@ export interface FaultHub {
 const live = new Set<ChildProcess>();
 /** Hubs the tool itself is ending: their exit is not a crash. */
 const ending = new WeakSet<ChildProcess>();
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
-}
 
 export function killAllHubProcesses(): void {
   for (const child of live) killGroup(child, 'SIGKILL');
