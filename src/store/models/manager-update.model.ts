@@ -5,7 +5,8 @@ import { Schema } from 'mongoose';
  * several deliveries (a redelivery after a timeout, two processes) handle it. It is `running`
  * under a lease while a delivery handles it and `done` once that finished; a handling that failed
  * on something passing (a 429, the database) removes it, so Telegram's redelivery handles it
- * again. Telegram stops redelivering within a day, so records then expire.
+ * again. Telegram stops redelivering within a day, so older records are pruned (by the repository,
+ * not a TTL index, which not every engine has).
  */
 export const MANAGER_UPDATE_TTL_SECONDS = 2 * 24 * 3600;
 
@@ -20,4 +21,4 @@ export const managerUpdateSchema = new Schema(
   },
   { versionKey: false },
 );
-managerUpdateSchema.index({ takenAt: 1 }, { expireAfterSeconds: MANAGER_UPDATE_TTL_SECONDS });
+managerUpdateSchema.index({ takenAt: 1 });

@@ -1,7 +1,10 @@
 import type { Clock } from '../../domain/ports';
 import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
-import { managerUpdateSchema } from '../models/manager-update.model';
+import { MANAGER_UPDATE_TTL_SECONDS, managerUpdateSchema } from '../models/manager-update.model';
+
+/** How often a process deletes the records Telegram can no longer redeliver. */
+const PRUNE_EVERY_MS = 3600_000;
 
 /**
  * What a delivery of an update found: `taken` — this delivery handles it; `running` — another
@@ -10,7 +13,7 @@ import { managerUpdateSchema } from '../models/manager-update.model';
 export type ClaimOutcome = 'taken' | 'running' | 'done';
 
 export interface UpdateClaims {
-  /** Builds the indexes (the unique `_id` needs none; the expiry does). */
+  /** Builds the indexes (the unique `_id` needs none; the pruning does). */
   prepare(): Promise<void>;
   /** Takes the update for this delivery unless another has it live or finished it. */
   claim(updateId: number, leaseUntil: Date): Promise<ClaimOutcome>;
@@ -30,6 +33,14 @@ export interface UpdateClaims {
 export function createUpdateClaims(models: Models, clock: Clock): UpdateClaims {
   // Registered beside the shared models on the same connection (same schema: same model).
   const ManagerUpdate = models.User.db.model('ManagerUpdate', managerUpdateSchema);
+  let prunedAt = 0;
+  const prune = (now: Date) => {
+    if (now.getTime() - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = now.getTime();
+    const before = new Date(now.getTime() - MANAGER_UPDATE_TTL_SECONDS * 1000);
+    // Housekeeping: a failure only leaves old records for the next try.
+    ManagerUpdate.deleteMany({ takenAt: { $lt: before } }).catch(() => undefined);
+  };
   return {
     async prepare() {
       await ManagerUpdate.createIndexes();
@@ -37,6 +48,7 @@ export function createUpdateClaims(models: Models, clock: Clock): UpdateClaims {
     async claim(updateId, leaseUntil) {
       if (!Number.isSafeInteger(updateId)) return 'done';
       const now = clock.now();
+      prune(now);
       try {
         await ManagerUpdate.create({ _id: updateId, takenAt: now, state: 'running', leaseUntil });
         return 'taken';
