@@ -61,6 +61,17 @@ export async function freePort(): Promise<number> {
 const DROPPED_PREFIXES = ['TELEGRAM_', 'VK_', 'VIBER_', 'WIDGET_', 'LOCAL_DB_'];
 const DROPPED = ['INTEGRATION_KEYS', 'API_TOKEN', 'ADMIN_TELEGRAM_IDS', 'PUBLIC_URL', 'PORT'];
 
+/** This process's environment without what would switch on channels or change the hub. */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (DROPPED.includes(key) || DROPPED_PREFIXES.some((prefix) => key.startsWith(prefix)))
+      continue;
+    env[key] = value;
+  }
+  return env;
+}
+
 export async function startHubProcess(options: {
   mongodbUri: string;
   botApiUrl: string;
@@ -68,12 +79,7 @@ export async function startHubProcess(options: {
   stopGraceMs: number;
 }): Promise<HubProcess> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (DROPPED.includes(key) || DROPPED_PREFIXES.some((prefix) => key.startsWith(prefix)))
-      continue;
-    env[key] = value;
-  }
+  const env = inheritedEnv();
   Object.assign(env, {
     PORT: String(port),
     MONGODB_URI: options.mongodbUri,

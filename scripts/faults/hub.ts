@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/project-root';
-import { freePort, killGroup } from '../bench/hub-process';
+import { freePort, inheritedEnv, killGroup } from '../bench/hub-process';
 import { sleep } from '../bench/stats';
 import { WEBHOOK_SECRET } from '../bench/webhook-client';
 
@@ -44,10 +44,6 @@ export function killAllHubProcesses(): void {
   live.clear();
 }
 
-/** Variables of the tool's own environment that would change the hub under test. */
-const DROPPED_PREFIXES = ['TELEGRAM_', 'VK_', 'VIBER_', 'WIDGET_', 'LOCAL_DB_'];
-const DROPPED = ['INTEGRATION_KEYS', 'API_TOKEN', 'ADMIN_TELEGRAM_IDS', 'PUBLIC_URL', 'PORT'];
-
 export async function startFaultHub(options: {
   mongodbUri: string;
   fakeUrl: string;
@@ -56,12 +52,7 @@ export async function startFaultHub(options: {
   logFile?: string;
 }): Promise<FaultHub> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (DROPPED.includes(key) || DROPPED_PREFIXES.some((prefix) => key.startsWith(prefix)))
-      continue;
-    env[key] = value;
-  }
+  const env = inheritedEnv();
   Object.assign(env, {
     PORT: String(port),
     MONGODB_URI: options.mongodbUri,
