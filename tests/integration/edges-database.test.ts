@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Hub } from '../../src/hub';
 import { botInfo } from '../support/bot-info';
 import { eventually } from '../support/database';
@@ -46,9 +47,15 @@ afterAll(async () => {
 });
 
 /** SIGSTOP: the server keeps its sockets open and answers nothing, the worst kind of sick. */
-function freeze() {
+async function freeze() {
   process.kill(server.db.pid!, 'SIGSTOP');
   frozen = true;
+  // The stop lands asynchronously: on a loaded machine a request sent at once could still be
+  // answered. Wait until the kernel reports the process stopped ("T" in /proc/<pid>/stat).
+  await eventually(
+    async () => /^\d+ \(.*\) T /.test(readFileSync(`/proc/${server.db.pid!}/stat`, 'utf8')),
+    { intervalMs: 10 },
+  );
 }
 function thaw() {
   process.kill(server.db.pid!, 'SIGCONT');
@@ -102,7 +109,7 @@ describe('a frozen database', () => {
     expect((await timed('/webhooks/telegram/customer', customerText(1))).status).toBe(200);
     expect(await timed('/ready')).toMatchObject({ status: 200, body: { database: 'up' } });
 
-    freeze();
+    await freeze();
     const customer = await timed('/webhooks/telegram/customer', customerText(2));
     expect(customer.status).toBe(503);
     expect(customer.ms).toBeLessThan(1500);
