@@ -1,9 +1,10 @@
 import pLimit from 'p-limit';
 import type { Hub } from '../../src/hub';
 import { botInfo } from '../support/bot-info';
-import { eventually, testDatabaseUri } from '../support/database';
+import { eventually } from '../support/database';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../support/fake-telegram-api';
 import { startTestHub } from '../support/hub';
+import { startTestServer, type TestServer } from '../support/local-server';
 import { seedCompany } from '../support/process';
 
 /**
@@ -17,6 +18,7 @@ const MESSAGES_EACH = 2;
 let telegram: FakeTelegramApi;
 let hubs: Hub[];
 let dispatcherChat: string;
+let server: TestServer;
 
 const startHub = (uri: string) =>
   startTestHub(
@@ -38,7 +40,10 @@ const startHub = (uri: string) =>
 
 beforeAll(async () => {
   telegram = await startFakeTelegramApi();
-  const uri = testDatabaseUri();
+  // A database server of its own: the burst would otherwise queue every other test file's
+  // commands behind its own on the shared one.
+  server = await startTestServer();
+  const uri = server.db.uri;
   hubs = [await startHub(uri), await startHub(uri)];
   const staff = await seedCompany(hubs[0]!.database);
   const user = await hubs[0]!.database.models.User.findById(staff.dispatcher.id).lean();
@@ -48,6 +53,7 @@ afterAll(async () => {
   await hubs[0]!.database.connection.dropDatabase();
   await Promise.all(hubs.map((hub) => hub.stop()));
   await telegram.close();
+  await server.dispose();
 });
 
 const text = (customer: number, n: number) => `Всплеск ${customer}/${n}`;

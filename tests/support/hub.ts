@@ -8,7 +8,13 @@ export function startTestHub(
   env: NodeJS.ProcessEnv = {},
   options: Omit<HubOptions, 'logger'> = {},
 ): Promise<Hub> {
-  const config = loadConfig({ PORT: '0', MONGODB_URI: mongodbUri, ...env });
+  // A loaded CI machine can take seconds to store a webhook; the deadline's own tests set theirs.
+  const config = loadConfig({
+    PORT: '0',
+    MONGODB_URI: mongodbUri,
+    WEBHOOK_DEADLINE_MS: '30000',
+    ...env,
+  });
   return startHub(config, { logger: silentLogger, schedulerProcessEveryMs: 100, ...options });
 }
 
