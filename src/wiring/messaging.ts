@@ -120,7 +120,7 @@ export function createMessaging(deps: {
   });
   events.subscribe(
     tellResponsible({
-      responsibleFor: (subject) => process.engine.responsibleFor(subject),
+      responsibleFor: (subject, known) => process.engine.responsibleFor(subject, known),
       contactName: async (contactId) => (await names.namesOf(contactId)).contact,
       notifier: process.notifier,
     }),

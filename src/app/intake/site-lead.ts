@@ -1,5 +1,6 @@
 import { normalizeEmail, normalizePhone } from '../../domain/contact';
 import type { LeadSource, Utm } from '../../domain/lead';
+import type { Responsibles } from '../../domain/department';
 import type { Clock } from '../../domain/ports';
 import type { RoutingSample } from '../../domain/routing/rule';
 import type { TaskSubject } from '../../domain/task';
@@ -33,7 +34,7 @@ export async function createSiteLead(
     records: OpenRecords;
     leads: {
       createLead(lead: NewLead, createdBy?: string, routedTo?: string): Promise<ProcessRecord>;
-      responsibleFor(subject: TaskSubject): Promise<string>;
+      responsibleFor(subject: TaskSubject, known?: Responsibles): Promise<string>;
       addTask(
         actor: Actor,
         task: { title: Text; due: Date; subject: TaskSubject; assigneeId: string },
@@ -57,16 +58,16 @@ export async function createSiteLead(
   const known = await deps.contacts.findByAny(details);
   if (known) {
     await deps.contacts.enrich(known.id, details);
-    const open = await deps.records.openSubjectOf(known.id);
+    const open = await deps.records.openRecordOf(known.id);
     if (open) {
       // A known customer asking again: their responsible gets it as a task, nothing is dropped.
       await deps.leads.addTask(SYSTEM, {
         title: deps.repeatTitle(input.source.kind, input.comment?.trim() ?? ''),
         due: deps.clock.now(),
-        subject: open,
-        assigneeId: await deps.leads.responsibleFor(open),
+        subject: open.subject,
+        assigneeId: await deps.leads.responsibleFor(open.subject, open.responsibles),
       });
-      return { subject: open, created: false };
+      return { subject: open.subject, created: false };
     }
   }
   const contact = known ?? (await deps.contacts.create({ identities: [], ...details }));

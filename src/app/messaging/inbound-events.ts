@@ -1,4 +1,5 @@
 import type { Conversation } from '../../domain/conversation';
+import type { Responsibles } from '../../domain/department';
 import type { Message } from '../../domain/message';
 import type { TaskSubject } from '../../domain/task';
 
@@ -9,6 +10,8 @@ export interface ClientMessageEvent {
   contactId: string;
   /** When ingest already knows it, so listeners need not look it up. */
   contactName?: string;
+  /** The record's responsibles as ingest read them with the record (same reason). */
+  responsibles?: Responsibles;
   subject: TaskSubject;
   /** The message opened a new lead. */
   newLead: boolean;

@@ -2,6 +2,7 @@ import { identityKey } from '../../domain/channel';
 import type { Contact } from '../../domain/contact';
 import { normalizeEmail, normalizePhone } from '../../domain/contact';
 import type { Conversation } from '../../domain/conversation';
+import type { Responsibles } from '../../domain/department';
 import { utmFromUrl } from '../../domain/lead';
 import type { InboundMessage, Message } from '../../domain/message';
 import type { ProcessRecord } from '../../domain/process/record';
@@ -98,13 +99,13 @@ export class IngestInbound {
         newLead: false,
       };
     }
-    const { subject, newLead } = found;
+    const { subject, newLead, responsibles } = found;
     await this.announce(
       saved.message,
       { ...conversation, ...conversationSubject(subject) },
       subject,
       newLead,
-      { contactName: contact.name, newConversation: !existing },
+      { contactName: contact.name, newConversation: !existing, responsibles },
     );
     return {
       outcome: 'stored',
@@ -120,8 +121,13 @@ export class IngestInbound {
     conversation: Conversation,
     subject: TaskSubject,
     newLead: boolean,
-    { contactName, newConversation }: { contactName?: string; newConversation?: boolean } = {},
+    known: {
+      contactName?: string | undefined;
+      newConversation?: boolean;
+      responsibles?: Responsibles;
+    } = {},
   ): Promise<void> {
+    const { contactName, newConversation, responsibles } = known;
     const { deps } = this;
     if (newConversation) await deps.sla.startedWaiting(conversation.id, message.sentAt);
     else await deps.sla.clientWrote(conversation.id, message.sentAt);
@@ -131,6 +137,7 @@ export class IngestInbound {
       conversation,
       contactId: conversation.contactId,
       ...(contactName ? { contactName } : {}),
+      ...(responsibles ? { responsibles } : {}),
       subject,
       newLead,
       edited: false,
@@ -208,14 +215,15 @@ export class IngestInbound {
     inbound: InboundMessage,
     /** Absent when the conversation is opened after this, with the subject on it. */
     conversation: Conversation | undefined,
-  ): Promise<{ subject: TaskSubject; newLead: boolean } | undefined> {
-    const open = isNew ? undefined : await this.deps.records.openSubjectOf(contact.id);
+  ): Promise<{ subject: TaskSubject; newLead: boolean; responsibles: Responsibles } | undefined> {
+    const open = isNew ? undefined : await this.deps.records.openRecordOf(contact.id);
     if (open) {
+      const { subject, responsibles } = open;
       const current = conversation && subjectOf(conversation);
-      if (conversation && (current?.kind !== open.kind || current.id !== open.id)) {
-        await this.deps.conversations.attach(conversation.id, open);
+      if (conversation && (current?.kind !== subject.kind || current.id !== subject.id)) {
+        await this.deps.conversations.attach(conversation.id, subject);
       }
-      return { subject: open, newLead: false };
+      return { subject, newLead: false, responsibles };
     }
     const origin = inbound.origin ?? {};
     const utm = { ...utmFromUrl(origin.pageUrl), ...origin.utm };
@@ -249,7 +257,7 @@ export class IngestInbound {
       });
     if (!lead) return undefined;
     if (conversation) await this.deps.conversations.attach(conversation.id, lead.subject);
-    return { subject: lead.subject, newLead: true };
+    return { subject: lead.subject, newLead: true, responsibles: lead.responsibles };
   }
 }
 

@@ -4,6 +4,7 @@ import type { Conversation } from '../../domain/conversation';
 import type { Attachment, InboundMessage, Message } from '../../domain/message';
 import type { Contact } from '../../domain/contact';
 import type { DeliveryFailure, OutboxItem } from '../../domain/outbox';
+import type { Responsibles } from '../../domain/department';
 import type { TaskSubject } from '../../domain/task';
 
 export interface ConversationStore {
@@ -44,7 +45,10 @@ export interface ContactStore {
 
 /** Open records of a contact; the newest deal wins over a lead, as the deal is further along. */
 export interface OpenRecords {
-  openSubjectOf(contactId: string): Promise<TaskSubject | undefined>;
+  /** Who is responsible comes along: the customer's card goes to them without a second read. */
+  openRecordOf(
+    contactId: string,
+  ): Promise<{ subject: TaskSubject; responsibles: Responsibles } | undefined>;
 }
 
 export interface InboundMessages {

@@ -1,4 +1,5 @@
 import type { Notifier } from '../process/notices';
+import type { Responsibles } from '../../domain/department';
 import type { TaskSubject } from '../../domain/task';
 import type { ClientMessageListener } from './inbound-events';
 
@@ -7,14 +8,15 @@ import type { ClientMessageListener } from './inbound-events';
  * entirely in Telegram): the record's responsible, or the dispatcher while nobody is.
  */
 export function tellResponsible(deps: {
-  responsibleFor(subject: TaskSubject): Promise<string>;
+  /** `known`: the record's responsibles when the caller already has them. */
+  responsibleFor(subject: TaskSubject, known?: Responsibles): Promise<string>;
   contactName(contactId: string): Promise<string | undefined>;
   notifier: Pick<Notifier, 'notifyUser'>;
 }): ClientMessageListener {
   return async (event) => {
     const { message, conversation, subject } = event;
     const contactName = event.contactName ?? (await deps.contactName(event.contactId));
-    await deps.notifier.notifyUser(await deps.responsibleFor(subject), {
+    await deps.notifier.notifyUser(await deps.responsibleFor(subject, event.responsibles), {
       kind: 'client_message',
       conversationId: conversation.id,
       messageId: message.id,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';
+import type { Responsibles } from '../../domain/department';
 import type { ProcessDefinition, Stage, TriggerEvent } from '../../domain/process/definition';
 import {
   isFinal,
@@ -112,9 +113,9 @@ export class ProcessEngine {
    * Who answers the client on this record: the responsible of the department working on it now
    * (operations once a deal is with them), else sales, else the dispatcher.
    */
-  async responsibleFor(subject: TaskSubject): Promise<string> {
-    const record = await this.deps.records.get(subject);
-    const { operations, sales } = record?.responsibles ?? {};
+  async responsibleFor(subject: TaskSubject, known?: Responsibles): Promise<string> {
+    const { operations, sales } =
+      known ?? (await this.deps.records.get(subject))?.responsibles ?? {};
     return (
       (subject.kind === 'deal' ? operations : undefined) ??
       sales ??

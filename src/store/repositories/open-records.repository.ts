@@ -1,21 +1,23 @@
 import type { Types } from 'mongoose';
 import type { OpenRecords } from '../../app/messaging/ports';
+import type { Responsibles } from '../../domain/department';
 import { distinct, groupedLookup } from '../grouped-reads';
 import type { Models } from '../models';
-import { oid } from './plain';
+import { oid, plain } from './plain';
 
 interface RecordHead {
   _id: Types.ObjectId;
   contactId: Types.ObjectId;
   closed: unknown;
   createdAt: Date;
+  responsibles?: Record<string, Types.ObjectId | undefined>;
 }
 
 export function createOpenRecords(models: Models): OpenRecords {
   const { Deal, Lead } = models;
   // The newest open record of each contact of a batch. `closed` is checked here: a contact has
   // few records, and `{contactId: {$in}}` alone is what every engine serves from the index.
-  const heads = { _id: 1, contactId: 1, closed: 1, createdAt: 1 } as const;
+  const heads = { _id: 1, contactId: 1, closed: 1, createdAt: 1, responsibles: 1 } as const;
   const openOf = (find: (contactIds: Types.ObjectId[]) => Promise<RecordHead[]>) =>
     groupedLookup<string, RecordHead>({
       find: async (contactIds) =>
@@ -34,11 +36,15 @@ export function createOpenRecords(models: Models): OpenRecords {
       .lean<RecordHead[]>(),
   );
   return {
-    async openSubjectOf(contactId) {
+    async openRecordOf(contactId) {
       // A deal outranks a lead; both are asked at once.
       const [deal, lead] = await Promise.all([openDeal(contactId), openLead(contactId)]);
-      if (deal) return { kind: 'deal', id: deal._id.toHexString() };
-      return lead ? { kind: 'lead', id: lead._id.toHexString() } : undefined;
+      const open = deal ?? lead;
+      if (!open) return undefined;
+      return {
+        subject: { kind: deal ? 'deal' : 'lead', id: open._id.toHexString() },
+        responsibles: plain<Responsibles>(open.responsibles ?? {}),
+      };
     },
   };
 }
