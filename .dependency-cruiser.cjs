@@ -35,7 +35,10 @@ module.exports = {
       'The store implements ports of the domain and, by their types only, of the use cases',
       ours('src/store/'),
       {
-        path: [ours('src/(store|domain|infra)/'), npm('mongoose', 'mongodb', 'bson', 'lru-cache')],
+        path: [
+          ours('src/(store|domain|infra)/'),
+          npm('mongoose', 'mongodb', 'bson', 'lru-cache', 'zod'),
+        ],
       },
     ),
     allow('Platform services (logging, metrics, timers, the local database)', ours('src/infra/'), {

@@ -5,15 +5,14 @@ import type {
   NotificationQueue,
   QueuedNotice,
   StaffDelivery,
+  StaffNotice,
 } from '../../src/app/staff/notification-queue';
-import type { Task } from '../../src/domain/task';
 import type { Notice } from '../../src/app/process/notices';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
 import { clientCard } from './client-card';
 import { problemAlertKeyboard, taskCard, text } from './render';
 
 type ClientMessageNotice = Extract<Notice, { kind: 'client_message' }>;
-type DeliveryStateNotice = Extract<Notice, { kind: 'delivery_state' }>;
 
 export interface DeliveryDeps {
   queue: NotificationQueue;
@@ -36,45 +35,45 @@ export interface DeliveryDeps {
   concurrency?: number;
 }
 
-function render(delivery: StaffDelivery, t: TFunction, lng: 'ru' | 'en', deps: DeliveryDeps) {
-  const payload = delivery.payload as Record<string, unknown>;
-  const minutes = Math.round(Number(payload.waitingMs ?? 0) / 60_000);
-  const task = payload.task as Task | undefined;
-  switch (delivery.kind) {
+function render(notice: StaffNotice, t: TFunction, lng: 'ru' | 'en', deps: DeliveryDeps) {
+  switch (notice.kind) {
     case 'task_assigned':
-      return taskCard(task!, t, lng, deps.timeZone, deps.clock.now());
+      return taskCard(notice.task, t, lng, deps.timeZone, deps.clock.now());
     case 'task_overdue':
-      return { text: t('bot:notices.task_overdue', { title: text(task!.title, lng) }) };
+      return { text: t('bot:notices.task_overdue', { title: text(notice.task.title, lng) }) };
     case 'robot':
-      return { text: text(payload.text as { ru: string; en: string }, lng) };
+      return { text: text(notice.text, lng) };
     case 'sla_reminder':
     case 'sla_passed':
-      return { text: t(`bot:notices.${delivery.kind}`, { minutes }) };
+      return { text: t(`bot:notices.${notice.kind}`, { minutes: minutesOf(notice.waitingMs) }) };
     case 'problem':
       return {
         text: t(
-          (payload.subject as { kind?: string } | undefined)?.kind === 'lead'
+          notice.subject.kind === 'lead'
             ? 'bot:notices.alert_problem_lead'
             : 'bot:notices.alert_problem',
-          { reason: payload.reason },
+          { reason: notice.reason },
         ),
-        keyboard: problemAlertKeyboard(String(payload.taskId), t),
+        keyboard: problemAlertKeyboard(notice.taskId, t),
       };
     case 'sla':
-      return { text: t('bot:notices.alert_sla', { minutes }) };
+      return { text: t('bot:notices.alert_sla', { minutes: minutesOf(notice.waitingMs) }) };
     case 'overdue':
-      return { text: t('bot:notices.alert_overdue', { title: text(task!.title, lng) }) };
+      return { text: t('bot:notices.alert_overdue', { title: text(notice.task.title, lng) }) };
     case 'client_message':
-      return clientCard(payload as unknown as ClientMessageNotice, t);
+      return clientCard(notice, t);
     case 'delivery_state': {
-      const { state, reason } = payload as unknown as DeliveryStateNotice;
-      const because = reason ? t(`bot:client.reasons.${reason}`) : undefined;
-      return { text: t(`bot:client.${state}`, { reason: because }) };
+      const because = notice.reason ? t(`bot:client.reasons.${notice.reason}`) : undefined;
+      return { text: t(`bot:client.${notice.state}`, { reason: because }) };
     }
-    default:
-      return undefined;
+    default: {
+      const unknown: never = notice;
+      throw new Error(`no rendering for notice ${JSON.stringify(unknown)}`);
+    }
   }
 }
+
+const minutesOf = (waitingMs: number) => Math.round(waitingMs / 60_000);
 
 const isRateLimit = (error: unknown) => error instanceof GrammyError && error.error_code === 429;
 
@@ -254,8 +253,7 @@ export class NoticeDelivery {
         // An alert to several heads that failed halfway resumes where it stopped.
         if (delivery.deliveredTo.includes(recipient.telegramId)) continue;
         const t = deps.translate(recipient.language);
-        const rendered = render(delivery, t, recipient.language, deps);
-        if (!rendered) continue;
+        const rendered = render(delivery.notice, t, recipient.language, deps);
         // Telegram refuses a text over its limit for good, which would lose the notice: a client's
         // card is cut with a "full text" button already; anything else that is too long is cut.
         const message = {
@@ -268,9 +266,9 @@ export class NoticeDelivery {
           message.text,
           'keyboard' in message ? { reply_markup: message.keyboard } : {},
         );
-        if (delivery.kind === 'client_message') {
+        if (delivery.notice.kind === 'client_message') {
           refs.push(`${recipient.telegramId}:${sent.message_id}`);
-          await sendClientFiles(deps, recipient.telegramId, sent.message_id, delivery.payload);
+          await sendClientFiles(deps, recipient.telegramId, sent.message_id, delivery.notice);
         }
         if (delivery.recipients.length > 1) {
           await deps.queue.markDeliveredTo(delivery.id, recipient.telegramId);
@@ -308,12 +306,12 @@ async function showInPlace(
   message: { text: string; keyboard?: InlineKeyboard },
   deps: DeliveryDeps,
 ): Promise<boolean> {
-  const payload = delivery.payload as Record<string, unknown>;
+  const { notice } = delivery;
   let targets: { chatId: number; messageId: number }[] = [];
-  if (delivery.kind === 'delivery_state') {
-    targets = [(payload as unknown as DeliveryStateNotice).receipt];
-  } else if (delivery.kind === 'client_message' && payload.edited) {
-    const refs = await deps.queue.refsOfClientMessage(String(payload.messageId));
+  if (notice.kind === 'delivery_state') {
+    targets = [notice.receipt];
+  } else if (notice.kind === 'client_message' && notice.edited) {
+    const refs = await deps.queue.refsOfClientMessage(notice.messageId);
     targets = refs
       .map((ref) => ref.split(':').map(Number) as [number, number])
       .filter(([chatId]) => chatId === telegramId)
@@ -342,9 +340,8 @@ async function sendClientFiles(
   deps: DeliveryDeps,
   telegramId: number,
   cardId: number,
-  payload: Record<string, unknown>,
+  notice: ClientMessageNotice,
 ): Promise<void> {
-  const notice = payload as unknown as ClientMessageNotice;
   if (!deps.loadFile || notice.edited) return;
   for (const file of notice.files) {
     try {

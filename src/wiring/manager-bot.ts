@@ -183,6 +183,8 @@ export async function startManagerBot(options: {
       lease: options.noticeLease,
       clock,
       alertChatLocale: env.DEFAULT_LOCALE,
+      onUndecodable: (id, error) =>
+        logger.error({ notificationId: id, error }, 'a stored staff notice is of no known kind'),
     }),
     api: bot.api,
     translate: translator.forLocale,

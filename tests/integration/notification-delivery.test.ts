@@ -71,7 +71,11 @@ describe('delivering staff notifications', () => {
       audience: 'user' as const,
       userId,
       kind: 'robot',
-      payload: { kind: 'robot', text: { ru: reason, en: reason } },
+      payload: {
+        kind: 'robot',
+        text: { ru: reason, en: reason },
+        subject: { kind: 'lead', id: userId.toHexString() },
+      },
     });
     await Notification.create(notice(blocked!._id, 'first'));
     await Notification.create(notice(busy!._id, 'second'));
@@ -183,5 +187,34 @@ describe('delivering staff notifications', () => {
       ['sent', undefined],
       ['sent', undefined],
     ]);
+  });
+
+  it('marks a stored notice of no known kind failed and shows nobody anything', async () => {
+    const { User, Notification } = database.models;
+    await Notification.deleteMany({});
+    received.length = 0;
+    const [manager] = await User.create([{ telegramId: 801, name: 'Менеджер', language: 'ru' }]);
+    const task = { kind: 'task_assigned', task: { id: 't1', title: { ru: 'Без срока' } } };
+    await Notification.create([
+      { audience: 'user', userId: manager!._id, kind: 'gift', payload: { kind: 'gift' } },
+      { audience: 'user', userId: manager!._id, kind: 'task_assigned', payload: task },
+      {
+        audience: 'user',
+        userId: manager!._id,
+        kind: 'sla_reminder',
+        payload: { kind: 'sla_reminder', conversationId: 'c1', waitingMs: 20 * 60_000 },
+      },
+    ]);
+    const { deliverer } = await delivery();
+    live.push(deliverer);
+
+    await deliverer.deliverNow();
+
+    // The one notice that is what it says is shown; the others are kept, failed, with why.
+    expect(received).toEqual([{ chat: 801, text: expect.stringContaining('20') }]);
+    const stored = await Notification.find().sort({ _id: 1 }).lean();
+    expect(stored.map((n) => n.status)).toEqual(['failed', 'failed', 'sent']);
+    expect(stored[0]!.error).toMatch(/undecodable notice/);
+    expect(stored[1]!.error).toMatch(/task/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Locale } from '../../domain/user';
+import type { Alert, Notice } from '../process/notices';
 
 /** A notice as stored, handed to delivery by the process that stored it (no read back). */
 export interface QueuedNotice {
@@ -9,10 +10,12 @@ export interface QueuedNotice {
   payload: Record<string, unknown>;
 }
 
+/** Everything staff can be sent: a person's notices and the heads' red alerts. */
+export type StaffNotice = Notice | Alert;
+
 export interface StaffDelivery {
   id: string;
-  kind: string;
-  payload: Record<string, unknown>;
+  notice: StaffNotice;
   /** Resolved from the audience: one person, or every head for a red alert. */
   recipients: { telegramId: number; language: Locale }[];
   /** Recipients already reached in an earlier round; they are not sent the notice again. */
@@ -25,7 +28,10 @@ export interface StaffDelivery {
  * out (a crash), whichever process claims it.
  */
 export interface NotificationQueue {
-  /** Who receives the notices this process just stored (staff audiences only). */
+  /**
+   * Who receives the notices this process just stored (staff audiences only). A notice that is
+   * not one of the kinds staff are sent, here or when claimed, is marked failed, never delivered.
+   */
   resolve(notices: QueuedNotice[]): Promise<StaffDelivery[]>;
   /** Pending notices whose lease ran out (another process crashed, an old hub's notices). */
   claimExpired(limit: number): Promise<StaffDelivery[]>;

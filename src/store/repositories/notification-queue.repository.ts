@@ -10,6 +10,7 @@ import type { Locale } from '../../domain/user';
 import { groupCommit } from '../../infra/group-commit';
 import type { Models } from '../models';
 import type { NotificationDoc } from '../models/notification.model';
+import { decodeStaffNotice } from '../models/staff-notice.schema';
 import { cachedRead } from '../read-cache';
 import { claimLeased } from './leases';
 import { ALERT_CHAT } from './organisation.repository';
@@ -21,7 +22,13 @@ type Outcome = { id: string; set: Record<string, unknown>; refs?: string[] };
 /** `alertChatLocale`: the language of the heads' group chat, when admins set one. */
 export function createNotificationQueue(
   models: Models,
-  options: { lease: () => Lease; clock?: Clock; alertChatLocale?: Locale },
+  options: {
+    lease: () => Lease;
+    clock?: Clock;
+    alertChatLocale?: Locale;
+    /** A stored notice that is none of the kinds staff are sent (it was marked failed). */
+    onUndecodable?: (id: string, error: string) => void;
+  },
 ): NotificationQueue {
   const { Notification, User, Setting } = models;
   const collection = Notification.collection as unknown as import('mongodb').Collection<Stored>;
@@ -50,19 +57,26 @@ export function createNotificationQueue(
     return [...(await staff.get()).values()].filter((u) => u.head).map((u) => u.recipient);
   };
   const toDelivery = async (
-    notice: QueuedNotice,
+    queued: QueuedNotice,
     deliveredTo: number[] = [],
-  ): Promise<StaffDelivery> => {
-    const person = notice.userId ? (await staff.get()).get(notice.userId) : undefined;
+  ): Promise<StaffDelivery | undefined> => {
+    const decoded = decodeStaffNotice(plain(queued.payload));
+    if ('error' in decoded) {
+      await outcome({ id: queued.id, set: { status: 'failed', error: decoded.error } });
+      options.onUndecodable?.(queued.id, decoded.error);
+      return undefined;
+    }
+    const person = queued.userId ? (await staff.get()).get(queued.userId) : undefined;
     return {
-      id: notice.id,
-      kind: notice.kind,
-      payload: plain<Record<string, unknown>>(notice.payload),
+      id: queued.id,
+      notice: decoded.notice,
       deliveredTo,
       recipients:
-        notice.audience === 'heads' ? await headsRecipients() : person ? [person.recipient] : [],
+        queued.audience === 'heads' ? await headsRecipients() : person ? [person.recipient] : [],
     };
   };
+  const deliverable = (deliveries: (StaffDelivery | undefined)[]) =>
+    deliveries.filter((delivery): delivery is StaffDelivery => delivery !== undefined);
   // Outcomes of deliveries running side by side are written as one bulkWrite.
   const outcome = groupCommit<Outcome, true>(async (batch) => {
     const operations: AnyBulkWriteOperation<Stored>[] = batch.map((outcome) => ({
@@ -83,7 +97,7 @@ export function createNotificationQueue(
   return {
     async resolve(notices) {
       const forStaff = notices.filter((notice) => notice.audience !== 'client');
-      return Promise.all(forStaff.map((notice) => toDelivery(notice)));
+      return deliverable(await Promise.all(forStaff.map((notice) => toDelivery(notice))));
     },
     async claimExpired(limit) {
       const now = (options.clock ?? systemClock).now();
@@ -99,7 +113,7 @@ export function createNotificationQueue(
         limit,
       );
       claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-      return Promise.all(
+      const deliveries = await Promise.all(
         claimed.map((doc) =>
           toDelivery(
             {
@@ -113,6 +127,7 @@ export function createNotificationQueue(
           ),
         ),
       );
+      return deliverable(deliveries);
     },
     async renew(ids) {
       if (ids.length === 0) return;

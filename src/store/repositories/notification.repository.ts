@@ -54,9 +54,19 @@ export function createStoredNotifier(
         throw error;
       }
     }
-    const stored = batch
-      .map(({ key: _key, ...notice }, i) => ({ ...notice, id: docs[i]!._id.toHexString() }))
-      .filter((_, i) => !refused.has(i));
+    const stored = docs.flatMap((doc, i) =>
+      refused.has(i)
+        ? []
+        : [
+            {
+              id: doc._id.toHexString(),
+              audience: doc.audience,
+              ...(doc.userId ? { userId: doc.userId.toHexString() } : {}),
+              kind: doc.kind,
+              payload: doc.payload,
+            },
+          ],
+    );
     options.onQueued?.(stored);
     return batch.map(() => undefined);
   });
