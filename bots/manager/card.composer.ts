@@ -4,15 +4,15 @@ import { ProcessError } from '../../src/app/process/errors';
 import type { TaskSubject } from '../../src/domain/task';
 import { renderCard, renderCompany, renderContact, splitForTelegram } from './card.render';
 import { FULL_TEXT_CALLBACK } from './client-card';
-import type { ManagerBotDeps, ManagerContext } from './context';
+import type { ManagerBotDeps, StaffMemberContext } from './context';
 import { startDialog } from './dialog';
 import { FILL_FIELD, type FillFieldArgs } from './fill-field.dialog';
 import { refuse } from './refuse';
 
 /** The lead or deal card and its stage buttons (only the moves declared from this stage). */
-export function cardComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
-  const composer = new Composer<ManagerContext>();
-  const actor = (ctx: ManagerContext): Actor => ({ kind: 'user', user: ctx.staff! });
+export function cardComposer(deps: ManagerBotDeps): Composer<StaffMemberContext> {
+  const composer = new Composer<StaffMemberContext>();
+  const actor = (ctx: StaffMemberContext): Actor => ({ kind: 'user', user: ctx.staff });
   const subjectOf = (kind: string, id: string): TaskSubject => ({
     kind: kind as 'lead' | 'deal',
     id,
@@ -20,7 +20,7 @@ export function cardComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
 
   /** Runs a button's work; a refusal from the use cases is explained, anything else is thrown. */
   const guarded =
-    <C extends ManagerContext>(work: (ctx: C) => Promise<unknown>) =>
+    <C extends StaffMemberContext>(work: (ctx: C) => Promise<unknown>) =>
     async (ctx: C) => {
       try {
         await work(ctx);
@@ -30,7 +30,7 @@ export function cardComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
       }
     };
 
-  const show = async (ctx: ManagerContext, subject: TaskSubject, edit: boolean) => {
+  const show = async (ctx: StaffMemberContext, subject: TaskSubject, edit: boolean) => {
     const card = renderCard(await deps.cards.card(subject, actor(ctx)), ctx.t, ctx.lng);
     await ctx.answerCallbackQuery();
     if (edit) await ctx.editMessageText(card.text, { reply_markup: card.keyboard });

@@ -74,6 +74,12 @@ export type StaffContext = Context & {
 /** Handlers may start a dialog (`ctx.conversation.enter`). */
 export type ManagerContext = ConversationFlavor<StaffContext>;
 
+/** Past `staffOnly`: the update comes from an active staff member, known by the type. */
+export type StaffMemberContext = ManagerContext & { staff: User };
+
+export const isStaffMember = (ctx: ManagerContext): ctx is StaffMemberContext =>
+  ctx.staff !== undefined;
+
 /**
  * A dialog's handle. Inside it each update is a plain Context; who answers and in which language
  * come from the outside context through `conversation.external`.

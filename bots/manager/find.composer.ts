@@ -1,14 +1,14 @@
 import { Composer } from 'grammy';
-import type { ManagerBotDeps, ManagerContext } from './context';
+import type { ManagerBotDeps, StaffMemberContext } from './context';
 import { text } from './render';
 
 /** `/find <name, phone, email or company>` among the records I may see. */
-export function findComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
-  const composer = new Composer<ManagerContext>();
+export function findComposer(deps: ManagerBotDeps): Composer<StaffMemberContext> {
+  const composer = new Composer<StaffMemberContext>();
   composer.command('find', async (ctx) => {
     const query = ctx.match.trim();
     if (query.length < 2) return ctx.reply(ctx.t('bot:find.usage'));
-    const hits = await deps.find(ctx.staff!, query);
+    const hits = await deps.find(ctx.staff, query);
     if (hits.length === 0) return ctx.reply(ctx.t('bot:find.none'));
     const lines = hits.map((hit) =>
       ctx.t('bot:find.line', {

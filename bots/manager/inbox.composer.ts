@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { ParkedItem } from '../../src/app/messaging/ports';
-import type { ManagerContext } from './context';
+import type { StaffMemberContext } from './context';
 import { formatDate } from './render';
 
 /** The inbox's items given up on after their bounded retries, as admins handle them. */
@@ -25,9 +25,9 @@ const tag = (key: string) => createHash('sha256').update(key).digest('base64url'
  * `/inbox` (admins): customer messages the hub acknowledged but could not ingest after its
  * retries — kept, never lost — with why, and buttons to try one again or drop it.
  */
-export function inboxComposer(deps: InboxBotDeps): Composer<ManagerContext> {
-  const composer = new Composer<ManagerContext>();
-  const isAdmin = (ctx: ManagerContext) => !!ctx.staff?.roles.includes('admin');
+export function inboxComposer(deps: InboxBotDeps): Composer<StaffMemberContext> {
+  const composer = new Composer<StaffMemberContext>();
+  const isAdmin = (ctx: StaffMemberContext) => ctx.staff.roles.includes('admin');
   composer
     .filter((ctx) => !isAdmin(ctx))
     .command('inbox', (ctx) => ctx.reply(ctx.t('admin:refused')));

@@ -1,12 +1,12 @@
 import { Composer } from 'grammy';
-import type { ManagerBotDeps, ManagerContext } from './context';
+import type { ManagerBotDeps, StaffMemberContext } from './context';
 
-export function languageComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
-  const composer = new Composer<ManagerContext>();
+export function languageComposer(deps: ManagerBotDeps): Composer<StaffMemberContext> {
+  const composer = new Composer<StaffMemberContext>();
   composer.command('lang', async (ctx) => {
     const lng = ctx.match.trim();
     if (lng !== 'ru' && lng !== 'en') return ctx.reply(ctx.t('bot:lang.usage'));
-    await deps.staff.setLanguage(ctx.staff!, lng);
+    await deps.staff.setLanguage(ctx.staff, lng);
     await ctx.reply(deps.translate(lng)('bot:lang.changed'));
   });
   return composer;

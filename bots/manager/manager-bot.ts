@@ -1,6 +1,6 @@
 import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { ManagerBotDeps, ManagerContext } from './context';
+import { isStaffMember, type ManagerBotDeps, type ManagerContext } from './context';
 import { cardComposer } from './card.composer';
 import { dialogsComposer } from './dialogs.composer';
 import { findComposer } from './find.composer';
@@ -37,18 +37,20 @@ export function createManagerBot(
   bot.use(identify(deps));
   bot.use(onboardingComposer(deps));
   bot.use(staffOnly);
-  bot.use(dialogsComposer(deps));
+  // Everything below serves staff only, and its handlers know it by the context's type.
+  const staff = bot.filter(isStaffMember);
+  staff.use(dialogsComposer(deps));
   const prompts = new Prompts();
-  bot.use(tasksComposer(deps, prompts));
-  bot.use(replyComposer(deps, prompts));
-  bot.use(newLeadComposer(deps));
-  bot.use(findComposer(deps));
-  bot.use(cardComposer(deps));
-  bot.use(languageComposer(deps));
-  bot.use(availabilityComposer(deps));
-  bot.use(routesComposer(deps.routing));
-  bot.use(inboxComposer({ inbox: deps.inbox, timeZone: deps.timeZone }));
-  bot.use(organisationComposer(deps.organisation));
+  staff.use(tasksComposer(deps, prompts));
+  staff.use(replyComposer(deps, prompts));
+  staff.use(newLeadComposer(deps));
+  staff.use(findComposer(deps));
+  staff.use(cardComposer(deps));
+  staff.use(languageComposer(deps));
+  staff.use(availabilityComposer(deps));
+  staff.use(routesComposer(deps.routing));
+  staff.use(inboxComposer({ inbox: deps.inbox, timeZone: deps.timeZone }));
+  staff.use(organisationComposer(deps.organisation));
   bot.catch(async (error) => {
     options.onError(error.error);
     // The person still deserves an answer; a failure to answer is only logged.

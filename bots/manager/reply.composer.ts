@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { ReplyTargetPending } from '../../src/app/messaging/staff-reply';
 import { ProcessError } from '../../src/app/process/errors';
-import type { ManagerBotDeps, ManagerContext, StaffFile } from './context';
+import type { ManagerBotDeps, StaffMemberContext, StaffFile } from './context';
 import type { Prompts } from './prompts';
 import { refuse } from './refuse';
 
@@ -20,8 +20,11 @@ const CARD_RECORD_GRACE_SECONDS = 120;
  * the prompt) with text, a photo or a document. The bot confirms with a "sending…" line that
  * turns into "delivered" or "not delivered" once the outbox knows.
  */
-export function replyComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<ManagerContext> {
-  const composer = new Composer<ManagerContext>();
+export function replyComposer(
+  deps: ManagerBotDeps,
+  prompts: Prompts,
+): Composer<StaffMemberContext> {
+  const composer = new Composer<StaffMemberContext>();
 
   composer.callbackQuery(/^r:([0-9a-f]{24})$/, async (ctx) => {
     await ctx.answerCallbackQuery();
@@ -55,7 +58,7 @@ export function replyComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
     let queued: Awaited<ReturnType<ManagerBotDeps['replyToClient']>>;
     try {
       queued = await deps.replyToClient(
-        ctx.staff!,
+        ctx.staff,
         conversationId,
         { ...(text ? { text } : {}), ...(file ? { file } : {}) },
         { chatId: ctx.chat.id, messageId: ctx.message.message_id },

@@ -8,7 +8,7 @@ import { UTM_KEYS, type Utm } from '../../src/domain/lead';
 import type { AuditEvent } from '../../src/domain/audit-event';
 import type { RoutingAction, RoutingRule } from '../../src/domain/routing/rule';
 import { formatConditions } from '../../src/domain/routing/syntax';
-import type { ManagerContext } from './context';
+import type { StaffMemberContext } from './context';
 import { formatDate } from './render';
 
 export interface RoutingBotDeps {
@@ -25,12 +25,12 @@ export interface RoutingBotDeps {
  * `/route_add`, `/route_edit`, `/route_del`, `/route_move` change them, `/route_test` dry-runs a
  * sample, `/route_undo` reverts the last change and `/audit` shows who changed what.
  */
-export function routesComposer(deps: RoutingBotDeps): Composer<ManagerContext> {
-  const composer = new Composer<ManagerContext>();
-  const admins = composer.filter((ctx) => !!ctx.staff?.roles.includes('admin'));
-  const refuse = async (ctx: ManagerContext) => ctx.reply(ctx.t('admin:refused'));
+export function routesComposer(deps: RoutingBotDeps): Composer<StaffMemberContext> {
+  const composer = new Composer<StaffMemberContext>();
+  const admins = composer.filter((ctx) => ctx.staff.roles.includes('admin'));
+  const refuse = async (ctx: StaffMemberContext) => ctx.reply(ctx.t('admin:refused'));
   composer
-    .filter((ctx) => !ctx.staff?.roles.includes('admin'))
+    .filter((ctx) => !ctx.staff.roles.includes('admin'))
     .command(
       [
         'routes',
@@ -45,14 +45,14 @@ export function routesComposer(deps: RoutingBotDeps): Composer<ManagerContext> {
       refuse,
     );
 
-  const show = async (ctx: ManagerContext, rules: RoutingRule[], header: string) => {
+  const show = async (ctx: StaffMemberContext, rules: RoutingRule[], header: string) => {
     const lines = await Promise.all(rules.map((rule, i) => describe(rule, i + 1, deps, ctx.t)));
     await ctx.reply(
       [header, ...(lines.length > 0 ? lines : [ctx.t('admin:routes.none')])].join('\n'),
     );
   };
   /** Runs a change; a refusal lists every reason and nothing is saved. */
-  const change = async (ctx: ManagerContext, work: () => Promise<RoutingRule[]>) => {
+  const change = async (ctx: StaffMemberContext, work: () => Promise<RoutingRule[]>) => {
     try {
       await show(ctx, await work(), ctx.t('admin:routes.saved'));
     } catch (error) {
@@ -73,21 +73,21 @@ export function routesComposer(deps: RoutingBotDeps): Composer<ManagerContext> {
   admins.command('route_add', (ctx) => {
     const [, position, line = ''] = /^(\d+)?\s*(.*)$/s.exec(ctx.match.trim()) ?? [];
     return change(ctx, () =>
-      deps.editor.add(ctx.staff!, line, position ? Number(position) : undefined),
+      deps.editor.add(ctx.staff, line, position ? Number(position) : undefined),
     );
   });
   admins.command('route_edit', (ctx) => {
     const [, position = '', line = ''] = /^(\d+)\s+(.*)$/s.exec(ctx.match.trim()) ?? [];
-    return change(ctx, () => deps.editor.edit(ctx.staff!, Number(position), line));
+    return change(ctx, () => deps.editor.edit(ctx.staff, Number(position), line));
   });
   admins.command('route_del', (ctx) =>
-    change(ctx, () => deps.editor.remove(ctx.staff!, Number(ctx.match.trim()))),
+    change(ctx, () => deps.editor.remove(ctx.staff, Number(ctx.match.trim()))),
   );
   admins.command('route_move', (ctx) => {
     const [from, to] = ctx.match.trim().split(/\s+/).map(Number);
-    return change(ctx, () => deps.editor.move(ctx.staff!, from ?? NaN, to ?? NaN));
+    return change(ctx, () => deps.editor.move(ctx.staff, from ?? NaN, to ?? NaN));
   });
-  admins.command('route_undo', (ctx) => change(ctx, () => deps.editor.undo(ctx.staff!)));
+  admins.command('route_undo', (ctx) => change(ctx, () => deps.editor.undo(ctx.staff)));
 
   admins.command('route_test', async (ctx) => {
     const [channel = '', ...words] = ctx.match.trim().split(/\s+/);
@@ -147,7 +147,7 @@ async function actionText(
   }
 }
 
-async function auditEntry(event: AuditEvent, deps: RoutingBotDeps, ctx: ManagerContext) {
+async function auditEntry(event: AuditEvent, deps: RoutingBotDeps, ctx: StaffMemberContext) {
   const list = async (rules: unknown) =>
     (
       await Promise.all(

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Actor } from '../../src/app/process/actor';
 import type { CompleteInput } from '../../src/app/process/engine';
 import { ProcessError } from '../../src/app/process/errors';
-import type { ManagerBotDeps, ManagerContext } from './context';
+import type { ManagerBotDeps, StaffMemberContext } from './context';
 import { startDialog } from './dialog';
 import { PICK_DUE, type PickDueArgs } from './pick-due.dialog';
 import type { Prompts } from './prompts';
@@ -25,12 +25,15 @@ function tomorrowAtTen(deps: ManagerBotDeps): Date {
  * `/tasks` and the task card's buttons: Done (with the dispatcher's and hand-off's choices),
  * Postpone (by an hour, to tomorrow, or to a date the person types), Reassign, Problem.
  */
-export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<ManagerContext> {
-  const composer = new Composer<ManagerContext>();
-  const actor = (ctx: ManagerContext): Actor => ({ kind: 'user', user: ctx.staff! });
+export function tasksComposer(
+  deps: ManagerBotDeps,
+  prompts: Prompts,
+): Composer<StaffMemberContext> {
+  const composer = new Composer<StaffMemberContext>();
+  const actor = (ctx: StaffMemberContext): Actor => ({ kind: 'user', user: ctx.staff });
 
-  const listTasks = async (ctx: ManagerContext) => {
-    const tasks = await deps.engine.queries.openTasksOf(ctx.staff!.id);
+  const listTasks = async (ctx: StaffMemberContext) => {
+    const tasks = await deps.engine.queries.openTasksOf(ctx.staff.id);
     if (tasks.length === 0) return ctx.reply(ctx.t('bot:tasks.none'));
     await ctx.reply(
       ctx.t('bot:tasks.header', { count: ctx.t('tasks.count', { count: tasks.length }) }),
@@ -57,7 +60,7 @@ export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
   });
 
   /** Runs a use case for a button and shows its outcome on the card. */
-  const attempt = async (ctx: ManagerContext, work: () => Promise<string>) => {
+  const attempt = async (ctx: StaffMemberContext, work: () => Promise<string>) => {
     try {
       const done = await work();
       await ctx.answerCallbackQuery();
@@ -68,7 +71,7 @@ export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
     }
   };
 
-  const complete = (ctx: ManagerContext, taskId: string, input: CompleteInput) =>
+  const complete = (ctx: StaffMemberContext, taskId: string, input: CompleteInput) =>
     attempt(ctx, async () => {
       const described = await deps.engine.queries.describeTask(taskId);
       if (!described) throw new ProcessError('not_found');
@@ -129,7 +132,7 @@ export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
     await ctx.reply(ctx.t('bot:task.chooseColleague'), { reply_markup: keyboard });
   });
 
-  const handOver = (ctx: ManagerContext, taskId: string, userId: string) =>
+  const handOver = (ctx: StaffMemberContext, taskId: string, userId: string) =>
     attempt(ctx, async () => {
       const task = await deps.engine.reassignTask(taskId, actor(ctx), userId);
       return ctx.t('bot:task.reassigned', { title: text(task.title, ctx.lng) });
@@ -138,7 +141,7 @@ export function tasksComposer(deps: ManagerBotDeps, prompts: Prompts): Composer<
     handOver(ctx, ctx.match[1]!, ctx.match[2]!),
   );
   composer.callbackQuery(/^t:t:([0-9a-f]{24})$/, (ctx) =>
-    handOver(ctx, ctx.match[1]!, ctx.staff!.id),
+    handOver(ctx, ctx.match[1]!, ctx.staff.id),
   );
 
   // Problem: the presser says what is wrong in a reply; the deal goes back to sales in red.
