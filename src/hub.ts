@@ -117,10 +117,12 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       logger,
       processEveryMs: options.schedulerProcessEveryMs ?? SCHEDULER_POLL_MS,
     });
-    // Stored notices go to delivery from memory; its parts exist only further down.
-    const deliverNotices: { staff(notices: QueuedNotice[]): void; clients(): void } = {
+    // The process is made first and its output drives two parts made further down: stored
+    // staff notices go to the manager bot's delivery from memory, and robots' messages queued
+    // in the outbox wake its worker. Bound once those parts exist.
+    const wakeUp: { staff(notices: QueuedNotice[]): void; outbox(): void } = {
       staff: () => {},
-      clients: () => {},
+      outbox: () => {},
     };
     const noticeLease = leaseMaker(systemClock, NOTICE_LEASE_MS);
     const process = createProcess({
@@ -129,9 +131,12 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       timers: scheduler.timers,
       clock: systemClock,
       noticeLease,
-      onNoticeQueued: (notices) => {
-        deliverNotices.staff(notices);
-        if (notices.some((notice) => notice.audience === 'client')) deliverNotices.clients();
+      onNoticeQueued: (notices) => wakeUp.staff(notices),
+      clientMessages: {
+        render: (template) => translator.forLocale(env.DEFAULT_LOCALE)(`templates:${template}`),
+        wakeOutbox: () => wakeUp.outbox(),
+        onUndeliverable: (subject, template, reason) =>
+          logger.warn({ subject, template, reason }, "a robot's message to a client was not sent"),
       },
     });
     const plans = createPlanStore(database.models);
@@ -185,10 +190,10 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       noticeLease,
       inbox: messaging.inbox,
     });
-    deliverNotices.clients = messaging.wakeClientNotices;
+    wakeUp.outbox = messaging.wakeOutbox;
     if (managerBot) {
       stack.push(() => managerBot.stop());
-      deliverNotices.staff = managerBot.push;
+      wakeUp.staff = managerBot.push;
     }
 
     const widget = createWidget({

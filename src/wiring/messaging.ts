@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter } from '../../channels/contract';
-import { sendClientNotices } from '../app/messaging/client-notices';
 import { InboundEvents } from '../app/messaging/inbound-events';
 import { Inbox } from '../app/messaging/inbox';
 import { IngestInbound, type IngestResult } from '../app/messaging/ingest-inbound';
@@ -23,10 +22,6 @@ import type { Translator } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
 import type { Models } from '../store/models';
-import {
-  createClientNoticeQueue,
-  createContactOf,
-} from '../store/repositories/client-notice.repository';
 import { createContactRepository } from '../store/repositories/contact.repository';
 import { createConversationStore } from '../store/repositories/conversation.repository';
 import { createInboxStore } from '../store/repositories/inbox.repository';
@@ -69,8 +64,8 @@ export interface Messaging {
   conversationOf(channel: Channel, chatId: string): Promise<string | undefined>;
   /** A customer's file, from the hub's store (widget) or from its channel. */
   loadFile(channel: Channel, ref: string): Promise<{ data: Buffer; mimeType?: string } | undefined>;
-  /** Robots' messages to clients were queued: send them now rather than at the next tick. */
-  wakeClientNotices(): void;
+  /** Something was queued elsewhere (a robot's message): send it now, not at the next tick. */
+  wakeOutbox(): void;
   /** One outbox pass now (tests, and the loop below). */
   deliverNow(): Promise<number>;
   start(adapters: ChannelAdapter[]): Promise<void>;
@@ -192,16 +187,6 @@ export function createMessaging(deps: {
       },
     };
   };
-  const t = deps.translator.forLocale(deps.defaultLocale);
-  const contactOf = createContactOf(models);
-  const clientNotices = () =>
-    sendClientNotices({
-      queue: createClientNoticeQueue(models),
-      contactOf,
-      conversations,
-      render: (template) => t(`templates:${template}`),
-      send: (conversationId, text, cause) => reply(conversationId, { text, cause }),
-    });
 
   const ingestOne = async (message: InboundMessage) => {
     const result = await ingest.ingest(message);
@@ -251,14 +236,12 @@ export function createMessaging(deps: {
         // A slow pass (a channel rate-limiting us) must not pile more passes up behind it.
         if (ticking) return;
         ticking = true;
-        // Independent: a robot's notice that fails must not hold up replies, nor the reverse.
-        void Promise.all([
-          clientNotices().catch(reportDelivery),
-          runOutbox().catch(reportDelivery),
-        ]).finally(() => (ticking = false));
+        void runOutbox()
+          .catch(reportDelivery)
+          .finally(() => (ticking = false));
       }, OUTBOX_TICK_MS);
     },
-    wakeClientNotices: () => void clientNotices().catch(reportDelivery),
+    wakeOutbox: wake,
     async stop() {
       clearInterval(timer);
       if (heldBack) clearTimeout(heldBack.timer);

@@ -2,6 +2,8 @@ import type { Lease } from '../app/lease';
 import type { QueuedNotice } from '../app/staff/notification-queue';
 import { createSettings } from '../store/repositories/settings.repository';
 import type { Notifier } from '../app/process/notices';
+import { robotMessenger, type ClientMessenger } from '../app/messaging/robot-messages';
+import { sendToCustomer } from '../app/messaging/send-to-customer';
 import { ProcessEngine } from '../app/process/engine';
 import type { Timers } from '../app/process/ports';
 import { PeopleCards } from '../app/process/people-cards';
@@ -12,7 +14,10 @@ import { createContactNames } from '../store/repositories/contact-names.reposito
 import { timerHandlers, type TimerHandlers } from '../app/process/timer-handlers';
 import type { Clock } from '../domain/ports';
 import type { ProcessDefinition } from '../domain/process/definition';
+import type { TaskSubject } from '../domain/task';
 import type { Models } from '../store/models';
+import { createConversationStore } from '../store/repositories/conversation.repository';
+import { createOutboxStore } from '../store/repositories/outbox.repository';
 import { createConversionLog } from '../store/repositories/conversion.repository';
 import { createDirectory } from '../store/repositories/directory.repository';
 import { createStoredNotifier } from '../store/repositories/notification.repository';
@@ -27,6 +32,7 @@ export interface ProcessParts {
   sla: SlaLadder;
   handlers: TimerHandlers;
   notifier: Notifier;
+  clients: ClientMessenger;
 }
 
 /** The process engine and SLA ladder on the store, with the given timers and clock. */
@@ -39,9 +45,30 @@ export function createProcess(options: {
   noticeLease?: () => Lease;
   /** Notices were stored: delivery starts from memory instead of polling. */
   onNoticeQueued?: (notices: QueuedNotice[]) => void;
+  /** Robots' messages to clients: their text, and who is told what could not be sent. */
+  clientMessages: {
+    render(template: string): string;
+    /** They were queued in the outbox: its worker sends them now. */
+    wakeOutbox(): void;
+    onUndeliverable(subject: TaskSubject, template: string, reason: string): void;
+  };
 }): ProcessParts {
   const { models, definition, timers, clock } = options;
   const records = createRecordRepository(models);
+  const conversations = createConversationStore(models);
+  const outbox = createOutboxStore(models);
+  const clients = robotMessenger({
+    contactOf: async (subject) => (await records.get(subject))?.contactId,
+    conversations,
+    render: options.clientMessages.render,
+    send: (conversationId, text, cause) =>
+      sendToCustomer(
+        { conversations, outbox, clock, wake: options.clientMessages.wakeOutbox },
+        conversationId,
+        { text, cause },
+      ),
+    onUndeliverable: options.clientMessages.onUndeliverable,
+  });
   const directory = createDirectory(models);
   const notifier = createStoredNotifier(models, {
     ...(options.noticeLease ? { lease: options.noticeLease } : {}),
@@ -56,6 +83,7 @@ export function createProcess(options: {
     directory,
     conversions: createConversionLog(models),
     notifier,
+    clients,
     timers,
     clock,
   });
@@ -78,5 +106,5 @@ export function createProcess(options: {
     names: createContactNames(models),
   });
   const people = new PeopleCards({ people: createPeopleStore(models), rights: engine.rights });
-  return { engine, cards, people, sla, notifier, handlers: timerHandlers(engine, sla) };
+  return { engine, cards, people, sla, notifier, clients, handlers: timerHandlers(engine, sla) };
 }

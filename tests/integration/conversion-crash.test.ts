@@ -20,6 +20,13 @@ const as = (user: { id: string }): Actor => ({
 /** Walks a new lead to its hand-off task with every required field filled. */
 async function leadAtHandOff(engine: ProcessEngine) {
   const contact = await fixture.database.models.Contact.create({ name: 'АО Вектор' });
+  // The client wrote in Telegram once, so a robot's message to them has a channel.
+  await fixture.database.models.Conversation.create({
+    contactId: contact._id,
+    channel: 'telegram',
+    chatId: `conversion-${contact._id.toHexString()}`,
+    open: true,
+  });
   const lead = await engine.createLead(
     { contactId: contact._id.toHexString(), source: { kind: 'manual', method: 'cold_visit' } },
     fixture.org.sales1.id,
@@ -71,6 +78,7 @@ describe('converting a lead into deals', () => {
       directory: createDirectory(fixture.database.models),
       conversions: createConversionLog(fixture.database.models),
       notifier: createStoredNotifier(fixture.database.models),
+      clients: healthy.clients,
       timers: healthy.timers,
       clock: healthy.clock,
     });
@@ -108,12 +116,11 @@ describe('converting a lead into deals', () => {
     expect(await restarted.engine.resumeConversions()).toBe(0);
     // The standard order greets the client once, however many times its entry was replayed.
     const standard = deals.find((deal) => deal.type === 'standard')!;
-    expect(
-      await fixture.database.models.Notification.countDocuments({
-        audience: 'client',
-        'subject.id': standard._id,
-      }),
-    ).toBe(1);
+    const greetings = await fixture.database.models.Message.find({
+      direction: 'outbound',
+      externalId: { $regex: `^out:robot:deal:${standard._id.toHexString()}:` },
+    }).lean();
+    expect(greetings.map((message) => message.text)).toEqual(['templates:deal_started']);
 
     // Contact + company + deals: one company, the contact in it, both deals attached to it.
     const companies = await fixture.database.models.Company.find({ name: 'АО Вектор' }).lean();

@@ -333,16 +333,22 @@ describe('messages to customers go through the outbox', () => {
     expect(telegram.deliveries().filter((d) => d.text === 'Договор готов')).toHaveLength(1);
   });
 
-  it("sends a robot's templated message to the channel the client last wrote from", async () => {
+  it("sends a robot's templated message to the channel the client last wrote from, once per run", async () => {
     await conversationWith(6003);
     const conversation = await models().Conversation.findOne({ chatId: '6003' }).lean();
-    await hub.process.notifier.messageClient(
-      { kind: 'lead', id: conversation!.leadId!.toHexString() },
-      'deal_started',
-    );
-    await eventually(async () =>
-      telegram.deliveries().some((d) => d.chatId === '6003' && /начали работу/.test(d.text ?? '')),
-    );
+    const subject = { kind: 'lead' as const, id: conversation!.leadId!.toHexString() };
+    // The same robot run asked twice at once (a retried stage move): one message to the client.
+    await Promise.all([
+      hub.process.clients.messageClient(subject, 'deal_started', `${subject.id}:1:greet`),
+      hub.process.clients.messageClient(subject, 'deal_started', `${subject.id}:1:greet`),
+    ]);
+    const started = (d: { chatId: string; text?: string }) =>
+      d.chatId === '6003' && /начали работу/.test(d.text ?? '');
+    await eventually(async () => telegram.deliveries().some(started));
+    await hub.messaging.deliverNow();
+    expect(telegram.deliveries().filter(started)).toHaveLength(1);
+    const externalId = `out:robot:${subject.id}:1:greet`;
+    expect(await models().Message.countDocuments({ externalId })).toBe(1);
   });
 
   it('marks a message failed, visibly, when the customer blocked the bot', async () => {

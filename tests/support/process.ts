@@ -58,6 +58,12 @@ export function processOnManualClock(database: Database, start = new Date('2026-
     definition: defaultDefinition(),
     timers,
     clock,
+    // Robots' messages are queued in the real outbox; no worker sends them here.
+    clientMessages: {
+      render: (template) => `templates:${template}`,
+      wakeOutbox: () => {},
+      onUndeliverable: () => {},
+    },
   });
   timers.handlers = parts.handlers;
   return { ...parts, clock, timers };

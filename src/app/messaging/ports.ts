@@ -73,7 +73,7 @@ export interface InboundMessages {
 export interface NewOutbound {
   /**
    * What made this message, stable across retries and redeliveries of that cause: the manager's
-   * chat and message for a reply (`staff:<chat>:<message>`), the robot's notice (`robot:<id>`),
+   * chat and message for a reply (`staff:<chat>:<message>`), a robot's run (`robot:<record>:<visit>:<robot>`),
    * the API request. The message and each of its parts are queued once per cause.
    */
   cause: string;

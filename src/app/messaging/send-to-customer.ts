@@ -6,8 +6,8 @@ import type { ConversationStore, OutboxStore } from './ports';
 export interface SendDeps {
   conversations: ConversationStore;
   outbox: OutboxStore;
-  /** A staff reply answers the customer: the reply SLA stops. */
-  sla: { managerReplied(conversationId: string): Promise<void> };
+  /** A staff reply answers the customer: the reply SLA stops (robots' messages do not). */
+  sla?: { managerReplied(conversationId: string): Promise<void> };
   clock: Clock;
   /** Tells the outbox worker there is something to send now rather than at its next tick. */
   wake(): void;
@@ -61,7 +61,7 @@ export async function sendToCustomer(
   // Run again for a duplicate too: the first attempt may have stopped right after queueing, and
   // both steps come out the same when repeated.
   await deps.conversations.touchOutbound(conversationId, now);
-  if (message.authorUserId) await deps.sla.managerReplied(conversationId);
+  if (message.authorUserId) await deps.sla?.managerReplied(conversationId);
   if (!queued.duplicate) deps.wake();
   return queued;
 }

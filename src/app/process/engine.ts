@@ -14,6 +14,7 @@ import {
 import type { Text } from '../../domain/process/definition';
 import { postpone, TaskRuleError, type Task, type TaskSubject } from '../../domain/task';
 import { KeyedLock } from '../keyed-lock';
+import type { ClientMessenger } from '../messaging/robot-messages';
 import type { Actor } from './actor';
 import { ProcessError } from './errors';
 import type { Notifier } from './notices';
@@ -34,6 +35,8 @@ export interface EngineDeps {
   directory: Directory;
   conversions: ConversionLog;
   notifier: Notifier;
+  /** Robots' messages to clients. */
+  clients: ClientMessenger;
   timers: Timers;
   clock: Clock;
 }

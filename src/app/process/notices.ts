@@ -46,6 +46,4 @@ export type Alert =
 export interface Notifier {
   notifyUser(userId: string, notice: Notice): Promise<void>;
   alertHeads(alert: Alert): Promise<void>;
-  /** A templated message to the client in their channel (through the outbox). */
-  messageClient(subject: TaskSubject, template: string): Promise<void>;
 }

@@ -10,6 +10,7 @@ import {
 import type { Task, TaskSubject } from '../../domain/task';
 import type { Assignees } from './assignees';
 import { ProcessError } from './errors';
+import type { ClientMessenger } from '../messaging/robot-messages';
 import type { Notifier } from './notices';
 import type { RecordStore, TaskStore, Timers } from './ports';
 
@@ -18,6 +19,7 @@ export interface StageDeps {
   records: RecordStore;
   tasks: TaskStore;
   notifier: Notifier;
+  clients: ClientMessenger;
   timers: Timers;
   clock: Clock;
   assignees: Assignees;
@@ -134,7 +136,11 @@ export class StageEntry {
         subject: record.subject,
       });
     } else if ('messageClient' in action) {
-      await this.deps.notifier.messageClient(record.subject, action.messageClient.template);
+      await this.deps.clients.messageClient(
+        record.subject,
+        action.messageClient.template,
+        `${subjectKey(record.subject)}:${record.stageEntry}:${robot.id}`,
+      );
     } else {
       await this.deps.records.setFields(record.subject, {
         [action.setField.field]: action.setField.value,

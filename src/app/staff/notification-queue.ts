@@ -4,7 +4,7 @@ import type { Alert, Notice } from '../process/notices';
 /** A notice as stored, handed to delivery by the process that stored it (no read back). */
 export interface QueuedNotice {
   id: string;
-  audience: 'user' | 'heads' | 'client';
+  audience: 'user' | 'heads';
   userId?: string;
   kind: string;
   payload: Record<string, unknown>;

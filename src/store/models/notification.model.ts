@@ -7,6 +7,7 @@ import { Schema, type InferSchemaType } from 'mongoose';
  */
 export const notificationSchema = new Schema(
   {
+    // 'client': robots' messages to clients stored by older hubs (they now go to the outbox).
     audience: { type: String, enum: ['user', 'heads', 'client'], required: true },
     userId: { type: Schema.Types.ObjectId, ref: 'User' },
     subject: {

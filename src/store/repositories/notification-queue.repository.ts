@@ -96,8 +96,7 @@ export function createNotificationQueue(
 
   return {
     async resolve(notices) {
-      const forStaff = notices.filter((notice) => notice.audience !== 'client');
-      return deliverable(await Promise.all(forStaff.map((notice) => toDelivery(notice))));
+      return deliverable(await Promise.all(notices.map((notice) => toDelivery(notice))));
     },
     async claimExpired(limit) {
       const now = (options.clock ?? systemClock).now();
@@ -118,7 +117,7 @@ export function createNotificationQueue(
           toDelivery(
             {
               id: doc._id.toHexString(),
-              audience: doc.audience,
+              audience: doc.audience === 'heads' ? 'heads' : 'user',
               ...(doc.userId ? { userId: doc.userId.toHexString() } : {}),
               kind: doc.kind,
               payload: (doc.payload ?? {}) as Record<string, unknown>,

@@ -88,7 +88,5 @@ export function createStoredNotifier(
         payload: alert,
         ...('subject' in alert ? { subject: alert.subject } : {}),
       }),
-    messageClient: (subject, template) =>
-      store({ audience: 'client', kind: 'template', subject, payload: { template } }),
   };
 }
