@@ -134,7 +134,7 @@ export async function preloadHistory(
         attachments: [],
         status: inbound ? 'received' : 'delivered',
         sentAt,
-        ...(inbound ? { processedAt: sentAt } : { channelMessageId: `${customer(c)}:${k + 1}` }),
+        ...(inbound ? {} : { channelMessageId: `${customer(c)}:${k + 1}` }),
         createdAt: sentAt,
         updatedAt: sentAt,
         __v: 0,

@@ -9,8 +9,21 @@ export interface Conversation {
   open: boolean;
   leadId?: string;
   dealId?: string;
+  /** Kept to the minute (see `sameBurst`): it orders a contact's chats by recent activity. */
   lastInboundAt?: Date;
   lastOutboundAt?: Date;
   /** The customer's first unanswered message; the reply SLA counts from here. */
   awaitingReplySince?: Date;
+}
+
+/**
+ * Messages a customer writes within a minute of the last one noted are one burst: what each
+ * message restarts (the conversation's recency, the silence follow-ups) is restarted once per
+ * burst, so five messages in a row cost one write, not five.
+ */
+export const BURST_MS = 60_000;
+
+export function sameBurst(conversation: { lastInboundAt?: Date | undefined }, at: Date): boolean {
+  const last = conversation.lastInboundAt;
+  return last !== undefined && at.getTime() - last.getTime() < BURST_MS;
 }

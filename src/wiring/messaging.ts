@@ -188,8 +188,8 @@ export function createMessaging(deps: {
     };
   };
 
-  const ingestOne = async (message: InboundMessage) => {
-    const result = await ingest.ingest(message);
+  const ingestOne = async (message: InboundMessage, options?: { resumed: boolean }) => {
+    const result = await ingest.ingest(message, options);
     deps.metrics.inboundMessages.inc({ channel: message.channel, result: result.outcome });
     return result;
   };

@@ -9,7 +9,8 @@ import type { InboxItem, InboxStore, ParkedItem } from './ports';
 export interface InboxOptions {
   store: InboxStore;
   /** Everything after the acknowledgement: contact, conversation, lead, routing, cards. */
-  ingest(message: InboundMessage): Promise<unknown>;
+  /** `resumed`: taken from the store (a retry, or another process's), not just accepted here. */
+  ingest(message: InboundMessage, options: { resumed: boolean }): Promise<unknown>;
   clock: Clock;
   /** How long an item stays with the process that took it before another may take it over. */
   leaseMs?: number;
@@ -80,7 +81,7 @@ export class Inbox {
       receivedAt: this.options.clock.now(),
       attempts: 0,
     };
-    if (await this.options.store.add(item, this.lease())) this.schedule(item);
+    if (await this.options.store.add(item, this.lease())) this.schedule(item, false);
   }
 
   start(): void {
@@ -143,7 +144,7 @@ export class Inbox {
         const now = this.options.clock.now();
         for (;;) {
           const items = await this.options.store.claimExpired(this.lease(), now, 200);
-          for (const item of items) this.schedule(item);
+          for (const item of items) this.schedule(item, true);
           if (items.length < 200) break;
         }
       } catch {
@@ -155,10 +156,10 @@ export class Inbox {
     return this.recovering;
   }
 
-  private schedule(item: InboxItem): void {
+  private schedule(item: InboxItem, resumed: boolean): void {
     if (this.held.has(item.key)) return;
     this.held.add(item.key);
-    const run = this.chats.run(item.chat, () => this.limit(() => this.process(item)));
+    const run = this.chats.run(item.chat, () => this.limit(() => this.process(item, resumed)));
     this.inFlight.add(run);
     void run.finally(() => {
       this.inFlight.delete(run);
@@ -166,7 +167,7 @@ export class Inbox {
     });
   }
 
-  private async process(item: InboxItem): Promise<void> {
+  private async process(item: InboxItem, resumed: boolean): Promise<void> {
     // Stopping: what has not started stays in the store, for the next start or another process.
     if (this.stopped) return;
     const { store, clock } = this.options;
@@ -180,13 +181,14 @@ export class Inbox {
     }
     this.blocked.delete(item.chat);
     try {
-      await this.options.ingest(item.message);
+      await this.options.ingest(item.message, { resumed });
     } catch (error) {
       await this.failed(item, error);
       return;
     }
-    // Not deleted (the database went away): the lease runs out and the item is ingested again,
-    // which the stored message's unique key turns into a harmless duplicate.
+    // Deleted only now: an item still in the store may be unfinished, and is finished by
+    // whichever process takes it (resumed). Not deleted (the database went away): the lease runs
+    // out and the item is finished again, which every step of ingest allows.
     await store.done(item.key).catch((error: unknown) => this.options.onError(error, item));
   }
 

@@ -1,7 +1,7 @@
 import { identityKey } from '../../domain/channel';
 import type { Contact } from '../../domain/contact';
 import { normalizeEmail, normalizePhone } from '../../domain/contact';
-import type { Conversation } from '../../domain/conversation';
+import { sameBurst, type Conversation } from '../../domain/conversation';
 import type { Responsibles } from '../../domain/department';
 import { utmFromUrl } from '../../domain/lead';
 import type { InboundMessage, Message } from '../../domain/message';
@@ -26,7 +26,12 @@ export interface IngestDeps {
   route(sample: RoutingSample): Promise<string | undefined>;
   /** The reply SLA starts counting at the customer's first unanswered message. */
   sla: {
-    clientWrote(conversationId: string, at: Date): Promise<void>;
+    /** `known`: the conversation as ingest read it (its reply clock, its last inbound time). */
+    clientWrote(
+      conversationId: string,
+      at: Date,
+      known?: { awaitingReplySince?: Date; lastInboundAt?: Date },
+    ): Promise<void>;
     /** The conversation was opened by this message, already waiting from it. */
     startedWaiting(conversationId: string, since: Date): Promise<void>;
   };
@@ -56,66 +61,112 @@ export class IngestInbound {
 
   constructor(private readonly deps: IngestDeps) {}
 
-  ingest(message: InboundMessage): Promise<IngestResult> {
+  /**
+   * `resumed`: this delivery was tried before (a retry, or taken over from a process that died
+   * with it). A stored copy then may be unfinished and is finished now; on a first try a stored
+   * copy can only be a redelivery of a message already finished, since the inbox item of the
+   * earlier delivery is deleted only after its ingest finished. (So no "processed" mark is
+   * written: the inbox records completion.)
+   */
+  ingest(message: InboundMessage, options: { resumed?: boolean } = {}): Promise<IngestResult> {
+    const resumed = options.resumed ?? false;
     return this.lock.run(
       identityKey({ channel: message.channel, externalId: message.chatId }),
-      () => (message.edited ? this.applyEdit(message) : this.store(message)),
+      () => (message.edited ? this.applyEdit(message) : this.store(message, resumed)),
     );
   }
 
-  private async store(inbound: InboundMessage): Promise<IngestResult> {
+  private async store(inbound: InboundMessage, resumed: boolean): Promise<IngestResult> {
     const { deps } = this;
     const { contact, isNew } = await this.contactOf(inbound);
     // A contact made just now has no messages, conversations or records yet: three lookups fewer
-    // for every new customer. Otherwise this is the cheap exit for redeliveries (the unique index
-    // below still decides under races); a message stored by an attempt that failed before telling
-    // anyone is finished now instead.
-    if (!isNew) {
-      const known = await deps.messages.find(inbound.channel, inbound.externalId);
-      if (known) return known.processed ? { outcome: 'duplicate' } : this.finish(known);
-    }
+    // for every new customer.
     const existing = isNew
       ? undefined
       : await deps.conversations.findOpen(inbound.channel, inbound.chatId);
-    const found = await this.subjectFor(contact, isNew, inbound, existing);
-    const conversation =
-      existing ??
-      (await deps.conversations.open({
-        contactId: contact.id,
-        channel: inbound.channel,
-        chatId: inbound.chatId,
-        awaitingReplySince: inbound.sentAt,
-        ...(found ? { subject: found.subject } : {}),
-      }));
+    if (existing) {
+      // The message first: its unique key tells a redelivery before anything is acted on.
+      const saved = await deps.messages.saveInbound(existing.id, inbound);
+      if (saved.duplicate) return this.redelivered(saved.message, resumed, existing);
+      const found = await this.subjectFor(contact, false, inbound, existing);
+      return this.stored(saved.message, existing, found, {
+        contactName: contact.name,
+        newConversation: false,
+      });
+    }
+    if (!isNew) {
+      // No open conversation: a redelivery of a message of a conversation closed since must not
+      // open a lead, so it is looked for first (rare: the common redelivery is caught above).
+      const known = await deps.messages.find(inbound.channel, inbound.externalId);
+      if (known) return this.redelivered(known, resumed);
+    }
+    const found = await this.subjectFor(contact, isNew, inbound, undefined);
+    const conversation = await deps.conversations.open({
+      contactId: contact.id,
+      channel: inbound.channel,
+      chatId: inbound.chatId,
+      awaitingReplySince: inbound.sentAt,
+      ...(found ? { subject: found.subject } : {}),
+    });
     const saved = await deps.messages.saveInbound(conversation.id, inbound);
-    if (saved.duplicate) return { outcome: 'duplicate' };
+    if (saved.duplicate) return this.redelivered(saved.message, resumed);
+    return this.stored(saved.message, conversation, found, {
+      contactName: contact.name,
+      newConversation: true,
+    });
+  }
+
+  private async stored(
+    message: Message,
+    conversation: Conversation,
+    found: { subject: TaskSubject; newLead: boolean; responsibles: Responsibles } | undefined,
+    known: { contactName?: string | undefined; newConversation: boolean },
+  ): Promise<IngestResult> {
+    const result = {
+      outcome: 'stored',
+      messageId: message.id,
+      conversationId: conversation.id,
+      newLead: found?.newLead ?? false,
+    } as const;
     if (!found) {
       // Kept with its conversation; the customer's next message tries to open the lead again.
-      deps.onUnassignable(conversation.id);
-      return {
-        outcome: 'stored',
-        messageId: saved.message.id,
-        conversationId: conversation.id,
-        newLead: false,
-      };
+      this.deps.onUnassignable(conversation.id);
+      return result;
     }
     const { subject, newLead, responsibles } = found;
     await this.announce(
-      saved.message,
+      message,
       { ...conversation, ...conversationSubject(subject) },
       subject,
       newLead,
-      { contactName: contact.name, newConversation: !existing, responsibles },
+      { ...known, responsibles },
     );
+    return result;
+  }
+
+  /** A message stored before: finished now when its first try may not have, else a duplicate. */
+  private async redelivered(
+    message: Message,
+    resumed: boolean,
+    conversation?: Conversation,
+  ): Promise<IngestResult> {
+    if (!resumed) return { outcome: 'duplicate' };
+    const current =
+      conversation?.id === message.conversationId
+        ? conversation
+        : await this.deps.conversations.get(message.conversationId);
+    const subject = current && subjectOf(current);
+    if (!current || !subject) return { outcome: 'duplicate' };
+    await this.announce(message, current, subject, false);
     return {
       outcome: 'stored',
-      messageId: saved.message.id,
-      conversationId: conversation.id,
-      newLead,
+      messageId: message.id,
+      conversationId: current.id,
+      newLead: false,
     };
   }
 
-  /** What follows storing: the reply clock, follow-ups, the event; then it counts as processed. */
+  /** What follows storing: the reply clock, follow-ups, the event (each safe to run again). */
   private async announce(
     message: Message,
     conversation: Conversation,
@@ -130,8 +181,11 @@ export class IngestInbound {
     const { contactName, newConversation, responsibles } = known;
     const { deps } = this;
     if (newConversation) await deps.sla.startedWaiting(conversation.id, message.sentAt);
-    else await deps.sla.clientWrote(conversation.id, message.sentAt);
-    await deps.followUps.onClientMessage(subject);
+    else await deps.sla.clientWrote(conversation.id, message.sentAt, conversation);
+    // Restarted by the burst's first message already; a retry restarts them anyway, as its first
+    // try may not have got this far.
+    const inBurst = newConversation === false && sameBurst(conversation, message.sentAt);
+    if (!inBurst) await deps.followUps.onClientMessage(subject);
     await deps.events.publish({
       message,
       conversation,
@@ -142,20 +196,6 @@ export class IngestInbound {
       newLead,
       edited: false,
     });
-    await deps.messages.markProcessed(message.id);
-  }
-
-  private async finish(message: Message): Promise<IngestResult> {
-    const conversation = await this.deps.conversations.get(message.conversationId);
-    const subject = conversation && subjectOf(conversation);
-    if (!conversation || !subject) return { outcome: 'duplicate' };
-    await this.announce(message, conversation, subject, false);
-    return {
-      outcome: 'stored',
-      messageId: message.id,
-      conversationId: conversation.id,
-      newLead: false,
-    };
   }
 
   private async applyEdit(inbound: InboundMessage): Promise<IngestResult> {

@@ -52,12 +52,7 @@ export interface OpenRecords {
 }
 
 export interface InboundMessages {
-  /** `processed`: everything after storing it (SLA, follow-ups, the event) has run. */
-  find(
-    channel: Channel,
-    externalId: string,
-  ): Promise<(Message & { processed: boolean }) | undefined>;
-  markProcessed(messageId: string): Promise<void>;
+  find(channel: Channel, externalId: string): Promise<Message | undefined>;
   saveInbound(
     conversationId: string,
     message: InboundMessage,

@@ -1,3 +1,4 @@
+import { sameBurst } from '../../domain/conversation';
 import type { Clock } from '../../domain/ports';
 import type { ProcessDefinition } from '../../domain/process/definition';
 import { Assignees } from './assignees';
@@ -16,6 +17,8 @@ export interface SlaConversations {
   /** Marks the conversation as waiting unless it already waits; returns since when it waits. */
   startWaiting(id: string, since: Date): Promise<Date>;
   stopWaiting(id: string): Promise<void>;
+  /** Notes that the customer wrote again while the conversation already waits. */
+  touchInbound(id: string, at: Date): Promise<void>;
 }
 
 export interface SlaDeps {
@@ -44,7 +47,22 @@ export class SlaLadder {
     this.assignees = new Assignees(deps.directory);
   }
 
-  async clientWrote(conversationId: string, at: Date): Promise<void> {
+  /**
+   * `known`: the conversation as the caller just read it. Already waiting, the clock keeps running
+   * from the first unanswered message and only the conversation's recency is kept, once per burst
+   * (`sameBurst`). A reply written between that read and now is taken as answering this message
+   * too.
+   */
+  async clientWrote(
+    conversationId: string,
+    at: Date,
+    known?: { awaitingReplySince?: Date; lastInboundAt?: Date },
+  ): Promise<void> {
+    const waiting = known?.awaitingReplySince;
+    if (waiting && waiting <= at) {
+      if (!sameBurst(known, at)) await this.deps.conversations.touchInbound(conversationId, at);
+      return;
+    }
     const since = await this.deps.conversations.startWaiting(conversationId, at);
     // Already waiting: the clock keeps counting from the first unanswered message.
     if (since.getTime() !== at.getTime()) return;

@@ -18,8 +18,6 @@ export const messageSchema = new Schema(
     sentAt: { type: Date, required: true },
     /** The customer changed the message after sending it. */
     editedAt: Date,
-    /** Inbound: ingest finished with it (reply clock, follow-ups, staff told). */
-    processedAt: Date,
     /** Outbound: the id the channel gave the sent message (externalId stays our own key). */
     channelMessageId: String,
     /** Why a message to the customer could not be delivered. */

@@ -1,4 +1,4 @@
-import { groupedCreate, groupedUpdate } from '../grouped-writes';
+import { groupedCreate } from '../grouped-writes';
 import { Types } from 'mongoose';
 import type { Channel } from '../../domain/channel';
 import type { Attachment, InboundMessage, Message } from '../../domain/message';
@@ -41,7 +41,6 @@ function toMessage(doc: StoredMessage): Message {
 export function createMessageRepository(models: Models): MessageRepository & InboundMessages {
   const { Message: MessageModel } = models;
   const insert = groupedCreate(MessageModel);
-  const update = groupedUpdate(MessageModel);
   // `{channel, externalId: {$in}}` walks the unique index's prefix on every engine.
   const byExternalId = groupedLookup({
     find: async (keys: readonly { channel: Channel; externalId: string }[]) => {
@@ -65,11 +64,7 @@ export function createMessageRepository(models: Models): MessageRepository & Inb
   return {
     async find(channel, externalId) {
       const doc = await byExternalId({ channel, externalId });
-      return doc ? { ...toMessage(doc), processed: !!doc.processedAt } : undefined;
-    },
-
-    async markProcessed(messageId) {
-      await update({ _id: new Types.ObjectId(messageId) }, { $set: { processedAt: new Date() } });
+      return doc ? toMessage(doc) : undefined;
     },
 
     async applyEdit(channel, externalId, { text, attachments }) {

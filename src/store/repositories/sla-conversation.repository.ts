@@ -1,10 +1,12 @@
 import type { SlaConversation, SlaConversations } from '../../app/process/sla-ladder';
 import { groupedById } from '../grouped-reads';
+import { groupedUpdate } from '../grouped-writes';
 import type { Models } from '../models';
 import { oid, plain } from './plain';
 
 export function createSlaConversations(models: Models): SlaConversations {
   const { Conversation } = models;
+  const update = groupedUpdate(Conversation);
   const byId = groupedById((ids) => Conversation.find({ _id: { $in: ids } }).lean(), oid);
   const get = async (id: string) => {
     const doc = await byId(id);
@@ -21,6 +23,9 @@ export function createSlaConversations(models: Models): SlaConversations {
         { returnDocument: 'after' },
       ).lean();
       return doc?.awaitingReplySince ?? since;
+    },
+    async touchInbound(id, at) {
+      await update({ _id: oid(id) }, { $max: { lastInboundAt: at } });
     },
     async stopWaiting(id) {
       await Conversation.updateOne({ _id: oid(id) }, { $unset: { awaitingReplySince: 1 } });
