@@ -11,6 +11,7 @@ import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
 import type { User } from '../../src/domain/user';
 import type { ParkedInbox } from './inbox.composer';
+import type { StaffMenus } from './menus';
 
 /** A file a staff member sent the bot, by its Telegram file id. */
 export interface StaffFile {
@@ -58,6 +59,8 @@ export interface ManagerBotDeps {
   }>;
   /** Customer messages parked after their retries (`/inbox`, admins). */
   inbox: ParkedInbox;
+  /** Each person's "/" menu, set when their role or language is known or changes. */
+  menus: StaffMenus;
   translate: (lng: 'ru' | 'en') => TFunction;
   defaultLocale: 'ru' | 'en';
   timeZone: string;

@@ -4,6 +4,7 @@ import { isStaffMember, type ManagerBotDeps, type ManagerContext } from './conte
 import { cardComposer } from './card.composer';
 import { dialogsComposer } from './dialogs.composer';
 import { findComposer } from './find.composer';
+import { fallbackComposer, helpComposer } from './help.composer';
 import { identify, staffOnly } from './identify.middleware';
 import { languageComposer } from './language.composer';
 import { onboardingComposer } from './onboarding.composer';
@@ -35,6 +36,12 @@ export function createManagerBot(
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.use(identify(deps));
+  // A staff member's menu follows their role and language, whatever they send (set only when it
+  // changed, and never holding the update up).
+  bot.use(async (ctx, next) => {
+    if (ctx.staff) deps.menus.inBackground(deps.menus.update(ctx.api, ctx.staff));
+    await next();
+  });
   bot.use(onboardingComposer(deps));
   bot.use(staffOnly);
   // Everything below serves staff only, and its handlers know it by the context's type.
@@ -50,7 +57,14 @@ export function createManagerBot(
   staff.use(availabilityComposer(deps));
   staff.use(routesComposer(deps.routing));
   staff.use(inboxComposer({ inbox: deps.inbox, timeZone: deps.timeZone }));
-  staff.use(organisationComposer(deps.organisation));
+  staff.use(
+    organisationComposer(deps.organisation, (ctx, person) =>
+      deps.menus.inBackground(deps.menus.refresh(ctx.api, person.telegramId)),
+    ),
+  );
+  staff.use(helpComposer());
+  // Last: whatever nothing above took is answered with what to do instead.
+  staff.use(fallbackComposer());
   bot.catch(async (error) => {
     options.onError(error.error);
     // The person still deserves an answer; a failure to answer is only logged.

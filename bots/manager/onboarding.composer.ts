@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import { StaffError } from '../../src/app/staff/staff';
 import type { ManagerBotDeps, ManagerContext } from './context';
+import { welcomeText } from './help';
 
 /** `/start` (with an invite payload from a deep link) and admins' `/invite`. */
 export function onboardingComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
@@ -18,10 +19,9 @@ export function onboardingComposer(deps: ManagerBotDeps): Composer<ManagerContex
       ctx.match || undefined,
     );
     if (!user) return ctx.reply(ctx.t('refusal.notRegistered'));
-    const role = ctx.t(`bot:roles.${user.roles[0] ?? 'manager'}`);
-    await ctx.reply(
-      ctx.t(wasKnown ? 'bot:start.welcome' : 'bot:start.registered', { name: user.name, role }),
-    );
+    // Someone who just joined gets the menu of their role before they look for it.
+    if (!wasKnown) deps.menus.inBackground(deps.menus.update(ctx.api, user));
+    await ctx.reply(welcomeText(user, !wasKnown, ctx.t));
   });
 
   composer.command('invite', async (ctx) => {

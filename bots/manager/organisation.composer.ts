@@ -7,9 +7,13 @@ import type { StaffMemberContext } from './context';
 
 /**
  * The organisation from the chat: `/users`, `/role`, `/deactivate` and `/set_alerts` for admins,
- * `/schedule` for anyone's own working hours (an admin's for anyone).
+ * `/schedule` for anyone's own working hours (an admin's for anyone). `changed` hears of a person
+ * whose role or activity an admin changed (their menu follows).
  */
-export function organisationComposer(organisation: Organisation): Composer<StaffMemberContext> {
+export function organisationComposer(
+  organisation: Organisation,
+  changed: (ctx: StaffMemberContext, person: User) => void = () => {},
+): Composer<StaffMemberContext> {
   const composer = new Composer<StaffMemberContext>();
   const attempt = async (ctx: StaffMemberContext, work: () => Promise<string>) => {
     try {
@@ -35,6 +39,7 @@ export function organisationComposer(organisation: Organisation): Composer<Staff
         /^(.+?)\s+(\w+)(?:\s+(\w+))?$/.exec(ctx.match.trim()) ?? [];
       if (!who) return ctx.t('admin:people.roleUsage');
       const person = await organisation.setRole(ctx.staff, who, role, department);
+      changed(ctx, person);
       return ctx.t('admin:people.roleSet', { name: person.name, role: ctx.t(`bot:roles.${role}`) });
     }),
   );
@@ -42,6 +47,7 @@ export function organisationComposer(organisation: Organisation): Composer<Staff
     attempt(ctx, async () => {
       if (!ctx.match.trim()) return ctx.t('admin:people.deactivateUsage');
       const { person, tasks, records } = await organisation.deactivate(ctx.staff, ctx.match);
+      changed(ctx, person);
       return ctx.t('admin:people.deactivated', {
         name: person.name,
         tasks: ctx.t('tasks.count', { count: tasks }),

@@ -22,6 +22,7 @@ import type { ProcessParts } from './process';
 import type { Bot } from 'grammy';
 import type { ManagerContext, StaffFile } from '../../bots/manager/context';
 import type { ParkedInbox } from '../../bots/manager/inbox.composer';
+import { StaffMenus } from '../../bots/manager/menus';
 import { staffReply } from '../app/messaging/staff-reply';
 import type { Attachment } from '../domain/message';
 import type { FileStore } from '../domain/ports';
@@ -86,6 +87,13 @@ export async function startManagerBot(options: {
   const contacts = createContactRepository(models);
   const search = createSearchStore(models);
   const directory = createDirectory(models);
+  const organisationStore = createOrganisationStore(models);
+  const menus = new StaffMenus({
+    translate: translator.forLocale,
+    defaultLocale: env.DEFAULT_LOCALE,
+    identify: (telegramId) => staff.identify(telegramId),
+    onError: (error) => logger.warn({ err: error }, 'could not set a command menu'),
+  });
   const deps = {
     staff,
     engine: options.process.engine,
@@ -107,7 +115,7 @@ export async function startManagerBot(options: {
       clock,
     },
     organisation: new Organisation({
-      store: createOrganisationStore(models),
+      store: organisationStore,
       tasks: createTaskRepository(models),
       reassignTask: (taskId: string, toUserId: string) =>
         options.process.engine.reassignTask(taskId, SYSTEM, toUserId),
@@ -116,6 +124,7 @@ export async function startManagerBot(options: {
     }),
     clientCardAt: createClientCardLookup(models),
     inbox: options.inbox,
+    menus,
     replyToClient: (
       user: User,
       conversationId: string,
@@ -178,6 +187,14 @@ export async function startManagerBot(options: {
       .catch((error: unknown) => logger.error({ err: error }, 'manager bot polling stopped'));
   }
 
+  // The menus of newcomers and of everyone on the staff, in the background: a slow or unreachable
+  // Telegram does not hold the start up, and each person's menu is set again when they write.
+  menus.inBackground(
+    menus.start(bot.api, async () =>
+      (await organisationStore.people()).filter((person) => person.active),
+    ),
+  );
+
   const delivery = new NoticeDelivery({
     queue: createNotificationQueue(models, {
       lease: options.noticeLease,
@@ -203,6 +220,7 @@ export async function startManagerBot(options: {
     push: (notices) => delivery.push(notices),
     async stop() {
       await webhook?.drain();
+      await menus.stop();
       await delivery.stop();
       if (bot.isRunning()) await bot.stop();
     },

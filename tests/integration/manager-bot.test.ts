@@ -283,7 +283,9 @@ describe('the manager bot', () => {
     expect(seller.lastText()).toBe('Cancelled, nothing changed.');
     const said = seller.history().length;
     await seller.say({ text: '77' });
-    expect(seller.history()).toHaveLength(said);
+    // The dialog is over: "77" is not taken as the value, only answered with what to do.
+    expect(seller.history()).toHaveLength(said + 1);
+    expect(seller.lastText()).toMatch(/^I didn't understand\. \/help/);
     await seller.command('/cancel');
     expect(seller.lastText()).toBe('There is nothing to cancel.');
 
