@@ -6,7 +6,7 @@ import {
   CONCURRENCY_TOTAL,
   LOCK_LIFETIME_MS,
   timerKeyOf,
-  type ClaimedJob,
+  type ArmedJob,
 } from './agenda/job-document';
 import { TimerJobRepository } from './agenda/timer-job-repository';
 import { WakeChannel } from './agenda/wake-channel';
@@ -94,23 +94,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   );
 
   const timers: Timers = {
-    async schedule(key, at, name, data) {
+    async schedule(key, at, name, data, options) {
       await repository.beforeArm(key);
       let armedWith = '';
-      const save = () => {
+      const save = (fresh: boolean) => {
         const job = agenda.create(name, { ...data, timerKey: key });
         // Saved with the job (Agenda's upsert sets every attribute): see `claim`.
         armedWith = repository.armToken();
-        (job.attrs as ClaimedJob).lockToken = armedWith;
+        const attrs = job.attrs as ArmedJob;
+        attrs.lockToken = armedWith;
+        if (fresh) attrs.fresh = true;
         return job.unique({ 'data.timerKey': key }).schedule(at).save();
       };
       try {
-        await save();
+        await save(options?.fresh ?? false);
       } catch (error) {
         // The key's job under another name, or two first schedules racing: the last one wins.
         if ((error as { code?: unknown }).code !== 11000) throw error;
         await agenda.cancel({ data: { timerKey: key } });
-        await save();
+        await save(false);
       }
       // Runs of the old timer claimed here and not yet started stand down (see `supersede`).
       repository.supersede(key, armedWith);

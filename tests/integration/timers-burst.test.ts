@@ -282,6 +282,48 @@ describe('timers at scale', () => {
     expect(fired).toEqual([TIMER]);
   });
 
+  it('inserts timers armed fresh, and re-arms a fresh key that had a timer after all', async () => {
+    const client = database.connection.getClient();
+    const writes: string[] = [];
+    const listener = (event: { commandName: string; command: Record<string, unknown> }) => {
+      if (event.command[event.commandName] === 'agendaJobs' && event.commandName !== 'find') {
+        writes.push(event.commandName);
+      }
+    };
+    const runs: Run[] = [];
+    const scheduler = await startScheduler([{ name: TIMER, run: recorder(runs) }]);
+    client.on('commandStarted', listener);
+    try {
+      const far = new Date(Date.now() + 3_600_000);
+      // A burst of new customers: three new subjects' timers, inserted together.
+      await Promise.all(
+        ['sla:1', 'sla:2', 'sla:3'].map((key) =>
+          scheduler.timers.schedule(key, far, TIMER, { v: 1 }, { fresh: true }),
+        ),
+      );
+      expect(writes).toEqual(['insert']);
+      writes.length = 0;
+      // A retried first arming: the key has its timer already; it is re-armed, not doubled.
+      await scheduler.timers.schedule('sla:1', far, TIMER, { v: 2 }, { fresh: true });
+      expect(writes).toEqual(['insert', 'update']);
+      const jobs = await db.collection('agendaJobs').find({ 'data.timerKey': 'sla:1' }).toArray();
+      expect(jobs).toEqual([expect.objectContaining({ data: { v: 2, timerKey: 'sla:1' } })]);
+      // And a fresh timer fires, once.
+      await scheduler.timers.schedule(
+        'sla:4',
+        new Date(Date.now() + 200),
+        TIMER,
+        {},
+        { fresh: true },
+      );
+      await eventually(async () => runs.length === 1);
+      expect(runs.map((run) => run.key)).toEqual(['sla:4']);
+    } finally {
+      client.off('commandStarted', listener);
+      await scheduler.stop();
+    }
+  });
+
   it('re-arms a timer in one round trip and polls once per tick for all job names', async () => {
     const client = database.connection.getClient();
     const commands: { name: string; collection: unknown; at: number }[] = [];

@@ -36,7 +36,9 @@ export interface IngestDeps {
     startedWaiting(conversationId: string, since: Date): Promise<void>;
   };
   /** Follow-ups that wait for the customer's silence restart with every message. */
-  followUps: { onClientMessage(subject: TaskSubject): Promise<void> };
+  followUps: {
+    onClientMessage(subject: TaskSubject, options?: { newSubject?: boolean }): Promise<void>;
+  };
   events: InboundEvents;
   /** The message is stored but no lead could be opened: nobody is registered to take it. */
   onUnassignable(conversationId: string): void;
@@ -185,7 +187,7 @@ export class IngestInbound {
     // Restarted by the burst's first message already; a retry restarts them anyway, as its first
     // try may not have got this far.
     const inBurst = newConversation === false && sameBurst(conversation, message.sentAt);
-    if (!inBurst) await deps.followUps.onClientMessage(subject);
+    if (!inBurst) await deps.followUps.onClientMessage(subject, { newSubject: newLead });
     await deps.events.publish({
       message,
       conversation,

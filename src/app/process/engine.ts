@@ -251,8 +251,8 @@ export class ProcessEngine {
       ...(task.subject ? { subject: task.subject } : {}),
       due: task.due,
     });
-    if (actor.kind === 'system') await this.stages.announce(created);
-    else await this.stages.scheduleOverdue(created);
+    if (actor.kind === 'system') await this.stages.announce(created, { created: true });
+    else await this.stages.scheduleOverdue(created, { created: true });
     return created;
   }
 

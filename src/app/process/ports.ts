@@ -104,7 +104,17 @@ export type TimerName = 'task.overdue' | 'robot.run' | 'sla.step' | 'followup.fi
 
 /** Durable timers (Agenda in production, a controllable fake in tests). */
 export interface Timers {
-  /** Schedules under a key; scheduling the same key again replaces the earlier timer. */
-  schedule(key: string, at: Date, name: TimerName, data: Record<string, unknown>): Promise<void>;
+  /**
+   * Schedules under a key; scheduling the same key again replaces the earlier timer. `fresh`:
+   * the key's subject was created just now, so no timer can have it yet (a plain insert, which
+   * costs a database a third of an upsert; a key that exists after all is re-armed as usual).
+   */
+  schedule(
+    key: string,
+    at: Date,
+    name: TimerName,
+    data: Record<string, unknown>,
+    options?: { fresh?: boolean },
+  ): Promise<void>;
   cancel(key: string): Promise<void>;
 }

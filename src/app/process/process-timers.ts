@@ -51,11 +51,17 @@ export class ProcessTimers {
       subject: record.subject,
       due: new Date(this.now.getTime() + followUp.task.dueInMs),
     });
-    if (created) await this.deps.stages.announce(task);
+    if (created) await this.deps.stages.announce(task, { created });
   }
 
-  /** Client silence restarts its follow-up with every client message. */
-  async onClientMessage(subject: TaskSubject): Promise<void> {
+  /**
+   * Client silence restarts its follow-up with every client message. `newSubject`: the record was
+   * opened by this message, so none of its follow-ups is armed yet.
+   */
+  async onClientMessage(
+    subject: TaskSubject,
+    options: { newSubject?: boolean } = {},
+  ): Promise<void> {
     for (const followUp of this.deps.definition.followUps) {
       if (!('event' in followUp.on)) continue;
       await this.deps.timers.schedule(
@@ -63,6 +69,7 @@ export class ProcessTimers {
         new Date(this.now.getTime() + followUp.afterMs),
         'followup.fire',
         { subject, followUpId: followUp.id },
+        { fresh: options.newSubject ?? false },
       );
     }
   }

@@ -71,7 +71,7 @@ export class SlaLadder {
 
   /** A conversation opened by a customer's message already waits from it (one write fewer). */
   async startedWaiting(conversationId: string, since: Date): Promise<void> {
-    await this.scheduleStep(conversationId, since, 0);
+    await this.scheduleStep(conversationId, since, 0, { fresh: true });
   }
 
   async managerReplied(conversationId: string): Promise<void> {
@@ -106,7 +106,12 @@ export class SlaLadder {
     await this.scheduleStep(conversationId, new Date(since), step + 1);
   }
 
-  private async scheduleStep(conversationId: string, since: Date, step: number): Promise<void> {
+  private async scheduleStep(
+    conversationId: string,
+    since: Date,
+    step: number,
+    options: { fresh?: boolean } = {},
+  ): Promise<void> {
     const rung = this.deps.definition.sla.ladder[step];
     if (!rung) return;
     const afterMs = (await this.deps.thresholds?.get())?.[step] ?? rung.afterMs;
@@ -115,6 +120,7 @@ export class SlaLadder {
       new Date(since.getTime() + afterMs),
       'sla.step',
       { conversationId, since: since.toISOString(), step },
+      options,
     );
   }
 

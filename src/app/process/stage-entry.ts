@@ -127,7 +127,7 @@ export class StageEntry {
         subject: record.subject,
         due: new Date(this.now.getTime() + step.dueInMs),
       });
-      if (created) await this.announce(task);
+      if (created) await this.announce(task, { created });
     } else if ('notify' in action) {
       const userId = await this.deps.assignees.resolve(action.notify.role, record);
       await this.deps.notifier.notifyUser(userId, {
@@ -165,19 +165,23 @@ export class StageEntry {
         stageEntry: record.stageEntry,
       },
     });
-    if (ensured.created) await this.announce(ensured.task);
+    if (ensured.created) await this.announce(ensured.task, { created: true });
     return ensured;
   }
 
-  async announce(task: Task): Promise<void> {
+  /** `created`: the task was made just now (its overdue timer cannot exist yet). */
+  async announce(task: Task, options: { created?: boolean } = {}): Promise<void> {
     await this.deps.notifier.notifyUser(task.assigneeId, { kind: 'task_assigned', task });
-    await this.scheduleOverdue(task);
+    await this.scheduleOverdue(task, options);
   }
 
-  scheduleOverdue(task: Task): Promise<void> {
-    return this.deps.timers.schedule(`task:${task.id}`, task.due, 'task.overdue', {
-      taskId: task.id,
-      due: task.due.toISOString(),
-    });
+  scheduleOverdue(task: Task, options: { created?: boolean } = {}): Promise<void> {
+    return this.deps.timers.schedule(
+      `task:${task.id}`,
+      task.due,
+      'task.overdue',
+      { taskId: task.id, due: task.due.toISOString() },
+      { fresh: options.created ?? false },
+    );
   }
 }

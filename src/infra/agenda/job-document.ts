@@ -18,6 +18,12 @@ export const LOCK_LIFETIME_MS = 60_000;
 /** A job as this repository hands it to Agenda: with the token of the claim that locked it. */
 export type ClaimedJob = JobParameters & { lockToken?: string };
 
+/**
+ * A timer being armed. `fresh` (not stored): its key cannot have a job yet, so it is inserted
+ * rather than upserted (see `Timers.schedule`).
+ */
+export type ArmedJob = ClaimedJob & { fresh?: boolean };
+
 export function isRecurring(job: JobParameters): boolean {
   return Boolean(job.repeatInterval || job.repeatAt || job.type === 'single');
 }

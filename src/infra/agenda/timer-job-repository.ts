@@ -10,13 +10,14 @@ import {
   LOCK_LIFETIME_MS,
   timerKeyOf,
   toJobParameters,
+  type ArmedJob,
   type ClaimedJob,
 } from './job-document';
 import { ensureJobIndexes } from './job-indexes';
 import { DueJobs } from './due-jobs';
 import { lockBatch, type Held } from './lock-batch';
 import { RearmedKeys } from './rearmed-keys';
-import { timerUpserts } from './timer-upserts';
+import { timerInserts, timerUpserts } from './timer-upserts';
 import { timerDelay } from '../timer-delay';
 
 /**
@@ -69,6 +70,7 @@ export class TimerJobRepository extends MongoJobRepository {
   private lastSweep = 0;
   private readonly finished: FinishedJobs;
   private readonly upsertTimer: ReturnType<typeof timerUpserts>;
+  private readonly insertTimer: ReturnType<typeof timerInserts>;
   /** Wakes Agenda for these job names (set by the scheduler to its notification channel). */
   wakeAgenda: (jobNames: string[]) => void = () => {};
 
@@ -80,6 +82,7 @@ export class TimerJobRepository extends MongoJobRepository {
     // The claim below does not use Agenda's `findAndLockNextJobIndex`; see `ensureJobIndexes`.
     super({ mongo: db, db: { collection: JOBS_COLLECTION }, ensureIndex: false });
     this.upsertTimer = timerUpserts(db.collection(JOBS_COLLECTION));
+    this.insertTimer = timerInserts(db.collection(JOBS_COLLECTION));
     this.finished = new FinishedJobs(
       db.collection(JOBS_COLLECTION),
       logger,
@@ -310,11 +313,17 @@ export class TimerJobRepository extends MongoJobRepository {
     job: JobParameters<DATA>,
     options: JobRepositoryOptions | undefined,
   ): Promise<JobParameters<DATA>> {
-    const { _id, unique, uniqueOpts, ...props } = job;
+    const { _id, unique, uniqueOpts, fresh, ...props } = job as ArmedJob;
     if (_id || !unique || uniqueOpts || props.type === 'single' || !timerKeyOf(props.data)) {
       return super.saveJob(job, options);
     }
-    const id = await this.upsertTimer(unique, props, options?.lastModifiedBy);
+    const id = fresh
+      ? await this.insertTimer(props, options?.lastModifiedBy).catch((error: unknown) => {
+          // The key had a job after all (a retried first arming): re-armed by key.
+          if ((error as { code?: unknown }).code !== 11000) throw error;
+          return this.upsertTimer(unique, props, options?.lastModifiedBy);
+        })
+      : await this.upsertTimer(unique, props, options?.lastModifiedBy);
     return id ? { ...job, _id: toJobId(id.toHexString()) } : job;
   }
 

@@ -1,5 +1,5 @@
 import type { JobParameters } from 'agenda';
-import type { Collection, Document, ObjectId } from 'mongodb';
+import { ObjectId, type Collection, type Document } from 'mongodb';
 import { groupCommit, writeErrorsByIndex } from '../group-commit';
 
 /** What Agenda's own `saveJob` writes as null when unset: a re-armed timer starts afresh. */
@@ -44,11 +44,32 @@ export function timerUpserts(jobs: Collection) {
       return batch.map((_, i) => failed.get(i) ?? null);
     }
   });
-  return (unique: Document, props: TimerProps, lastModifiedBy?: string) => {
-    const reset = Object.fromEntries(RESET_ON_ARM.map((field) => [field, props[field] ?? null]));
-    return write({
-      filter: { ...unique, name: props.name },
-      set: { ...props, ...reset, lastModifiedBy: lastModifiedBy ?? null },
-    });
-  };
+  return (unique: Document, props: TimerProps, lastModifiedBy?: string) =>
+    write({ filter: { ...unique, name: props.name }, set: armed(props, lastModifiedBy) });
+}
+
+/**
+ * Arming a timer whose key cannot have a job yet: the document the upsert would create, inserted
+ * (an upsert first looks the key up, and costs an embedded engine three inserts). A key that has
+ * a job after all fails alone with code 11000 (the unique key index), for the caller to upsert.
+ */
+export function timerInserts(jobs: Collection) {
+  const write = groupCommit<Document & { _id: ObjectId }, ObjectId>(async (batch) => {
+    try {
+      await jobs.insertMany([...batch], { ordered: false });
+      return batch.map((doc) => doc._id);
+    } catch (error) {
+      const failed = writeErrorsByIndex(error);
+      if (!failed) throw error;
+      return batch.map((doc, i) => failed.get(i) ?? doc._id);
+    }
+  });
+  return (props: TimerProps, lastModifiedBy?: string) =>
+    write({ _id: new ObjectId(), ...armed(props, lastModifiedBy) });
+}
+
+/** What a timer's document holds once armed: its lock and run state reset. */
+function armed(props: TimerProps, lastModifiedBy: string | undefined): Document {
+  const reset = Object.fromEntries(RESET_ON_ARM.map((field) => [field, props[field] ?? null]));
+  return { ...props, ...reset, lastModifiedBy: lastModifiedBy ?? null };
 }
