@@ -80,8 +80,8 @@ module.exports = {
         npm('ms', 'yaml', 'zod'),
       ],
     }),
-    allow('Timer jobs call use cases', ours('src/jobs/'), {
-      path: ours('src/(jobs|app|domain|infra)/'),
+    allow('Timer jobs parse their payloads and call use cases', ours('src/jobs/'), {
+      path: [ours('src/(jobs|app|domain|infra)/'), npm('zod')],
     }),
     allow('A channel: its own folder, the shared contract and the domain', '^channels/([^/]+)/', {
       path: [

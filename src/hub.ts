@@ -144,6 +144,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       handlers: process.handlers,
       openMonthlyPlans: () =>
         openMonthlyPlans({ plans, clock: systemClock, timeZone: env.COMPANY_TIMEZONE }),
+      logger,
     });
     await scheduler.start(jobs, recurring, env.COMPANY_TIMEZONE);
     stack.push(() => scheduler.stop());

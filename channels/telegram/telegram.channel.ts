@@ -26,13 +26,32 @@ export interface TelegramChannelOptions {
   botInfo?: UserFromGetMe;
   /** The longest one send to a customer may take (default 20 s; grammY's own is 500 s). */
   sendTimeoutMs?: number;
+  /**
+   * Polling: how often one update is tried before it is logged and skipped (default 5), and the
+   * wait before the first retry, doubled for each next one (default 500 ms).
+   */
+  pollingRetry?: { tries?: number; firstDelayMs?: number };
   onError(error: unknown): void;
+}
+
+/** Reported through `onError` when polling gives up on an update that kept failing. */
+export class TelegramUpdateSkipped extends Error {
+  constructor(
+    readonly updateId: number,
+    readonly tries: number,
+    options: { cause: unknown },
+  ) {
+    super(`Telegram update ${updateId} skipped after ${tries} failed tries`, options);
+    this.name = 'TelegramUpdateSkipped';
+  }
 }
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram/customer';
 /** Telegram allows about one message a second to one private chat. */
 const PER_CHAT_INTERVAL_MS = 1000;
 const CAPTION_LIMIT = 1024;
+/** How often polling tries one update before it skips it (see `storeWithRetries`). */
+const POLLING_TRIES = 5;
 /**
  * Well inside the outbox's lease (wiring/messaging.ts), and long enough for a file the Bot API
  * fetches from the hub. Only sends use it: long polling waits 30 s per call by design.
@@ -92,8 +111,9 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
           .catch(options.onError);
         return;
       }
+      const retry = { tries: POLLING_TRIES, firstDelayMs: 500, ...options.pollingRetry };
       bot.on(['message', 'edited_message'], (ctx) =>
-        storeUntilDone(() => receive(ctx.update), options.onError),
+        storeWithRetries(() => receive(ctx.update), ctx.update.update_id, retry, options.onError),
       );
       bot.catch((error) => options.onError(error.error));
       void bot.start({ allowed_updates: ['message', 'edited_message'] }).catch(options.onError);
@@ -152,19 +172,28 @@ async function sendFile(
 }
 
 /**
- * In polling mode an update counts as handled once the middleware returns, so a database outage
- * must hold the update (and the chat behind it) until the message is stored, not skip it.
+ * In polling mode an update counts as handled once the middleware returns, so a passing failure
+ * (a database outage) holds the update, and the chat behind it, for a few tries with a growing
+ * wait (0.5 + 1 + 2 + 4 s by default) rather than skipping it at once. One that still fails is
+ * reported and skipped, so a poison update cannot hold the chat and the bot for ever.
  */
-async function storeUntilDone(
+async function storeWithRetries(
   work: () => Promise<void>,
+  updateId: number,
+  retry: { tries: number; firstDelayMs: number },
   onError: (error: unknown) => void,
 ): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
+  for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
     } catch (error) {
+      if (attempt >= retry.tries) {
+        onError(new TelegramUpdateSkipped(updateId, attempt, { cause: error }));
+        return;
+      }
       onError(error);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+      const delay = Math.min(30_000, retry.firstDelayMs * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }

@@ -5,6 +5,7 @@ import { createSiteLead, type SiteLeadInput } from '../app/intake/site-lead';
 import { ProcessError } from '../app/process/errors';
 import { UTM_KEYS, utmFromUrl, type Utm } from '../domain/lead';
 import type { Logger } from '../infra/logger';
+import { answerProcessError } from './process-errors';
 import { PUBLIC_RATE_LIMIT_PER_MINUTE, publicRateLimit } from './rate-limit';
 
 type LeadDeps = Parameters<typeof createSiteLead>[0];
@@ -48,7 +49,10 @@ export function intakeRouter(deps: {
   const auth = integrationKey(deps.keys);
 
   const create =
-    (schema: z.ZodType, toInput: (body: never, formId?: string) => SiteLeadInput): RequestHandler =>
+    <S extends z.ZodType>(
+      schema: S,
+      toInput: (body: z.infer<S>, formId?: string) => SiteLeadInput,
+    ): RequestHandler =>
     async (req, res) => {
       const body = schema.safeParse(req.body ?? {});
       if (!body.success) {
@@ -60,16 +64,14 @@ export function intakeRouter(deps: {
       }
       try {
         const formId = typeof req.params.formId === 'string' ? req.params.formId : undefined;
-        const result = await createSiteLead(deps.leads, toInput(body.data as never, formId));
+        const result = await createSiteLead(deps.leads, toInput(body.data, formId));
         res.status(result.created ? 201 : 200).json({
           [result.subject.kind]: result.subject.id,
           created: result.created,
         });
       } catch (error) {
         if (!(error instanceof ProcessError)) throw error;
-        // No staff yet is ours to fix, so the integration is told to try again later.
-        if (error.code === 'no_staff') res.status(503).json({ error: 'no_staff' });
-        else res.status(422).json({ error: 'phone_or_email_required' });
+        answerProcessError(res, error);
       }
     };
 
@@ -78,7 +80,7 @@ export function intakeRouter(deps: {
     limit,
     auth,
     ...parse,
-    create(formBody, (body: z.infer<typeof formBody>, formId) => ({
+    create(formBody, (body, formId) => ({
       source: { kind: 'form', formId: formId! },
       ...present({ name: body.name, phone: body.phone, email: body.email }),
       ...present({ comment: body.comment ?? body.message }),
@@ -91,7 +93,7 @@ export function intakeRouter(deps: {
     limit,
     auth,
     ...parse,
-    create(callBody, (body: z.infer<typeof callBody>) => ({
+    create(callBody, (body) => ({
       source: {
         kind: 'call',
         ...(body.tracking_source ? { trackingSource: body.tracking_source } : {}),

@@ -2,27 +2,11 @@ import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import { SYSTEM } from '../app/process/actor';
 import type { ProcessEngine } from '../app/process/engine';
-import { ProcessError, type ProcessErrorCode } from '../app/process/errors';
+import { ProcessError } from '../app/process/errors';
 import type { TaskSubject } from '../domain/task';
+import { answerProcessError } from './process-errors';
 import { PUBLIC_RATE_LIMIT_PER_MINUTE, publicRateLimit } from './rate-limit';
 import { bearer } from './bearer';
-
-const STATUS: Record<ProcessErrorCode, number> = {
-  not_found: 404,
-  not_allowed: 403,
-  missing_fields: 422,
-  reason_required: 422,
-  needs_assignee: 422,
-  needs_deal_types: 422,
-  unknown_deal_type: 422,
-  move_not_allowed: 409,
-  closed: 409,
-  stale_task: 409,
-  task_not_open: 409,
-  invalid_field: 422,
-  invalid_date: 422,
-  no_staff: 503,
-};
 
 const moveBody = z.object({ to: z.string().min(1), reason: z.string().optional() }).strict();
 const fieldsBody = z.object({ fields: z.record(z.string(), z.unknown()) }).strict();
@@ -51,9 +35,9 @@ export function recordsRouter(deps: {
   );
 
   const handle =
-    (
-      schema: z.ZodType,
-      action: (subject: TaskSubject, body: never) => Promise<unknown>,
+    <S extends z.ZodType>(
+      schema: S,
+      action: (subject: TaskSubject, body: z.infer<S>) => Promise<unknown>,
     ): RequestHandler =>
     async (req, res) => {
       const subject = subjectOf(
@@ -72,28 +56,23 @@ export function recordsRouter(deps: {
         return;
       }
       try {
-        res.json(await action(subject, body.data as never));
+        res.json(await action(subject, body.data));
       } catch (error) {
         if (!(error instanceof ProcessError)) throw error;
-        res.status(STATUS[error.code]).json({
-          error: error.code,
-          ...(error.missing.length > 0
-            ? { missing: error.missing.map(({ field, kind, title }) => ({ field, kind, title })) }
-            : {}),
-        });
+        answerProcessError(res, error);
       }
     };
 
   router.post(
     '/api/records/:kind/:id/stage',
-    handle(moveBody, async (subject, body: z.infer<typeof moveBody>) => {
+    handle(moveBody, async (subject, body) => {
       await deps.engine.moveStage(subject, body.to, SYSTEM, body.reason);
       return { ok: true, stage: body.to };
     }),
   );
   router.patch(
     '/api/records/:kind/:id/fields',
-    handle(fieldsBody, async (subject, body: z.infer<typeof fieldsBody>) => {
+    handle(fieldsBody, async (subject, body) => {
       await deps.engine.fillFields(subject, body.fields, SYSTEM);
       return { ok: true };
     }),

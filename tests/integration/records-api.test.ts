@@ -89,6 +89,37 @@ describe('the integration API for records', () => {
     expect(await response.json()).toEqual({ error: 'reason_required' });
   });
 
+  it('answers each refusal of the process with its own status and code', async () => {
+    const refusal = async (method: string, path: string, body: unknown) => {
+      const response = await call(method, path, body);
+      return [response.status, ((await response.json()) as { error: string }).error];
+    };
+    const contact = await hub.database.models.Contact.create({ name: 'ООО Восток' });
+    const [sales1] = await hub.database.models.User.find({ name: 'Продавец Семён' }).lean();
+    const fresh = await hub.process.engine.createLead(
+      { contactId: contact._id.toHexString(), source: { kind: 'manual', method: 'cold_call' } },
+      sales1!._id.toHexString(),
+    );
+    const path = `/api/records/lead/${fresh.subject.id}`;
+    expect(await refusal('POST', `${path}/stage`, { to: 'nowhere' })).toEqual([
+      409,
+      'move_not_allowed',
+    ]);
+    expect(await refusal('PATCH', `${path}/fields`, { fields: { 'a.b': 1 } })).toEqual([
+      422,
+      'invalid_field',
+    ]);
+    expect(
+      await refusal('POST', '/api/records/deal/0123456789abcdef01234567/stage', { to: 'x' }),
+    ).toEqual([404, 'not_found']);
+    const junk = await call('POST', `${path}/stage`, { to: 'junk', reason: 'спам' });
+    expect(junk.status).toBe(200);
+    expect(await refusal('POST', `${path}/stage`, { to: 'junk', reason: 'ещё раз' })).toEqual([
+      409,
+      'closed',
+    ]);
+  });
+
   it('refuses field names that could reach into other parts of the record', async () => {
     const response = await call('PATCH', `/api/records/lead/${lead}/fields`, {
       fields: { 'responsibles.sales': 'x' },

@@ -1,7 +1,10 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
+import pino from 'pino';
+import type { TimerHandlers, TimerPayloads } from '../../src/app/process/timer-handlers';
 import { createScheduler, type Scheduler } from '../../src/infra/scheduler';
+import { hubJobs } from '../../src/jobs';
 import { eventually, openTestDatabase, silentLogger } from '../support/database';
 
 type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
@@ -72,6 +75,61 @@ describe('timers on Agenda', () => {
           (await db.collection('agendaJobs').countDocuments({ 'data.lead': 'L-2' })) === 0,
       );
       expect(runs).toEqual([{ lead: 'L-2' }]);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('drops a timer whose payload does not parse, logged with its job and key, and fires a good one', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      { write: (line: string) => logged.push(JSON.parse(line)) },
+    );
+    const fired: TimerPayloads['sla.step'][] = [];
+    const ignore = async () => undefined;
+    const handlers: TimerHandlers = {
+      'task.overdue': ignore,
+      'robot.run': ignore,
+      'followup.fire': ignore,
+      'sla.step': async (data) => {
+        fired.push(data);
+      },
+    };
+    const scheduler = createScheduler({ db, logger: silentLogger, processEveryMs: 100 });
+    await scheduler.start(hubJobs({ handlers, openMonthlyPlans: ignore, logger }).jobs);
+    try {
+      const now = new Date();
+      const since = now.toISOString();
+      await scheduler.timers.schedule('sla:broken', now, 'sla.step', {
+        conversationId: 'c-1',
+        since,
+        step: 'first',
+      });
+      await scheduler.timers.schedule('sla:good', now, 'sla.step', {
+        conversationId: 'c-2',
+        since,
+        step: 0,
+      });
+
+      await eventually(async () => fired.length > 0);
+      // Parsed: the handler gets its payload only, without the job's own `timerKey`.
+      expect(fired).toEqual([{ conversationId: 'c-2', since, step: 0 }]);
+      const jobs = db.collection('agendaJobs');
+      await eventually(
+        async () =>
+          (await jobs.countDocuments({ 'data.timerKey': /^sla:/ })) === 0 && logged.length > 0,
+      );
+      // Dropped once and for all: one report, no failure (so no retry), the job gone.
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 50,
+          job: 'sla.step',
+          timerKey: 'sla:broken',
+          issues: [expect.stringMatching(/^step: /)],
+          msg: 'dropped a timer whose payload does not parse',
+        }),
+      ]);
     } finally {
       await scheduler.stop();
     }

@@ -67,7 +67,9 @@ describe('site forms and call tracking', () => {
 
   it('refuses an unknown key and a form without phone or email', async () => {
     expect((await form({ name: 'X', phone: '+79160000000' }, 'nope')).status).toBe(401);
-    expect((await form({ name: 'Без контактов' })).status).toBe(422);
+    const noContact = await form({ name: 'Без контактов' });
+    expect(noContact.status).toBe(422);
+    expect(await noContact.json()).toEqual({ error: 'invalid_field' });
     expect(await models().Contact.countDocuments({ name: { $in: ['X', 'Без контактов'] } })).toBe(
       0,
     );

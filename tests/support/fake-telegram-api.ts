@@ -23,6 +23,11 @@ export interface FakeTelegramApi extends FakeChannelApi {
   /** Until `up()`, every call fails as if Telegram were unreachable. */
   down(): void;
   up(): void;
+  /**
+   * Queues an update for long polling (`getUpdates`), numbered in order; returns its id. A
+   * `getUpdates` with a timeout and nothing to return waits for the next queued update.
+   */
+  queueUpdate(update: Record<string, unknown>): number;
 }
 
 export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
@@ -32,6 +37,14 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
   let failOnce = false;
   let isDown = false;
   let nextId = 100;
+  const updates: Record<string, unknown>[] = [];
+  let waiting: (() => void)[] = [];
+  let closed = false;
+  const wakePollers = () => {
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  };
 
   const server = await startLoopbackServer((request, body, response) => {
     // Files customers sent, as Telegram serves them at /file/bot<token>/<path>.
@@ -51,6 +64,19 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
       return;
     }
     const fields = parseFields(request.headers['content-type'] ?? '', body);
+    if (method === 'getUpdates') {
+      const offset = Number(fields.offset ?? 0);
+      const answer = () => {
+        const due = updates.filter((update) => Number(update.update_id) >= offset);
+        if (due.length === 0 && Number(fields.timeout ?? 0) > 0 && !closed && !response.destroyed) {
+          waiting.push(answer);
+          return;
+        }
+        if (!response.destroyed) reply(200, { ok: true, result: due });
+      };
+      answer();
+      return;
+    }
     const chatId = fields.chat_id;
     calls.push({ method, at: Date.now(), ...(chatId ? { chatId } : {}) });
     const limited = rateLimit && (!rateLimit.chatId || rateLimit.chatId === chatId);
@@ -117,7 +143,18 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
     up() {
       isDown = false;
     },
-    close: server.close,
+    queueUpdate(update) {
+      const updateId = updates.length + 1;
+      updates.push({ ...update, update_id: updateId });
+      wakePollers();
+      return updateId;
+    },
+    close: () => {
+      // Long polls still held are answered empty, so a client still polling lets go.
+      closed = true;
+      wakePollers();
+      return server.close();
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { TimerHandlers } from '../../src/app/process/timer-handlers';
 import type { TimerName, Timers } from '../../src/app/process/ports';
 import type { Clock } from '../../src/domain/ports';
+import { runTimer } from '../../src/jobs/timer-payloads';
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
@@ -50,7 +51,10 @@ export class ManualTimers implements Timers {
       const [key, timer] = due;
       this.pending.delete(key);
       if (timer.at.getTime() > this.clock.now().getTime()) this.clock.set(timer.at);
-      await this.handlers![timer.name](timer.data);
+      // Parsed as Agenda's jobs parse them; a malformed payload here is a bug in the test or code.
+      await runTimer(this.handlers!, timer.name, timer.data, (malformed) => {
+        throw new Error(`malformed timer payload: ${JSON.stringify(malformed)}`);
+      });
     }
     this.clock.set(to);
   }

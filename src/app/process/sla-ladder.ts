@@ -35,6 +35,13 @@ export interface SlaDeps {
 
 const timerKey = (conversationId: string) => `sla:${conversationId}`;
 
+/** One rung's timer: the conversation, since when it waits (ISO), and the rung's index. */
+export interface SlaStep {
+  conversationId: string;
+  since: string;
+  step: number;
+}
+
 /**
  * "Answer in time" (PRODUCT.md, process 3): a client's unanswered message starts a ladder —
  * remind the responsible, pass to the dispatcher, alert the heads, alert again — counted from
@@ -79,12 +86,7 @@ export class SlaLadder {
     await this.deps.timers.cancel(timerKey(conversationId));
   }
 
-  async onStep(raw: unknown): Promise<void> {
-    const { conversationId, since, step } = raw as {
-      conversationId: string;
-      since: string;
-      step: number;
-    };
+  async onStep({ conversationId, since, step }: SlaStep): Promise<void> {
     const conversation = await this.deps.conversations.get(conversationId);
     // Answered (or answered and written again) since this timer was set: it stands down.
     if (conversation?.awaitingReplySince?.toISOString() !== since) return;
