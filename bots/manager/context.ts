@@ -6,6 +6,7 @@ import type { TFunction } from 'i18next';
 import type { ProcessEngine } from '../../src/app/process/engine';
 import type { PeopleCards } from '../../src/app/process/people-cards';
 import type { RecordCards } from '../../src/app/process/record-card';
+import type { Lists } from '../../src/app/lists/lists';
 import type { ManualSource } from '../../src/app/intake/manual-lead';
 import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
@@ -30,6 +31,8 @@ export interface ManagerBotDeps {
   engine: ProcessEngine;
   cards: RecordCards;
   people: PeopleCards;
+  /** `/leads`, `/deals`, `/tasks` and `/team`, a page at a time. */
+  lists: Lists;
   /** `/find`: records this person may see. */
   find: (user: User, text: string) => Promise<SearchHit[]>;
   /** Creates a lead entered by hand (`/new`). */

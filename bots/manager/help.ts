@@ -20,7 +20,11 @@ export function helpText(person: User, t: TFunction): string {
   return [
     t('help:intro', { name: person.name, roles: roleNames(person, t) }),
     t('help:everyone'),
+    t('lists:help.lists'),
     ...rolesOf(person).map((role) => t(`help:roles.${role}`)),
+    ...(person.roles.some((role) => role === 'head' || role === 'admin')
+      ? [t('lists:help.team')]
+      : []),
     ...availability(person, t),
   ].join('\n\n');
 }

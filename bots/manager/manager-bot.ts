@@ -4,6 +4,7 @@ import { isStaffMember, type ManagerBotDeps, type ManagerContext } from './conte
 import { cardComposer } from './card.composer';
 import { dialogsComposer } from './dialogs.composer';
 import { findComposer } from './find.composer';
+import { listsComposer } from './lists.composer';
 import { fallbackComposer, helpComposer } from './help.composer';
 import { identify, staffOnly } from './identify.middleware';
 import { languageComposer } from './language.composer';
@@ -52,6 +53,7 @@ export function createManagerBot(
   staff.use(replyComposer(deps, prompts));
   staff.use(newLeadComposer(deps));
   staff.use(findComposer(deps));
+  staff.use(listsComposer(deps.lists));
   staff.use(cardComposer(deps));
   staff.use(languageComposer(deps));
   staff.use(availabilityComposer(deps));

@@ -8,12 +8,15 @@ import { ROLES, type Locale, type Role, type User } from '../../src/domain/user'
  * sees them all, each once. Every command here exists in one of the composers.
  */
 const ROLE_COMMANDS: Record<Role, readonly string[]> = {
-  manager: ['tasks', 'task', 'new', 'find', 'online', 'offline', 'schedule'],
-  dispatcher: ['tasks', 'task', 'new', 'find', 'schedule'],
-  head: ['tasks', 'task', 'find', 'new', 'sla', 'schedule'],
+  manager: ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'online', 'offline', 'schedule'],
+  dispatcher: ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'schedule'],
+  head: ['tasks', 'task', 'leads', 'deals', 'team', 'find', 'new', 'sla', 'schedule'],
   admin: [
     'tasks',
     'task',
+    'leads',
+    'deals',
+    'team',
     'new',
     'find',
     'invite',
@@ -45,7 +48,11 @@ export function commandsOf(roles: readonly Role[]): string[] {
 
 /** A menu as Telegram takes it, described in one language. */
 export function menuOf(commands: readonly string[], t: TFunction): BotCommand[] {
-  return commands.map((command) => ({ command, description: t(`help:commands.${command}`) }));
+  // The lists' commands are described in their own namespace.
+  return commands.map((command) => ({
+    command,
+    description: t([`help:commands.${command}`, `lists:commands.${command}`]),
+  }));
 }
 
 /** An outage or a rate limit: worth trying again later, unlike a refusal of this chat. */

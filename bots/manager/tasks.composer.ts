@@ -7,10 +7,10 @@ import type { ManagerBotDeps, StaffMemberContext } from './context';
 import { startDialog } from './dialog';
 import { PICK_DUE, type PickDueArgs } from './pick-due.dialog';
 import type { Prompts } from './prompts';
+import { editInPlace } from './lists.composer';
+import { renderTaskPage } from './lists.render';
 import { refuse } from './refuse';
 import { callbacks, formatDate, taskCard, text } from './render';
-
-const MAX_LISTED = 10;
 
 /** 10:00 tomorrow in the company's time zone, whatever the server's zone. */
 function tomorrowAtTen(deps: ManagerBotDeps): Date {
@@ -32,22 +32,40 @@ export function tasksComposer(
   const composer = new Composer<StaffMemberContext>();
   const actor = (ctx: StaffMemberContext): Actor => ({ kind: 'user', user: ctx.staff });
 
-  const listTasks = async (ctx: StaffMemberContext) => {
-    const tasks = await deps.engine.queries.openTasksOf(ctx.staff.id);
-    if (tasks.length === 0) return ctx.reply(ctx.t('bot:tasks.none'));
-    await ctx.reply(
-      ctx.t('bot:tasks.header', { count: ctx.t('tasks.count', { count: tasks.length }) }),
+  // One message with a page of my tasks; each opens its card, ◀️ ▶️ redraw the page in place.
+  const taskPage = async (ctx: StaffMemberContext, page: number) =>
+    renderTaskPage(
+      await deps.lists.tasks(ctx.staff, page),
+      ctx.t,
+      ctx.lng,
+      deps.timeZone,
+      deps.clock.now(),
     );
-    for (const task of tasks.slice(0, MAX_LISTED)) {
-      const card = taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now());
-      await ctx.reply(card.text, { reply_markup: card.keyboard });
-    }
+  const listTasks = async (ctx: StaffMemberContext) => {
+    const page = await taskPage(ctx, 0);
+    await ctx.reply(page.text, { reply_markup: page.keyboard });
   };
   composer.command('tasks', listTasks);
   // The "Tasks" button under a client's message.
   composer.callbackQuery(callbacks.tasks, async (ctx) => {
     await ctx.answerCallbackQuery();
     await listTasks(ctx);
+  });
+  composer.callbackQuery(/^tl:(\d{1,4})$/, async (ctx) =>
+    editInPlace(ctx, await taskPage(ctx, Number(ctx.match[1]))),
+  );
+  // A task of the list opens as its card, with its buttons, below the list.
+  composer.callbackQuery(/^to:([0-9a-f]{24})$/, async (ctx) => {
+    let task;
+    try {
+      task = await deps.engine.rights.openTask(ctx.match[1]!, actor(ctx));
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      return refuse(ctx, error);
+    }
+    const card = taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now());
+    await ctx.answerCallbackQuery();
+    await ctx.reply(card.text, { reply_markup: card.keyboard });
   });
 
   // `/task Позвонить в бухгалтерию` — a task for myself, due tomorrow at 10:00.

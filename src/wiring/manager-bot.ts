@@ -6,6 +6,8 @@ import type { Lease } from '../app/lease';
 import type { QueuedNotice } from '../app/staff/notification-queue';
 import { createManualLead, type ManualSource } from '../app/intake/manual-lead';
 import { findRecords } from '../app/search/find-records';
+import { Lists } from '../app/lists/lists';
+import { createListStore } from '../store/repositories/lists.repository';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { createSearchStore } from '../store/repositories/search.repository';
 import { StaffService } from '../app/staff/staff';
@@ -99,6 +101,7 @@ export async function startManagerBot(options: {
     engine: options.process.engine,
     cards: options.process.cards,
     people: options.process.people,
+    lists: new Lists({ store: createListStore(models), definition: options.definition, clock }),
     find: (user: User, text: string) =>
       findRecords(
         { search, rights: options.process.engine.rights, definition: options.definition },

@@ -86,11 +86,18 @@ const names = (call: MenuCall) => call.commands.map((entry) => entry.command);
 const commandsIn = (text: string) => [...text.matchAll(/\/([a-z_]+)/g)].map((found) => found[1]!);
 
 const EVERYONE = ['lang', 'cancel', 'help'];
-const MANAGER = ['tasks', 'task', 'new', 'find', 'online', 'offline', 'schedule', ...EVERYONE];
-const DISPATCHER = ['tasks', 'task', 'new', 'find', 'schedule', ...EVERYONE];
-const HEAD = ['tasks', 'task', 'find', 'new', 'sla', 'schedule', ...EVERYONE];
+const MANAGER = [
+  ...['tasks', 'task', 'leads', 'deals', 'new', 'find', 'online', 'offline', 'schedule'],
+  ...EVERYONE,
+];
+const DISPATCHER = ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'schedule', ...EVERYONE];
+const HEAD = [
+  ...['tasks', 'task', 'leads', 'deals', 'team', 'find', 'new', 'sla', 'schedule'],
+  ...EVERYONE,
+];
 const ADMIN = [
-  ...['tasks', 'task', 'new', 'find', 'invite', 'users', 'role', 'deactivate', 'routes'],
+  ...['tasks', 'task', 'leads', 'deals', 'team', 'new', 'find', 'invite', 'users', 'role'],
+  ...['deactivate', 'routes'],
   ...['route_test', 'audit', 'inbox', 'sla', 'set_alerts', 'schedule', ...EVERYONE],
 ];
 
@@ -275,8 +282,8 @@ describe('unknown input', () => {
   it('answers stray text, an unknown command and a stray file with what to do', async () => {
     await seller.say({ text: 'когда обед?' });
     expect(seller.lastText()).toBe(HINT_RU);
-    await seller.command('/leads');
-    expect(seller.lastText()).toBe('Не знаю команды /leads. /help — что я умею.');
+    await seller.command('/export');
+    expect(seller.lastText()).toBe('Не знаю команды /export. /help — что я умею.');
     await seller.say({ document: { file_id: 'BQACAgIAAxkBAAID', file_name: 'price.pdf' } });
     expect(seller.lastText()).toBe(
       'Чтобы передать файл клиенту, пришлите его ответом на карточку клиента. /help — что я умею.',

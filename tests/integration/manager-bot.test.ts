@@ -66,11 +66,13 @@ describe('the manager bot', () => {
     await deliver();
     expect(seller.lastText()).toMatch(/^📋 Связаться с клиентом/);
 
+    // `/tasks` is one message listing the tasks; a task's button opens its card.
     await seller.command('/tasks');
-    expect(seller.texts().slice(-2)).toEqual([
-      'Открытые задачи: 1 задача',
-      expect.stringMatching(/^📋 Связаться с клиентом/),
-    ]);
+    expect(seller.lastText()).toMatch(
+      /^Открытые задачи: 1 задача\n\n1\. Связаться с клиентом — ⏱ /,
+    );
+    await seller.press('1. Связаться с клиентом');
+    expect(seller.lastText()).toMatch(/^📋 Связаться с клиентом/);
     const firstCard = seller.history().at(-1)!;
     await seller.press('✅ Готово', firstCard);
     await deliver();
@@ -127,7 +129,10 @@ describe('the manager bot', () => {
     await seller.command('/lang en');
     expect(seller.lastText()).toBe('Done, I will write in English.');
     await seller.command('/tasks');
-    expect(seller.texts().slice(-3)[0]).toBe('Open tasks: 2 tasks');
+    expect(seller.lastText()).toMatch(/^Open tasks: 2 tasks\n\n1\. .+\n2\. .+/);
+    // The hand-off task's card, opened from the list, is what the next steps press on.
+    await seller.press(/^\d+\. Hand off to operations$/);
+    expect(seller.lastText()).toMatch(/^📋 Hand off to operations\n⏱ /);
   });
 
   it('sends the heads a red alert that a head can take, and nobody else can', async () => {

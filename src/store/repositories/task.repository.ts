@@ -5,7 +5,7 @@ import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
 import { oid, plain } from './plain';
 
-function toTask(doc: unknown): Task {
+export function toTask(doc: unknown): Task {
   const task = plain<Task & { updatedAt?: Date }>(doc);
   return { ...task, postponements: task.postponements ?? [], problem: task.problem ?? false };
 }

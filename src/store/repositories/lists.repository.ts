@@ -1,0 +1,176 @@
+import type { Types } from 'mongoose';
+import type { ListScope, ListStore, RecordKind, TeamCounts } from '../../app/lists/lists';
+import type { Responsibles } from '../../domain/department';
+import type { User } from '../../domain/user';
+import type { Models } from '../models';
+import { toProcessRecord } from './record.repository';
+import { toTask } from './task.repository';
+import { oid, plain } from './plain';
+
+/**
+ * The responsible slots a list looks in, each served by a `{responsibles.<slot>, closed}` index.
+ * Leads are held by sales only; `headOfSales` is set by no step of the default process.
+ */
+const SLOTS: Record<RecordKind, readonly (keyof Responsibles)[]> = {
+  lead: ['sales'],
+  deal: ['sales', 'operations'],
+};
+
+const ids = (values: string[]) => [...new Set(values)].map(oid);
+
+function scopeFilter(kind: RecordKind, scope: ListScope): Record<string, unknown> {
+  if (scope.kind === 'all') return {};
+  const people = ids(scope.userIds);
+  const branches: Record<string, unknown>[] = SLOTS[kind].map((slot) => ({
+    [`responsibles.${slot}`]: { $in: people },
+  }));
+  // Nobody in sales holds it yet: the dispatcher's to pick up, a head's to oversee.
+  if (scope.unassigned) branches.push({ 'responsibles.sales': null });
+  return { $or: branches };
+}
+
+type Counted = { _id: Types.ObjectId | null; n: number };
+
+export function createListStore(models: Models): ListStore {
+  const { Lead, Deal, Conversation, Contact, User: UserModel, Task } = models;
+
+  /** One grouped count: how many matching documents each person holds in `field`. */
+  const countBy = async (
+    model: typeof Lead | typeof Deal | typeof Task,
+    match: Record<string, unknown>,
+    field: string,
+  ): Promise<Map<string, number>> => {
+    const rows = await (model as typeof Task).aggregate<Counted>([
+      { $match: match },
+      { $group: { _id: `$${field}`, n: { $sum: 1 } } },
+    ]);
+    return new Map(rows.filter((row) => row._id).map((row) => [String(row._id), row.n]));
+  };
+
+  return {
+    async openRecords(kind, query, page) {
+      const filter: Record<string, unknown> = {
+        closed: false,
+        ...scopeFilter(kind, query.scope),
+      };
+      if (query.contactIds) filter.contactId = { $in: ids(query.contactIds) };
+      if (query.stage) {
+        filter.stage = query.stage.stage;
+        if (kind === 'deal') filter.type = query.stage.pipeline;
+      }
+      const model = (kind === 'lead' ? Lead : Deal) as typeof Lead;
+      const docs = await model
+        .find(filter)
+        .sort({ _id: -1 })
+        .skip(page.skip)
+        .limit(page.limit)
+        .lean();
+      return docs.map((doc) => {
+        const record = toProcessRecord(kind, doc);
+        return {
+          subject: record.subject,
+          pipeline: record.pipeline,
+          stage: record.stage,
+          contactId: record.contactId,
+          responsibles: record.responsibles,
+        };
+      });
+    },
+
+    async waitingContacts(since) {
+      // `{open, awaitingReplySince}` is the index the SLA ladder reads too.
+      const docs = await Conversation.find({ open: true, awaitingReplySince: { $lte: since } })
+        .select({ contactId: 1 })
+        .lean();
+      return [...new Set(docs.map((doc) => doc.contactId.toHexString()))];
+    },
+
+    async waitingSince(contactIds) {
+      if (contactIds.length === 0) return new Map();
+      const docs = await Conversation.find({ contactId: { $in: ids(contactIds) }, open: true })
+        .select({ contactId: 1, awaitingReplySince: 1 })
+        .lean();
+      const since = new Map<string, Date>();
+      for (const doc of docs) {
+        if (!doc.awaitingReplySince) continue;
+        const key = doc.contactId.toHexString();
+        const known = since.get(key);
+        if (!known || doc.awaitingReplySince < known) since.set(key, doc.awaitingReplySince);
+      }
+      return since;
+    },
+
+    async contactNames(contactIds) {
+      if (contactIds.length === 0) return new Map();
+      const docs = await Contact.find({ _id: { $in: ids(contactIds) } })
+        .select({ name: 1 })
+        .lean();
+      return new Map(
+        docs.filter((doc) => doc.name).map((doc) => [doc._id.toHexString(), doc.name!]),
+      );
+    },
+
+    async userNames(userIds) {
+      if (userIds.length === 0) return new Map();
+      const docs = await UserModel.find({ _id: { $in: ids(userIds) } })
+        .select({ name: 1 })
+        .lean();
+      return new Map(docs.map((doc) => [doc._id.toHexString(), doc.name]));
+    },
+
+    async departmentPeople(departmentId) {
+      const docs = await UserModel.find({ departmentId: oid(departmentId) }).lean();
+      return docs.map((doc) => plain<User>(doc));
+    },
+
+    async activePeople(departmentId) {
+      const docs = await UserModel.find({
+        active: true,
+        ...(departmentId ? { departmentId: oid(departmentId) } : {}),
+      })
+        .sort({ createdAt: 1 })
+        .lean();
+      return docs.map((doc) => plain<User>(doc));
+    },
+
+    async openTasks(assigneeId, page) {
+      const filter = { assigneeId: oid(assigneeId), status: 'open' as const };
+      const [docs, total] = await Promise.all([
+        Task.find(filter).sort({ due: 1 }).skip(page.skip).limit(page.limit).lean(),
+        Task.countDocuments(filter),
+      ]);
+      return { tasks: docs.map(toTask), total };
+    },
+
+    async teamCounts(userIds, now) {
+      const people = ids(userIds);
+      if (people.length === 0) return new Map();
+      const open = { closed: false };
+      const [leads, dealsSold, dealsRun, tasks, overdue] = await Promise.all([
+        countBy(Lead, { ...open, 'responsibles.sales': { $in: people } }, 'responsibles.sales'),
+        countBy(Deal, { ...open, 'responsibles.sales': { $in: people } }, 'responsibles.sales'),
+        countBy(
+          Deal,
+          { ...open, 'responsibles.operations': { $in: people } },
+          'responsibles.operations',
+        ),
+        countBy(Task, { assigneeId: { $in: people }, status: 'open' }, 'assigneeId'),
+        countBy(
+          Task,
+          { assigneeId: { $in: people }, status: 'open', due: { $lt: now } },
+          'assigneeId',
+        ),
+      ]);
+      const counts = new Map<string, TeamCounts>();
+      for (const id of userIds) {
+        counts.set(id, {
+          leads: leads.get(id) ?? 0,
+          deals: (dealsSold.get(id) ?? 0) + (dealsRun.get(id) ?? 0),
+          tasks: tasks.get(id) ?? 0,
+          overdue: overdue.get(id) ?? 0,
+        });
+      }
+      return counts;
+    },
+  };
+}
