@@ -68,14 +68,20 @@ const update = (customer: number, n: number) => ({
   },
 });
 const GIVE_UP_AFTER = 30;
-/** Delivers like Telegram: an answer other than 2xx is delivered again, later each time. */
+/**
+ * Delivers like Telegram: an answer other than 2xx, or none (a connection reset under load), is
+ * delivered again, later each time.
+ */
 async function deliver(hub: Hub, body: unknown): Promise<number> {
   for (let attempt = 1; ; attempt += 1) {
     const status = await fetch(`http://127.0.0.1:${hub.port}/webhooks/telegram/customer`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
       body: JSON.stringify(body),
-    }).then((response) => response.status);
+    }).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200 || attempt === GIVE_UP_AFTER) return attempt;
     await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5000)));
   }
