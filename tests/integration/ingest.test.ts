@@ -69,5 +69,66 @@ describe('ingesting a customer message', () => {
       chatId: 'viber-user-1',
     }).lean();
     expect(conversation?.awaitingReplySince).toEqual(new Date('2026-12-01T07:00:00Z'));
+    // …and its reply clock's first step is armed, though the first try never got to it.
+    expect(process.timers.pending.has(`sla:${conversation!._id.toHexString()}`)).toBe(true);
+  });
+
+  it('opens the lead on a retry when the first try stored the message and then failed', async () => {
+    const { database } = fixture;
+    const process = processOnManualClock(database);
+    const events: ClientMessageEvent[] = [];
+    const bus = new InboundEvents((error) => {
+      throw error;
+    });
+    bus.subscribe(async (event) => {
+      events.push(event);
+    });
+    let outage = false;
+    const ingest = new IngestInbound({
+      contacts: createContactRepository(database.models),
+      conversations: createConversationStore(database.models),
+      records: createOpenRecords(database.models),
+      messages: createMessageRepository(database.models),
+      leads: {
+        createLead: (lead, createdBy, routedTo) => {
+          if (outage) {
+            outage = false;
+            return Promise.reject(new Error('connection reset'));
+          }
+          return process.engine.createLead(lead, createdBy, routedTo);
+        },
+      },
+      route: async () => undefined,
+      sla: process.sla,
+      followUps: process.engine.timers,
+      events: bus,
+      onUnassignable: () => undefined,
+    });
+    const from = (externalId: string): InboundMessage => ({
+      ...message(externalId),
+      senderId: 'viber-user-2',
+      chatId: 'viber-user-2',
+    });
+    await ingest.ingest(from('viber-2a'));
+    // The customer's lead is closed; they write again in the same open conversation, and
+    // opening their new lead fails once, after the message was stored.
+    const { Lead, Message } = database.models;
+    const first = await Lead.findOne().sort({ createdAt: -1 }).lean();
+    await Lead.updateOne({ _id: first!._id }, { $set: { closed: true } });
+    outage = true;
+    await expect(ingest.ingest(from('viber-2b'))).rejects.toThrow('connection reset');
+
+    // The inbox tries again: the lead is opened and the message announced, once.
+    expect(await ingest.ingest(from('viber-2b'), { resumed: true })).toMatchObject({
+      outcome: 'stored',
+      newLead: true,
+    });
+    expect(await ingest.ingest(from('viber-2b'))).toEqual({ outcome: 'duplicate' });
+    expect(events.map((event) => [event.message.externalId, event.newLead])).toEqual([
+      ['viber-2a', true],
+      ['viber-2b', true],
+    ]);
+    expect(await Message.countDocuments({ externalId: 'viber-2b' })).toBe(1);
+    expect(await Lead.countDocuments({ contactId: first!.contactId, closed: false })).toBe(1);
   });
 });

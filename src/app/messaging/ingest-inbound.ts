@@ -89,7 +89,8 @@ export class IngestInbound {
     if (existing) {
       // The message first: its unique key tells a redelivery before anything is acted on.
       const saved = await deps.messages.saveInbound(existing.id, inbound);
-      if (saved.duplicate) return this.redelivered(saved.message, resumed, existing);
+      if (saved.duplicate)
+        return this.redelivered(saved.message, resumed, inbound, contact, existing);
       const found = await this.subjectFor(contact, false, inbound, existing);
       return this.stored(saved.message, existing, found, {
         contactName: contact.name,
@@ -100,7 +101,7 @@ export class IngestInbound {
       // No open conversation: a redelivery of a message of a conversation closed since must not
       // open a lead, so it is looked for first (rare: the common redelivery is caught above).
       const known = await deps.messages.find(inbound.channel, inbound.externalId);
-      if (known) return this.redelivered(known, resumed);
+      if (known) return this.redelivered(known, resumed, inbound, contact);
     }
     const found = await this.subjectFor(contact, isNew, inbound, undefined);
     const conversation = await deps.conversations.open({
@@ -111,7 +112,7 @@ export class IngestInbound {
       ...(found ? { subject: found.subject } : {}),
     });
     const saved = await deps.messages.saveInbound(conversation.id, inbound);
-    if (saved.duplicate) return this.redelivered(saved.message, resumed);
+    if (saved.duplicate) return this.redelivered(saved.message, resumed, inbound, contact);
     return this.stored(saved.message, conversation, found, {
       contactName: contact.name,
       newConversation: true,
@@ -122,7 +123,8 @@ export class IngestInbound {
     message: Message,
     conversation: Conversation,
     found: { subject: TaskSubject; newLead: boolean; responsibles: Responsibles } | undefined,
-    known: { contactName?: string | undefined; newConversation: boolean },
+    /** `newConversation` unknown: a retry, which cannot tell what its first try got done. */
+    known: { contactName?: string | undefined; newConversation?: boolean },
   ): Promise<IngestResult> {
     const result = {
       outcome: 'stored',
@@ -146,10 +148,15 @@ export class IngestInbound {
     return result;
   }
 
-  /** A message stored before: finished now when its first try may not have, else a duplicate. */
+  /**
+   * A message stored before: on a retry, everything after storing it is done again (each step
+   * is safe to repeat, and the first try may have stopped anywhere); otherwise a duplicate.
+   */
   private async redelivered(
     message: Message,
     resumed: boolean,
+    inbound: InboundMessage,
+    contact: Contact,
     conversation?: Conversation,
   ): Promise<IngestResult> {
     if (!resumed) return { outcome: 'duplicate' };
@@ -157,15 +164,9 @@ export class IngestInbound {
       conversation?.id === message.conversationId
         ? conversation
         : await this.deps.conversations.get(message.conversationId);
-    const subject = current && subjectOf(current);
-    if (!current || !subject) return { outcome: 'duplicate' };
-    await this.announce(message, current, subject, false);
-    return {
-      outcome: 'stored',
-      messageId: message.id,
-      conversationId: current.id,
-      newLead: false,
-    };
+    if (!current) return { outcome: 'duplicate' };
+    const found = await this.subjectFor(contact, false, inbound, current);
+    return this.stored(message, current, found, { contactName: contact.name });
   }
 
   /** What follows storing: the reply clock, follow-ups, the event (each safe to run again). */

@@ -66,7 +66,8 @@ export class SlaLadder {
     known?: { awaitingReplySince?: Date; lastInboundAt?: Date },
   ): Promise<void> {
     const waiting = known?.awaitingReplySince;
-    if (waiting && waiting <= at) {
+    // Waiting since this very message (a retry of it): its step is armed again, which is safe.
+    if (waiting && waiting < at) {
       if (!sameBurst(known, at)) await this.deps.conversations.touchInbound(conversationId, at);
       return;
     }
