@@ -48,10 +48,21 @@ export async function fetchUrl(url: string): Promise<FetchedFile> {
   return { data: Buffer.from(await response.arrayBuffer()), ...(mimeType ? { mimeType } : {}) };
 }
 
-/** A webhook call as the adapter needs it: headers and the raw bytes, so signatures can be checked. */
+/** The HTTP methods a webhook endpoint may be called with (a GET for handshakes such as Meta's). */
+export type WebhookMethod = 'GET' | 'POST';
+
+/**
+ * One webhook call as the channel made it: the method, the path it was mounted at, the query
+ * string (handshakes put their challenge there), the headers, and the body's exact bytes, so a
+ * signature is checked over what was sent rather than over a re-serialized copy.
+ */
 export interface WebhookRequest {
-  headers: Record<string, string | string[] | undefined>;
-  rawBody: Buffer;
+  readonly method: WebhookMethod;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Lower-case names, as node gives them; read one with `headerValue`. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly rawBody: Buffer;
 }
 
 export interface WebhookResponse {
@@ -62,10 +73,14 @@ export interface WebhookResponse {
 
 export interface WebhookEndpoint {
   path: string;
+  /** The methods the hub mounts `handle` for; `['POST']` when absent. */
+  methods?: readonly WebhookMethod[];
   /**
    * Checks the signature first (401/403 and nothing stored), parses (400 on malformed input),
    * hands messages to the sink and only then answers, so a crash before the answer means the
-   * channel redelivers rather than the message being lost.
+   * channel redelivers rather than the message being lost. A sink that fails rejects `handle`
+   * (the hub answers 503 and logs it), so the delivery is not acknowledged and comes again with
+   * the same message ids, which the store then keeps once.
    */
   handle(request: WebhookRequest): Promise<WebhookResponse>;
 }

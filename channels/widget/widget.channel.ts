@@ -18,6 +18,8 @@ const DELIVERY_WAIT_MS = 3000;
 
 export interface WidgetChannel extends ChannelAdapter {
   readonly id: 'widget';
+  /** None: visitors upload their files to the hub's own store, which serves them. */
+  readonly fetchFile?: undefined;
   /** Serves socket.io on `server` at the default `/socket.io` path; call once, before listening. */
   attach(server: HttpServer): void;
   /** Shows the visitor that someone is writing to them. */

@@ -1,5 +1,10 @@
 import express, { type Router } from 'express';
-import type { ChannelAdapter, WebhookResponse } from '../../channels/contract';
+import type {
+  ChannelAdapter,
+  WebhookMethod,
+  WebhookRequest,
+  WebhookResponse,
+} from '../../channels/contract';
 import type { Logger } from '../infra/logger';
 
 /** The default answer time; WEBHOOK_DEADLINE_MS sets it. */
@@ -8,7 +13,7 @@ export const WEBHOOK_DEADLINE_MS = 5000;
 const UNAVAILABLE: WebhookResponse = { status: 503, body: { error: 'unavailable' } };
 
 /**
- * Mounts each channel's webhook. Bodies stay raw so adapters can check signatures over the exact
+ * Mounts each channel's webhook (POST, and GET where the endpoint asks for it). Bodies stay raw so adapters can check signatures over the exact
  * bytes; express answers 413 above the limit. An adapter's refusal is logged.
  *
  * A store that fails or does not answer within the deadline (a database down or frozen) is
@@ -27,37 +32,52 @@ export function webhooksRouter(deps: {
   for (const adapter of deps.adapters) {
     const { webhook } = adapter;
     if (!webhook) continue;
-    router.post(
-      webhook.path,
-      express.raw({ type: () => true, limit: deps.bodyLimit }),
-      async (req, res) => {
-        const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const handled = webhook.handle({ headers: req.headers, rawBody }).catch((error) => {
-          deps.logger.error({ err: error, channel: adapter.id }, 'could not store a webhook call');
-          return UNAVAILABLE;
-        });
-        const response = await withDeadline(handled, deadlineMs, () => {
-          deps.logger.warn({ channel: adapter.id, deadlineMs }, 'webhook call ran past deadline');
-        });
-        if (response.status >= 400) {
-          deps.logger.warn(
-            {
-              channel: adapter.id,
-              status: response.status,
-              answer: response.body,
-              bytes: rawBody.length,
-            },
-            'refused a webhook call',
-          );
-        }
-        res.status(response.status);
-        if (typeof response.body === 'string') res.type('text/plain').send(response.body);
-        else if (response.body) res.json(response.body);
-        else res.end();
-      },
-    );
+    const handler: express.RequestHandler = async (req, res) => {
+      const request = toWebhookRequest(req);
+      const handled = webhook.handle(request).catch((error) => {
+        deps.logger.error({ err: error, channel: adapter.id }, 'could not store a webhook call');
+        return UNAVAILABLE;
+      });
+      const response = await withDeadline(handled, deadlineMs, () => {
+        deps.logger.warn({ channel: adapter.id, deadlineMs }, 'webhook call ran past deadline');
+      });
+      if (response.status >= 400) {
+        deps.logger.warn(
+          {
+            channel: adapter.id,
+            status: response.status,
+            answer: response.body,
+            bytes: request.rawBody.length,
+          },
+          'refused a webhook call',
+        );
+      }
+      res.status(response.status);
+      if (typeof response.body === 'string') res.type('text/plain').send(response.body);
+      else if (response.body) res.json(response.body);
+      else res.end();
+    };
+    const raw = express.raw({ type: () => true, limit: deps.bodyLimit });
+    for (const method of webhook.methods ?? DEFAULT_METHODS) {
+      if (method === 'GET') router.get(webhook.path, handler);
+      else router.post(webhook.path, raw, handler);
+    }
   }
   return router;
+}
+
+const DEFAULT_METHODS: readonly WebhookMethod[] = ['POST'];
+
+/** The call as adapters take it: the query parsed by URLSearchParams, not express's nested one. */
+function toWebhookRequest(req: express.Request): WebhookRequest {
+  const url = new URL(req.originalUrl, 'http://hub.invalid');
+  return {
+    method: req.method === 'POST' ? 'POST' : 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+  };
 }
 
 /** The handler's answer, or 503 once the deadline passes (the handler never rejects here). */

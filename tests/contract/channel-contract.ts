@@ -1,8 +1,12 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import pino from 'pino';
 import type { ChannelAdapter, WebhookRequest } from '../../channels/contract';
 import { ChannelSendError } from '../../channels/contract';
-import { CHANNELS } from '../../src/domain/channel';
-import type { InboundMessage } from '../../src/domain/message';
-import { resendIsSafe } from '../../src/domain/outbox';
+import { CHANNELS, type Channel } from '../../src/domain/channel';
+import type { Attachment, InboundMessage, OutboundMessage } from '../../src/domain/message';
+import { outboundParts, outboxKey, resendIsSafe } from '../../src/domain/outbox';
+import { webhooksRouter } from '../../src/http/webhooks.router';
 import { startFileServer } from '../support/http-fake';
 
 /** What one channel's recorded payload should normalize to (`null`: acknowledged, not a message). */
@@ -18,6 +22,16 @@ export interface FakeDelivery {
   text?: string;
   /** The file name or URL the fake received, when a file was sent. */
   file?: string;
+  /** The id the recipient's client shows the item by (the widget's page), when it has one. */
+  id?: string;
+}
+
+/** A file a customer sent, as the channel's fake API serves it for download. */
+export interface FakeCustomerFile {
+  /** What the adapter put on the inbound attachment as `fileRef`. */
+  fileRef: string;
+  data: Buffer;
+  mimeType: string;
 }
 
 /** The channel's API faked on loopback, with the failures the outbox must survive. */
@@ -27,6 +41,8 @@ export interface FakeChannelApi {
   rateLimitNext(retryAfterSec: number): void;
   /** The next send fails as if the API were down. */
   failNext(): void;
+  /** A file a customer sent, served by the fake (channels whose adapter has `fetchFile`). */
+  customerFile?(): FakeCustomerFile;
   close(): Promise<void>;
 }
 
@@ -42,8 +58,22 @@ export interface ChannelHarness {
    * for socket channels.
    */
   webhookRequest?(raw: unknown, signature: 'valid' | 'wrong' | 'missing'): WebhookRequest;
+  /**
+   * Socket channels: the customer sends one fixed message (the same client-side id every time, as
+   * a retrying client does); resolves to whether the adapter acknowledged it.
+   */
+  deliverAsCustomer?(fake: FakeChannelApi): Promise<boolean>;
   /** Socket channels have no rate limits to report. */
   rateLimited?: boolean;
+}
+
+/** A POST as the hub's webhook router hands it over (tests build webhook calls with this). */
+export function webhookPost(
+  path: string,
+  headers: WebhookRequest['headers'],
+  rawBody: Buffer,
+): WebhookRequest {
+  return { method: 'POST', path, query: new URLSearchParams(), headers, rawBody };
 }
 
 /**
@@ -56,6 +86,13 @@ export function describeChannelContract(name: string, harness: ChannelHarness): 
     let fake: FakeChannelApi;
     let adapter: ChannelAdapter;
     const received: InboundMessage[] = [];
+    /**
+     * The sink as the store behaves: keyed by channel + message id (its unique index), so a
+     * redelivered message is kept once. `failing` makes the next calls fail, before or after the
+     * message was written (a database that took the write but whose answer was lost).
+     */
+    const store = new Map<string, InboundMessage>();
+    const failing: ('before storing' | 'after storing')[] = [];
     let files: Awaited<ReturnType<typeof startFileServer>>;
 
     beforeAll(async () => {
@@ -63,6 +100,11 @@ export function describeChannelContract(name: string, harness: ChannelHarness): 
       fake = await harness.startFake();
       adapter = await harness.createAdapter(fake);
       await adapter.start(async (message) => {
+        const failure = failing.shift();
+        if (failure === 'before storing') throw new Error('the database is down');
+        const key = `${message.channel}:${message.externalId}`;
+        if (!store.has(key)) store.set(key, message);
+        if (failure === 'after storing') throw new Error('the database answer was lost');
         received.push(message);
       });
     });
@@ -73,6 +115,8 @@ export function describeChannelContract(name: string, harness: ChannelHarness): 
     });
     beforeEach(() => {
       received.length = 0;
+      store.clear();
+      failing.length = 0;
     });
 
     it.each(harness.fixtures.map((fixture) => [fixture.name, fixture] as const))(
@@ -112,6 +156,67 @@ export function describeChannelContract(name: string, harness: ChannelHarness): 
         expect(received).toHaveLength(0);
       });
     }
+
+    // What the channel sees: the adapter's answer as the hub's router turns it into HTTP.
+    const deliver = deliveryOf(
+      harness,
+      () => adapter,
+      () => fake,
+    );
+    if (deliver) {
+      it.each(['before storing', 'after storing'] as const)(
+        'does not acknowledge a delivery whose sink fails %s, and keeps the redelivery once',
+        async (when) => {
+          failing.push(when);
+          expect(await deliver()).toBe(false);
+          expect(await deliver()).toBe(true);
+          // The second call carried the same message id, which the store keeps once.
+          expect(received).toHaveLength(1);
+          expect([...store.keys()]).toEqual([`${adapter.id}:${received[0]!.externalId}`]);
+        },
+      );
+    }
+
+    // Each part the outbox makes (domain/outbox.ts `outboundParts`) is one call to the channel.
+    // VK and the widget take a repeat of a key as the same message (random_id; items shown by
+    // id), so the outbox resends a part found in flight. Telegram and Viber take no key: they
+    // promise only that a part whose send failed delivered nothing, so the outbox's retry after
+    // a failure delivers it once; a part in flight when the hub died is not resent there (its
+    // author is asked to check), because a repeat would show twice.
+    it('delivers a retried multi-part send (text + two files) once per part', async () => {
+      const chatId = await harness.chatId(fake);
+      const before = fake.deliveries().length;
+      const parts = multiPartMessage(adapter.id, files.fileUrl);
+      for (const part of parts) {
+        if (resendIsSafe(adapter.id)) {
+          await adapter.send(chatId, part);
+          await adapter.send(chatId, part);
+        } else {
+          fake.failNext();
+          const error = await adapter.send(chatId, part).catch((caught: unknown) => caught);
+          expect(error).toMatchObject({ retryable: true });
+          await adapter.send(chatId, part);
+        }
+      }
+      const shown = shownOnce(fake.deliveries().slice(before));
+      expect(shown).toHaveLength(parts.length);
+      expect(shown.filter((delivery) => delivery.text === 'Счёт и договор')).toHaveLength(1);
+      const sentFiles = shown.map((delivery) => delivery.file ?? '').join(',');
+      expect(sentFiles).toContain('invoice');
+      expect(sentFiles).toContain('contract');
+    });
+
+    it('fetches a file a customer sent, or says by its type that it keeps files itself', async () => {
+      if (!adapter.fetchFile) {
+        // The hub's own file store serves them; the adapter's type says `fetchFile?: undefined`.
+        expect(fake.customerFile).toBeUndefined();
+        return;
+      }
+      const sent = fake.customerFile!();
+      const fetched = await adapter.fetchFile(sent.fileRef);
+      expect(fetched.data.equals(sent.data)).toBe(true);
+      expect(fetched.mimeType).toBe(sent.mimeType);
+    });
 
     it('sends text to a chat', async () => {
       const chatId = await harness.chatId(fake);
@@ -193,4 +298,81 @@ export class RawBytes {
 /** Serializes a harness's `raw`: JSON for payloads, the bytes themselves for `RawBytes`. */
 export function bodyOf(raw: unknown): Buffer {
   return raw instanceof RawBytes ? raw.bytes : Buffer.from(JSON.stringify(raw));
+}
+
+/** Deliveries as the recipient sees them: a repeat of an item id replaces the first. */
+function shownOnce(deliveries: FakeDelivery[]): FakeDelivery[] {
+  return deliveries.filter(
+    (delivery, index) =>
+      delivery.id === undefined ||
+      deliveries.findIndex((other) => other.id === delivery.id) === index,
+  );
+}
+
+/** A reply with text and two files, split and keyed as the outbox splits and keys it. */
+function multiPartMessage(channel: Channel, fileUrl: string): OutboundMessage[] {
+  const stored: Attachment[] = [
+    { kind: 'document', fileRef: 'invoice', name: 'invoice.pdf', mimeType: 'application/pdf' },
+    { kind: 'document', fileRef: 'contract', name: 'contract.pdf', mimeType: 'application/pdf' },
+  ];
+  const size = 29;
+  return outboundParts(channel, { text: 'Счёт и договор', attachments: stored }).map(
+    (part, index) => ({
+      key: outboxKey(`staff:901:${channel}`, index),
+      ...(part.text ? { text: part.text } : {}),
+      attachments: part.attachments.map((attachment) => ({
+        kind: attachment.kind,
+        url: `${fileUrl}?name=${attachment.fileRef}`,
+        name: attachment.name ?? attachment.fileRef,
+        mimeType: attachment.mimeType ?? 'application/octet-stream',
+        size,
+      })),
+    }),
+  );
+}
+
+/**
+ * One delivery of a message the adapter must store, and whether it was acknowledged: through the
+ * hub's webhook router over HTTP for webhook channels (2xx or not, as the channel sees it), by
+ * the harness for socket channels.
+ */
+function deliveryOf(
+  harness: ChannelHarness,
+  adapter: () => ChannelAdapter,
+  fake: () => FakeChannelApi,
+): (() => Promise<boolean>) | undefined {
+  const { webhookRequest } = harness;
+  if (harness.deliverAsCustomer) return () => harness.deliverAsCustomer!(fake());
+  if (!webhookRequest) return undefined;
+  const raw = harness.fixtures.find((fixture) => fixture.expected !== null)!.raw;
+  return async () => {
+    const request = webhookRequest(raw, 'valid');
+    const app = express();
+    app.use(
+      webhooksRouter({
+        adapters: [adapter()],
+        bodyLimit: '1mb',
+        logger: pino({ level: 'silent' }),
+      }),
+    );
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const response = await fetch(`http://127.0.0.1:${port}${adapter().webhook!.path}`, {
+        method: 'POST',
+        headers,
+        body: new Uint8Array(request.rawBody),
+      });
+      await response.arrayBuffer();
+      return response.ok;
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  };
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   createTelegramChannel,
   TelegramUpdateSkipped,
@@ -7,15 +9,16 @@ import { botInfo } from '../support/bot-info';
 import { eventually } from '../support/database';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../support/fake-telegram-api';
 
-const chat = { id: 424242, type: 'private', first_name: 'Анна' };
+/**
+ * The recorded text message (tests/fixtures/telegram/text.json, an Update as the Bot API documents
+ * it: https://core.telegram.org/bots/api#update and #message) with its id and text changed; the
+ * fake numbers `update_id` in queue order.
+ */
+const recorded = JSON.parse(
+  readFileSync(path.join(__dirname, '../fixtures/telegram/text.json'), 'utf8'),
+) as { message: Record<string, unknown> };
 const message = (id: number, text: string) => ({
-  message: {
-    message_id: id,
-    from: { id: 424242, is_bot: false, first_name: 'Анна' },
-    chat,
-    date: 1795424400,
-    text,
-  },
+  message: { ...recorded.message, message_id: id, text },
 });
 
 describe('telegram customer bot, long polling', () => {

@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Update } from 'grammy/types';
-import { createTelegramChannel } from '../../channels/telegram/telegram.channel';
+import {
+  createTelegramChannel,
+  TELEGRAM_WEBHOOK_PATH,
+} from '../../channels/telegram/telegram.channel';
 import { normalizeTelegramUpdate } from '../../channels/telegram/normalize';
 import { ChannelSendError } from '../../channels/contract';
 import type { InboundMessage } from '../../src/domain/message';
@@ -11,9 +14,18 @@ import {
   type FakeTelegramApi,
 } from '../support/fake-telegram-api';
 import { botInfo } from '../support/bot-info';
-import { bodyOf, describeChannelContract, type ContractFixture } from './channel-contract';
+import {
+  bodyOf,
+  describeChannelContract,
+  webhookPost,
+  type ContractFixture,
+} from './channel-contract';
 
 const SECRET = 'customer-webhook-secret';
+/**
+ * Updates shaped as the Bot API documents them (https://core.telegram.org/bots/api#update,
+ * #message; sources per folder in tests/fixtures/README.md).
+ */
 const fixtureDir = path.join(__dirname, '../fixtures/telegram');
 const fixture = (name: string) =>
   JSON.parse(readFileSync(path.join(fixtureDir, `${name}.json`), 'utf8')) as unknown;
@@ -75,13 +87,14 @@ describeChannelContract('telegram', {
       onError: () => undefined,
     }),
   chatId: () => '424242',
-  webhookRequest: (raw, signature) => ({
-    headers:
+  webhookRequest: (raw, signature) =>
+    webhookPost(
+      TELEGRAM_WEBHOOK_PATH,
       signature === 'missing'
         ? {}
         : { 'x-telegram-bot-api-secret-token': signature === 'valid' ? SECRET : 'guess' },
-    rawBody: bodyOf(raw),
-  }),
+      bodyOf(raw),
+    ),
 });
 
 describe('telegram customer bot specifics', () => {

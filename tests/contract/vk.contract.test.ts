@@ -7,7 +7,12 @@ import { createVkChannel } from '../../channels/vk/vk.channel';
 import type { InboundMessage } from '../../src/domain/message';
 import { startFakeVk, type FakeVk } from '../support/fake-vk';
 import { startFileServer } from '../support/http-fake';
-import { bodyOf, describeChannelContract, type ContractFixture } from './channel-contract';
+import {
+  bodyOf,
+  describeChannelContract,
+  webhookPost,
+  type ContractFixture,
+} from './channel-contract';
 
 const GROUP_ID = 218734512;
 const SECRET = 'Kd83hQz2LmP0';
@@ -15,7 +20,11 @@ const CONFIRMATION_CODE = '9f1c2e7a';
 const TOKEN = 'vk1.a.test-community-token';
 const CUSTOMER = '512309871';
 
-/** A payload as VK recorded it; its `secret` is the one configured above. */
+/**
+ * A payload as VK recorded it; its `secret` is the one configured above. Shaped as the Callback
+ * API documents its events (https://dev.vk.com/ru/api/community-events/json-schema, message_new
+ * with `object.message` and `client_info` from API 5.103 on; tests/fixtures/README.md).
+ */
 function recorded(name: string): Record<string, unknown> {
   const path = join(__dirname, '..', 'fixtures', 'vk', `${name}.json`);
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -29,10 +38,11 @@ function webhookRequest(raw: unknown, signature: 'valid' | 'wrong' | 'missing'):
     if (signature !== 'missing') unsigned.secret = signature === 'valid' ? SECRET : 'Kd83hQz2LmP1';
     payload = unsigned;
   }
-  return {
-    headers: { 'content-type': 'application/json', 'user-agent': 'VKCallbackAPI' },
-    rawBody: bodyOf(payload),
-  };
+  return webhookPost(
+    '/webhooks/vk',
+    { 'content-type': 'application/json', 'user-agent': 'VKCallbackAPI' },
+    bodyOf(payload),
+  );
 }
 
 function createAdapter(fake: FakeVk): ChannelAdapter {

@@ -86,8 +86,12 @@ describeChannelContract('widget', {
       deliveries: () =>
         (fake.visitor?.received ?? []).map((item) => ({
           chatId: fake.visitor!.visitorId,
+          // The page shows items by id: a repeat replaces the first (widget/README.md).
+          id: item.id,
           ...(item.text ? { text: item.text } : {}),
-          ...(item.attachments[0] ? { file: item.attachments[0].name } : {}),
+          ...(item.attachments.length > 0
+            ? { file: item.attachments.map((file) => file.name).join(',') }
+            : {}),
         })),
       rateLimitNext: () => {
         throw new Error('a socket channel has no rate limits');
@@ -110,4 +114,18 @@ describeChannelContract('widget', {
     return adapter;
   },
   chatId: (fake) => (fake as WidgetFake).visitor!.visitorId,
+  // A browser retrying a message it got no acknowledgement for sends the same client-side id.
+  deliverAsCustomer: async (fake) => {
+    const reply = await (fake as WidgetFake).visitor!.send({
+      id: 'retried0000000000000000000000000',
+      text: 'Можно счёт на юрлицо?',
+    });
+    return reply.ok;
+  },
+});
+
+it("says by its type that the widget keeps its files in the hub's store", () => {
+  // Compiles only while WidgetChannel declares `fetchFile?: undefined`.
+  const kept: undefined = createWidgetChannel(widgetOptions()).fetchFile;
+  expect(kept).toBeUndefined();
 });

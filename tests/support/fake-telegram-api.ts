@@ -130,6 +130,12 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
   return {
     url: server.url,
     deliveries: () => [...deliveries],
+    // getFile answers `documents/<file_id>.bin`, served as the bytes below.
+    customerFile: () => ({
+      fileRef: 'BQACAgIAAxkBAAMSZdoc',
+      data: Buffer.from('bytes of BQACAgIAAxkBAAMSZdoc.bin'),
+      mimeType: 'application/octet-stream',
+    }),
     calls: () => [...calls],
     rateLimitNext(retryAfterSec, chatId) {
       rateLimit = { sec: retryAfterSec, ...(chatId ? { chatId } : {}) };

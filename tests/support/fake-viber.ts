@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FakeChannelApi, FakeDelivery } from '../contract/channel-contract';
+import type { FakeChannelApi, FakeCustomerFile, FakeDelivery } from '../contract/channel-contract';
 import { startLoopbackServer, type LoopbackServer } from './http-fake';
 
 /** One call the fake accepted, with the body as the adapter sent it. */
@@ -51,6 +51,15 @@ export class FakeViber implements FakeChannelApi {
     this.answerNext(12, 'tooManyRequests');
   }
 
+  /** Viber's media URLs are plain, unauthenticated downloads (`/media/<name>` here). */
+  customerFile(): FakeCustomerFile {
+    return {
+      fileRef: `${this.url}/media/requisites.pdf`,
+      data: Buffer.from('bytes of requisites.pdf'),
+      mimeType: 'application/pdf',
+    };
+  }
+
   failNext(how: 'http' | 'drop' = 'http'): void {
     this.queued.push((response) => {
       if (how === 'drop') {
@@ -72,6 +81,12 @@ export class FakeViber implements FakeChannelApi {
   }
 
   private handle(request: IncomingMessage, raw: Buffer, response: ServerResponse): void {
+    if (request.method === 'GET' && request.url?.startsWith('/media/')) {
+      const name = decodeURIComponent(request.url.slice('/media/'.length));
+      response.setHeader('content-type', 'application/pdf');
+      response.end(Buffer.from(`bytes of ${name}`));
+      return;
+    }
     if (request.headers['x-viber-auth-token'] !== this.authToken) {
       return reply(response, { status: 2, status_message: 'invalidAuthToken' });
     }

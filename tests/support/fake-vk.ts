@@ -122,6 +122,12 @@ export async function startFakeVk(options: { token: string; groupId: number }): 
 
   const server = await startLoopbackServer(async (request, body, response) => {
     const path = new URL(request.url ?? '/', 'http://fake').pathname;
+    // Attachments' plain URLs, as VK's CDN serves them (what fetchFile downloads).
+    if (request.method === 'GET' && path.startsWith('/files/')) {
+      const name = decodeURIComponent(path.slice('/files/'.length));
+      response.setHeader('content-type', name.endsWith('.jpg') ? 'image/jpeg' : 'application/pdf');
+      return void response.end(fileBytes(name));
+    }
     if (path.startsWith('/upload/')) {
       const field = path === '/upload/photo' ? 'photo' : 'file';
       const token = await receiveUpload(request, body, field, uploads);
@@ -158,6 +164,11 @@ export async function startFakeVk(options: { token: string; groupId: number }): 
     token: options.token,
     groupId: options.groupId,
     deliveries: () => [...deliveries],
+    customerFile: () => ({
+      fileRef: `${server.url}/files/damage.jpg`,
+      data: fileBytes('damage.jpg'),
+      mimeType: 'image/jpeg',
+    }),
     sendRequests: () => [...sendRequests],
     rateLimitNext: () => {
       failures.push({ kind: 'api-error', code: 6, message: 'Too many requests per second' });
@@ -170,6 +181,10 @@ export async function startFakeVk(options: { token: string; groupId: number }): 
     },
     close: () => server.close(),
   };
+}
+
+function fileBytes(name: string): Buffer {
+  return Buffer.from(`bytes of ${name}`);
 }
 
 class VkError extends Error {

@@ -3,12 +3,16 @@ import { join } from 'node:path';
 import type { WebhookRequest } from '../../channels/contract';
 import { viberSignature } from '../../channels/viber/signature';
 import { parseViberJson } from '../../channels/viber/viber-json';
-import { bodyOf } from '../contract/channel-contract';
+import { bodyOf, webhookPost } from '../contract/channel-contract';
 
 export const AUTH_TOKEN = '4e5a1c2b3d4f5a6b-9c8d7e6f5a4b3c2d-1e0f9a8b7c6d5e4f';
 export const BOT_NAME = 'Диваны Ромашка';
 export const GREETING = 'Здравствуйте! Напишите, чем помочь, менеджер ответит в течение 10 минут.';
 export const SUBSCRIBER = 'iJx3qZ1dwTNGpWwhWqRWrQ==';
+/**
+ * Callbacks as the REST Bot API documents them (https://developers.viber.com/docs/api/rest-bot-api/
+ * #callbacks, "Receive message from user" and the events around it; tests/fixtures/README.md).
+ */
 export const FIXTURES = join(__dirname, '../fixtures/viber');
 
 export function fixtureText(name: string): string {
@@ -35,5 +39,5 @@ export function signed(
           'content-type': 'application/json',
           'x-viber-content-signature': viberSignature(rawBody, key),
         };
-  return { headers, rawBody };
+  return webhookPost('/webhooks/viber', headers, rawBody);
 }
