@@ -25,9 +25,11 @@ module.exports = {
         dependencyTypes: ['core'],
       },
     ),
-    allow('The domain core: its own types and rules, and two pure libraries', ours('src/domain/'), {
-      path: [ours('src/domain/'), npm('luxon', 'libphonenumber-js')],
-    }),
+    allow(
+      'The domain core: its own types and rules, and three pure libraries',
+      ours('src/domain/'),
+      { path: [ours('src/domain/'), npm('luxon', 'libphonenumber-js', 'chrono-node')] },
+    ),
     allow('Use cases: the domain and ports they declare themselves', ours('src/app/'), {
       path: [ours('src/(app|domain)/'), npm('ms', 'p-limit')],
     }),

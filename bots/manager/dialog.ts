@@ -33,7 +33,33 @@ export async function nextAnswer(
   conversation: Dialog,
   questions: number[],
 ): Promise<Answer | undefined> {
+  return answerIn(conversation, await conversation.wait(), questions);
+}
+
+export type Press = Filter<Context, 'callback_query:data'>;
+
+/**
+ * As `nextAnswer`, or a press of one of the questions' own buttons (a calendar, a choice) whose
+ * data matches `presses`; any other button goes on to the rest of the bot.
+ */
+export async function nextAnswerOrPress(
+  conversation: Dialog,
+  questions: number[],
+  presses: RegExp,
+): Promise<Answer | Press | undefined> {
   const ctx = await conversation.wait();
+  if (!ctx.has('callback_query:data')) return answerIn(conversation, ctx, questions);
+  const on = ctx.callbackQuery.message?.message_id;
+  if (on !== undefined && questions.includes(on) && presses.test(ctx.callbackQuery.data))
+    return ctx;
+  return conversation.skip({ next: true });
+}
+
+async function answerIn(
+  conversation: Dialog,
+  ctx: Context,
+  questions: number[],
+): Promise<Answer | undefined> {
   const repliedTo = ctx.message?.reply_to_message?.message_id;
   if (!ctx.has('message') || (repliedTo !== undefined && !questions.includes(repliedTo)))
     return conversation.skip({ next: true });

@@ -30,7 +30,14 @@ export function answerProcessError(res: Response, error: ProcessError): void {
   res.status(status).json({
     error: code,
     ...(error.missing.length > 0
-      ? { missing: error.missing.map(({ field, kind, title }) => ({ field, kind, title })) }
+      ? {
+          missing: error.missing.map(({ field, type, title, choices }) => ({
+            field,
+            type,
+            title,
+            ...(choices ? { choices } : {}),
+          })),
+        }
       : {}),
   });
 }

@@ -83,6 +83,17 @@ describe('the integration API for records', () => {
     expect(await stage(lead)).toBe('identification');
   });
 
+  it('checks a declared field by its type: a number is stored as one, words are refused', async () => {
+    const fill = (employees: unknown) =>
+      call('PATCH', `/api/records/lead/${lead}/fields`, { fields: { employees } });
+    const refused = await fill('около сорока');
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toEqual({ error: 'invalid_field' });
+    expect((await fill('1 200')).status).toBe(200);
+    const stored = await hub.database.models.Lead.findById(lead).lean();
+    expect((stored!.fields as Record<string, unknown>).employees).toBe(1200);
+  });
+
   it('asks for a reason to close as junk', async () => {
     const response = await call('POST', `/api/records/lead/${lead}/stage`, { to: 'junk' });
     expect(response.status).toBe(422);

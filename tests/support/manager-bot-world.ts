@@ -28,8 +28,11 @@ export const world = {} as {
   stranger: FakeUser;
 };
 
-/** One such world per test file, started before its tests and stopped after them. */
-export function useManagerBotWorld(): void {
+/**
+ * One such world per test file, started before its tests and stopped after them; `env` adds to
+ * the hub's settings (another process definition, say).
+ */
+export function useManagerBotWorld(env: NodeJS.ProcessEnv = {}): void {
   beforeAll(async () => {
     world.telegram = await FakeTelegram.start({
       token: TOKEN,
@@ -52,6 +55,7 @@ export function useManagerBotWorld(): void {
         VK_GROUP_TOKEN: 'vk-group-token',
         VK_CALLBACK_SECRET: VK_SECRET,
         VK_CONFIRMATION_CODE: 'a1b2c3d4',
+        ...env,
       },
       { managerBotInfo: botInfo(123456, 'linehub_staff_bot') },
     );

@@ -56,7 +56,7 @@ describe('the HTTP answer to each refusal of the process', () => {
 
   it('names the required fields still empty', async () => {
     const missing: RequiredField[] = [
-      { field: 'area', kind: 'value', title: { ru: 'Площадь', en: 'Area' } },
+      { field: 'area', type: 'text', title: { ru: 'Площадь', en: 'Area' } },
     ];
     expect(await answerTo(new ProcessError('missing_fields', missing))).toEqual({
       status: 422,

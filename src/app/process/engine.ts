@@ -3,7 +3,9 @@ import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';
 import type { Responsibles } from '../../domain/department';
 import type { ProcessDefinition, Stage, TriggerEvent } from '../../domain/process/definition';
+import { parseFieldValue } from '../../domain/process/field-value';
 import {
+  declaredField,
   isFinal,
   missingRequiredFields,
   pipelineOf,
@@ -325,7 +327,21 @@ export class ProcessEngine {
     const record = await requireRecord(this.deps.records, subject);
     if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
     if (record.closed) throw new ProcessError('closed');
-    await this.deps.records.setFields(subject, fields);
+    await this.deps.records.setFields(subject, this.typed(record.pipeline, fields));
+  }
+
+  /** Declared fields are stored as their type reads them (40, not "40"); a misfit is refused. */
+  private typed(pipelineId: string, fields: Record<string, unknown>): Record<string, unknown> {
+    const pipeline = pipelineOf(this.deps.definition, pipelineId);
+    return Object.fromEntries(
+      Object.entries(fields).map(([name, raw]) => {
+        const spec = declaredField(pipeline, name);
+        if (!spec) return [name, raw];
+        const parsed = parseFieldValue(spec, raw);
+        if ('problem' in parsed) throw new ProcessError('invalid_field');
+        return [name, parsed.value];
+      }),
+    );
   }
 
   /** A client event (payment recorded, form filled…) moves the record as the definition says. */

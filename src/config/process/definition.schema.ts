@@ -7,6 +7,7 @@ import {
   type ProcessDefinition,
   type Robot,
 } from '../../domain/process/definition';
+import { FIELD_TYPES } from '../../domain/process/field-value';
 import { FIELD_NAME } from '../../domain/process/record';
 
 /** "20m", "2h", "15d": how people write delays; stored as milliseconds. */
@@ -113,10 +114,18 @@ const stage = z
         z
           .object({
             field: fieldName,
-            kind: z.enum(['value', 'file']).default('value'),
+            type: z.enum(FIELD_TYPES).default('text'),
             title: text,
+            choices: z
+              .array(z.object({ id, title: text }).strict())
+              .min(2)
+              .optional(),
           })
-          .strict(),
+          .strict()
+          .refine(
+            (field) => (field.type === 'choice') === (field.choices !== undefined),
+            'a choice field lists its choices, and only a choice field has them',
+          ),
       )
       .default([]),
     tasks: z.array(taskStep).default([]),

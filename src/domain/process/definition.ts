@@ -3,6 +3,8 @@
  * fields, task chains, robots, triggers and timers. The engine interprets it; a company changes
  * its process by editing the definition, not the code.
  */
+import type { Choice, FieldType } from './field-value';
+
 export type Text = { ru: string; en: string };
 
 /** Who a task goes to, resolved against the record's responsibles and the org chart. */
@@ -15,8 +17,11 @@ export const FINAL_KINDS: readonly StageKind[] = ['won', 'lost', 'junk'];
 
 export interface RequiredField {
   field: string;
-  kind: 'value' | 'file';
+  /** Checked when the field is filled, in the bot and the records API alike. */
+  type: FieldType;
   title: Text;
+  /** The options of a choice field. */
+  choices?: Choice[];
 }
 
 export interface TaskStep {

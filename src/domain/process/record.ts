@@ -50,7 +50,7 @@ export function isFinal(stage: Stage): boolean {
 
 /** A file field holds an uploaded file reference; a value field holds anything but blank. */
 function isFilled(field: RequiredField, value: unknown): boolean {
-  if (field.kind === 'file') {
+  if (field.type === 'file') {
     return typeof value === 'object' && value !== null && 'fileRef' in value;
   }
   if (value === undefined || value === null) return false;
@@ -63,6 +63,18 @@ export function missingRequiredFields(
   fields: Record<string, unknown>,
 ): RequiredField[] {
   return stage.requires.filter((field) => !isFilled(field, fields[field.field]));
+}
+
+/**
+ * The declared field of this name in a pipeline: the same field may be required at several
+ * stages, with one type. Undeclared fields (an integration's own) are kept as sent.
+ */
+export function declaredField(pipeline: Pipeline, name: string): RequiredField | undefined {
+  for (const stage of pipeline.stages) {
+    const found = stage.requires.find((field) => field.field === name);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function taskKey(subject: TaskSubject, stageEntry: number, stepId: string): string {

@@ -46,7 +46,7 @@ describe('the default process definition', () => {
   it('declares a required file before production can start', () => {
     const approval = definition.deals[1]!.stages.find((s) => s.id === 'approval')!;
     expect(approval.requires).toEqual([
-      { field: 'layout', kind: 'file', title: { ru: 'Макет', en: 'Layout' } },
+      { field: 'layout', type: 'file', title: { ru: 'Макет', en: 'Layout' } },
     ]);
   });
 });
@@ -59,6 +59,19 @@ describe('an invalid definition fails at load and names the place', () => {
       }),
     ).toEqual([
       'deals[0].stages[1].tasks[0].onDone.moveTo: unknown stage "manufacturing" in pipeline "standard"',
+    ]);
+  });
+
+  it('a field of an unknown type, and a choice field without its choices', () => {
+    expect(
+      problemsAfter((d) => {
+        const proposal = d.lead.stages[2];
+        proposal.requires[0].type = 'integer';
+        proposal.requires[1].type = 'choice';
+      }),
+    ).toEqual([
+      expect.stringMatching(/^lead\.stages\[2\]\.requires\[0\]\.type: /),
+      'lead.stages[2].requires[1]: a choice field lists its choices, and only a choice field has them',
     ]);
   });
 
