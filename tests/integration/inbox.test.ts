@@ -153,6 +153,32 @@ describe('the inbox', () => {
     expect(await models().Message.countDocuments({ externalId: '8200:1' })).toBe(1);
   });
 
+  it('lets only the lease holder finish or move an item', async () => {
+    const store = createInboxStore(models());
+    const message: InboundMessage = {
+      channel: 'telegram',
+      externalId: '8300:1',
+      senderId: '8300',
+      chatId: '8300',
+      text: 'Сообщение 8300/1',
+      attachments: [],
+      sentAt: new Date(),
+    };
+    const key = inboxKey(message);
+    const item = { key, chat: 'telegram:8300', message, receivedAt: new Date(), attempts: 0 };
+    // Process A's lease ran out (its renewals failed in a database stall) and B took it over.
+    await store.add(item, { owner: 'process-a', until: new Date(Date.now() - 1) });
+    const lease = { owner: 'process-b', until: new Date(Date.now() + 60_000) };
+    expect((await store.claimExpired(lease, new Date(), 10)).map((i) => i.key)).toContain(key);
+    // A, done late with it, neither deletes nor moves what B may not have finished…
+    await store.done(key, 'process-a');
+    await store.retryAt(key, 'process-a', 1, new Date(0), 'late');
+    expect(await models().Inbox.findById(key).lean()).toMatchObject({ owner: 'process-b' });
+    // …while B, the holder, can.
+    await store.done(key, 'process-b');
+    expect(await models().Inbox.countDocuments({ _id: key })).toBe(0);
+  });
+
   it('costs few database round trips per message', async () => {
     // A hub and database of its own, whose timers do not poll while it is measured.
     const quiet = await startHub({

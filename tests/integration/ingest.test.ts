@@ -41,6 +41,8 @@ describe('ingesting a customer message', () => {
       // The reply clock's write fails once, as in a database hiccup after the message is stored.
       sla: {
         clientWrote: (conversationId, at) => process.sla.clientWrote(conversationId, at),
+        resumedWaiting: (conversationId, since) =>
+          process.sla.resumedWaiting(conversationId, since),
         startedWaiting: async (conversationId, since) => {
           if (outage) {
             outage = false;
@@ -129,6 +131,11 @@ describe('ingesting a customer message', () => {
       ['viber-2b', true],
     ]);
     expect(await Message.countDocuments({ externalId: 'viber-2b' })).toBe(1);
-    expect(await Lead.countDocuments({ contactId: first!.contactId, closed: false })).toBe(1);
+    const second = await Lead.findOne({ contactId: first!.contactId, closed: false }).lean();
+    expect(second).not.toBeNull();
+    // The new lead's silence follow-up is armed though the message came within a minute.
+    expect(process.timers.scheduledNames()).toContain(
+      `followup:silence_week:lead:${second!._id.toHexString()}`,
+    );
   });
 });

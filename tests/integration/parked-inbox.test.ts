@@ -32,7 +32,7 @@ async function park(externalId: string, text: string): Promise<string> {
     { key, chat: `vk:c${externalId}`, message, receivedAt: new Date(), attempts: 0 },
     { owner: 'elsewhere', until: new Date(Date.now() + 60_000) },
   );
-  await store.park(key, 8, 'E11000 something broke while ingesting');
+  await store.park(key, 'elsewhere', 8, 'E11000 something broke while ingesting');
   return key;
 }
 

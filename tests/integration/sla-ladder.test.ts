@@ -78,6 +78,25 @@ describe('the reply SLA ladder', () => {
     expect(await ladderSteps(conversationId)).toEqual(['20: sla_reminder → Продавец Светлана']);
   });
 
+  it('resumes a retried first message from its next rung ahead, never replaying the ladder', async () => {
+    const process = processOnManualClock(fixture.database);
+    const start = process.clock.now();
+    const { conversationId } = await waitingClient(process);
+    await process.sla.clientWrote(conversationId, start);
+    await process.timers.advanceBy(50 * MINUTE);
+    expect(await ladderSteps(conversationId)).toHaveLength(2);
+
+    // The message that opened the wait is retried 50 minutes on (an admin's /inbox retry).
+    await process.sla.resumedWaiting(conversationId, start);
+    await process.timers.advanceBy(5 * 60 * MINUTE);
+    expect(await ladderSteps(conversationId)).toEqual([
+      '20: sla_reminder → Диспетчер Дарья',
+      '40: sla_passed → Диспетчер Дарья',
+      '120: sla → heads',
+      '240: sla → heads',
+    ]);
+  });
+
   it('does nothing at all when the manager answers in time', async () => {
     const process = processOnManualClock(fixture.database);
     const { conversationId } = await waitingClient(process);

@@ -8,8 +8,10 @@ import type { InboxItem, InboxStore, ParkedItem } from './ports';
 
 export interface InboxOptions {
   store: InboxStore;
-  /** Everything after the acknowledgement: contact, conversation, lead, routing, cards. */
-  /** `resumed`: taken from the store (a retry, or another process's), not just accepted here. */
+  /**
+   * Everything after the acknowledgement: contact, conversation, lead, routing, cards. `resumed`:
+   * taken from the store (a retry, or another process's), not just accepted here.
+   */
   ingest(message: InboundMessage, options: { resumed: boolean }): Promise<unknown>;
   clock: Clock;
   /** How long an item stays with the process that took it before another may take it over. */
@@ -175,7 +177,13 @@ export class Inbox {
     if (blockedUntil && blockedUntil > clock.now()) {
       // An earlier message of this chat waits for its retry: keep the order, wait behind it.
       await store
-        .retryAt(item.key, item.attempts, blockedUntil, 'waiting for an earlier message')
+        .retryAt(
+          item.key,
+          this.owner,
+          item.attempts,
+          blockedUntil,
+          'waiting for an earlier message',
+        )
         .catch(() => undefined);
       return;
     }
@@ -189,7 +197,9 @@ export class Inbox {
     // Deleted only now: an item still in the store may be unfinished, and is finished by
     // whichever process takes it (resumed). Not deleted (the database went away): the lease runs
     // out and the item is finished again, which every step of ingest allows.
-    await store.done(item.key).catch((error: unknown) => this.options.onError(error, item));
+    await store
+      .done(item.key, this.owner)
+      .catch((error: unknown) => this.options.onError(error, item));
   }
 
   private async failed(item: InboxItem, error: unknown): Promise<void> {
@@ -199,12 +209,12 @@ export class Inbox {
     const reason = error instanceof Error ? error.message : String(error);
     try {
       if (attempts >= (this.options.maxAttempts ?? 8)) {
-        await store.park(item.key, attempts, reason);
+        await store.park(item.key, this.owner, attempts, reason);
         this.options.onParked(item, reason);
         return;
       }
       const at = new Date(clock.now().getTime() + backoffMs(attempts));
-      await store.retryAt(item.key, attempts, at, reason);
+      await store.retryAt(item.key, this.owner, attempts, at, reason);
       this.blocked.set(item.chat, at);
       this.wakeForRetry(at);
     } catch {

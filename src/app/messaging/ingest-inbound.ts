@@ -26,6 +26,8 @@ export interface IngestDeps {
   route(sample: RoutingSample): Promise<string | undefined>;
   /** The reply SLA starts counting at the customer's first unanswered message. */
   sla: {
+    /** A retry of the message that opened the wait (see `SlaLadder.resumedWaiting`). */
+    resumedWaiting(conversationId: string, since: Date): Promise<void>;
     /** `known`: the conversation as ingest read it (its reply clock, its last inbound time). */
     clientWrote(
       conversationId: string,
@@ -92,10 +94,7 @@ export class IngestInbound {
       if (saved.duplicate)
         return this.redelivered(saved.message, resumed, inbound, contact, existing);
       const found = await this.subjectFor(contact, false, inbound, existing);
-      return this.stored(saved.message, existing, found, {
-        contactName: contact.name,
-        newConversation: false,
-      });
+      return this.stored(saved.message, existing, found, 'continued', contact.name);
     }
     if (!isNew) {
       // No open conversation: a redelivery of a message of a conversation closed since must not
@@ -108,23 +107,27 @@ export class IngestInbound {
       contactId: contact.id,
       channel: inbound.channel,
       chatId: inbound.chatId,
-      awaitingReplySince: inbound.sentAt,
-      ...(found ? { subject: found.subject } : {}),
+      lastInboundAt: inbound.sentAt,
+      // Waiting only with someone to answer: an unassignable message starts the clock later,
+      // with the message that finds someone.
+      ...(found ? { subject: found.subject, awaitingReplySince: inbound.sentAt } : {}),
     });
     const saved = await deps.messages.saveInbound(conversation.id, inbound);
     if (saved.duplicate) return this.redelivered(saved.message, resumed, inbound, contact);
-    return this.stored(saved.message, conversation, found, {
-      contactName: contact.name,
-      newConversation: true,
-    });
+    return this.stored(saved.message, conversation, found, 'opened', contact.name);
   }
 
+  /**
+   * What follows storing: the reply clock, follow-ups, the event (each safe to run again).
+   * `how`: the message opened its conversation, continued it, or is being retried — a retry
+   * cannot tell how far its first try got.
+   */
   private async stored(
     message: Message,
     conversation: Conversation,
     found: { subject: TaskSubject; newLead: boolean; responsibles: Responsibles } | undefined,
-    /** `newConversation` unknown: a retry, which cannot tell what its first try got done. */
-    known: { contactName?: string | undefined; newConversation?: boolean },
+    how: 'opened' | 'continued' | 'retried',
+    contactName: string | undefined,
   ): Promise<IngestResult> {
     const result = {
       outcome: 'stored',
@@ -137,14 +140,29 @@ export class IngestInbound {
       this.deps.onUnassignable(conversation.id);
       return result;
     }
+    const { deps } = this;
     const { subject, newLead, responsibles } = found;
-    await this.announce(
+    const at = message.sentAt;
+    if (how === 'opened') await deps.sla.startedWaiting(conversation.id, at);
+    else if (how === 'retried' && conversation.awaitingReplySince?.getTime() === at.getTime()) {
+      await deps.sla.resumedWaiting(conversation.id, at);
+    } else await deps.sla.clientWrote(conversation.id, at, conversation);
+    // Restarted by the burst's first message already, unless the record changed since; a retry
+    // restarts them anyway, as its first try may not have got this far.
+    const current = subjectOf(conversation);
+    const sameRecord = !newLead && current?.kind === subject.kind && current.id === subject.id;
+    const inBurst = how === 'continued' && sameRecord && sameBurst(conversation, at);
+    if (!inBurst) await deps.followUps.onClientMessage(subject, { newSubject: newLead });
+    await deps.events.publish({
       message,
-      { ...conversation, ...conversationSubject(subject) },
+      conversation: { ...conversation, ...conversationSubject(subject) },
+      contactId: conversation.contactId,
+      ...(contactName ? { contactName } : {}),
+      responsibles,
       subject,
       newLead,
-      { ...known, responsibles },
-    );
+      edited: false,
+    });
     return result;
   }
 
@@ -164,41 +182,9 @@ export class IngestInbound {
       conversation?.id === message.conversationId
         ? conversation
         : await this.deps.conversations.get(message.conversationId);
-    if (!current) return { outcome: 'duplicate' };
+    if (!current?.open) return { outcome: 'duplicate' };
     const found = await this.subjectFor(contact, false, inbound, current);
-    return this.stored(message, current, found, { contactName: contact.name });
-  }
-
-  /** What follows storing: the reply clock, follow-ups, the event (each safe to run again). */
-  private async announce(
-    message: Message,
-    conversation: Conversation,
-    subject: TaskSubject,
-    newLead: boolean,
-    known: {
-      contactName?: string | undefined;
-      newConversation?: boolean;
-      responsibles?: Responsibles;
-    } = {},
-  ): Promise<void> {
-    const { contactName, newConversation, responsibles } = known;
-    const { deps } = this;
-    if (newConversation) await deps.sla.startedWaiting(conversation.id, message.sentAt);
-    else await deps.sla.clientWrote(conversation.id, message.sentAt, conversation);
-    // Restarted by the burst's first message already; a retry restarts them anyway, as its first
-    // try may not have got this far.
-    const inBurst = newConversation === false && sameBurst(conversation, message.sentAt);
-    if (!inBurst) await deps.followUps.onClientMessage(subject, { newSubject: newLead });
-    await deps.events.publish({
-      message,
-      conversation,
-      contactId: conversation.contactId,
-      ...(contactName ? { contactName } : {}),
-      ...(responsibles ? { responsibles } : {}),
-      subject,
-      newLead,
-      edited: false,
-    });
+    return this.stored(message, current, found, 'retried', contact.name);
   }
 
   private async applyEdit(inbound: InboundMessage): Promise<IngestResult> {

@@ -17,6 +17,7 @@ export interface ConversationStore {
     subject?: TaskSubject;
     /** Opened by a customer's message: the reply clock runs from it. */
     awaitingReplySince?: Date;
+    lastInboundAt?: Date;
   }): Promise<Conversation>;
   attach(id: string, subject: TaskSubject): Promise<void>;
   /** The contact's most recently active open conversation: where robots' messages go. */
@@ -150,13 +151,18 @@ export interface InboxStore {
   add(item: InboxItem, lease: InboxLease): Promise<boolean>;
   /** Pending items whose lease ran out (a crashed process, a retry now due), oldest first. */
   claimExpired(lease: InboxLease, now: Date, limit: number): Promise<InboxItem[]>;
-  done(key: string): Promise<void>;
+  /**
+   * `owner`: the process finishing, rescheduling or parking an item. Only the lease holder may:
+   * a process whose lease ran out and was taken over (its renewals failed in a database stall)
+   * must not delete or move an item the new holder may not have finished.
+   */
+  done(key: string, owner: string): Promise<void>;
   /** Extends the leases this owner still holds on these items (a burst waits here a while). */
   renew(keys: string[], lease: InboxLease): Promise<void>;
   /** Keeps the item for another attempt at `at` (its lease runs until then). */
-  retryAt(key: string, attempts: number, at: Date, error: string): Promise<void>;
+  retryAt(key: string, owner: string, attempts: number, at: Date, error: string): Promise<void>;
   /** Gives up on an item after its bounded retries; it stays, with its error, never retried. */
-  park(key: string, attempts: number, error: string): Promise<void>;
+  park(key: string, owner: string, attempts: number, error: string): Promise<void>;
   /** Parked items, oldest first, for admins to look at. */
   parked(limit: number): Promise<ParkedItem[]>;
   /** A parked item made pending again, due now, with its attempts reset; false if gone. */

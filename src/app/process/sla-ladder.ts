@@ -66,8 +66,7 @@ export class SlaLadder {
     known?: { awaitingReplySince?: Date; lastInboundAt?: Date },
   ): Promise<void> {
     const waiting = known?.awaitingReplySince;
-    // Waiting since this very message (a retry of it): its step is armed again, which is safe.
-    if (waiting && waiting < at) {
+    if (waiting && waiting <= at) {
       if (!sameBurst(known, at)) await this.deps.conversations.touchInbound(conversationId, at);
       return;
     }
@@ -75,6 +74,18 @@ export class SlaLadder {
     // Already waiting: the clock keeps counting from the first unanswered message.
     if (since.getTime() !== at.getTime()) return;
     await this.scheduleStep(conversationId, since, 0);
+  }
+
+  /**
+   * A retry of the message that opened the wait: the first try may have armed the ladder, and
+   * its early rungs may have fired since (a retry hours later), so it is armed again from its
+   * next rung still ahead — never replayed, never left unarmed.
+   */
+  async resumedWaiting(conversationId: string, since: Date): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    const waits = await this.waits();
+    const next = waits.findIndex((afterMs) => since.getTime() + afterMs > now);
+    if (next >= 0) await this.scheduleStep(conversationId, since, next);
   }
 
   /** A conversation opened by a customer's message already waits from it (one write fewer). */
@@ -115,9 +126,8 @@ export class SlaLadder {
     step: number,
     options: { fresh?: boolean } = {},
   ): Promise<void> {
-    const rung = this.deps.definition.sla.ladder[step];
-    if (!rung) return;
-    const afterMs = (await this.deps.thresholds?.get())?.[step] ?? rung.afterMs;
+    const afterMs = (await this.waits())[step];
+    if (afterMs === undefined) return;
     await this.deps.timers.schedule(
       timerKey(conversationId),
       new Date(since.getTime() + afterMs),
@@ -125,6 +135,12 @@ export class SlaLadder {
       { conversationId, since: since.toISOString(), step },
       options,
     );
+  }
+
+  /** Each rung's wait: the admins' own (`/sla`) where set, else the definition's. */
+  private async waits(): Promise<number[]> {
+    const own = await this.deps.thresholds?.get();
+    return this.deps.definition.sla.ladder.map((rung, step) => own?.[step] ?? rung.afterMs);
   }
 
   private async responsibleOf(conversation: SlaConversation): Promise<string> {

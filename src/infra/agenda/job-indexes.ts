@@ -8,9 +8,10 @@ import { JOBS_COLLECTION } from './job-document';
  * five-field `findAndLockNextJobIndex` is dropped: nothing queries it any more, and on the
  * embedded engine each index costs every job write (a claim, a re-arm) its own update.
  */
-export async function ensureJobIndexes(db: Db, logger: Logger): Promise<void> {
+export async function ensureJobIndexes(db: Db, logger: Logger): Promise<{ uniqueKeys: boolean }> {
   const jobs = db.collection(JOBS_COLLECTION);
   await jobs.createIndex({ nextRunAt: 1 }, { name: 'nextRunAt' });
+  let uniqueKeys = true;
   try {
     await jobs.createIndex(
       { 'data.timerKey': 1 },
@@ -21,6 +22,7 @@ export async function ensureJobIndexes(db: Db, logger: Logger): Promise<void> {
     // re-arming is still one upsert by key, only two racing first schedules could both insert.
     logger.warn({ err: error }, 'timer keys indexed without uniqueness');
     await jobs.createIndex({ 'data.timerKey': 1 }, { name: 'timerKey_nonunique' });
+    uniqueKeys = false;
   }
   const existing = await jobs.indexes();
   if (existing.some((index) => index.name === 'findAndLockNextJobIndex')) {
@@ -34,4 +36,5 @@ export async function ensureJobIndexes(db: Db, logger: Logger): Promise<void> {
     repeatInterval: null,
     repeatAt: null,
   });
+  return { uniqueKeys };
 }

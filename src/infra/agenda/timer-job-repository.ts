@@ -71,6 +71,11 @@ export class TimerJobRepository extends MongoJobRepository {
   private readonly finished: FinishedJobs;
   private readonly upsertTimer: ReturnType<typeof timerUpserts>;
   private readonly insertTimer: ReturnType<typeof timerInserts>;
+  /**
+   * A key's second job is refused by the database: only then can a fresh timer be inserted
+   * blindly (on an engine without the unique index every timer is upserted by its key).
+   */
+  private uniqueKeys = false;
   /** Wakes Agenda for these job names (set by the scheduler to its notification channel). */
   wakeAgenda: (jobNames: string[]) => void = () => {};
 
@@ -95,9 +100,11 @@ export class TimerJobRepository extends MongoJobRepository {
   override async connect(): Promise<void> {
     await super.connect();
     // Agenda emits 'ready' from a bare `connect().then(...)`: a rejection here would be unhandled.
-    await ensureJobIndexes(this.db, this.logger).catch((error: unknown) =>
-      this.logger.error({ err: error }, 'scheduler indexes could not be built'),
-    );
+    const indexes = await ensureJobIndexes(this.db, this.logger).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'scheduler indexes could not be built');
+      return { uniqueKeys: false };
+    });
+    this.uniqueKeys = indexes.uniqueKeys;
   }
 
   /** Starts polling for these job names (after Agenda has started). */
@@ -313,18 +320,21 @@ export class TimerJobRepository extends MongoJobRepository {
     job: JobParameters<DATA>,
     options: JobRepositoryOptions | undefined,
   ): Promise<JobParameters<DATA>> {
-    const { _id, unique, uniqueOpts, fresh, ...props } = job as ArmedJob;
+    const { fresh, ...stored } = job as ArmedJob;
+    const { _id, unique, uniqueOpts, ...props } = stored;
     if (_id || !unique || uniqueOpts || props.type === 'single' || !timerKeyOf(props.data)) {
-      return super.saveJob(job, options);
+      return super.saveJob(stored as JobParameters<DATA>, options);
     }
-    const id = fresh
-      ? await this.insertTimer(props, options?.lastModifiedBy).catch((error: unknown) => {
-          // The key had a job after all (a retried first arming): re-armed by key.
-          if ((error as { code?: unknown }).code !== 11000) throw error;
-          return this.upsertTimer(unique, props, options?.lastModifiedBy);
-        })
-      : await this.upsertTimer(unique, props, options?.lastModifiedBy);
-    return id ? { ...job, _id: toJobId(id.toHexString()) } : job;
+    const id =
+      fresh && this.uniqueKeys
+        ? await this.insertTimer(props, options?.lastModifiedBy).catch((error: unknown) => {
+            // The key had a job after all (a retried first arming): re-armed by key.
+            if ((error as { code?: unknown }).code !== 11000) throw error;
+            return this.upsertTimer(unique, props, options?.lastModifiedBy);
+          })
+        : await this.upsertTimer(unique, props, options?.lastModifiedBy);
+    const saved = stored as JobParameters<DATA>;
+    return id ? { ...saved, _id: toJobId(id.toHexString()) } : saved;
   }
 
   override async saveJobState(

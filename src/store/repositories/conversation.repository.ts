@@ -43,13 +43,14 @@ export function createConversationStore(models: Models): ConversationStore {
       const doc = await openOfChat({ channel, chatId });
       return doc ? plain<Conversation>(doc) : undefined;
     },
-    async open({ contactId, channel, chatId, subject, awaitingReplySince }) {
+    async open({ contactId, channel, chatId, subject, awaitingReplySince, lastInboundAt }) {
       const created = await insert({
         contactId: oid(contactId),
         channel,
         chatId,
         open: true,
-        ...(awaitingReplySince ? { awaitingReplySince, lastInboundAt: awaitingReplySince } : {}),
+        ...(awaitingReplySince ? { awaitingReplySince } : {}),
+        ...(lastInboundAt ? { lastInboundAt } : {}),
         ...(subject ? { [subject.kind === 'deal' ? 'dealId' : 'leadId']: oid(subject.id) } : {}),
       });
       return plain<Conversation>(created.toObject());

@@ -36,9 +36,18 @@ export function createInboxStore(models: Models): InboxStore {
       return docs.map((_, i) => !failed.has(i));
     }
   });
-  const remove = groupCommit<string, true>(async (keys) => {
-    await collection.deleteMany({ _id: { $in: [...keys] } });
-    return keys.map(() => true as const);
+  // One process asks with one owner, so a batch is one deleteMany.
+  const remove = groupCommit<{ key: string; owner: string }, true>(async (items) => {
+    const owners = new Set(items.map((item) => item.owner));
+    await Promise.all(
+      [...owners].map((owner) =>
+        collection.deleteMany({
+          _id: { $in: items.filter((item) => item.owner === owner).map((item) => item.key) },
+          owner,
+        }),
+      ),
+    );
+    return items.map(() => true as const);
   });
 
   return {
@@ -65,8 +74,8 @@ export function createInboxStore(models: Models): InboxStore {
       return mine.map(toItem).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
     },
 
-    done: async (key) => {
-      await remove(key);
+    done: async (key, owner) => {
+      await remove({ key, owner });
     },
 
     async renew(keys, lease) {
@@ -77,16 +86,16 @@ export function createInboxStore(models: Models): InboxStore {
       );
     },
 
-    async retryAt(key, attempts, at, error) {
+    async retryAt(key, owner, attempts, at, error) {
       await collection.updateOne(
-        { _id: key },
+        { _id: key, owner },
         { $set: { attempts, leaseUntil: at, lastError: error.slice(0, 2000) } },
       );
     },
 
-    async park(key, attempts, error) {
+    async park(key, owner, attempts, error) {
       await collection.updateOne(
-        { _id: key },
+        { _id: key, owner },
         { $set: { state: 'parked', attempts, lastError: error.slice(0, 2000) } },
       );
     },

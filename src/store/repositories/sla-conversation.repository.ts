@@ -19,7 +19,7 @@ export function createSlaConversations(models: Models): SlaConversations {
       // unanswered message, in one round trip.
       const doc = await Conversation.findOneAndUpdate(
         { _id: oid(id) },
-        { $set: { lastInboundAt: since }, $min: { awaitingReplySince: since } },
+        { $max: { lastInboundAt: since }, $min: { awaitingReplySince: since } },
         { returnDocument: 'after' },
       ).lean();
       return doc?.awaitingReplySince ?? since;
