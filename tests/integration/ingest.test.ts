@@ -1,5 +1,5 @@
 import { InboundEvents, type ClientMessageEvent } from '../../src/app/messaging/inbound-events';
-import { IngestInbound } from '../../src/app/messaging/ingest-inbound';
+import { IngestInbound, type IngestDeps } from '../../src/app/messaging/ingest-inbound';
 import type { InboundMessage } from '../../src/domain/message';
 import { createContactRepository } from '../../src/store/repositories/contact.repository';
 import { createConversationStore } from '../../src/store/repositories/conversation.repository';
@@ -19,25 +19,40 @@ const message = (externalId: string): InboundMessage => ({
   sentAt: new Date('2026-12-01T07:00:00Z'),
 });
 
+/** Ingest on the real store and a manual clock, with some of its parts replaced; events kept. */
+function ingestOnStore(
+  parts: (process: ReturnType<typeof processOnManualClock>) => Partial<IngestDeps>,
+) {
+  const { database } = fixture;
+  const process = processOnManualClock(database);
+  const events: ClientMessageEvent[] = [];
+  const bus = new InboundEvents((error) => {
+    throw error;
+  });
+  bus.subscribe(async (event) => {
+    events.push(event);
+  });
+  const ingest = new IngestInbound({
+    contacts: createContactRepository(database.models),
+    conversations: createConversationStore(database.models),
+    records: createOpenRecords(database.models),
+    messages: createMessageRepository(database.models),
+    leads: process.engine,
+    route: async () => undefined,
+    sla: process.sla,
+    followUps: process.engine.timers,
+    events: bus,
+    onUnassignable: () => undefined,
+    ...parts(process),
+  });
+  return { ingest, events, process };
+}
+
 describe('ingesting a customer message', () => {
   it('finishes a message whose first delivery failed after storing it, and only once', async () => {
     const { database } = fixture;
-    const process = processOnManualClock(database);
-    const events: ClientMessageEvent[] = [];
-    const bus = new InboundEvents((error) => {
-      throw error;
-    });
-    bus.subscribe(async (event) => {
-      events.push(event);
-    });
     let outage = true;
-    const ingest = new IngestInbound({
-      contacts: createContactRepository(database.models),
-      conversations: createConversationStore(database.models),
-      records: createOpenRecords(database.models),
-      messages: createMessageRepository(database.models),
-      leads: process.engine,
-      route: async () => undefined,
+    const { ingest, events, process } = ingestOnStore((process) => ({
       // The reply clock's write fails once, as in a database hiccup after the message is stored.
       sla: {
         clientWrote: (conversationId, at) => process.sla.clientWrote(conversationId, at),
@@ -51,10 +66,7 @@ describe('ingesting a customer message', () => {
           await process.sla.startedWaiting(conversationId, since);
         },
       },
-      followUps: process.engine.timers,
-      events: bus,
-      onUnassignable: () => undefined,
-    });
+    }));
 
     await expect(ingest.ingest(message('viber-1'))).rejects.toThrow('connection reset');
     expect(events).toHaveLength(0);
@@ -77,20 +89,8 @@ describe('ingesting a customer message', () => {
 
   it('opens the lead on a retry when the first try stored the message and then failed', async () => {
     const { database } = fixture;
-    const process = processOnManualClock(database);
-    const events: ClientMessageEvent[] = [];
-    const bus = new InboundEvents((error) => {
-      throw error;
-    });
-    bus.subscribe(async (event) => {
-      events.push(event);
-    });
     let outage = false;
-    const ingest = new IngestInbound({
-      contacts: createContactRepository(database.models),
-      conversations: createConversationStore(database.models),
-      records: createOpenRecords(database.models),
-      messages: createMessageRepository(database.models),
+    const { ingest, events, process } = ingestOnStore((process) => ({
       leads: {
         createLead: (lead, createdBy, routedTo) => {
           if (outage) {
@@ -100,12 +100,7 @@ describe('ingesting a customer message', () => {
           return process.engine.createLead(lead, createdBy, routedTo);
         },
       },
-      route: async () => undefined,
-      sla: process.sla,
-      followUps: process.engine.timers,
-      events: bus,
-      onUnassignable: () => undefined,
-    });
+    }));
     const from = (externalId: string): InboundMessage => ({
       ...message(externalId),
       senderId: 'viber-user-2',
