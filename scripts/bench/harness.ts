@@ -4,7 +4,7 @@
  */
 import type { Db } from 'mongodb';
 import { seedDispatcher, type BenchDatabase, type ScenarioDatabase } from './database';
-import { startFakeBotApi, type FakeBotApi } from './fake-bot-api';
+import { startFakeBotApi, type FakeBotApi, type FakeBotApiOptions } from './fake-bot-api';
 import { commandDelta, scrape, totalCommands, type CommandDelta, type Scrape } from './hub-metrics';
 import { startHubProcess, type HubProcess } from './hub-process';
 import { interruption } from './interrupt';
@@ -21,6 +21,8 @@ export interface BenchContext {
 }
 
 export interface HubWorld {
+  /** The scenario database the hub runs on. */
+  mongodbUri: string;
   hub: HubProcess;
   fake: FakeBotApi;
   client: WebhookClient;
@@ -37,11 +39,18 @@ export interface HubNotes {
   botApiCalls: Record<string, number>;
 }
 
+/** What a scenario changes in its world: the fake's limits, the hub's extra environment. */
+export interface WorldOptions {
+  fake?: FakeBotApiOptions;
+  hubEnv?: Record<string, string>;
+}
+
 export async function withHub<T>(
   context: BenchContext,
   label: string,
   prepare: ((database: ScenarioDatabase) => Promise<unknown>) | undefined,
   work: (world: HubWorld) => Promise<T>,
+  options: WorldOptions = {},
 ): Promise<T & HubNotes> {
   const { database, settings } = context;
   let scenarioDb: ScenarioDatabase | undefined;
@@ -60,12 +69,13 @@ export async function withHub<T>(
     await prepare?.(scenarioDb);
     phase('seeded', since);
     since = performance.now();
-    fake = await startFakeBotApi();
+    fake = await startFakeBotApi(options.fake);
     hub = await startHubProcess({
       mongodbUri: scenarioDb.uri,
       botApiUrl: fake.url,
       startTimeoutMs: settings.hubStartTimeoutMs,
       stopGraceMs: settings.stopGraceMs,
+      ...(options.hubEnv ? { env: options.hubEnv } : {}),
     });
     client = new WebhookClient(hub.port, {
       connections: settings.connections,
@@ -73,7 +83,7 @@ export async function withHub<T>(
     });
     phase('hub started', since);
     since = performance.now();
-    const result = await work({ hub, fake, client, db });
+    const result = await work({ mongodbUri: scenarioDb.uri, hub, fake, client, db });
     phase('measured', since);
     const lines = hub.warnings();
     return {

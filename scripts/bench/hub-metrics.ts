@@ -91,3 +91,12 @@ export function eventLoopLag(scrape: Scrape) {
   };
   return { p50Ms: ms('p50'), p99Ms: ms('p99'), maxMs: ms('max'), meanMs: ms('mean') };
 }
+
+/** The hub process's memory as prom-client reports it, in bytes (NaN when not scraped). */
+export function memory(scrape: Scrape) {
+  const gauge = (name: string) => scrape.gauges.get(name) ?? NaN;
+  return {
+    heapUsed: gauge('linehub_nodejs_heap_size_used_bytes'),
+    rss: gauge('linehub_process_resident_memory_bytes'),
+  };
+}

@@ -57,9 +57,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Variables from the bench's own environment that would switch on channels or change the hub. */
+/**
+ * Variables from the bench's own environment that would switch on channels or change the hub
+ * (and METRICS_TOKEN, which would lock the bench out of the hub's /metrics).
+ */
 const DROPPED_PREFIXES = ['TELEGRAM_', 'VK_', 'VIBER_', 'WIDGET_', 'LOCAL_DB_'];
-const DROPPED = ['INTEGRATION_KEYS', 'API_TOKEN', 'ADMIN_TELEGRAM_IDS', 'PUBLIC_URL', 'PORT'];
+const DROPPED = [
+  'INTEGRATION_KEYS',
+  'API_TOKEN',
+  'ADMIN_TELEGRAM_IDS',
+  'PUBLIC_URL',
+  'PORT',
+  'METRICS_TOKEN',
+];
 
 /** This process's environment without what would switch on channels or change the hub. */
 export function inheritedEnv(): NodeJS.ProcessEnv {
@@ -77,6 +87,8 @@ export async function startHubProcess(options: {
   botApiUrl: string;
   startTimeoutMs: number;
   stopGraceMs: number;
+  /** On top of the bench's own (a scenario's channel setting, such as the widget's site key). */
+  env?: Record<string, string>;
 }): Promise<HubProcess> {
   const port = await freePort();
   const env = inheritedEnv();
@@ -91,6 +103,7 @@ export async function startHubProcess(options: {
     TELEGRAM_MANAGER_BOT_TOKEN: '2:manager',
     HUB_SECRET: 'bench-hub-secret-0123456789',
     LOG_LEVEL: 'warn',
+    ...options.env,
   });
 
   const started = performance.now();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { HubNotes } from './harness';
 import { buildRows, fmt, type Row } from './report-rows';
 import { failed, succeeded, type Meta, type RunResult } from './results';
+import type { P4Driver } from './settings';
 
 const mark = (pass: boolean | undefined) => (pass === true ? '✅' : pass === false ? '❌' : '—');
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -63,6 +64,8 @@ export function markdown(meta: Meta, rows: Row[], runs: RunResult[]): string {
     '- Saturation: each rate on a fresh hub and a fresh database for a few seconds; a step fails once more than 1% of its messages are older than 1 s without a card.',
     "- Round trips: `linehub_db_commands_total` from the hub's /metrics before and after the measured messages (after the hub went quiet), minus the idle rate measured in the same run, divided by the messages.",
     "- P2: the raw rate is the driver's insertOne with 10 in flight on the same server just before; processed = cards per second from the first message sent to the last card; event-loop lag from the hub's own prom-client metrics over the sending window.",
+    "- P4: each Telegram customer writes once; then the messages to them go round robin over the chats, either queued at once with the hub's own outbox repository from the bench (`outbox`: as another process would queue them, all due at one moment; the hub finds them at its 5 s safety tick, and the time runs from its first send) or as staff replies to the customers' cards through the manager bot's webhook (`replies`: the cards spread over several dispatchers, least-loaded first; each answers in their own chat one reply at a time, as Telegram hands one chat's updates over in order, at most 40 chats at once as its `max_connections`; a non-2xx answer is redelivered after 1 s; the time runs from the first outbox entry's `createdAt`). The fake Bot API holds the customer bot to 1 message/s per chat and 30 in any second, answering 429 with `retry_after` past that. The minimum is the fastest schedule those limits allow for the same messages ready when they were (`telegram-limits.ts`). Round trips: `linehub_db_commands_total` over the whole sending, divided by the messages (the customers' setup before it excluded, nothing subtracted).",
+    "- P5: idle visitors connect with the real socket.io client (websocket) and say hello, as the widget does; the hub's heap is prom-client's `nodejs_heap_size_used_bytes` from /metrics, the lowest of several readings a second apart before and after (no GC forced). Delivery: one more visitor writes once; each reply to its card is timed from the manager webhook POST (and from its outbox entry's `createdAt`) to the visitor's socket receiving it, the next sent after it arrived.",
     '- G: history pre-loaded with insertMany (messages, contacts, conversations, leads), then the ingest rate with a fixed number of customers each waiting for its card, then P1 at a fixed rate.',
     '',
   );
@@ -96,6 +99,8 @@ function collectErrors(run: RunResult): [string, string][] {
   }
   note('P2', run.p2);
   note('burst', run.burst);
+  for (const [driver, outcome] of Object.entries(run.p4 ?? {})) note(`P4 ${driver}`, outcome);
+  note('P5', run.p5);
   for (const [size, outcome] of Object.entries(run.growth)) note(`G ${size}`, outcome);
   return found;
 }
@@ -119,8 +124,9 @@ export async function writeResults(
   runs: RunResult[],
   rates: number[],
   sizes: number[],
+  p4Drivers?: readonly P4Driver[],
 ): Promise<Row[]> {
-  const rows = buildRows(runs, rates, sizes);
+  const rows = buildRows(runs, rates, sizes, p4Drivers);
   mkdirSync(folder, { recursive: true });
   await writeFormatted(
     path.join(folder, 'results.json'),

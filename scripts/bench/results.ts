@@ -3,10 +3,13 @@ import type { BenchTimersResult } from '../bench-timers';
 import type { HubNotes } from './harness';
 import type { P1Result } from './p1';
 import type { SaturationResult } from './saturation';
+import type { P4Driver } from './settings';
 import type { burstScenario } from './burst';
 import type { growthScenario } from './growth';
 import type { idleScenario } from './idle';
 import type { p2Scenario } from './p2';
+import type { P4Result } from './p4';
+import type { p5Scenario } from './p5';
 
 export interface Failed {
   error: string;
@@ -31,6 +34,9 @@ export interface RunResult {
   p2?: Outcome<Awaited<ReturnType<typeof p2Scenario>>>;
   burst?: Outcome<Awaited<ReturnType<typeof burstScenario>>>;
   p3?: Outcome<BenchTimersResult>;
+  /** By driver (settings.ts, P4_DRIVERS). */
+  p4?: Partial<Record<P4Driver, Outcome<P4Result & HubNotes>>>;
+  p5?: Outcome<Awaited<ReturnType<typeof p5Scenario>>>;
   growth: Record<string, Outcome<Awaited<ReturnType<typeof growthScenario>>>>;
   /** What the time budget left out. */
   skipped: string[];

@@ -17,6 +17,8 @@ import { interruption } from './interrupt';
 import type { LoadSummary } from './load';
 import { p1Scenario } from './p1';
 import { p2Scenario } from './p2';
+import { p4Scenario } from './p4';
+import { p5Scenario } from './p5';
 import { writeResults } from './report';
 import { buildRows, type Row } from './report-rows';
 import { failed, type Meta, type Outcome, type RunResult } from './results';
@@ -201,6 +203,42 @@ export async function runBench(options: { only?: ScenarioName[]; write?: boolean
                 `${run.p3.burst.allFiredWithinMs} ms`,
             );
           }
+        } else if (scenario === 'p4') {
+          const { messages, chats } = settings.p4;
+          run.p4 = {};
+          for (const driver of settings.p4.drivers) {
+            if (!withinBudget()) {
+              run.skipped.push(`P4 ${driver}`);
+              continue;
+            }
+            const outcome = await attempt(
+              `P4 ${messages} messages to ${chats} Telegram chats (${driver})`,
+              () => p4Scenario(context, driver),
+            );
+            run.p4[driver] = outcome;
+            if (!failed(outcome)) {
+              const { timing, tooMany } = outcome;
+              log(
+                `  delivered ${outcome.delivered}/${messages}, dup ${outcome.duplicated}; ` +
+                  `429s ${tooMany.total} (${tooMany.beyondFirstPerChat} beyond the first per chat); ` +
+                  `${timing.seconds} s vs minimum ${timing.minimumSeconds} s from the ${timing.from}; ` +
+                  `queued at ${outcome.queued.perSecond}/s`,
+              );
+            }
+          }
+        } else if (scenario === 'p5') {
+          run.p5 = await attempt(`P5 ${settings.p5.sockets} widget sockets`, () =>
+            p5Scenario(context),
+          );
+          if (!failed(run.p5)) {
+            const { heap, delivery } = run.p5;
+            log(
+              `  ${run.p5.socketsOpened} sockets in ${run.p5.connectSeconds} s; heap ` +
+                `${heap.beforeMb} → ${heap.afterMb} MB (${heap.perSocketKb} KB/socket); ` +
+                `delivery p50 ${delivery.p50Ms} / p99 ${delivery.p99Ms} ms, ` +
+                `lost ${delivery.lost}/${delivery.messages}`,
+            );
+          }
         } else if (scenario === 'growth') {
           // A size is skipped when its pre-load, estimated from the size before, would not fit.
           let previous: { size: number; preloadMs: number; restMs: number } | undefined;
@@ -257,10 +295,17 @@ export async function runBench(options: { only?: ScenarioName[]; write?: boolean
     if (interrupted) {
       log('interrupted: results not written');
     } else if (options.write !== false) {
-      rows = await writeResults(RESULTS_DIR, meta, runs, settings.p1.rates, settings.growth.sizes);
+      rows = await writeResults(
+        RESULTS_DIR,
+        meta,
+        runs,
+        settings.p1.rates,
+        settings.growth.sizes,
+        settings.p4.drivers,
+      );
       log(`wrote ${path.relative(PROJECT_ROOT, RESULTS_DIR)}/results.json and RESULTS.md`);
     } else {
-      rows = buildRows(runs, settings.p1.rates, settings.growth.sizes);
+      rows = buildRows(runs, settings.p1.rates, settings.growth.sizes, settings.p4.drivers);
     }
   }
   if (interrupted) throw new Error(`interrupted by ${interrupted}`);

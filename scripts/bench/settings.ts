@@ -20,7 +20,17 @@ const listFrom = (name: string, fallback: number[]): number[] => {
   return values;
 };
 
-export const SCENARIOS = ['idle', 'p1', 'saturation', 'p2', 'burst', 'p3', 'growth'] as const;
+export const SCENARIOS = [
+  'idle',
+  'p1',
+  'saturation',
+  'p2',
+  'burst',
+  'p3',
+  'p4',
+  'p5',
+  'growth',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 function scenariosFrom(raw: string | undefined): ScenarioName[] {
@@ -29,6 +39,18 @@ function scenariosFrom(raw: string | undefined): ScenarioName[] {
   const unknown = names.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
   if (unknown.length) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}`);
   return names as ScenarioName[];
+}
+
+/** P4's ways in (p4.ts): queued with the hub's outbox repository, or staff replies. */
+export const P4_DRIVERS = ['outbox', 'replies'] as const;
+export type P4Driver = (typeof P4_DRIVERS)[number];
+
+function driversFrom(raw: string | undefined): P4Driver[] {
+  if (!raw?.trim()) return [...P4_DRIVERS];
+  const names = raw.split(',').map((part) => part.trim());
+  const unknown = names.filter((name) => !(P4_DRIVERS as readonly string[]).includes(name));
+  if (unknown.length) throw new Error(`BENCH_P4_DRIVERS: unknown ${unknown.join(', ')}`);
+  return names as P4Driver[];
 }
 
 export function loadSettings() {
@@ -83,6 +105,39 @@ export function loadSettings() {
       spread: Math.round(numberFrom('BENCH_P3_SPREAD', quick ? 1000 : 10_000)),
       spreadSeconds: numberFrom('BENCH_P3_SPREAD_SECONDS', quick ? 20 : 120),
       burst: Math.round(numberFrom('BENCH_P3_BURST', quick ? 200 : 1000)),
+    },
+    /** Outbound under Telegram's limits: messages to customers through the hub's outbox (p4.ts). */
+    p4: {
+      /** `outbox`: queued with the hub's outbox repository; `replies`: through the manager bot. */
+      drivers: driversFrom(process.env.BENCH_P4_DRIVERS),
+      messages: Math.round(numberFrom('BENCH_P4_MESSAGES', quick ? 100 : 1000)),
+      chats: Math.max(1, Math.round(numberFrom('BENCH_P4_CHATS', quick ? 10 : 50))),
+      /** `replies`: dispatchers the customers' cards spread over, each answering in their own chat. */
+      staff: Math.max(1, Math.round(numberFrom('BENCH_P4_STAFF', quick ? 5 : 10))),
+      /** Manager webhook updates in flight at once (Telegram's `max_connections`, 40 by default). */
+      connections: Math.max(1, Math.round(numberFrom('BENCH_P4_CONNECTIONS', 40))),
+      /** The customers' first messages and their cards, before any reply. */
+      setupMs: numberFrom('BENCH_P4_SETUP_SECONDS', quick ? 30 : 90) * 1000,
+      /** `outbox`: the messages are due this long after queueing starts (all at one moment). */
+      queueLeadMs: numberFrom('BENCH_P4_QUEUE_LEAD_SECONDS', quick ? 15 : 40) * 1000,
+      /** Replies not taken and messages not delivered this long after the first reply: lost. */
+      deadlineMs: numberFrom('BENCH_P4_DEADLINE_SECONDS', quick ? 90 : 480) * 1000,
+    },
+    /** The widget: idle visitors' sockets, then staff replies to one of them. */
+    p5: {
+      sockets: Math.round(numberFrom('BENCH_P5_SOCKETS', quick ? 500 : 5000)),
+      /** Sockets connecting (and saying hello) at once. */
+      connectConcurrency: Math.max(1, Math.round(numberFrom('BENCH_P5_CONNECT_CONCURRENCY', 50))),
+      /** Opening the sockets stops here; the heap is taken over what opened. */
+      connectMs: numberFrom('BENCH_P5_CONNECT_SECONDS', quick ? 60 : 240) * 1000,
+      /** Replies to the one visitor, one after another. */
+      messages: Math.max(1, Math.round(numberFrom('BENCH_P5_MESSAGES', quick ? 20 : 100))),
+      /** Between one reply arriving and the next being sent. */
+      gapMs: numberFrom('BENCH_P5_GAP_MS', 100),
+      /** A reply not at the visitor's socket this long after it was sent: lost. */
+      replyTimeoutMs: numberFrom('BENCH_P5_REPLY_TIMEOUT_SECONDS', 10) * 1000,
+      /** Heap readings, a second apart, before and after the sockets (the lowest is kept). */
+      heapSamples: Math.max(1, Math.round(numberFrom('BENCH_P5_HEAP_SAMPLES', quick ? 4 : 10))),
     },
     growth: {
       /** Quick mode stops at 10k: writing 100k through the indexes takes minutes here. */

@@ -6,6 +6,7 @@ import { Agent, request } from 'node:http';
 
 export const WEBHOOK_SECRET = 'bench-secret';
 export const CUSTOMER_WEBHOOK_PATH = '/webhooks/telegram/customer';
+export const MANAGER_WEBHOOK_PATH = '/webhooks/telegram/manager';
 
 export type PostOutcome = number | 'timeout' | 'error';
 
@@ -47,8 +48,14 @@ export class WebhookClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   }
 
+  /** A customer's message to the customer bot's webhook. */
   post(message: CustomerMessage): Promise<PostResult> {
-    const body = JSON.stringify(telegramUpdate(message));
+    return this.postJson(CUSTOMER_WEBHOOK_PATH, telegramUpdate(message));
+  }
+
+  /** Any update to one of the hub's Telegram webhooks (both take the same secret). */
+  postJson(path: string, update: unknown): Promise<PostResult> {
+    const body = JSON.stringify(update);
     const started = performance.now();
     return new Promise<PostResult>((resolve) => {
       let settled = false;
@@ -64,7 +71,7 @@ export class WebhookClient {
           host: '127.0.0.1',
           port: this.port,
           method: 'POST',
-          path: CUSTOMER_WEBHOOK_PATH,
+          path,
           agent: this.agent,
           signal,
           headers: {
