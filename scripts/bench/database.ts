@@ -165,9 +165,21 @@ export async function seedDispatcher(db: Db): Promise<void> {
     updatedAt: now,
     __v: 0,
   });
-  await db.collection('users').insertOne({
-    telegramId: DISPATCHER_TELEGRAM_ID,
-    name: 'Dispatcher',
+  await db
+    .collection('users')
+    .insertOne(dispatcherDoc(DISPATCHER_TELEGRAM_ID, 'Dispatcher', departmentId, now));
+}
+
+/** A dispatcher, online, as mongoose would store one. */
+export function dispatcherDoc(
+  telegramId: number,
+  name: string,
+  departmentId: ObjectId | undefined,
+  now: Date,
+) {
+  return {
+    telegramId,
+    name,
     roles: ['dispatcher'],
     departmentId,
     language: 'ru',
@@ -176,7 +188,7 @@ export async function seedDispatcher(db: Db): Promise<void> {
     createdAt: now,
     updatedAt: now,
     __v: 0,
-  });
+  };
 }
 
 /** The raw driver's insertOne rate on this server: the ceiling the hub's ingest is held to. */

@@ -17,7 +17,7 @@
  * schedule the same limits allow for the same messages ready at the same moments (`fastestFinish`).
  */
 import type { Db } from 'mongodb';
-import { DISPATCHER_TELEGRAM_ID } from './database';
+import { DISPATCHER_TELEGRAM_ID, dispatcherDoc } from './database';
 import { CUSTOMER_BOT_ID, type FakeBotApi } from './fake-bot-api';
 import {
   commandDelta,
@@ -95,20 +95,13 @@ async function seedMoreDispatchers(db: Db, count: number): Promise<void> {
   if (count <= 0) return;
   const sales = await db.collection('departments').findOne({ code: 'sales' });
   const now = new Date();
-  await db.collection('users').insertMany(
-    Array.from({ length: count }, (_, i) => ({
-      telegramId: DISPATCHER_TELEGRAM_ID + 1 + i,
-      name: `Dispatcher ${i + 2}`,
-      roles: ['dispatcher'],
-      departmentId: sales?._id,
-      language: 'ru',
-      online: true,
-      active: true,
-      createdAt: now,
-      updatedAt: now,
-      __v: 0,
-    })),
-  );
+  await db
+    .collection('users')
+    .insertMany(
+      Array.from({ length: count }, (_, i) =>
+        dispatcherDoc(DISPATCHER_TELEGRAM_ID + 1 + i, `Dispatcher ${i + 2}`, sales?._id, now),
+      ),
+    );
 }
 
 /** Each customer writes once; their conversations and their cards (staff chat, message), in order. */
