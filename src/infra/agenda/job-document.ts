@@ -8,6 +8,13 @@ export const JOBS_COLLECTION = 'agendaJobs';
  * at a time) for long.
  */
 export const CLAIM_BATCH = 250;
+/**
+ * Jobs due within this are claimed by a tick and kept in memory until due (a burst is in memory
+ * when due); well inside the lock lifetime, past which a held lock counts as expired.
+ */
+export const LOOKAHEAD_MS = 10_000;
+/** A claim needs this long to be done before a job is due (a loaded embedded engine is slow). */
+export const CLAIM_MARGIN_MS = 500;
 /** Handlers running at once, per job name and in all; bursts of timers are short use-case calls. */
 export const CONCURRENCY_PER_NAME = 20;
 export const CONCURRENCY_TOTAL = 40;

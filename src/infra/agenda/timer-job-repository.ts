@@ -8,6 +8,7 @@ import {
   isRecurring,
   JOBS_COLLECTION,
   LOCK_LIFETIME_MS,
+  LOOKAHEAD_MS,
   timerKeyOf,
   toJobParameters,
   type ArmedJob,
@@ -17,15 +18,8 @@ import { ensureJobIndexes } from './job-indexes';
 import { DueJobs } from './due-jobs';
 import { lockBatch, type Held } from './lock-batch';
 import { RearmedKeys } from './rearmed-keys';
-import { timerInserts, timerUpserts } from './timer-upserts';
-import { timerDelay } from '../timer-delay';
-
-/**
- * Jobs due within this are claimed by a tick and kept here until due (a burst is in memory when
- * due); well inside the lock lifetime, past which a held lock counts as expired. */
-const LOOKAHEAD_MS = 10_000;
-/** A claim needs this long to be done before a job is due (a loaded embedded engine is slow). */
-const CLAIM_MARGIN_MS = 500;
+import { TimerArming } from './timer-arming';
+import { ClaimWakes } from './claim-wakes';
 
 /**
  * Agenda's MongoDB repository, with the polling, the claim and a one-off job's bookkeeping
@@ -61,21 +55,13 @@ export class TimerJobRepository extends MongoJobRepository {
   private names: string[] = [];
   private running = false;
   private poll: ReturnType<typeof setInterval> | undefined;
-  private firstTick = 0;
   /** Claims to make for timers armed here that no tick would claim in time, earliest first. */
-  private claimWakes: number[] = [];
-  private claimWakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly claimWakes: ClaimWakes;
   private round: Promise<void> | undefined;
   private roundAgain = false;
   private lastSweep = 0;
   private readonly finished: FinishedJobs;
-  private readonly upsertTimer: ReturnType<typeof timerUpserts>;
-  private readonly insertTimer: ReturnType<typeof timerInserts>;
-  /**
-   * A key's second job is refused by the database: only then can a fresh timer be inserted
-   * blindly (on an engine without the unique index every timer is upserted by its key).
-   */
-  private uniqueKeys = false;
+  private readonly arming: TimerArming;
   /** Wakes Agenda for these job names (set by the scheduler to its notification channel). */
   wakeAgenda: (jobNames: string[]) => void = () => {};
 
@@ -86,8 +72,8 @@ export class TimerJobRepository extends MongoJobRepository {
   ) {
     // The claim below does not use Agenda's `findAndLockNextJobIndex`; see `ensureJobIndexes`.
     super({ mongo: db, db: { collection: JOBS_COLLECTION }, ensureIndex: false });
-    this.upsertTimer = timerUpserts(db.collection(JOBS_COLLECTION));
-    this.insertTimer = timerInserts(db.collection(JOBS_COLLECTION));
+    this.arming = new TimerArming(db.collection(JOBS_COLLECTION));
+    this.claimWakes = new ClaimWakes(processEveryMs, () => this.requestRound());
     this.finished = new FinishedJobs(
       db.collection(JOBS_COLLECTION),
       logger,
@@ -104,14 +90,14 @@ export class TimerJobRepository extends MongoJobRepository {
       this.logger.error({ err: error }, 'scheduler indexes could not be built');
       return { uniqueKeys: false };
     });
-    this.uniqueKeys = indexes.uniqueKeys;
+    this.arming.uniqueKeys = indexes.uniqueKeys;
   }
 
   /** Starts polling for these job names (after Agenda has started). */
   start(names: string[]): void {
     this.names = [...new Set(names)];
     this.running = true;
-    this.firstTick = Date.now() + this.processEveryMs;
+    this.claimWakes.start();
     this.poll = setInterval(() => this.requestRound(), this.processEveryMs);
     this.poll.unref();
     this.requestRound();
@@ -122,8 +108,7 @@ export class TimerJobRepository extends MongoJobRepository {
     this.running = false;
     clearInterval(this.poll);
     this.due.stop();
-    clearTimeout(this.claimWakeTimer);
-    this.claimWakes = [];
+    this.claimWakes.stop();
   }
 
   /** Agenda asks for the next job of a name: a claimed one that is due, or none. */
@@ -135,44 +120,9 @@ export class TimerJobRepository extends MongoJobRepository {
     return next;
   }
 
-  /**
-   * A job was saved here (a timer armed). The first tick that can see it (within its lookahead)
-   * claims it; when that tick would come too late, it is claimed at once, or shortly before it is
-   * due (ticks rarer than the lookahead).
-   */
+  /** A job was saved here (a timer armed): see `ClaimWakes`. */
   saved(nextRunAt: Date | null): void {
-    if (!this.running) return;
-    const now = Date.now();
-    const due = nextRunAt?.getTime() ?? now;
-    const from = Math.max(now, due - LOOKAHEAD_MS);
-    const tick =
-      this.firstTick +
-      Math.ceil(Math.max(0, from - this.firstTick) / this.processEveryMs) * this.processEveryMs;
-    if (tick + CLAIM_MARGIN_MS <= due) return;
-    const claimAt = due - LOOKAHEAD_MS / 2;
-    if (claimAt <= now) {
-      this.requestRound();
-      return;
-    }
-    // A claim up to a second earlier covers it too (it looks 10 s ahead).
-    if (this.claimWakes.some((at) => at <= claimAt && at >= claimAt - 1000)) return;
-    this.claimWakes.push(claimAt);
-    this.claimWakes.sort((a, b) => a - b);
-    this.armClaimWake();
-  }
-
-  private armClaimWake(): void {
-    clearTimeout(this.claimWakeTimer);
-    const next = this.claimWakes[0];
-    if (next === undefined || !this.running) return;
-    const wait = timerDelay(next, Date.now());
-    this.claimWakeTimer = setTimeout(() => {
-      const now = Date.now();
-      while (this.claimWakes[0] !== undefined && this.claimWakes[0] <= now) this.claimWakes.shift();
-      this.requestRound();
-      this.armClaimWake();
-    }, wait);
-    this.claimWakeTimer.unref();
+    this.claimWakes.saved(nextRunAt);
   }
 
   /**
@@ -311,7 +261,7 @@ export class TimerJobRepository extends MongoJobRepository {
   }
 
   /**
-   * A timer (unique by `data.timerKey`) is saved by `timerUpserts` with the fields Agenda's own
+   * A timer (unique by `data.timerKey`) is saved by `TimerArming` with the fields Agenda's own
    * upsert sets, its lock and run state reset; everything else is Agenda's. The id of a timer
    * that already existed is not read back: Agenda only passes it to the notification channel,
    * which looks at `nextRunAt`.
@@ -325,14 +275,10 @@ export class TimerJobRepository extends MongoJobRepository {
     if (_id || !unique || uniqueOpts || props.type === 'single' || !timerKeyOf(props.data)) {
       return super.saveJob(stored as JobParameters<DATA>, options);
     }
-    const id =
-      fresh && this.uniqueKeys
-        ? await this.insertTimer(props, options?.lastModifiedBy).catch((error: unknown) => {
-            // The key had a job after all (a retried first arming): re-armed by key.
-            if ((error as { code?: unknown }).code !== 11000) throw error;
-            return this.upsertTimer(unique, props, options?.lastModifiedBy);
-          })
-        : await this.upsertTimer(unique, props, options?.lastModifiedBy);
+    const id = await this.arming.arm(unique, props, {
+      fresh: fresh ?? false,
+      lastModifiedBy: options?.lastModifiedBy,
+    });
     const saved = stored as JobParameters<DATA>;
     return id ? { ...saved, _id: toJobId(id.toHexString()) } : saved;
   }

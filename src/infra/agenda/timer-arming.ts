@@ -30,7 +30,7 @@ type TimerProps = Omit<JobParameters, '_id' | 'unique' | 'uniqueOpts'>;
  * flight (a burst of customers) share one bulkWrite. Resolves to the new job's id, or null for a
  * timer that already existed (its id is not read back).
  */
-export function timerUpserts(jobs: Collection) {
+function timerUpserts(jobs: Collection) {
   const write = groupCommit<{ filter: Document; set: Document }, ObjectId | null>(async (batch) => {
     const operations = batch.map(({ filter, set }) => ({
       updateOne: { filter, update: { $set: set }, upsert: true },
@@ -53,7 +53,7 @@ export function timerUpserts(jobs: Collection) {
  * (an upsert first looks the key up, and costs an embedded engine three inserts). A key that has
  * a job after all fails alone with code 11000 (the unique key index), for the caller to upsert.
  */
-export function timerInserts(jobs: Collection) {
+function timerInserts(jobs: Collection) {
   const write = groupCommit<Document & { _id: ObjectId }, ObjectId>(async (batch) => {
     try {
       await jobs.insertMany([...batch], { ordered: false });
@@ -72,4 +72,35 @@ export function timerInserts(jobs: Collection) {
 function armed(props: TimerProps, lastModifiedBy: string | undefined): Document {
   const reset = Object.fromEntries(RESET_ON_ARM.map((field) => [field, props[field] ?? null]));
   return { ...props, ...reset, lastModifiedBy: lastModifiedBy ?? null };
+}
+
+/**
+ * Arms timers: by one upsert per key, or — for a key that cannot have a job yet — by an insert,
+ * which falls back to the upsert when the key had a job after all. Blind inserts need the unique
+ * key index (`uniqueKeys`, set once the indexes are built); without it every timer is upserted.
+ */
+export class TimerArming {
+  uniqueKeys = false;
+  private readonly upsert: ReturnType<typeof timerUpserts>;
+  private readonly insert: ReturnType<typeof timerInserts>;
+
+  constructor(jobs: Collection) {
+    this.upsert = timerUpserts(jobs);
+    this.insert = timerInserts(jobs);
+  }
+
+  /** Resolves to the job's id when it was created now, null for a timer re-armed in place. */
+  arm(
+    unique: Document,
+    props: TimerProps,
+    options: { fresh: boolean; lastModifiedBy: string | undefined },
+  ): Promise<ObjectId | null> {
+    const { fresh, lastModifiedBy } = options;
+    if (!fresh || !this.uniqueKeys) return this.upsert(unique, props, lastModifiedBy);
+    return this.insert(props, lastModifiedBy).catch((error: unknown) => {
+      // The key had a job after all (a retried first arming): re-armed by key.
+      if ((error as { code?: unknown }).code !== 11000) throw error;
+      return this.upsert(unique, props, lastModifiedBy);
+    });
+  }
 }
