@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HubNotes } from './harness';
-import { buildRows, fmt, type Row } from './report-rows';
+import { fmt, type Row } from './report-format';
+import { buildRows } from './report-rows';
 import { failed, succeeded, type Meta, type RunResult } from './results';
 import type { P4Driver } from './settings';
 
