@@ -31,6 +31,8 @@ export interface ChannelAdapter {
   fetchFile?(fileRef: string): Promise<FetchedFile>;
   /** The least time between two sends to one chat (Telegram: about one message a second). */
   readonly perChatIntervalMs?: number;
+  /** The most sends a second to all chats together (Telegram: about 30 for one bot). */
+  readonly perSecond?: number;
 }
 
 export type InboundSink = (message: InboundMessage) => Promise<void>;

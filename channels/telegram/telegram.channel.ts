@@ -49,6 +49,8 @@ export class TelegramUpdateSkipped extends Error {
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram/customer';
 /** Telegram allows about one message a second to one private chat. */
 const PER_CHAT_INTERVAL_MS = 1000;
+/** …and about 30 a second from one bot to all chats together. */
+const PER_SECOND = 30;
 const CAPTION_LIMIT = 1024;
 /** How often polling tries one update before it skips it (see `storeWithRetries`). */
 const POLLING_TRIES = 5;
@@ -96,6 +98,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
   return {
     id: 'telegram',
     perChatIntervalMs: PER_CHAT_INTERVAL_MS,
+    perSecond: PER_SECOND,
     ...(options.mode === 'webhook' ? { webhook } : {}),
 
     async start(next) {

@@ -122,8 +122,13 @@ beforeEach(() => {
 });
 
 /** A worker of one process (its own lease owner) over the shared store. */
-function worker(owner: string, senders: Partial<Record<Channel, ChannelAdapter>> = {}) {
+function worker(
+  owner: string,
+  senders: Partial<Record<Channel, ChannelAdapter>> = {},
+  batches?: { pass: number; lane: number },
+) {
   const made = new OutboxWorker({
+    ...(batches ? { batches } : {}),
     store,
     senders: (channel) => ({ telegram, vk: vkChannel, ...senders })[channel],
     fileUrl: (ref, name) => `${files.url}/${ref}/${name}`,
@@ -133,6 +138,8 @@ function worker(owner: string, senders: Partial<Record<Channel, ChannelAdapter>>
     onFailed: async (item, reason) => void outcomes.push({ key: item.key, state: reason }),
     wakeAt: () => undefined,
     onError: (error) => void errors.push(error),
+    // The chat's pace is waited out on the test's clock.
+    pause: async (ms) => clock.set(new Date(clock.now().getTime() + ms)),
   });
   workers.push(made);
   return made;
@@ -281,6 +288,75 @@ describe('isolation and leases', () => {
     await eventually(async () => vk.deliveries().some((d) => d.text === 'Дойдёт'));
     expect(botApi.delivered('7005')).toEqual([]);
     expect((await entriesOf('staff:900:81'))[0]?.status).toBe('sending');
+  });
+
+  it("a chat's next messages wait out its pace in its lane, not for another claim", async () => {
+    for (const n of [1, 2, 3]) {
+      for (const chat of ['7301', '7302']) {
+        await store.enqueue(
+          message(`staff:900:10${n}:${chat}`, 'telegram', chat, { text: `по порядку ${n}` }),
+          clock.now(),
+        );
+      }
+    }
+    const claims = jest.spyOn(store, 'claimDue');
+    const w = worker('p6');
+    const startedAt = clock.now().getTime();
+    await w.runOnce();
+    await w.idle();
+    const expected = ['по порядку 1', 'по порядку 2', 'по порядку 3'];
+    expect(botApi.delivered('7301')).toEqual(expected);
+    expect(botApi.delivered('7302')).toEqual(expected);
+    // One claim for all six; each chat held to Telegram's second between two of its messages.
+    expect(claims).toHaveBeenCalledTimes(1);
+    expect(clock.now().getTime() - startedAt).toBeGreaterThanOrEqual(2000);
+    claims.mockRestore();
+  });
+
+  it('a lane handed part of a long queue takes the rest of its chat itself, in order', async () => {
+    // 4 messages to each of 3 chats: a pass takes 6 (2 a chat), each lane the other 2 itself.
+    const chats = ['7501', '7502', '7503'];
+    for (let n = 1; n <= 4; n += 1) {
+      for (const chat of chats) {
+        await store.enqueue(
+          message(`staff:900:12${n}:${chat}`, 'telegram', chat, { text: `длинная ${n}` }),
+          clock.now(),
+        );
+      }
+    }
+    const claims = jest.spyOn(store, 'claimDue');
+    const w = worker('p8', {}, { pass: 6, lane: 3 });
+    await w.runOnce();
+    await w.idle();
+    const all = ['длинная 1', 'длинная 2', 'длинная 3', 'длинная 4'];
+    for (const chat of chats) expect(botApi.delivered(chat)).toEqual(all);
+    // One pass for all chats, then one claim of its own per chat.
+    expect(claims).toHaveBeenCalledTimes(1 + chats.length);
+    claims.mockRestore();
+  });
+
+  it("all chats together stay under the channel's rate", async () => {
+    const calls: number[] = [];
+    const slow: ChannelAdapter = {
+      ...telegram,
+      perSecond: 5,
+      send: async (chatId, outbound) => {
+        calls.push(Date.now());
+        return telegram.send(chatId, outbound);
+      },
+    };
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      await store.enqueue(
+        message(`staff:900:11${n}`, 'telegram', `74${n}`, { text: `всем ${n}` }),
+        clock.now(),
+      );
+    }
+    const w = worker('p7', { telegram: slow });
+    await w.runOnce();
+    await w.idle();
+    for (const n of [1, 2, 3, 4, 5, 6]) expect(botApi.delivered(`74${n}`)).toEqual([`всем ${n}`]);
+    // Six chats at once, five sends a second: the sixth no sooner than a second after the first.
+    expect(calls[5]! - calls[0]!).toBeGreaterThanOrEqual(990);
   });
 
   it('two processes claiming at once never send the same entry twice', async () => {

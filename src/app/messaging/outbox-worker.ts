@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import Bottleneck from 'bottleneck';
 import type { Channel } from '../../domain/channel';
 import type { OutboundMessage } from '../../domain/message';
 import {
@@ -24,6 +26,7 @@ class ChannelNotConnected extends ChannelSendError {
 export interface ChannelSender {
   send(chatId: string, message: OutboundMessage): Promise<{ externalId: string }>;
   readonly perChatIntervalMs?: number;
+  readonly perSecond?: number;
 }
 
 export interface OutboxWorkerDeps {
@@ -45,14 +48,25 @@ export interface OutboxWorkerDeps {
   wakeAt(at: number): void;
   /** A chat's run stopped on an error of the hub's own (the database); it is picked up again. */
   onError(error: unknown): void;
+  /** How a chat's lane waits out its pace between two sends (a real timer unless a test's). */
+  pause?(ms: number): Promise<void>;
+  /** Entries a pass claims for all chats, and a lane for its own chat (defaults: 200 and 20). */
+  batches?: { pass: number; lane: number };
 }
 
-const BATCH = 200;
+/** A chat's lane takes its next entries 20 at a time: at a second each, well in their lease. */
+const BATCHES = { pass: 200, lane: 20 };
 
 interface Lane {
+  chat: { channel: Channel; chatId: string };
   queue: OutboxItem[];
+  /** The chat may have more due entries than the lane was handed: it claims them itself. */
+  more: boolean;
   done: Promise<void>;
 }
+
+const oldestFirst = (a: OutboxItem, b: OutboxItem) =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * Sends what the outbox holds (ARCHITECTURE.md: "reply → outbox → channels/<name>.send"). Each
@@ -71,6 +85,10 @@ export class OutboxWorker {
   /** Sent, but the store did not take the record: recorded, not sent again, when next seen. */
   private readonly unrecorded = new Map<string, string>();
   private readonly passes = new CoalescedRun(() => this.pass());
+  /** Per channel: its sends to all chats together kept under the channel's rate. */
+  private readonly pacers = new Map<Channel, Bottleneck>();
+  /** The last pass took a full batch: more may be due once the lanes have sent it. */
+  private more = false;
   private stopped = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {}
@@ -95,7 +113,9 @@ export class OutboxWorker {
   private async pass(): Promise<number> {
     if (this.stopped) return 0;
     const now = this.deps.clock.now().getTime();
-    const items = await this.deps.store.claimDue(this.deps.lease(), new Date(now), BATCH);
+    const { pass } = this.deps.batches ?? BATCHES;
+    const items = await this.deps.store.claimDue(this.deps.lease(), new Date(now), pass);
+    this.more = items.length >= pass;
     let handed = 0;
     for (const item of items) {
       if (this.taken.has(item.id) || this.stopped) continue;
@@ -114,7 +134,12 @@ export class OutboxWorker {
         lane.queue.push(item);
         continue;
       }
-      const started: Lane = { queue: [item], done: Promise.resolve() };
+      const started: Lane = {
+        chat: { channel: item.channel, chatId: item.chatId },
+        queue: [item],
+        more: this.more,
+        done: Promise.resolve(),
+      };
       this.lanes.set(chatKey, started);
       started.done = this.runLane(chatKey, started);
     }
@@ -122,10 +147,21 @@ export class OutboxWorker {
   }
 
   private async runLane(chatKey: string, lane: Lane): Promise<void> {
+    let emptied = false;
     try {
       for (;;) {
-        const item = lane.queue.shift();
-        if (!item || this.stopped) break;
+        if (this.stopped) break;
+        const item = lane.queue.shift() ?? (lane.more ? await this.refill(lane) : undefined);
+        emptied = !item;
+        if (!item) break;
+        // The chat's pace after a send is waited out here, not by ending the lane: its next
+        // entries are already claimed, and a pass per message would cost the store a claim each.
+        const wait = (this.holds.get(chatKey) ?? 0) - this.deps.clock.now().getTime();
+        if (wait > 0) await this.pause(wait);
+        if (this.stopped) {
+          lane.queue.unshift(item);
+          break;
+        }
         const goOn = await this.attempt(chatKey, item);
         this.taken.delete(item.id);
         if (!goOn) break;
@@ -137,6 +173,39 @@ export class OutboxWorker {
     for (const left of lane.queue) this.taken.delete(left.id);
     lane.queue.length = 0;
     this.lanes.delete(chatKey);
+    if (emptied && this.more && !this.stopped) this.deps.wakeAt(this.deps.clock.now().getTime());
+  }
+
+  /** The chat's next due entries, for its lane to go on with (a pass claims for all chats). */
+  private async refill(lane: Lane): Promise<OutboxItem | undefined> {
+    const { deps } = this;
+    const batch = (deps.batches ?? BATCHES).lane;
+    const items = await deps.store.claimDue(deps.lease(), deps.clock.now(), batch, lane.chat);
+    lane.more = items.length >= batch;
+    for (const item of items) {
+      if (this.taken.has(item.id)) continue;
+      this.taken.add(item.id);
+      lane.queue.push(item);
+    }
+    // A pass may have handed this lane a later entry meanwhile.
+    lane.queue.sort(oldestFirst);
+    return lane.queue.shift();
+  }
+
+  private pause(ms: number): Promise<void> {
+    return this.deps.pause ? this.deps.pause(ms) : sleep(ms);
+  }
+
+  /** Sends through the channel's pacer, so all chats together stay under its rate. */
+  private paced<T>(channel: Channel, sender: ChannelSender, send: () => Promise<T>): Promise<T> {
+    if (!sender.perSecond) return send();
+    let pacer = this.pacers.get(channel);
+    if (!pacer) {
+      // Starts spaced evenly: at most `perSecond` in any second, which is how Telegram counts.
+      pacer = new Bottleneck({ minTime: Math.ceil(1000 / sender.perSecond) });
+      this.pacers.set(channel, pacer);
+    }
+    return pacer.schedule(send);
   }
 
   /** True when the chat may go on to its next entry. */
@@ -175,7 +244,9 @@ export class OutboxWorker {
     if (!(await deps.store.markSending(item, deps.lease(), now))) return true;
     let externalId: string;
     try {
-      ({ externalId } = await sender.send(item.chatId, this.outbound(item)));
+      ({ externalId } = await this.paced(item.channel, sender, () =>
+        sender.send(item.chatId, this.outbound(item)),
+      ));
     } catch (error) {
       return this.failed(chatKey, item, now, error);
     }

@@ -98,8 +98,14 @@ export interface OutboxStore {
   /**
    * Takes due live entries for the lease's owner, oldest first: pending ones, in-flight ones whose
    * lease ran out (their process died mid-send), and the owner's own (to carry on after a hold).
+   * `chat`: only that chat's (a chat's lane taking its next entries).
    */
-  claimDue(lease: Lease, now: Date, limit: number): Promise<OutboxItem[]>;
+  claimDue(
+    lease: Lease,
+    now: Date,
+    limit: number,
+    chat?: { channel: Channel; chatId: string },
+  ): Promise<OutboxItem[]>;
   /** True when an earlier entry of the same chat is still live: this one must wait its turn. */
   hasEarlierLive(item: OutboxItem): Promise<boolean>;
   /**

@@ -98,10 +98,11 @@ export function createOutboxStore(models: Models): OutboxStore {
       };
     },
 
-    async claimDue(lease, now, limit) {
+    async claimDue(lease, now, limit, chat) {
       // As leases.ts claimLeased does: each document's update is atomic, so of two processes
       // racing for an entry one gets it; only those carrying this owner's lease come back.
       const expired = {
+        ...(chat ? { channel: chat.channel, chatId: chat.chatId } : {}),
         status: { $in: LIVE },
         nextAttemptAt: { $lte: now },
         $or: [{ leaseUntil: { $lte: now } }, { leaseUntil: null }, { owner: lease.owner }],
