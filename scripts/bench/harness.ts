@@ -43,6 +43,8 @@ export interface HubNotes {
 export interface WorldOptions {
   fake?: FakeBotApiOptions;
   hubEnv?: Record<string, string>;
+  /** The hub with its inspector on (see hub-inspector.ts). */
+  inspect?: boolean;
 }
 
 export async function withHub<T>(
@@ -76,6 +78,7 @@ export async function withHub<T>(
       startTimeoutMs: settings.hubStartTimeoutMs,
       stopGraceMs: settings.stopGraceMs,
       ...(options.hubEnv ? { env: options.hubEnv } : {}),
+      ...(options.inspect ? { inspect: true } : {}),
     });
     client = new WebhookClient(hub.port, {
       connections: settings.connections,

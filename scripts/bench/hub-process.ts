@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/project-root';
+import { collectGarbage, inspectorUrl, isInspectorLine } from './hub-inspector';
 import { sleep } from './stats';
 import { WEBHOOK_SECRET } from './webhook-client';
 
@@ -22,6 +23,8 @@ export interface HubProcess {
   warnings(): number;
   /** How the hub ended if it ended on its own (a crash), else undefined. */
   crashed(): string | undefined;
+  /** A full GC in the hub (started with `inspect`), else undefined. */
+  collectGarbage?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,6 +92,8 @@ export async function startHubProcess(options: {
   stopGraceMs: number;
   /** On top of the bench's own (a scenario's channel setting, such as the widget's site key). */
   env?: Record<string, string>;
+  /** With its inspector on loopback, so the bench can ask it for a full GC. */
+  inspect?: boolean;
 }): Promise<HubProcess> {
   const port = await freePort();
   const env = inheritedEnv();
@@ -109,11 +114,12 @@ export async function startHubProcess(options: {
   const started = performance.now();
   // BENCH_HUB_PROFILE=<dir>: the hub writes a CPU profile there when it stops (--cpu-prof).
   const profile = process.env.BENCH_HUB_PROFILE;
-  const [command, args] = profile
-    ? [
-        process.execPath,
-        ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', 'src/main.ts'],
-      ]
+  const flags = [
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+    ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []),
+  ];
+  const [command, args] = flags.length
+    ? [process.execPath, [...flags, '--import', 'tsx', 'src/main.ts']]
     : [path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/main.ts']];
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
@@ -123,10 +129,12 @@ export async function startHubProcess(options: {
   });
   live.add(child);
   let tail = '';
+  let inspector: string | undefined;
   let warnings = 0;
   const keep = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
-    warnings += text.split('\n').filter((line) => line.trim()).length;
+    inspector ??= inspectorUrl(text);
+    warnings += text.split('\n').filter((line) => line.trim() && !isInspectorLine(line)).length;
     tail = (tail + text).slice(-6000);
   };
   child.stdout?.on('data', keep);
@@ -177,6 +185,15 @@ export async function startHubProcess(options: {
           output: () => tail,
           warnings: () => warnings,
           crashed: () => crash,
+          ...(options.inspect
+            ? {
+                collectGarbage: () => {
+                  if (!inspector)
+                    throw new Error("the hub's inspector address is not in its output");
+                  return collectGarbage(inspector);
+                },
+              }
+            : {}),
           stop,
         };
       }

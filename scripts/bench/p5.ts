@@ -1,7 +1,8 @@
 /**
  * P5: the widget. `sockets` idle visitors connect to the hub's socket.io and say hello, as the
  * widget's script does on every page; the hub's heap (prom-client's `nodejs_heap_size_used_bytes`
- * on its /metrics, the lowest of several readings, no GC forced) before and after, per socket.
+ * on its /metrics, each reading after a full GC asked through the hub's inspector, the lowest of
+ * several) before and after, per socket: what the sockets keep alive, not garbage awaiting a GC.
  * Then one more visitor writes once (a card for the dispatcher) and the dispatcher answers the
  * card `messages` times, one after another, through the manager bot's webhook: each reply is timed
  * from its POST to the visitor's socket receiving it, and from its outbox entry's `createdAt`.
@@ -9,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import type { Db } from 'mongodb';
 import { withHub, type BenchContext } from './harness';
+import type { HubProcess } from './hub-process';
 import { memory, scrape } from './hub-metrics';
 import { interruption } from './interrupt';
 import { postReply } from './manager-replies';
@@ -36,14 +38,15 @@ function fileLimit(): number {
   return Number.isFinite(value) && value > 0 ? value : Infinity;
 }
 
-/** The lowest heap (and RSS) of `samples` readings a second apart: the closest to what is live. */
-async function lowestMemory(hubUrl: string, samples: number) {
+/** The lowest heap (and RSS) of `samples` readings a second apart, each after a full GC. */
+async function lowestMemory(hub: HubProcess, samples: number) {
   let heapUsed = Infinity;
   let rss = Infinity;
   let read = 0;
   for (let i = 0; i < samples && !interruption.requested; i++) {
     if (i > 0) await sleep(HEAP_SAMPLE_INTERVAL_MS);
-    const m = memory(await scrape(hubUrl));
+    await hub.collectGarbage?.();
+    const m = memory(await scrape(hub.url));
     if (!Number.isFinite(m.heapUsed)) continue;
     read++;
     heapUsed = Math.min(heapUsed, m.heapUsed);
@@ -84,7 +87,7 @@ export async function p5Scenario(context: BenchContext) {
     'p5',
     undefined,
     async ({ hub, fake, client, db }) => {
-      const before = await lowestMemory(hub.url, p5.heapSamples);
+      const before = await lowestMemory(hub, p5.heapSamples);
       const idle: WidgetSocket[] = [];
       let visitorSocket: WidgetSocket | undefined;
       try {
@@ -94,7 +97,7 @@ export async function p5Scenario(context: BenchContext) {
           timeoutMs: OPEN_TIMEOUT_MS,
         });
         idle.push(...opened.sockets);
-        const after = await lowestMemory(hub.url, p5.heapSamples);
+        const after = await lowestMemory(hub, p5.heapSamples);
         const open = idle.filter((socket) => socket.connected).length;
 
         // The visitor who gets the replies: writes once, so the dispatcher has a card to answer.
@@ -169,6 +172,6 @@ export async function p5Scenario(context: BenchContext) {
         for (const socket of idle) socket.disconnect();
       }
     },
-    { hubEnv: { WIDGET_SITE_KEY: BENCH_SITE_KEY } },
+    { hubEnv: { WIDGET_SITE_KEY: BENCH_SITE_KEY }, inspect: true },
   );
 }

@@ -101,7 +101,7 @@ export function p5Rows(runs: RunResult[]): Row[] {
       target: `heap ≤ 15 KB per socket, all ${wanted.toLocaleString('en')} open`,
       measured:
         `${fmt(perSocket, 1)} KB per socket (heap ${m((r) => r.heap.beforeMb)} → ${m((r) => r.heap.afterMb)} MB, ` +
-        `lowest of several readings, no GC forced; RSS ${m((r) => r.heap.rssPerSocketKb)} KB per socket); ` +
+        `after a full GC, lowest of several readings; RSS ${m((r) => r.heap.rssPerSocketKb)} KB per socket); ` +
         `${fmt(opened, 0)}/${wanted} open, opened in ${m((r) => r.connectSeconds)} s` +
         (sum(results.map((r) => r.socketsFailed))
           ? `, ${sum(results.map((r) => r.socketsFailed))} failed (${first.firstSocketError ?? ''})`
