@@ -150,12 +150,13 @@ export function createMessaging(deps: {
     );
     heldBack = { timer, at };
   };
+  const outboxLease = leaseMaker(clock, deps.outboxLeaseMs ?? OUTBOX_LEASE_MS);
   const worker = new OutboxWorker({
     store: outbox,
     senders: (channel) => adapters.get(channel),
     fileUrl: deps.fileUrl,
     clock,
-    lease: leaseMaker(clock, deps.outboxLeaseMs ?? OUTBOX_LEASE_MS),
+    lease: outboxLease,
     wakeAt,
     onError: (error) =>
       logger.warn({ err: error }, 'an outbox chat stopped; it is picked up again'),
@@ -173,7 +174,14 @@ export function createMessaging(deps: {
   const wake = () => void runOutbox().catch(reportDelivery);
   const reply: Messaging['reply'] = async (conversationId, message) => {
     const queued = await sendToCustomer(
-      { conversations, outbox, sla: process.sla, clock, wake },
+      {
+        conversations,
+        outbox,
+        sla: process.sla,
+        clock,
+        wake,
+        worker: { lease: outboxLease, take: (entries) => worker.take(entries) },
+      },
       conversationId,
       { ...message, cause: message.cause ?? `adhoc:${randomUUID()}` },
     );

@@ -290,6 +290,22 @@ describe('isolation and leases', () => {
     expect((await entriesOf('staff:900:81'))[0]?.status).toBe('sending');
   });
 
+  it('a message this process queues goes to its lane at once, with no claim round', async () => {
+    const w = worker('p9');
+    const claims = jest.spyOn(store, 'claimDue');
+    const reply = message('staff:900:131', 'telegram', '7601', { text: 'Сразу' });
+    const queued = await store.enqueue(reply, clock.now(), leaseMaker(clock, 60_000, 'p9')());
+    expect(queued.entries.map((entry) => entry.text)).toEqual(['Сразу']);
+    w.take(queued.entries);
+    await w.idle();
+    expect(botApi.delivered('7601')).toEqual(['Сразу']);
+    expect(claims).not.toHaveBeenCalled();
+    // Queued again (a redelivered update): nothing new to hand over, nothing sent twice.
+    const again = await store.enqueue(reply, clock.now(), leaseMaker(clock, 60_000, 'p9')());
+    expect(again).toMatchObject({ duplicate: true, entries: [] });
+    claims.mockRestore();
+  });
+
   it("a chat's next messages wait out its pace in its lane, not for another claim", async () => {
     for (const n of [1, 2, 3]) {
       for (const chat of ['7301', '7302']) {

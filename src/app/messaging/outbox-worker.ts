@@ -110,12 +110,24 @@ export class OutboxWorker {
     await this.deps.store.release(this.deps.lease().owner);
   }
 
+  /**
+   * Entries this process just queued under its own lease: to their chats' lanes at once, with no
+   * claim round before the first attempt.
+   */
+  take(items: OutboxItem[]): void {
+    this.handOut(items, this.deps.clock.now().getTime());
+  }
+
   private async pass(): Promise<number> {
     if (this.stopped) return 0;
     const now = this.deps.clock.now().getTime();
     const { pass } = this.deps.batches ?? BATCHES;
     const items = await this.deps.store.claimDue(this.deps.lease(), new Date(now), pass);
     this.more = items.length >= pass;
+    return this.handOut(items, now);
+  }
+
+  private handOut(items: OutboxItem[], now: number): number {
     let handed = 0;
     for (const item of items) {
       if (this.taken.has(item.id) || this.stopped) continue;

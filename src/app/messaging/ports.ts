@@ -89,12 +89,21 @@ export type ReceiptState =
 export interface OutboxStore {
   /**
    * Stores the message and one entry per channel call before any attempt. Idempotent on the
-   * cause: a second call finds what the first stored (`duplicate`) and queues nothing.
+   * cause: a second call finds what the first stored (`duplicate`) and queues nothing. With a
+   * `lease`, the entries are stored already held by its owner and come back as `entries`, for
+   * that process's worker to send at once (another takes them over only once the lease ran out).
    */
   enqueue(
     message: NewOutbound,
     at: Date,
-  ): Promise<{ messageId: string; duplicate: boolean; hasReceipt: boolean }>;
+    lease?: Lease,
+  ): Promise<{
+    messageId: string;
+    duplicate: boolean;
+    hasReceipt: boolean;
+    /** The entries this call stored, in part order. */
+    entries: OutboxItem[];
+  }>;
   /**
    * Takes due live entries for the lease's owner, oldest first: pending ones, in-flight ones whose
    * lease ran out (their process died mid-send), and the owner's own (to carry on after a hold).

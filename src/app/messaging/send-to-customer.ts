@@ -1,5 +1,7 @@
 import type { Attachment } from '../../domain/message';
+import type { OutboxItem } from '../../domain/outbox';
 import type { Clock } from '../../domain/ports';
+import type { Lease } from '../lease';
 import { ProcessError } from '../process/errors';
 import type { ConversationStore, OutboxStore } from './ports';
 
@@ -11,6 +13,11 @@ export interface SendDeps {
   clock: Clock;
   /** Tells the outbox worker there is something to send now rather than at its next tick. */
   wake(): void;
+  /**
+   * This process's outbox worker, when it runs here: the entries are stored under its lease and
+   * handed to it at once, so the first attempt needs no claim round (woken otherwise).
+   */
+  worker?: { lease(): Lease; take(entries: OutboxItem[]): void };
 }
 
 export interface OutgoingMessage {
@@ -57,11 +64,17 @@ export async function sendToCustomer(
       ...(message.receipt ? { receipt: message.receipt } : {}),
     },
     now,
+    deps.worker?.lease(),
   );
+  if (deps.worker && queued.entries.length > 0) deps.worker.take(queued.entries);
+  else if (!queued.duplicate) deps.wake();
   // Run again for a duplicate too: the first attempt may have stopped right after queueing, and
   // both steps come out the same when repeated.
   await deps.conversations.touchOutbound(conversationId, now);
   if (message.authorUserId) await deps.sla?.managerReplied(conversationId);
-  if (!queued.duplicate) deps.wake();
-  return queued;
+  return {
+    messageId: queued.messageId,
+    duplicate: queued.duplicate,
+    hasReceipt: queued.hasReceipt,
+  };
 }

@@ -33,39 +33,39 @@ export function createOutboxStore(models: Models): OutboxStore {
     Outbox.find({ messageId }).sort({ part: 1 }).lean();
 
   return {
-    async enqueue(message, at) {
+    async enqueue(message, at, lease) {
       await dropOldIndex();
       const conversationId = oid(message.conversationId);
       const authorUserId = message.authorUserId ? oid(message.authorUserId) : undefined;
       // Our own key until the channel assigns an id; unique with the channel, so the cause is
-      // stored once even when two deliveries of it race.
+      // stored once even when two deliveries of it race. Written first: a cause is nearly always
+      // new, and its unique key tells the rare repeat without a lookup before every message.
       const externalId = `out:${message.cause}`;
-      let stored = await Message.findOne({ channel: message.channel, externalId }).lean();
-      let duplicate = stored !== null;
-      if (!stored) {
-        try {
-          stored = (
-            await Message.create({
-              conversationId,
-              channel: message.channel,
-              direction: 'outbound',
-              externalId,
-              text: message.text,
-              attachments: message.attachments,
-              status: 'queued',
-              authorUserId,
-              sentAt: at,
-            })
-          ).toObject();
-        } catch (error) {
-          if (!isDuplicateKeyError(error)) throw error;
-          stored = await Message.findOne({ channel: message.channel, externalId }).lean();
-          duplicate = true;
-        }
+      let stored;
+      let duplicate = false;
+      try {
+        stored = (
+          await Message.create({
+            conversationId,
+            channel: message.channel,
+            direction: 'outbound',
+            externalId,
+            text: message.text,
+            attachments: message.attachments,
+            status: 'queued',
+            authorUserId,
+            sentAt: at,
+          })
+        ).toObject();
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        stored = await Message.findOne({ channel: message.channel, externalId }).lean();
+        duplicate = true;
       }
       if (!stored) throw new Error(`outbound message ${externalId} vanished while queueing`);
       const parts = outboundParts(message.channel, message);
-      const existing = await entriesOf(stored._id);
+      // A message stored just now has no entries yet.
+      const existing = duplicate ? await entriesOf(stored._id) : [];
       // A crash between the message and its entries leaves some missing: add exactly those.
       const have = new Set(existing.map((entry) => entry.part));
       const missing = parts
@@ -84,17 +84,25 @@ export function createOutboxStore(models: Models): OutboxStore {
           nextAttemptAt: at,
           authorUserId,
           receipt: message.receipt,
+          ...(lease ? { owner: lease.owner, leaseUntil: lease.until } : {}),
         }));
+      let entries: OutboxItem[] = [];
       if (missing.length > 0) {
         // In part order, so the chat's order (createdAt, then _id) is the parts' order.
-        await Outbox.insertMany(missing, { ordered: true }).catch((error: unknown) => {
-          if (!isDuplicateKeyError(error)) throw error;
-        });
+        entries = await Outbox.insertMany(missing, { ordered: true }).then(
+          (docs) => docs.map((doc) => toItem(doc.toObject())),
+          (error: unknown) => {
+            // Another call stored them meanwhile: its worker or a pass sends them.
+            if (!isDuplicateKeyError(error)) throw error;
+            return [];
+          },
+        );
       }
       return {
         messageId: stored._id.toHexString(),
         duplicate: duplicate && missing.length === 0,
         hasReceipt: existing.some((entry) => entry.receipt?.messageId !== undefined),
+        entries,
       };
     },
 
