@@ -61,6 +61,24 @@ export class StageEntry {
     await this.enter({ ...record, stage: to, stageEntry: entry, closed: isFinal(target) });
   }
 
+  /**
+   * Back to a stage left for a while (a problem resolved): a new visit whose chain goes on from
+   * the steps that were open, without running the stage's robots and follow-ups again.
+   */
+  async resume(record: ProcessRecord, to: string, steps: string[]): Promise<void> {
+    const entry = await this.deps.records.moveStage(
+      record.subject,
+      { stage: record.stage, stageEntry: record.stageEntry },
+      to,
+    );
+    if (entry === undefined) throw new ProcessError('stale_task');
+    await this.deps.tasks.cancelOpenChainTasks(record.subject);
+    const back = { ...record, stage: to, stageEntry: entry, closed: false };
+    const stage = stageOf(pipelineOf(this.deps.definition, record.pipeline), to);
+    for (const step of stage.tasks.filter((candidate) => steps.includes(candidate.id)))
+      await this.createChainTask(back, step);
+  }
+
   async enter(record: ProcessRecord): Promise<void> {
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
