@@ -58,8 +58,7 @@ export class StageMoves {
     if (isFinal(stage) || record.closed) throw new ProcessError('closed');
     const target = pipeline.stages.find((candidate) => candidate.id === to);
     if (!target) throw new ProcessError('move_not_allowed');
-    if (!isClosing(target) && !stage.moves.includes(to))
-      throw new ProcessError('move_not_allowed');
+    if (!isClosing(target) && !stage.moves.includes(to)) throw new ProcessError('move_not_allowed');
     if (!(await this.mayEnter(actor, target))) throw new ProcessError('not_allowed');
     if (!isClosing(target)) checkCanLeave(pipeline, record, stage, to);
     return target;

@@ -75,7 +75,8 @@ export class Problems {
     await this.deps.records.setFields(subject, {
       openProblem: { ...open, ...(resume ? { resume } : {}) },
     });
-    if (path && record.stage !== path.moveTo) await this.deps.stages.transition(record, path.moveTo);
+    if (path && record.stage !== path.moveTo)
+      await this.deps.stages.transition(record, path.moveTo);
     await this.deps.notifier.notifyUser(assigneeId, { kind: 'task_assigned', task });
     await this.deps.notifier.alertHeads({
       kind: 'problem',

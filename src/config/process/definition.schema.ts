@@ -135,10 +135,10 @@ const stage = z
     reasons: z.array(choice).default([]),
   })
   .strict()
-  .refine(
-    (stage) => stage.reasons.length === 0 || stage.kind === 'lost' || stage.kind === 'junk',
-    { message: 'only a lost or junk stage offers closing reasons', path: ['reasons'] },
-  );
+  .refine((stage) => stage.reasons.length === 0 || stage.kind === 'lost' || stage.kind === 'junk', {
+    message: 'only a lost or junk stage offers closing reasons',
+    path: ['reasons'],
+  });
 
 const pipeline = z
   .object({
