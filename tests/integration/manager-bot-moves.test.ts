@@ -49,9 +49,10 @@ describe('every move the process allows, in the manager bot', () => {
   it('closes a lead as junk with a reason chosen from the ready ones (Russian)', async () => {
     const id = await leadAt('identification', 'Пётр Спамов');
     await seller.sendCallbackData(`c:lead:${id}`);
+    const opened = last(seller);
     expect(labels(seller)).toContain('🗑 Некачественный лид');
 
-    await seller.press('🗑 Некачественный лид');
+    await seller.press('🗑 Некачественный лид', opened);
     expect(seller.lastText()).toBe(
       'Почему «Некачественный лид»? Выберите причину кнопкой или напишите свою. /cancel — отмена.',
     );
@@ -68,6 +69,9 @@ describe('every move the process allows, in the manager bot', () => {
     expect(card).toMatch(/\nПричина закрытия: Спам$/);
     const lead = await world.hub.database.models.Lead.findById(id).lean();
     expect(lead).toMatchObject({ stage: 'junk', closed: true, fields: { junkReason: 'Спам' } });
+    // The old card's button now only says so.
+    await seller.press('🗑 Некачественный лид', opened);
+    expect(seller.lastText()).toBe('Запись уже закрыта.');
     const audit = await world.hub.database.models.AuditEvent.findOne({ 'subject.id': id }).lean();
     expect(audit).toMatchObject({ action: 'lead.junk', after: { stage: 'junk', reason: 'Спам' } });
     expect(String(audit!.actorUserId)).toBe(ids.seller.toHexString());
