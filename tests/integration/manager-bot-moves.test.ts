@@ -164,8 +164,10 @@ describe('every move the process allows, in the manager bot', () => {
     const current = () => seller.history().find((m) => m.message_id === question.message_id)!;
     const shown = () => buttonsOf(current()).map((button) => button.text);
     expect(shown()).toEqual(['Стандартный заказ', 'Заказ с дизайном', '✅ Готово']);
-    // Done with nothing ticked creates nothing.
+    // Done with nothing ticked creates nothing: the question stays as it was.
     await seller.press('✅ Готово', current());
+    expect(shown()).toEqual(['Стандартный заказ', 'Заказ с дизайном', '✅ Готово']);
+    expect(seller.lastText()).toBe(question.text);
     expect(await world.hub.database.models.Deal.countDocuments({ leadId: lead.subject.id })).toBe(
       0,
     );
