@@ -31,7 +31,10 @@ export function closeRecordDialog(deps: ManagerBotDeps) {
     stage.reasons.forEach((reason, i) => keyboard.text(text(reason.title, lng), `zr:${i}`).row());
     const questions: number[] = [];
     const ask = async (words: string) => {
-      const sent = await ctx.reply(words, { reply_markup: keyboard });
+      const sent = await ctx.reply(
+        words,
+        stage.reasons.length > 0 ? { reply_markup: keyboard } : {},
+      );
       questions.push(sent.message_id);
     };
     await ask(question);
