@@ -286,6 +286,37 @@ describe('the default process, end to end on a controllable clock', () => {
     });
   });
 
+  it("a problem holds the stage's follow-up too; resolving arms it again from then", async () => {
+    const lead = await walkLeadToHandOff();
+    await process.engine.fillFields(
+      lead,
+      { employees: 5, area: '30 м²', brief: file('b.pdf') },
+      as(fixture.org.sales1),
+    );
+    await completeCurrent(lead, 1, { dealTypes: ['standard'] });
+    const [deal] = await dealsOf(lead);
+    const subject = { kind: 'deal', id: deal!.id } as const;
+    await completeCurrent(subject); // prepare_contract
+    await process.engine.fillFields(subject, { spec: file('spec.xlsx') }, SYSTEM);
+    await completeCurrent(subject, 0); // send_invoice → prepayment
+    const calls = async () =>
+      (await openTasks(subject)).filter((t) => t.title.en === 'Call the client about the invoice');
+
+    await process.timers.advanceBy(DAY);
+    const red = await process.engine.raiseProblem(subject, SYSTEM, 'Клиент оспаривает счёт');
+    // The call two days after the invoice does not come while the problem is open.
+    await process.timers.advanceBy(2 * DAY);
+    expect(await calls()).toEqual([]);
+
+    await process.engine.completeTask(red.id, as(fixture.org.sales1));
+    expect(await stageOf(subject)).toBe('prepayment');
+    expect((await currentTask(subject)).chain?.stepId).toBe('confirm_payment');
+    await process.timers.advanceBy(DAY);
+    expect(await calls()).toEqual([]);
+    await process.timers.advanceBy(DAY + HOUR);
+    expect((await calls()).map((task) => task.assigneeId)).toEqual([fixture.org.sales1.id]);
+  });
+
   it('skips the dispatcher for a cold call: the creator owns the lead at once', async () => {
     const contact = await fixture.database.models.Contact.create({ name: 'ИП Петров' });
     const lead = await process.engine.createLead(
