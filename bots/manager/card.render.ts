@@ -2,6 +2,7 @@ import { InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { CompanyCard, ContactCard } from '../../src/app/process/people-cards';
 import type { RecordCard } from '../../src/app/process/record-card';
+import { addClosingButtons, closingLines, isClosing } from './closing.render';
 import { callbacks, text } from './render';
 
 /** The lead or deal card: stage, responsibles, empty required fields and declared moves. */
@@ -18,6 +19,7 @@ export function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
       ? t('bot:card.missing', { fields: card.missing.map((f) => text(f.title, lng)).join(', ') })
       : t('bot:card.complete'),
     t('bot:card.tasks', { tasks: t('tasks.count', { count: card.openTasks.length }) }),
+    ...closingLines(card, t),
   ];
   const keyboard = new InlineKeyboard();
   for (const field of card.missing) {
@@ -29,8 +31,7 @@ export function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
       .row();
   }
   keyboard.text(t('bot:people.contactButton'), callbacks.contact(card.record.contactId)).row();
-  // Closing as lost or junk needs a reason, which a button cannot carry.
-  for (const stage of card.moves.filter((s) => s.kind !== 'lost' && s.kind !== 'junk')) {
+  for (const stage of card.moves.filter((s) => !isClosing(s))) {
     keyboard
       .text(
         t('bot:card.moveTo', { stage: text(stage.title, lng) }),
@@ -38,6 +39,7 @@ export function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
       )
       .row();
   }
+  addClosingButtons(keyboard, card, t, lng);
   return { text: lines.join('\n'), keyboard };
 }
 

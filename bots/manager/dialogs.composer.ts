@@ -1,6 +1,7 @@
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { Composer, type Context } from 'grammy';
 import type { ManagerBotDeps, ManagerContext, StaffContext } from './context';
+import { CLOSE_RECORD, closeRecordDialog } from './close-record.dialog';
 import { FILL_FIELD, fillFieldDialog } from './fill-field.dialog';
 import { PICK_DUE, pickDueDialog } from './pick-due.dialog';
 
@@ -24,6 +25,12 @@ export function dialogsComposer(deps: ManagerBotDeps): Composer<ManagerContext> 
   );
   composer.use(
     createConversation(pickDueDialog(deps), { id: PICK_DUE, maxMillisecondsToWait: MAX_WAIT_MS }),
+  );
+  composer.use(
+    createConversation(closeRecordDialog(deps), {
+      id: CLOSE_RECORD,
+      maxMillisecondsToWait: MAX_WAIT_MS,
+    }),
   );
   composer.command('cancel', (ctx) => ctx.reply(ctx.t('bot:dialog.nothingToCancel')));
   return composer;

@@ -2,6 +2,7 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { isStaffMember, type ManagerBotDeps, type ManagerContext } from './context';
 import { cardComposer } from './card.composer';
+import { closingComposer } from './closing.composer';
 import { dialogsComposer } from './dialogs.composer';
 import { findComposer } from './find.composer';
 import { listsComposer } from './lists.composer';
@@ -55,6 +56,7 @@ export function createManagerBot(
   staff.use(findComposer(deps));
   staff.use(listsComposer(deps.lists));
   staff.use(cardComposer(deps));
+  staff.use(closingComposer(deps));
   staff.use(languageComposer(deps));
   staff.use(availabilityComposer(deps));
   staff.use(routesComposer(deps.routing));

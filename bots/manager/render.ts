@@ -29,7 +29,6 @@ export const callbacks = {
   done: (taskId: string) => `t:d:${taskId}`,
   later: (taskId: string, when: '1h' | 'tm' | 'pick') => `t:p:${taskId}:${when}`,
   assign: (taskId: string, userId: string) => `t:a:${taskId}:${userId}`,
-  convert: (taskId: string, type: string) => `t:c:${taskId}:${type}`,
   reassign: (taskId: string) => `t:r:${taskId}`,
   give: (taskId: string, userId: string) => `t:g:${taskId}:${userId}`,
   take: (taskId: string) => `t:t:${taskId}`,

@@ -5,6 +5,8 @@ import type { CompleteInput } from '../../src/app/process/engine';
 import { ProcessError } from '../../src/app/process/errors';
 import type { ManagerBotDeps, StaffMemberContext } from './context';
 import { startDialog } from './dialog';
+import { refuseOfferingFill } from './fill-offer';
+import { dealTypesKeyboard, HAND_OFF_DONE, TOGGLE_PRESS, typesOf } from './hand-off.render';
 import { PICK_DUE, type PickDueArgs } from './pick-due.dialog';
 import type { Prompts } from './prompts';
 import { editInPlace } from './lists.composer';
@@ -101,12 +103,14 @@ export function tasksComposer(
     const taskId = ctx.match[1]!;
     const described = await deps.engine.queries.describeTask(taskId);
     const onDone = described?.step?.onDone;
-    // Choices list colleagues: only someone who may act on the task gets to see them.
-    if (
-      (onDone?.assign || onDone?.convert) &&
-      !(await deps.engine.queries.mayHandle(taskId, actor(ctx)))
-    )
-      return refuse(ctx, new ProcessError('not_allowed'));
+    // Whatever Done would refuse (someone else's task, empty required fields) is said before a
+    // choice is asked for; choices list colleagues, so only someone who may act sees them.
+    try {
+      await deps.engine.checkCompletion(taskId, actor(ctx));
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      return refuseOfferingFill(ctx, error, described?.task.subject);
+    }
     // Steps that need a choice ask for it first; the choice comes back as its own button.
     if (described?.task.status === 'open' && onDone?.assign) {
       const keyboard = new InlineKeyboard();
@@ -117,13 +121,11 @@ export function tasksComposer(
       return ctx.reply(ctx.t('bot:task.chooseManager'), { reply_markup: keyboard });
     }
     if (described?.task.status === 'open' && onDone?.convert) {
-      const keyboard = new InlineKeyboard();
-      for (const type of deps.engine.queries.dealTypes) {
-        keyboard.text(text(type.title, ctx.lng), callbacks.convert(taskId, type.id)).row();
-      }
-      keyboard.text(ctx.t('bot:buttons.allDeals'), callbacks.convert(taskId, '*'));
+      const types = deps.engine.queries.dealTypes;
       await ctx.answerCallbackQuery();
-      return ctx.reply(ctx.t('bot:task.chooseDeals'), { reply_markup: keyboard });
+      return ctx.reply(ctx.t('moves:handOff.choose'), {
+        reply_markup: dealTypesKeyboard(taskId, types, 0, ctx.t, ctx.lng),
+      });
     }
     await complete(ctx, taskId, {});
   });
@@ -132,9 +134,21 @@ export function tasksComposer(
     complete(ctx, ctx.match[1]!, { assignTo: ctx.match[2]! }),
   );
 
-  composer.callbackQuery(/^t:c:([0-9a-f]{24}):([a-z0-9_*]+)$/, (ctx) => {
-    const type = ctx.match[2]!;
-    const dealTypes = type === '*' ? deps.engine.queries.dealTypes.map((deal) => deal.id) : [type];
+  // A deal type pressed: its ✅ comes or goes, in place.
+  composer.callbackQuery(TOGGLE_PRESS, async (ctx) => {
+    const types = deps.engine.queries.dealTypes;
+    const mask = Number(ctx.match[2]);
+    if (!typesOf(mask, types)) return refuse(ctx, new ProcessError('unknown_deal_type'));
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup({
+      reply_markup: dealTypesKeyboard(ctx.match[1]!, types, mask, ctx.t, ctx.lng),
+    });
+  });
+  composer.callbackQuery(HAND_OFF_DONE, async (ctx) => {
+    const dealTypes = typesOf(Number(ctx.match[2]), deps.engine.queries.dealTypes);
+    if (!dealTypes) return refuse(ctx, new ProcessError('unknown_deal_type'));
+    if (dealTypes.length === 0)
+      return ctx.answerCallbackQuery({ text: ctx.t('moves:handOff.none'), show_alert: true });
     return complete(ctx, ctx.match[1]!, { dealTypes });
   });
 

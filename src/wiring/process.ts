@@ -22,6 +22,7 @@ import { createConversionLog } from '../store/repositories/conversion.repository
 import { createDirectory } from '../store/repositories/directory.repository';
 import { createStoredNotifier } from '../store/repositories/notification.repository';
 import { createRecordRepository } from '../store/repositories/record.repository';
+import { createRecordAudit } from '../store/repositories/record-audit.repository';
 import { createSlaConversations } from '../store/repositories/sla-conversation.repository';
 import { createTaskRepository } from '../store/repositories/task.repository';
 
@@ -82,6 +83,7 @@ export function createProcess(options: {
     tasks,
     directory,
     conversions: createConversionLog(models),
+    audit: createRecordAudit(models),
     notifier,
     clients,
     timers,

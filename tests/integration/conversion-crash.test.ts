@@ -2,6 +2,7 @@ import type { Actor } from '../../src/app/process/actor';
 import { ProcessEngine } from '../../src/app/process/engine';
 import type { RecordStore } from '../../src/app/process/ports';
 import type { Task } from '../../src/domain/task';
+import { createRecordAudit } from '../../src/store/repositories/record-audit.repository';
 import { createConversionLog } from '../../src/store/repositories/conversion.repository';
 import { createDirectory } from '../../src/store/repositories/directory.repository';
 import { createStoredNotifier } from '../../src/store/repositories/notification.repository';
@@ -77,6 +78,7 @@ describe('converting a lead into deals', () => {
       tasks: createTaskRepository(fixture.database.models),
       directory: createDirectory(fixture.database.models),
       conversions: createConversionLog(fixture.database.models),
+      audit: createRecordAudit(fixture.database.models),
       notifier: createStoredNotifier(fixture.database.models),
       clients: healthy.clients,
       timers: healthy.timers,

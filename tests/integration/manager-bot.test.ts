@@ -92,7 +92,7 @@ describe('the manager bot', () => {
     expect((await hub.database.models.Task.findById(task!._id).lean())!.status).toBe('open');
   });
 
-  it('refuses the hand-off while required fields are empty, naming them', async () => {
+  it('refuses the hand-off while required fields are empty, naming them, before any choice', async () => {
     await seller.press('✅ Готово'); // qualify → proposal
     await deliver();
     await seller.press('✅ Готово'); // send_proposal
@@ -100,11 +100,14 @@ describe('the manager bot', () => {
     expect(seller.lastText()).toMatch(/^📋 Передать в делопроизводство/);
 
     await seller.press('✅ Готово');
-    expect(seller.lastText()).toBe('Какие сделки создать при передаче?');
-    await seller.press('Все типы сделок');
     expect(seller.lastText()).toBe(
-      'Нельзя идти дальше: заполните Число сотрудников, Площадь, Бриф.',
+      'Нельзя идти дальше: заполните Число сотрудников, Площадь, Бриф. Нажмите на поле, чтобы заполнить его.',
     );
+    expect(buttonsOf(seller.history().at(-1)!).map((button) => button.text)).toEqual([
+      '✏️ Число сотрудников',
+      '✏️ Площадь',
+      '✏️ Бриф',
+    ]);
     expect(await hub.database.models.Deal.countDocuments()).toBe(0);
   });
 
@@ -194,7 +197,7 @@ describe('the manager bot', () => {
     expect(operator.lastText()).toBe('Среди ваших записей ничего не нашлось.');
   });
 
-  it('opens the record card from a task and offers only declared moves, refusing with the fields', async () => {
+  it('opens the record card from a task and offers only declared moves', async () => {
     const handOff = seller.history().findLast((m) => /^📋 Hand off to operations/.test(m.text))!;
     await seller.press('📄 Card', handOff);
     expect(seller.lastText()).toBe(
@@ -204,6 +207,8 @@ describe('the manager bot', () => {
         'Sales: Семён',
         'To move on, fill in: Number of employees, Area, Brief',
         'Open tasks: 2 tasks',
+        // The problem raised above is still open: the head took its red task.
+        '🔴 Open problem: Клиент недоволен сроками',
       ].join('\n'),
     );
     const card = seller.history().at(-1)!;
@@ -213,10 +218,8 @@ describe('the manager bot', () => {
       '✏️ Brief',
       '👤 Contact',
       '➡️ Identifying the need',
+      '🗑 Junk',
     ]);
-
-    await seller.press('➡️ Identifying the need', card);
-    expect(seller.lastText()).toBe('Cannot move on: fill in Number of employees, Area, Brief.');
 
     const cardButton = buttonsOf(handOff).find((button) => button.text === '📄 Card')!;
     expect(cardButton.callback_data).toMatch(/^c:lead:[0-9a-f]{24}$/);

@@ -1,4 +1,9 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
 import { SYSTEM } from '../../src/app/process/actor';
+import { PROJECT_ROOT } from '../../src/infra/project-root';
 import type { Hub } from '../../src/hub';
 import { testDatabaseUri } from '../support/database';
 import { startTestHub } from '../support/hub';
@@ -8,8 +13,27 @@ const TOKEN = 'test-token-0123456789';
 let hub: Hub;
 let leadId: string;
 
+/**
+ * The default process, where a manager may also go from identifying the need straight to the
+ * proposal, once the budget is known: a forward move by hand that waits for a required field.
+ */
+function definitionWithForwardMove(): string {
+  const definition = YAML.parse(
+    readFileSync(path.join(PROJECT_ROOT, 'config/process/default.yaml'), 'utf8'),
+  ) as { lead: { stages: { id: string; requires?: unknown[]; moves?: string[] }[] } };
+  const identification = definition.lead.stages.find((stage) => stage.id === 'identification')!;
+  identification.requires = [{ field: 'budget', title: { ru: 'Бюджет', en: 'Budget' } }];
+  identification.moves = ['proposal', 'junk'];
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'linehub-api-')), 'process.yaml');
+  writeFileSync(file, YAML.stringify(definition));
+  return file;
+}
+
 beforeAll(async () => {
-  hub = await startTestHub(testDatabaseUri(), { API_TOKEN: TOKEN });
+  hub = await startTestHub(testDatabaseUri(), {
+    API_TOKEN: TOKEN,
+    PROCESS_DEFINITION: definitionWithForwardMove(),
+  });
   const org = await seedCompany(hub.database);
   const contact = await hub.database.models.Contact.create({ name: 'ООО Север' });
   const lead = await hub.process.engine.createLead(
@@ -47,6 +71,7 @@ describe('the integration API for records', () => {
       sales1!._id.toHexString(),
     );
     lead = created.subject.id;
+    await hub.process.engine.fillFields(created.subject, { budget: '1 млн' }, SYSTEM);
     for (const step of ['first_contact', 'qualify']) {
       const task = await hub.database.models.Task.findOne({
         'subject.id': lead,
@@ -58,28 +83,33 @@ describe('the integration API for records', () => {
     expect(await stage(lead)).toBe('proposal');
   });
 
-  it('refuses to leave a stage with empty required fields and names them', async () => {
-    const response = await call('POST', `/api/records/lead/${lead}/stage`, {
-      to: 'identification',
-    });
+  it('moves back to an earlier stage although the required fields of this one are empty', async () => {
+    const move = await call('POST', `/api/records/lead/${lead}/stage`, { to: 'identification' });
+    expect(move.status).toBe(200);
+    expect(await stage(lead)).toBe('identification');
+  });
+
+  it('refuses to go forward with empty required fields and names them', async () => {
+    await hub.database.models.Lead.updateOne({ _id: lead }, { $unset: { 'fields.budget': 1 } });
+    const response = await call('POST', `/api/records/lead/${lead}/stage`, { to: 'proposal' });
     expect(response.status).toBe(422);
     const body = (await response.json()) as { error: string; missing: { field: string }[] };
     expect(body.error).toBe('missing_fields');
-    expect(body.missing.map((field) => field.field)).toEqual(['employees', 'area', 'brief']);
-    expect(await stage(lead)).toBe('proposal');
+    expect(body.missing.map((field) => field.field)).toEqual(['budget']);
+    expect(await stage(lead)).toBe('identification');
   });
 
-  it('moves the record once the fields are filled', async () => {
+  it('moves the record forward once the fields are filled', async () => {
     const fill = await call('PATCH', `/api/records/lead/${lead}/fields`, {
-      fields: {
-        employees: 7,
-        area: '55 м²',
-        brief: { fileRef: 'api:brief-1', name: 'brief.docx' },
-      },
+      fields: { budget: '2 млн' },
     });
     expect(fill.status).toBe(200);
-    const move = await call('POST', `/api/records/lead/${lead}/stage`, { to: 'identification' });
+    const move = await call('POST', `/api/records/lead/${lead}/stage`, { to: 'proposal' });
     expect(move.status).toBe(200);
+    expect(await stage(lead)).toBe('proposal');
+    // And back again, where the tests below expect it.
+    const back = await call('POST', `/api/records/lead/${lead}/stage`, { to: 'identification' });
+    expect(back.status).toBe(200);
     expect(await stage(lead)).toBe('identification');
   });
 

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';
 import type { Responsibles } from '../../domain/department';
-import type { ProcessDefinition, Stage, TriggerEvent } from '../../domain/process/definition';
+import type { ProcessDefinition, TriggerEvent } from '../../domain/process/definition';
 import { parseFieldValue } from '../../domain/process/field-value';
 import {
   declaredField,
   isFinal,
-  missingRequiredFields,
   pipelineOf,
   stageOf,
   startStage,
@@ -28,7 +27,16 @@ import { requireRecord, StageEntry, subjectKey } from './stage-entry';
 import { TaskQueries } from './task-queries';
 import { Problems } from './problems';
 import { isEditableField, safeKeys } from './field-rules';
-import type { ConversionLog, Directory, NewLead, RecordStore, TaskStore, Timers } from './ports';
+import { checkCanLeave, StageMoves } from './moves';
+import type {
+  ConversionLog,
+  Directory,
+  NewLead,
+  RecordAudit,
+  RecordStore,
+  TaskStore,
+  Timers,
+} from './ports';
 
 export interface EngineDeps {
   definition: ProcessDefinition;
@@ -36,6 +44,8 @@ export interface EngineDeps {
   tasks: TaskStore;
   directory: Directory;
   conversions: ConversionLog;
+  /** Closings and problems, kept for the record's history. */
+  audit: RecordAudit;
   notifier: Notifier;
   /** Robots' messages to clients. */
   clients: ClientMessenger;
@@ -65,6 +75,7 @@ export class ProcessEngine {
   private readonly stages: StageEntry;
   private readonly conversion: LeadConversion;
   private readonly problems: Problems;
+  private readonly moves: StageMoves;
   readonly timers: ProcessTimers;
   readonly rights: Rights;
   /** Reads for the manager bot. */
@@ -78,6 +89,7 @@ export class ProcessEngine {
     this.timers = new ProcessTimers(parts);
     this.rights = new Rights(deps);
     this.problems = new Problems({ ...parts, rights: this.rights });
+    this.moves = new StageMoves({ ...parts, rights: this.rights });
     this.queries = new TaskQueries({ ...deps, rights: this.rights });
   }
 
@@ -149,24 +161,16 @@ export class ProcessEngine {
     const task = await this.rights.openTask(taskId, actor);
     if (!task.chain || !task.subject) {
       await this.claim(task);
-      // Sales closing a red task closes the problem it stood for.
-      if (task.problem && task.subject)
-        await this.deps.records.setFields(task.subject, { openProblem: null });
+      // Sales closing a red task closes the problem it stood for, and the chain goes on.
+      if (task.problem && task.subject) await this.problems.resolve(task.subject, actor);
       return;
     }
-    const record = await requireRecord(this.deps.records, task.subject);
-    if (record.stage !== task.chain.stage || record.stageEntry !== task.chain.stageEntry) {
-      throw new ProcessError('stale_task');
-    }
-    const stage = stageOf(pipelineOf(this.deps.definition, record.pipeline), record.stage);
-    const index = stage.tasks.findIndex((step) => step.id === task.chain!.stepId);
-    const step = stage.tasks[index];
-    if (!step) throw new ProcessError('stale_task');
+    const { record, pipeline, stage, index, step } = await this.chainStepOf(task);
 
     // Everything that can refuse is checked before anything is written.
     if (step.onDone.assign) await this.checkAssignee(step.onDone.assign, input.assignTo);
     if (step.onDone.convert) this.checkDealTypes(input.dealTypes);
-    if (step.onDone.moveTo) this.checkCanLeave(stage, record);
+    if (step.onDone.moveTo) checkCanLeave(pipeline, record, stage, step.onDone.moveTo);
 
     if (step.onDone.assign) {
       await this.deps.records.setResponsible(record.subject, step.onDone.assign, input.assignTo!);
@@ -184,6 +188,31 @@ export class ProcessEngine {
     }
     const next = stage.tasks[index + 1];
     if (next) await this.stages.createChainTask(record, next);
+  }
+
+  /** Where a chain task stands: its record, still on the visit that created it, and its step. */
+  private async chainStepOf(task: Task) {
+    const record = await requireRecord(this.deps.records, task.subject!);
+    if (record.stage !== task.chain!.stage || record.stageEntry !== task.chain!.stageEntry) {
+      throw new ProcessError('stale_task');
+    }
+    const pipeline = pipelineOf(this.deps.definition, record.pipeline);
+    const stage = stageOf(pipeline, record.stage);
+    const index = stage.tasks.findIndex((step) => step.id === task.chain!.stepId);
+    const step = stage.tasks[index];
+    if (!step) throw new ProcessError('stale_task');
+    return { record, pipeline, stage, index, step };
+  }
+
+  /**
+   * What Done would refuse before any choice is asked for: a closed or foreign task, a stale one,
+   * or required fields still empty where Done moves the record forward (the hand-off, say).
+   */
+  async checkCompletion(taskId: string, actor: Actor): Promise<void> {
+    const task = await this.rights.openTask(taskId, actor);
+    if (!task.chain || !task.subject) return;
+    const { record, pipeline, stage, step } = await this.chainStepOf(task);
+    if (step.onDone.moveTo) checkCanLeave(pipeline, record, stage, step.onDone.moveTo);
   }
 
   postponeTask(taskId: string, to: Date, actor: Actor, reason?: string): Promise<Task> {
@@ -261,58 +290,21 @@ export class ProcessEngine {
   // ---- stages ------------------------------------------------------------------------------
 
   /**
-   * A move by hand (bot button, HTTP API). Forward moves must be declared from this stage and
-   * leave no required field empty; closing as lost or junk is possible from any open stage, with
-   * a reason, and lost only by sales; won by hand only by operations.
+   * A move by hand (bot button, HTTP API): declared from this stage, by whom the target allows,
+   * forward only with the required fields filled; lost or junk from any open stage, with a reason.
    */
   moveStage(subject: TaskSubject, to: string, actor: Actor, reason?: string): Promise<void> {
-    return this.lock.run(subjectKey(subject), () => this.moveStageNow(subject, to, actor, reason));
+    return this.lock.run(subjectKey(subject), () => this.moves.move(subject, to, actor, reason));
   }
 
-  private async moveStageNow(
-    subject: TaskSubject,
-    to: string,
-    actor: Actor,
-    reason?: string,
-  ): Promise<void> {
-    const record = await requireRecord(this.deps.records, subject);
-    if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
-    const pipeline = pipelineOf(this.deps.definition, record.pipeline);
-    const stage = stageOf(pipeline, record.stage);
-    if (isFinal(stage) || record.closed) throw new ProcessError('closed');
-    const target = pipeline.stages.find((candidate) => candidate.id === to);
-    if (!target) throw new ProcessError('move_not_allowed');
-
-    if (target.kind === 'lost' || target.kind === 'junk') {
-      if (!reason?.trim()) throw new ProcessError('reason_required');
-      if (target.kind === 'lost' && !(await this.rights.isFrom(actor, 'sales')))
-        throw new ProcessError('not_allowed');
-    } else {
-      if (!stage.moves.includes(to)) throw new ProcessError('move_not_allowed');
-      if (
-        target.kind === 'won' &&
-        subject.kind === 'deal' &&
-        !(await this.rights.isFrom(actor, 'operations'))
-      )
-        throw new ProcessError('not_allowed');
-      this.checkCanLeave(stage, record);
-    }
-    await this.stages.transition(record, to);
-    // Written once the move happened, so a refused or stale move leaves no reason behind.
-    if (reason?.trim() && (target.kind === 'lost' || target.kind === 'junk')) {
-      await this.deps.records.setFields(subject, {
-        [target.kind === 'lost' ? 'lostReason' : 'junkReason']: reason.trim(),
-      });
-    }
+  /** Refuses as `moveStage` would, before a button asks for the reason. */
+  checkMove(subject: TaskSubject, to: string, actor: Actor): Promise<void> {
+    return this.moves.checkFor(subject, to, actor).then(() => undefined);
   }
 
   async closeLost(subject: TaskSubject, actor: Actor, reason: string): Promise<void> {
     const record = await requireRecord(this.deps.records, subject);
-    const lost = pipelineOf(this.deps.definition, record.pipeline).stages.find(
-      (stage) => stage.kind === (subject.kind === 'lead' ? 'junk' : 'lost'),
-    );
-    if (!lost) throw new ProcessError('move_not_allowed');
-    await this.moveStage(subject, lost.id, actor, reason);
+    await this.moveStage(subject, this.moves.closingStage(record).id, actor, reason);
   }
 
   /** Fills fields; a file field takes `{ fileRef, name }` as uploaded from Telegram. */
@@ -360,7 +352,7 @@ export class ProcessEngine {
         (candidate.from.length === 0 || candidate.from.includes(stage.id)),
     );
     if (!trigger) return false;
-    this.checkCanLeave(stage, record);
+    checkCanLeave(pipeline, record, stage, trigger.moveTo);
     await this.stages.transition(record, trigger.moveTo);
     return true;
   }
@@ -368,7 +360,7 @@ export class ProcessEngine {
   // ---- problems ----------------------------------------------------------------------------
 
   raiseProblem(subject: TaskSubject, actor: Actor, reason: string): Promise<Task> {
-    return this.problems.raise(subject, actor, reason);
+    return this.lock.run(subjectKey(subject), () => this.problems.raise(subject, actor, reason));
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -377,11 +369,6 @@ export class ProcessEngine {
     if (!(await this.deps.tasks.markDone(task.id, this.now)))
       throw new ProcessError('task_not_open');
     await this.deps.timers.cancel(`task:${task.id}`);
-  }
-
-  private checkCanLeave(stage: Stage, record: ProcessRecord): void {
-    const missing = missingRequiredFields(stage, record.fields);
-    if (missing.length > 0) throw new ProcessError('missing_fields', missing);
   }
 
   private async checkAssignee(department: 'sales' | 'operations', userId?: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../../domain/audit-event';
 import type { Responsibles, ResponsibleSlot } from '../../domain/department';
 import type { LeadSource, Utm } from '../../domain/lead';
 import type { Text } from '../../domain/process/definition';
@@ -117,4 +118,12 @@ export interface Timers {
     options?: { fresh?: boolean },
   ): Promise<void>;
   cancel(key: string): Promise<void>;
+}
+
+/**
+ * What happened to a lead or deal that its fields alone do not keep: who closed it and why, who
+ * raised a problem and when it was resolved. Kept beside the routing audit, under the record.
+ */
+export interface RecordAudit {
+  record(event: Omit<AuditEvent, 'id' | 'undoneAt'>): Promise<void>;
 }

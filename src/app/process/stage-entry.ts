@@ -61,6 +61,25 @@ export class StageEntry {
     await this.enter({ ...record, stage: to, stageEntry: entry, closed: isFinal(target) });
   }
 
+  /**
+   * Back to a stage left for a while (a problem resolved): a new visit whose chain goes on from
+   * the steps that were open; the stage's robots do not run again, its timers are armed anew.
+   */
+  async resume(record: ProcessRecord, to: string, steps: string[]): Promise<void> {
+    const entry = await this.deps.records.moveStage(
+      record.subject,
+      { stage: record.stage, stageEntry: record.stageEntry },
+      to,
+    );
+    if (entry === undefined) throw new ProcessError('stale_task');
+    await this.deps.tasks.cancelOpenChainTasks(record.subject);
+    const back = { ...record, stage: to, stageEntry: entry, closed: false };
+    const stage = stageOf(pipelineOf(this.deps.definition, record.pipeline), to);
+    for (const step of stage.tasks.filter((candidate) => steps.includes(candidate.id)))
+      await this.createChainTask(back, step);
+    await this.startTimers(back, { resumed: true });
+  }
+
   async enter(record: ProcessRecord): Promise<void> {
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
@@ -68,12 +87,23 @@ export class StageEntry {
     // The first chain task already there means this visit was entered before (a resumed
     // conversion): robots and follow-ups already ran and must not run twice.
     if (first && !(await this.createChainTask(record, first)).created) return;
+    await this.startTimers(record, { resumed: false });
+  }
 
+  /**
+   * The stage's robots (now or on a timer) and the follow-ups that start there. A resumed visit
+   * only arms the timers again, from now: what ran when the stage was first entered (a welcome
+   * message to the client, say) does not run twice.
+   */
+  private async startTimers(record: ProcessRecord, { resumed }: { resumed: boolean }) {
+    const pipeline = pipelineOf(this.deps.definition, record.pipeline);
+    const stage = stageOf(pipeline, record.stage);
     for (const robot of stage.robots) {
       const at = this.robotTime(robot, record);
       if (!at) continue;
-      if (at.getTime() <= this.now.getTime()) await this.runRobot(record, robot);
-      else
+      if (at.getTime() <= this.now.getTime()) {
+        if (!resumed) await this.runRobot(record, robot);
+      } else
         await this.deps.timers.schedule(
           `robot:${subjectKey(record.subject)}:${record.stageEntry}:${robot.id}`,
           at,

@@ -2,6 +2,7 @@ import ms from 'ms';
 import { z } from 'zod';
 import {
   ASSIGNEE_ROLES,
+  DEPARTMENTS,
   STAGE_KINDS,
   TRIGGER_EVENTS,
   type ProcessDefinition,
@@ -28,6 +29,7 @@ const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower_snake_case id
 /** Record fields are stored as Mongo keys, so no dots or dollar signs. */
 const fieldName = z.string().regex(FIELD_NAME, 'expected a field name of letters, digits and _');
 const text = z.object({ ru: z.string().min(1), en: z.string().min(1) }).strict();
+const choice = z.object({ id, title: text }).strict();
 const assignee = z.enum(ASSIGNEE_ROLES, {
   error: (issue) =>
     issue.input === undefined
@@ -116,10 +118,7 @@ const stage = z
             field: fieldName,
             type: z.enum(FIELD_TYPES).default('text'),
             title: text,
-            choices: z
-              .array(z.object({ id, title: text }).strict())
-              .min(2)
-              .optional(),
+            choices: z.array(choice).min(2).optional(),
           })
           .strict()
           .refine(
@@ -131,8 +130,15 @@ const stage = z
     tasks: z.array(taskStep).default([]),
     robots: z.array(robot).default([]),
     moves: z.array(id).default([]),
+    onlyBy: z.array(z.enum(DEPARTMENTS)).default([]),
+    back: z.boolean().default(false),
+    reasons: z.array(choice).default([]),
   })
-  .strict();
+  .strict()
+  .refine((stage) => stage.reasons.length === 0 || stage.kind === 'lost' || stage.kind === 'junk', {
+    message: 'only a lost or junk stage offers closing reasons',
+    path: ['reasons'],
+  });
 
 const pipeline = z
   .object({
@@ -146,6 +152,7 @@ const pipeline = z
           .strict(),
       )
       .default([]),
+    problem: z.object({ moveTo: id, assignee }).strict().optional(),
   })
   .strict();
 

@@ -66,7 +66,23 @@ export interface Stage {
   robots: Robot[];
   /** Stages a person may move the record to by hand from here. */
   moves: string[];
+  /**
+   * Only people of these departments may move a record here by hand (admins always may); anyone
+   * who may act on the record when empty. E.g. only sales closes a deal as lost.
+   */
+  onlyBy: Department[];
+  /**
+   * Entering this stage is a step back (to sales, to an earlier stage): it never waits for the
+   * required fields of the stage being left. A stage listed earlier in the pipeline is a step
+   * back without saying so.
+   */
+  back: boolean;
+  /** Ready answers offered when a record is closed here (lost, junk); any other text is fine too. */
+  reasons: Choice[];
 }
+
+export const DEPARTMENTS = ['sales', 'operations'] as const;
+export type Department = (typeof DEPARTMENTS)[number];
 
 export const TRIGGER_EVENTS = ['client_message', 'form_filled', 'payment_recorded'] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
@@ -78,11 +94,23 @@ export interface Trigger {
   moveTo: string;
 }
 
+/**
+ * What a raised problem does to a record of this pipeline (PRODUCT.md, process 7): it waits at
+ * `moveTo` (its own chain stopped) with a red task for `assignee` until that task is done, and
+ * then goes back to the stage and chain steps it left.
+ */
+export interface ProblemPath {
+  moveTo: string;
+  assignee: AssigneeRole;
+}
+
 export interface Pipeline {
   id: string;
   title: Text;
   stages: Stage[];
   triggers: Trigger[];
+  /** Without it a problem only gives the red task and the alert; the record stays where it is. */
+  problem?: ProblemPath;
 }
 
 export type SlaAction = 'remind' | 'pass' | 'alert_head';

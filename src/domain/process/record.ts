@@ -66,6 +66,14 @@ export function missingRequiredFields(
 }
 
 /**
+ * A move to a stage listed earlier in the pipeline, or to one declared a step back, never waits
+ * for the required fields of the stage being left: those hold only on the way forward.
+ */
+export function isStepBack(pipeline: Pipeline, from: Stage, to: Stage): boolean {
+  return to.back || pipeline.stages.indexOf(to) < pipeline.stages.indexOf(from);
+}
+
+/**
  * The declared field of this name in a pipeline: the same field may be required at several
  * stages, with one type. Undeclared fields (an integration's own) are kept as sent.
  */

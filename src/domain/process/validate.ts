@@ -82,6 +82,15 @@ function validatePipeline(base: string, pipeline: Pipeline): DefinitionProblem[]
       problems.push({ path: `${at}.tasks`, message: 'a final stage cannot move on by itself' });
     edges.set(stage.id, out);
   });
+  if (pipeline.problem) {
+    const at = ids.get(pipeline.problem.moveTo);
+    known(`${base}.problem.moveTo`, pipeline.problem.moveTo);
+    if (at !== undefined && pipeline.stages[at]!.kind !== 'ordinary')
+      problems.push({
+        path: `${base}.problem.moveTo`,
+        message: 'a problem waits at an ordinary stage, not at the start or a final one',
+      });
+  }
   pipeline.triggers.forEach((trigger, i) => {
     known(`${base}.triggers[${i}].moveTo`, trigger.moveTo);
     trigger.from.forEach((from, j) => known(`${base}.triggers[${i}].from[${j}]`, from));

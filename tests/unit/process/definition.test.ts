@@ -43,6 +43,22 @@ describe('the default process definition', () => {
     expect(definition.sla.ladder.map((step) => step.afterMs / 60_000)).toEqual([20, 40, 120, 240]);
   });
 
+  it('lets only sales close as lost or junk, only operations win a deal, and parks problems with sales', () => {
+    const closing = [definition.lead, ...definition.deals].flatMap((pipeline) =>
+      pipeline.stages.filter((stage) => stage.kind === 'lost' || stage.kind === 'junk'),
+    );
+    expect(closing.map((stage) => [stage.id, stage.onlyBy])).toEqual([
+      ['junk', ['sales']],
+      ['lost', ['sales']],
+      ['lost', ['sales']],
+    ]);
+    expect(closing.every((stage) => stage.reasons.length > 0)).toBe(true);
+    for (const deal of definition.deals) {
+      expect(deal.stages.find((stage) => stage.kind === 'won')!.onlyBy).toEqual(['operations']);
+      expect(deal.problem).toEqual({ moveTo: 'problem', assignee: 'sales' });
+    }
+  });
+
   it('declares a required file before production can start', () => {
     const approval = definition.deals[1]!.stages.find((s) => s.id === 'approval')!;
     expect(approval.requires).toEqual([
@@ -140,6 +156,25 @@ describe('an invalid definition fails at load and names the place', () => {
       }),
     ).toEqual([
       'deals[0].stages[0].tasks[1].onDone.convert: only the lead pipeline converts into deals',
+    ]);
+  });
+
+  it('closing reasons on a stage that does not close, and a problem path to a final stage', () => {
+    expect(
+      problemsAfter((d) => {
+        d.lead.stages[1].reasons = [{ id: 'spam', title: { ru: 'Спам', en: 'Spam' } }];
+        d.deals[0].problem.moveTo = 'lost';
+        d.deals[1].problem.moveTo = 'nowhere';
+      }),
+    ).toEqual(['lead.stages[1].reasons: only a lost or junk stage offers closing reasons']);
+    expect(
+      problemsAfter((d) => {
+        d.deals[0].problem.moveTo = 'lost';
+        d.deals[1].problem.moveTo = 'nowhere';
+      }),
+    ).toEqual([
+      'deals[0].problem.moveTo: a problem waits at an ordinary stage, not at the start or a final one',
+      'deals[1].problem.moveTo: unknown stage "nowhere" in pipeline "design"',
     ]);
   });
 
