@@ -2,6 +2,7 @@ import { InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { CompanyCard, ContactCard } from '../../src/app/process/people-cards';
 import type { RecordCard } from '../../src/app/process/record-card';
+import { historyCallbacks } from './history.callbacks';
 import { callbacks, text } from './render';
 
 /** The lead or deal card: stage, responsibles, empty required fields and declared moves. */
@@ -29,6 +30,10 @@ export function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
       .row();
   }
   keyboard.text(t('bot:people.contactButton'), callbacks.contact(card.record.contactId)).row();
+  keyboard
+    .text(t('history:buttons.history'), historyCallbacks.open(card.record.subject))
+    .text(t('history:buttons.clientTasks'), historyCallbacks.tasks(card.record.subject))
+    .row();
   // Closing as lost or junk needs a reason, which a button cannot carry.
   for (const stage of card.moves.filter((s) => s.kind !== 'lost' && s.kind !== 'junk')) {
     keyboard

@@ -24,7 +24,7 @@ import { Assignees } from './assignees';
 import { LeadConversion } from './conversion';
 import { ProcessTimers } from './process-timers';
 import { Rights } from './rights';
-import { requireRecord, StageEntry, subjectKey } from './stage-entry';
+import { requireRecord, StageEntry, subjectKey, type StageDeps } from './stage-entry';
 import { TaskQueries } from './task-queries';
 import { Problems } from './problems';
 import { isEditableField, safeKeys } from './field-rules';
@@ -41,6 +41,7 @@ export interface EngineDeps {
   clients: ClientMessenger;
   timers: Timers;
   clock: Clock;
+  history?: StageDeps['history'];
 }
 
 export interface CompleteInput {
@@ -168,10 +169,7 @@ export class ProcessEngine {
     if (step.onDone.convert) this.checkDealTypes(input.dealTypes);
     if (step.onDone.moveTo) this.checkCanLeave(stage, record);
 
-    if (step.onDone.assign) {
-      await this.deps.records.setResponsible(record.subject, step.onDone.assign, input.assignTo!);
-      record.responsibles = { ...record.responsibles, [step.onDone.assign]: input.assignTo };
-    }
+    if (step.onDone.assign) await this.stages.assign(record, step.onDone.assign, input.assignTo!);
     // Conversion runs before the task is claimed: it is idempotent, so a crash midway leaves the
     // task open and pressing Done again (or the start-up resume) finishes the same deals.
     if (step.onDone.convert)
@@ -209,9 +207,10 @@ export class ProcessEngine {
 
   /**
    * Hands an open task to someone else: the assignee to a colleague of their department, a head
-   * or an admin to anyone active (the "Take" and "Reassign" buttons of a red alert).
+   * or an admin to anyone active (the "Take" and "Reassign" buttons of a red alert). `history`
+   * off: the person already has this client's conversation (a deactivation's other tasks).
    */
-  reassignTask(taskId: string, actor: Actor, toUserId: string): Promise<Task> {
+  reassignTask(taskId: string, actor: Actor, toUserId: string, history = true): Promise<Task> {
     return this.underTaskLock(taskId, async () => {
       const task = await this.rights.openTask(taskId, actor);
       const target = await this.deps.directory.getUser(toUserId);
@@ -227,6 +226,7 @@ export class ProcessEngine {
       }
       const moved = { ...task, assigneeId: target.id };
       await this.save(moved);
+      if (moved.subject && history) await this.stages.handOver(moved.subject, target.id);
       await this.stages.announce(moved);
       return moved;
     });
