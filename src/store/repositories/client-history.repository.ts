@@ -30,7 +30,11 @@ export function createHistoryStore(models: Models): HistoryStore {
     async messages(conversationIds, { skip, limit }) {
       const filter = { conversationId: { $in: conversationIds.map(oid) } };
       const [docs, total] = await Promise.all([
-        Message.find(filter).sort({ sentAt: -1 }).skip(skip).limit(limit).lean<StoredMessage[]>(),
+        Message.find(filter)
+          .sort({ sentAt: -1, _id: -1 })
+          .skip(skip)
+          .limit(limit)
+          .lean<StoredMessage[]>(),
         Message.countDocuments(filter),
       ]);
       return { messages: docs.map(toMessage), total };
