@@ -212,6 +212,8 @@ describe('the manager bot', () => {
       '✏️ Area',
       '✏️ Brief',
       '👤 Contact',
+      '🕘 History',
+      "📋 Client's tasks",
       '➡️ Identifying the need',
     ]);
 
