@@ -1,3 +1,4 @@
+import { SYSTEM } from '../../src/app/process/actor';
 import type { Hub } from '../../src/hub';
 import { buttonsOf, type FakeUser } from '../support/fake-telegram';
 import {
@@ -13,10 +14,11 @@ let hub: Hub;
 let admin: FakeUser;
 let dispatcher: FakeUser;
 let seller: FakeUser;
+let operator: FakeUser;
 
 useManagerBotWorld();
 beforeAll(() => {
-  ({ hub, admin, dispatcher, seller } = world);
+  ({ hub, admin, dispatcher, seller, operator } = world);
 });
 beforeAll(registerTeam);
 
@@ -159,12 +161,65 @@ describe("a client's history in the manager bot", () => {
     expect(world.operator.lastText()).toMatch(/нет прав/);
   });
 
+  it('hand-off: the operations manager receives the client with the conversation, once for all their deals', async () => {
+    const peer = 731002;
+    const { Contact, Conversation, Lead, Task } = hub.database.models;
+    await postVk(
+      vkMessage('message_new', peer, 8001, 'Добрый день, нужен дизайн и печать каталога'),
+    );
+    const conversation = await Conversation.findOne({ chatId: String(peer) }).lean();
+    await Contact.updateOne({ _id: conversation!.contactId }, { name: 'Олег Петров' });
+    await deliver();
+    await dispatcher.press('✅ Готово', lastMatching(dispatcher, /^📋 Выбрать ответственного/));
+    await dispatcher.press('Семён');
+    await deliver();
+    // The card the seller was handed answers the client with its own Reply button.
+    await seller.press('↩️ Ответить', lastMatching(seller, /^📂 .*Олег Петров/));
+    await seller.reply(seller.history().at(-1)!, { text: 'Олег, пришлю предложение сегодня' });
+    await hub.messaging.deliverNow();
+    const lead = await Lead.findOne({ contactId: conversation!.contactId }).lean();
+    const subject = { kind: 'lead' as const, id: lead!._id.toHexString() };
+    // The fields the proposal stage requires are set up directly: the hand-off is what is tested.
+    await hub.process.engine.fillFields(
+      subject,
+      { employees: 40, area: '120 м²', brief: { fileRef: 'brief-1', name: 'brief.pdf' } },
+      SYSTEM,
+    );
+    for (const step of ['first_contact', 'qualify', 'send_proposal']) {
+      const task = await Task.findOne({
+        'subject.id': lead!._id,
+        'chain.stepId': step,
+        status: 'open',
+      }).lean();
+      await seller.sendCallbackData(`t:d:${task!._id.toHexString()}`);
+      await deliver();
+    }
+    const handOff = await Task.findOne({ 'subject.id': lead!._id, 'chain.stepId': 'hand_off' });
+    await seller.sendCallbackData(`t:d:${handOff!._id.toHexString()}`);
+    expect(seller.lastText()).toBe('Какие сделки создать при передаче?');
+    await seller.press('Все типы сделок');
+    await deliver();
+
+    const cards = operator.texts().filter((text) => /^📂 .*Олег Петров/.test(text));
+    expect(cards).toHaveLength(1);
+    const lines = cards[0]!.split('\n');
+    expect(lines[0]).toMatch(/^📂 Вам передан клиент: Олег Петров · Сделка #[0-9a-f]{6}$/);
+    expect(lines.slice(1)).toEqual([
+      'Переписка — последние 2 сообщения из 2:',
+      '',
+      expect.stringMatching(/ · 🟦 👤 Олег Петров: Добрый день, нужен дизайн и печать каталога$/),
+      expect.stringMatching(/ · 🟦 💼 Семён: Олег, пришлю предложение сегодня$/),
+    ]);
+  });
+
   it('in English: deactivating the manager hands the dispatcher the client with the history', async () => {
     await dispatcher.command('/lang en');
     await admin.command('/deactivate Семён');
     expect(admin.lastText()).toMatch(/^Семён отключён/);
     await deliver();
-    const handOvers = dispatcher.texts().filter((text) => /^📂 A client is now yours/.test(text));
+    const handOvers = dispatcher
+      .texts()
+      .filter((text) => /^📂 A client is now yours: Марина Ковалёва/.test(text));
     // One card for the client, however many of their tasks moved.
     expect(handOvers).toHaveLength(1);
     const lines = handOvers[0]!.split('\n');
