@@ -271,10 +271,11 @@ export class NoticeDelivery {
           message.text,
           'keyboard' in message ? { reply_markup: message.keyboard } : {},
         );
-        if (delivery.notice.kind === 'client_message') {
+        // Where a client's card was shown: replying to it answers the client.
+        if (delivery.notice.kind === 'client_message' || delivery.notice.kind === 'client_history')
           refs.push(`${recipient.telegramId}:${sent.message_id}`);
+        if (delivery.notice.kind === 'client_message')
           await sendClientFiles(deps, recipient.telegramId, sent.message_id, delivery.notice);
-        }
         if (delivery.recipients.length > 1) {
           await deps.queue.markDeliveredTo(delivery.id, recipient.telegramId);
           delivery.deliveredTo.push(recipient.telegramId);

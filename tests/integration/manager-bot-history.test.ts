@@ -173,9 +173,11 @@ describe("a client's history in the manager bot", () => {
     await dispatcher.press('✅ Готово', lastMatching(dispatcher, /^📋 Выбрать ответственного/));
     await dispatcher.press('Семён');
     await deliver();
-    // The card the seller was handed answers the client with its own Reply button.
-    await seller.press('↩️ Ответить', lastMatching(seller, /^📂 .*Олег Петров/));
-    await seller.reply(seller.history().at(-1)!, { text: 'Олег, пришлю предложение сегодня' });
+    // Replying to the card the seller was handed answers the client, as on a client's card.
+    await seller.reply(lastMatching(seller, /^📂 .*Олег Петров/)!, {
+      text: 'Олег, пришлю предложение сегодня',
+    });
+    expect(seller.lastText()).toBe('⏳ Отправляем клиенту…');
     await hub.messaging.deliverNow();
     const lead = await Lead.findOne({ contactId: conversation!.contactId }).lean();
     const subject = { kind: 'lead' as const, id: lead!._id.toHexString() };
