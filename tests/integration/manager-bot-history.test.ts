@@ -241,5 +241,14 @@ describe("a client's history in the manager bot", () => {
     expect(dispatcher.lastText()).toMatch(
       / · ✈️ 👤 Марина Ковалёва: Тираж 500, бриф прилагаю\n📎 brief\.pdf: https:/,
     );
+
+    // The client's tasks, in English, from the same card: the one now the dispatcher's is open.
+    await dispatcher.press(
+      "📋 Client's tasks",
+      dispatcher.history().findLast((m) => /^📂 A client is now yours: Марина/.test(m.text)),
+    );
+    expect(dispatcher.lastText()).toMatch(
+      /^📋 Tasks of Марина Ковалёва\n\n⏳ Contact the client — due .+\n✅ Choose the responsible manager$/,
+    );
   });
 });
