@@ -212,6 +212,13 @@ describe("a client's history in the manager bot", () => {
       expect.stringMatching(/ · 🟦 👤 Олег Петров: Добрый день, нужен дизайн и печать каталога$/),
       expect.stringMatching(/ · 🟦 💼 Семён: Олег, пришлю предложение сегодня$/),
     ]);
+
+    // The deal's robot greeted the client on entering its first stage: History names it so.
+    await hub.messaging.deliverNow();
+    await operator.press('🕘 История', lastMatching(operator, /^📂 .*Олег Петров/));
+    expect(operator.lastText()).toMatch(
+      /\nСтраница 1 из 1 · всего сообщений: 3\n\n.+Олег Петров: Добрый день.+\n.+💼 Семён: .+\n.+ · 🟦 🤖 Робот: \S.+$/,
+    );
   });
 
   it('in English: deactivating the manager hands the dispatcher the client with the history', async () => {
