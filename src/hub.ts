@@ -190,6 +190,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       routing,
       noticeLease,
       inbox: messaging.inbox,
+      fileUrl: (fileRef, name) => links.url(fileRef, name),
     });
     wakeUp.outbox = messaging.wakeOutbox;
     if (managerBot) {

@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import type { CompanyCard, ContactCard } from '../../src/app/process/people-cards';
 import type { RecordCard } from '../../src/app/process/record-card';
 import { addClosingButtons, closingLines, isClosing } from './closing.render';
+import { historyCallbacks } from './history.callbacks';
 import { callbacks, text } from './render';
 
 /** The lead or deal card: stage, responsibles, empty required fields and declared moves. */
@@ -31,6 +32,10 @@ export function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
       .row();
   }
   keyboard.text(t('bot:people.contactButton'), callbacks.contact(card.record.contactId)).row();
+  keyboard
+    .text(t('history:buttons.history'), historyCallbacks.open(card.record.subject))
+    .text(t('history:buttons.clientTasks'), historyCallbacks.tasks(card.record.subject))
+    .row();
   for (const stage of card.moves.filter((s) => !isClosing(s))) {
     keyboard
       .text(

@@ -2,6 +2,7 @@ import { InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { Notice } from '../../src/app/process/notices';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
+import { historyCallbacks } from './history.callbacks';
 import { callbacks } from './render';
 
 /** The "full text" button: the card it sits on names the message, so the data needs nothing. */
@@ -9,7 +10,7 @@ export const FULL_TEXT_CALLBACK = 'ft';
 
 type ClientMessage = Extract<Notice, { kind: 'client_message' }>;
 
-const BADGES: Record<ClientMessage['channel'], string> = {
+export const BADGES: Record<ClientMessage['channel'], string> = {
   telegram: '✈️',
   vk: '🟦',
   viber: '🟣',
@@ -44,7 +45,10 @@ export function clientCard(
   const keyboard = new InlineKeyboard()
     .text(t('bot:buttons.reply'), callbacks.reply(notice.conversationId))
     .text(t('bot:buttons.card'), callbacks.card(notice.subject))
-    .text(t('bot:buttons.tasks'), callbacks.tasks);
+    // The client's own tasks and conversation, across all their records and channels.
+    .text(t('bot:buttons.tasks'), historyCallbacks.tasks(notice.subject))
+    .row()
+    .text(t('history:buttons.history'), historyCallbacks.open(notice.subject));
   const whole = card(bodyOf(notice.text));
   if (whole.length <= TELEGRAM_TEXT_LIMIT) return { text: whole, keyboard };
 

@@ -4,6 +4,7 @@ import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { ProcessEngine } from '../../src/app/process/engine';
+import type { ClientHistory } from '../../src/app/process/client-history';
 import type { PeopleCards } from '../../src/app/process/people-cards';
 import type { RecordCards } from '../../src/app/process/record-card';
 import type { Lists } from '../../src/app/lists/lists';
@@ -31,6 +32,10 @@ export interface ManagerBotDeps {
   engine: ProcessEngine;
   cards: RecordCards;
   people: PeopleCards;
+  /** A client's conversation a page at a time, and their tasks. */
+  history: ClientHistory;
+  /** A signed link to a file the hub keeps (a client's history names files by link). */
+  fileUrl?: (fileRef: string, name: string) => string;
   /** `/leads`, `/deals`, `/tasks` and `/team`, a page at a time. */
   lists: Lists;
   /** `/find`: records this person may see. */

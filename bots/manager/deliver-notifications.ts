@@ -10,6 +10,7 @@ import type {
 import type { Notice } from '../../src/app/process/notices';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
 import { clientCard } from './client-card';
+import { handOverCard } from './history.render';
 import { problemAlertKeyboard, taskCard, text } from './render';
 
 type ClientMessageNotice = Extract<Notice, { kind: 'client_message' }>;
@@ -25,6 +26,8 @@ export interface DeliveryDeps {
     channel: ClientMessageNotice['channel'],
     ref: string,
   ) => Promise<{ data: Buffer; mimeType?: string } | undefined>;
+  /** A signed link to a file the hub keeps, for the files a client's history names. */
+  fileUrl?: (fileRef: string, name: string) => string;
   /** A customer's file that could not be passed on: logged, as the card already names it. */
   onFileError?: (error: unknown) => void;
   /** A failure of the delivery machinery itself (the store), retried like an outage. */
@@ -62,6 +65,8 @@ function render(notice: StaffNotice, t: TFunction, lng: 'ru' | 'en', deps: Deliv
       return { text: t('bot:notices.alert_overdue', { title: text(notice.task.title, lng) }) };
     case 'client_message':
       return clientCard(notice, t);
+    case 'client_history':
+      return handOverCard(notice, { t, lng, timeZone: deps.timeZone, fileUrl: deps.fileUrl });
     case 'delivery_state': {
       const because = notice.reason ? t(`bot:client.reasons.${notice.reason}`) : undefined;
       return { text: t(`bot:client.${notice.state}`, { reason: because }) };
@@ -266,10 +271,11 @@ export class NoticeDelivery {
           message.text,
           'keyboard' in message ? { reply_markup: message.keyboard } : {},
         );
-        if (delivery.notice.kind === 'client_message') {
+        // Where a client's card was shown: replying to it answers the client.
+        if (delivery.notice.kind === 'client_message' || delivery.notice.kind === 'client_history')
           refs.push(`${recipient.telegramId}:${sent.message_id}`);
+        if (delivery.notice.kind === 'client_message')
           await sendClientFiles(deps, recipient.telegramId, sent.message_id, delivery.notice);
-        }
         if (delivery.recipients.length > 1) {
           await deps.queue.markDeliveredTo(delivery.id, recipient.telegramId);
           delivery.deliveredTo.push(recipient.telegramId);

@@ -16,6 +16,7 @@ import { replyComposer } from './reply.composer';
 import { availabilityComposer } from './availability.composer';
 import { routesComposer } from './routes.composer';
 import { inboxComposer } from './inbox.composer';
+import { historyComposer } from './history.composer';
 import { organisationComposer } from './organisation.composer';
 import { tasksComposer } from './tasks.composer';
 
@@ -57,6 +58,7 @@ export function createManagerBot(
   staff.use(listsComposer(deps.lists));
   staff.use(cardComposer(deps));
   staff.use(closingComposer(deps));
+  staff.use(historyComposer(deps));
   staff.use(languageComposer(deps));
   staff.use(availabilityComposer(deps));
   staff.use(routesComposer(deps.routing));

@@ -48,7 +48,7 @@ export function tasksComposer(
     await ctx.reply(page.text, { reply_markup: page.keyboard });
   };
   composer.command('tasks', listTasks);
-  // The "Tasks" button under a client's message.
+  // The "Tasks" button of client cards sent before it listed the client's own tasks.
   composer.callbackQuery(callbacks.tasks, async (ctx) => {
     await ctx.answerCallbackQuery();
     await listTasks(ctx);

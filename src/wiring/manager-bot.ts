@@ -76,6 +76,8 @@ export async function startManagerBot(options: {
   noticeLease: () => Lease;
   /** Customer messages parked after their retries, for admins' `/inbox`. */
   inbox: ParkedInbox;
+  /** Signed links to files the hub keeps, for the clients' histories. */
+  fileUrl?: (fileRef: string, name: string) => string;
 }): Promise<ManagerBotParts | undefined> {
   const { config, models, translator, logger } = options;
   const { env } = config;
@@ -101,6 +103,8 @@ export async function startManagerBot(options: {
     engine: options.process.engine,
     cards: options.process.cards,
     people: options.process.people,
+    history: options.process.history,
+    ...(options.fileUrl ? { fileUrl: options.fileUrl } : {}),
     lists: new Lists({ store: createListStore(models), definition: options.definition, clock }),
     find: (user: User, text: string) =>
       findRecords(
@@ -120,8 +124,8 @@ export async function startManagerBot(options: {
     organisation: new Organisation({
       store: organisationStore,
       tasks: createTaskRepository(models),
-      reassignTask: (taskId: string, toUserId: string) =>
-        options.process.engine.reassignTask(taskId, SYSTEM, toUserId),
+      reassignTask: (taskId: string, toUserId: string, history: boolean) =>
+        options.process.engine.reassignTask(taskId, SYSTEM, toUserId, history),
       dispatcher: () => new Assignees(directory).pick('dispatcher'),
       defaultThresholds: options.definition.sla.ladder.map((rung) => rung.afterMs),
     }),
@@ -211,6 +215,7 @@ export async function startManagerBot(options: {
     timeZone: env.COMPANY_TIMEZONE,
     clock,
     loadFile: options.loadFile,
+    ...(options.fileUrl ? { fileUrl: options.fileUrl } : {}),
     onFileError: (error) =>
       logger.warn({ err: error }, "a customer's file could not be passed to staff"),
     onError: (error) => logger.error({ err: error }, 'notification delivery failed'),

@@ -5,6 +5,9 @@ import type { Notifier } from '../app/process/notices';
 import { robotMessenger, type ClientMessenger } from '../app/messaging/robot-messages';
 import { sendToCustomer } from '../app/messaging/send-to-customer';
 import { ProcessEngine } from '../app/process/engine';
+import { ClientHistory } from '../app/process/client-history';
+import { Rights } from '../app/process/rights';
+import { createHistoryStore } from '../store/repositories/client-history.repository';
 import type { Timers } from '../app/process/ports';
 import { PeopleCards } from '../app/process/people-cards';
 import { RecordCards } from '../app/process/record-card';
@@ -28,6 +31,7 @@ import { createTaskRepository } from '../store/repositories/task.repository';
 
 export interface ProcessParts {
   engine: ProcessEngine;
+  history: ClientHistory;
   cards: RecordCards;
   people: PeopleCards;
   sla: SlaLadder;
@@ -77,7 +81,16 @@ export function createProcess(options: {
   });
   const tasks = createTaskRepository(models);
   const settings = createSettings(models);
+  const names = createContactNames(models);
+  const history = new ClientHistory({
+    records,
+    store: createHistoryStore(models),
+    names,
+    notifier,
+    rights: new Rights({ directory, tasks }),
+  });
   const engine = new ProcessEngine({
+    history,
     definition,
     records,
     tasks,
@@ -105,8 +118,17 @@ export function createProcess(options: {
     tasks,
     directory,
     rights: engine.rights,
-    names: createContactNames(models),
+    names,
   });
   const people = new PeopleCards({ people: createPeopleStore(models), rights: engine.rights });
-  return { engine, cards, people, sla, notifier, clients, handlers: timerHandlers(engine, sla) };
+  return {
+    engine,
+    history,
+    cards,
+    people,
+    sla,
+    notifier,
+    clients,
+    handlers: timerHandlers(engine, sla),
+  };
 }

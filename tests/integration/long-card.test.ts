@@ -161,6 +161,7 @@ describe('a customer message longer than a Telegram card', () => {
       '↩️ Ответить',
       '📄 Карточка',
       '📋 Задачи',
+      '🕘 История',
       '📜 Весь текст',
     ]);
 
@@ -220,7 +221,7 @@ describe('a customer message longer than a Telegram card', () => {
     const peer = 7302;
     const card = world.dispatcher
       .history()
-      .find((message) => buttonsOf(message).length === 4 && /всего 10000/.test(message.text));
+      .find((message) => buttonsOf(message).length === 5 && /всего 10000/.test(message.text));
     const edited = longText(9000, 'правка');
     const cards = world.dispatcher.history().length;
     await postVk(vkMessage('message_edit', peer, peer, edited));

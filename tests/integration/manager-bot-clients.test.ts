@@ -31,7 +31,12 @@ describe('client messages in the manager bot', () => {
     expect(card.text).toMatch(
       /^🟦 ВКонтакте · Клиент\nЛид #\w{6}\n\nЗдравствуйте! Сколько стоит доставка\?$/,
     );
-    expect(buttonsOf(card).map((b) => b.text)).toEqual(['↩️ Ответить', '📄 Карточка', '📋 Задачи']);
+    expect(buttonsOf(card).map((b) => b.text)).toEqual([
+      '↩️ Ответить',
+      '📄 Карточка',
+      '📋 Задачи',
+      '🕘 История',
+    ]);
 
     await dispatcher.reply(card, { text: 'Добрый день! Доставка по Москве бесплатна.' });
     // The line under the reply: "sending…" until the send is recorded (that can be at once now:

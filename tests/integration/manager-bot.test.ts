@@ -217,6 +217,8 @@ describe('the manager bot', () => {
       '✏️ Area',
       '✏️ Brief',
       '👤 Contact',
+      '🕘 History',
+      "📋 Client's tasks",
       '➡️ Identifying the need',
       '🗑 Junk',
     ]);

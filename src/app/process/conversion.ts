@@ -59,10 +59,11 @@ export class LeadConversion {
         contactId: lead.contactId,
       });
     }
+    const told = new Set<string>();
     for (const type of plan.dealTypes) {
       const pipeline = pipelineOf(this.deps.definition, type);
       const id = plan.dealIds[type]!;
-      await this.deps.records.insertDeal({
+      const inserted = await this.deps.records.insertDeal({
         id,
         type,
         stage: startStage(pipeline).id,
@@ -75,6 +76,14 @@ export class LeadConversion {
         },
         fields: { ...lead.fields },
       });
+      // The operations manager reads what the client said before the deal's first task; a
+      // resumed conversion that finds the deal written has told them already.
+      // One card per person: who gets several of the client's deals has their history once.
+      const operations = plan.operations[type];
+      if (inserted && operations && !told.has(operations)) {
+        told.add(operations);
+        await this.deps.stages.handOver({ kind: 'deal', id }, operations);
+      }
       // Entering is idempotent too: chain tasks are keyed by record, visit and step.
       await this.deps.stages.enter(await requireRecord(this.deps.records, { kind: 'deal', id }));
     }

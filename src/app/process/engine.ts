@@ -23,7 +23,7 @@ import { Assignees } from './assignees';
 import { LeadConversion } from './conversion';
 import { ProcessTimers } from './process-timers';
 import { Rights } from './rights';
-import { requireRecord, StageEntry, subjectKey } from './stage-entry';
+import { requireRecord, StageEntry, subjectKey, type StageDeps } from './stage-entry';
 import { TaskQueries } from './task-queries';
 import { Problems } from './problems';
 import { isEditableField, safeKeys } from './field-rules';
@@ -51,6 +51,7 @@ export interface EngineDeps {
   clients: ClientMessenger;
   timers: Timers;
   clock: Clock;
+  history?: StageDeps['history'];
 }
 
 export interface CompleteInput {
@@ -172,10 +173,7 @@ export class ProcessEngine {
     if (step.onDone.convert) this.checkDealTypes(input.dealTypes);
     if (step.onDone.moveTo) checkCanLeave(pipeline, record, stage, step.onDone.moveTo);
 
-    if (step.onDone.assign) {
-      await this.deps.records.setResponsible(record.subject, step.onDone.assign, input.assignTo!);
-      record.responsibles = { ...record.responsibles, [step.onDone.assign]: input.assignTo };
-    }
+    if (step.onDone.assign) await this.stages.assign(record, step.onDone.assign, input.assignTo!);
     // Conversion runs before the task is claimed: it is idempotent, so a crash midway leaves the
     // task open and pressing Done again (or the start-up resume) finishes the same deals.
     if (step.onDone.convert)
@@ -238,9 +236,10 @@ export class ProcessEngine {
 
   /**
    * Hands an open task to someone else: the assignee to a colleague of their department, a head
-   * or an admin to anyone active (the "Take" and "Reassign" buttons of a red alert).
+   * or an admin to anyone active (the "Take" and "Reassign" buttons of a red alert). `history`
+   * off: the person already has this client's conversation (a deactivation's other tasks).
    */
-  reassignTask(taskId: string, actor: Actor, toUserId: string): Promise<Task> {
+  reassignTask(taskId: string, actor: Actor, toUserId: string, history = true): Promise<Task> {
     return this.underTaskLock(taskId, async () => {
       const task = await this.rights.openTask(taskId, actor);
       const target = await this.deps.directory.getUser(toUserId);
@@ -256,6 +255,7 @@ export class ProcessEngine {
       }
       const moved = { ...task, assigneeId: target.id };
       await this.save(moved);
+      if (moved.subject && history) await this.stages.handOver(moved.subject, target.id);
       await this.stages.announce(moved);
       return moved;
     });

@@ -3,6 +3,7 @@ import type { Channel } from '../../domain/channel';
 import type { Attachment } from '../../domain/message';
 import type { DeliveryFailure } from '../../domain/outbox';
 import type { Task, TaskSubject } from '../../domain/task';
+import type { HistoryPage } from './client-history';
 
 /** Where the bot confirmed a reply to a client; the delivery state is shown by editing it. */
 export interface Receipt {
@@ -30,6 +31,8 @@ export type Notice =
       /** The customer changed a message the responsible was already shown. */
       edited: boolean;
     }
+  /** A lead or deal was handed to this person: the conversation so far, newest page. */
+  | ({ kind: 'client_history' } & Omit<HistoryPage, 'page' | 'pages'>)
   | {
       kind: 'delivery_state';
       receipt: Receipt;

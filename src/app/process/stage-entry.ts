@@ -1,3 +1,4 @@
+import type { ResponsibleSlot } from '../../domain/department';
 import type { Clock } from '../../domain/ports';
 import type { ProcessDefinition, Robot, TaskStep } from '../../domain/process/definition';
 import {
@@ -23,6 +24,8 @@ export interface StageDeps {
   timers: Timers;
   clock: Clock;
   assignees: Assignees;
+  /** Tells whoever a record is handed to what the client has said so far. */
+  history?: { tell(userId: string, subject: TaskSubject): Promise<void> };
 }
 
 export const subjectKey = (subject: TaskSubject) => `${subject.kind}:${subject.id}`;
@@ -197,6 +200,18 @@ export class StageEntry {
     });
     if (ensured.created) await this.announce(ensured.task, { created: true });
     return ensured;
+  }
+
+  /** Makes the person responsible for the record in one department, and hands it over. */
+  async assign(record: ProcessRecord, slot: ResponsibleSlot, userId: string): Promise<void> {
+    await this.deps.records.setResponsible(record.subject, slot, userId);
+    record.responsibles = { ...record.responsibles, [slot]: userId };
+    await this.handOver(record.subject, userId);
+  }
+
+  /** The record is now this person's: they get the conversation so far, before its task. */
+  async handOver(subject: TaskSubject, userId: string): Promise<void> {
+    await this.deps.history?.tell(userId, subject);
   }
 
   /** `created`: the task was made just now (its overdue timer cannot exist yet). */

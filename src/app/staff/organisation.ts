@@ -48,7 +48,8 @@ export class Organisation {
     private readonly deps: {
       store: OrganisationStore;
       tasks: { listOpen(query: { assigneeId: string }): Promise<Task[]> };
-      reassignTask(taskId: string, toUserId: string): Promise<unknown>;
+      /** `history`: whether the person is sent the client's conversation with this task. */
+      reassignTask(taskId: string, toUserId: string, history: boolean): Promise<unknown>;
       dispatcher(): Promise<string>;
       /** The reply-SLA ladder's waits as the process definition declares them. */
       defaultThresholds: number[];
@@ -92,7 +93,13 @@ export class Organisation {
     if (dispatcher === person.id) throw new OrganisationError('last_dispatcher');
     await this.deps.store.setActive(person.id, false);
     const records = await this.deps.store.releaseRecords(person.id);
-    for (const task of open) await this.deps.reassignTask(task.id, dispatcher);
+    // The conversation of each client once, with the first of their tasks.
+    const told = new Set<string>();
+    for (const task of open) {
+      const client = task.subject ? `${task.subject.kind}:${task.subject.id}` : undefined;
+      await this.deps.reassignTask(task.id, dispatcher, !!client && !told.has(client));
+      if (client) told.add(client);
+    }
     return { person, tasks: open.length, records };
   }
 

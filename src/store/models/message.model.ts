@@ -28,6 +28,8 @@ export const messageSchema = new Schema(
 // Webhooks are redelivered (VK retries, Viber for an hour, Telegram after a timeout): the database,
 // not application code, guarantees a message is stored once.
 messageSchema.index({ channel: 1, externalId: 1 }, { unique: true });
-messageSchema.index({ conversationId: 1, sentAt: -1 });
+// A conversation's messages newest first; `_id` orders messages sent within the same second
+// (channels date to the second) as they arrived, so a client's history pages from the index alone.
+messageSchema.index({ conversationId: 1, sentAt: -1, _id: -1 });
 
 export type MessageDoc = InferSchemaType<typeof messageSchema>;

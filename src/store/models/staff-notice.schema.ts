@@ -34,6 +34,14 @@ const task = z.object({
   createdAt: z.coerce.date(),
   completedAt: z.coerce.date().optional(),
 }) satisfies z.ZodType<Task, unknown>;
+const historyEntry = z.object({
+  at: z.coerce.date(),
+  channel: z.enum(CHANNELS),
+  author: z.enum(['client', 'staff', 'robot']),
+  authorName: z.string().optional(),
+  text: z.string().optional(),
+  files: z.array(z.object({ name: z.string(), ref: z.string(), hosted: z.boolean() })),
+});
 const waiting = { conversationId: z.string(), waitingMs: z.number() };
 
 export const staffNoticeSchema = z.discriminatedUnion('kind', [
@@ -58,6 +66,14 @@ export const staffNoticeSchema = z.discriminatedUnion('kind', [
       }),
     ),
     edited: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('client_history'),
+    subject,
+    contactName: z.string().optional(),
+    conversationId: z.string().optional(),
+    entries: z.array(historyEntry),
+    total: z.number(),
   }),
   z.object({
     kind: z.literal('delivery_state'),

@@ -9,13 +9,14 @@ export interface ClientCardRef {
   text?: string;
 }
 
-/** The client's message a Telegram message showed, found by `chatId:messageId`. */
+/** The client's card a Telegram message showed, found by `chatId:messageId`. */
 export function createClientCardLookup(
   models: Models,
 ): (telegramRef: string) => Promise<ClientCardRef | undefined> {
   return async (telegramRef) => {
+    // A client's message, or the conversation handed to a new responsible: both answer the client.
     const doc = await models.Notification.findOne({
-      kind: 'client_message',
+      kind: { $in: ['client_message', 'client_history'] },
       telegramRefs: telegramRef,
     }).lean();
     const payload = doc?.payload as Partial<ClientCardRef & { messageId: string }> | undefined;

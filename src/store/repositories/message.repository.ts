@@ -9,7 +9,7 @@ import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
 import type { MessageDoc } from '../models/message.model';
 
-type StoredMessage = MessageDoc & { _id: Types.ObjectId };
+export type StoredMessage = MessageDoc & { _id: Types.ObjectId };
 
 /** A stored attachment as the domain's, without the nulls a lean document carries. */
 export function toAttachment(doc: MessageDoc['attachments'][number]): Attachment {
@@ -22,7 +22,7 @@ export function toAttachment(doc: MessageDoc['attachments'][number]): Attachment
   };
 }
 
-function toMessage(doc: StoredMessage): Message {
+export function toMessage(doc: StoredMessage): Message {
   const message: Message = {
     id: doc._id.toHexString(),
     conversationId: doc.conversationId.toHexString(),
