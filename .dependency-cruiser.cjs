@@ -31,7 +31,7 @@ module.exports = {
       { path: [ours('src/domain/'), npm('luxon', 'libphonenumber-js', 'chrono-node')] },
     ),
     allow('Use cases: the domain and ports they declare themselves', ours('src/app/'), {
-      path: [ours('src/(app|domain)/'), npm('ms', 'p-limit')],
+      path: [ours('src/(app|domain)/'), npm('ms', 'p-limit', 'bottleneck')],
     }),
     allow(
       'The store implements ports of the domain and, by their types only, of the use cases',
