@@ -70,6 +70,7 @@ export function createInboxStore(models: Models): InboxStore {
         { leaseUntil: 1, receivedAt: 1 },
         lease,
         limit,
+        ['state'],
       );
       return mine.map(toItem).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
     },

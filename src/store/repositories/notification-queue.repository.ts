@@ -110,6 +110,7 @@ export function createNotificationQueue(
         { createdAt: 1 },
         options.lease(),
         limit,
+        ['status'],
       );
       claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
       const deliveries = await Promise.all(

@@ -1,3 +1,4 @@
+import type { Collection } from 'mongodb';
 import type { Types } from 'mongoose';
 import type { OutboxStore, ReceiptState } from '../../app/messaging/ports';
 import {
@@ -8,6 +9,7 @@ import {
 } from '../../domain/outbox';
 import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
+import { claimAsRead } from './leases';
 import { oid, plain } from './plain';
 
 const LIVE: ('pending' | 'sending')[] = ['pending', 'sending'];
@@ -107,39 +109,67 @@ export function createOutboxStore(models: Models): OutboxStore {
     },
 
     async claimDue(lease, now, limit, chat) {
-      // As leases.ts claimLeased does: each document's update is atomic, so of two processes
-      // racing for an entry one gets it; only those carrying this owner's lease come back.
-      const expired = {
-        ...(chat ? { channel: chat.channel, chatId: chat.chatId } : {}),
-        status: { $in: LIVE },
-        nextAttemptAt: { $lte: now },
-        $or: [{ leaseUntil: { $lte: now } }, { leaseUntil: null }, { owner: lease.owner }],
-      };
-      const candidates = await Outbox.find(expired, { _id: 1 })
-        .sort({ createdAt: 1, _id: 1 })
-        .limit(limit)
-        .lean();
-      if (candidates.length === 0) return [];
-      const ids = candidates.map((doc) => doc._id);
-      const mine = { owner: lease.owner, leaseUntil: lease.until };
-      await Outbox.updateMany({ $and: [{ _id: { $in: ids } }, expired] }, { $set: mine });
-      const docs = await Outbox.find({ _id: { $in: ids }, ...mine }).lean();
+      // One query per live status, each an equality and one range that every engine serves from
+      // an index (an `$in` or `$or` here was a scan of the whole outbox, sent history included);
+      // whose lease ran out is checked here, and `claimAsRead` takes them atomically.
+      const heads = { _id: 1, owner: 1, leaseUntil: 1, status: 1, nextAttemptAt: 1, createdAt: 1 };
+      const live = await Promise.all(
+        LIVE.map((status) =>
+          chat
+            ? Outbox.find({ channel: chat.channel, chatId: chat.chatId, status }, heads)
+                .sort({ createdAt: 1 })
+                .limit(limit)
+                .lean()
+            : Outbox.find({ status, nextAttemptAt: { $lte: now } }, heads)
+                .sort({ nextAttemptAt: 1 })
+                .limit(limit)
+                .lean(),
+        ),
+      );
+      const claimable = live
+        .flat()
+        .filter(
+          (doc) =>
+            doc.nextAttemptAt <= now &&
+            (!doc.leaseUntil || doc.leaseUntil <= now || doc.owner === lease.owner),
+        )
+        .sort(
+          (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || cmp(`${a._id}`, `${b._id}`),
+        )
+        .slice(0, limit);
+      const collection = Outbox.collection as unknown as Collection<(typeof claimable)[number]>;
+      const docs = await claimAsRead(collection, claimable, lease, ['status', 'nextAttemptAt']);
       return docs
         .map((doc) => toItem(doc))
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || cmp(a.id, b.id));
     },
 
     async hasEarlierLive(item) {
-      const earlier = await Outbox.exists({
-        channel: item.channel,
-        chatId: item.chatId,
-        status: { $in: LIVE },
-        $or: [
-          { createdAt: { $lt: item.createdAt } },
-          { createdAt: item.createdAt, _id: { $lt: oid(item.id) } },
-        ],
-      });
-      return earlier !== null;
+      // Per status, equality and one range (see claimDue): the chat's oldest live entry of each,
+      // earlier than this one or this one itself.
+      const found = await Promise.all(
+        LIVE.map((status) =>
+          Outbox.find(
+            {
+              channel: item.channel,
+              chatId: item.chatId,
+              status,
+              createdAt: { $lte: item.createdAt },
+            },
+            { _id: 1, createdAt: 1 },
+          )
+            .sort({ createdAt: 1, _id: 1 })
+            .limit(1)
+            .lean(),
+        ),
+      );
+      return found
+        .flat()
+        .some(
+          (doc) =>
+            doc.createdAt < item.createdAt ||
+            (doc.createdAt.getTime() === item.createdAt.getTime() && `${doc._id}` < item.id),
+        );
     },
 
     async markSending(item, lease, now) {
