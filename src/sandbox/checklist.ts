@@ -10,6 +10,8 @@ import type { ChatLog } from './stand-ins/chat-log';
  */
 export class Checklist {
   private done: StepId[] = [];
+  /** One look at a time: two at once would both tick the same step. */
+  private looking: Promise<boolean> | undefined;
 
   constructor(private readonly deps: { models: Models; log: ChatLog; since: Date }) {}
 
@@ -17,8 +19,13 @@ export class Checklist {
     return [...this.done];
   }
 
-  /** Looks again; true when a step was ticked. */
-  async refresh(): Promise<boolean> {
+  /** Looks again (or joins the look under way); true when a step was ticked. */
+  refresh(): Promise<boolean> {
+    this.looking ??= this.look().finally(() => (this.looking = undefined));
+    return this.looking;
+  }
+
+  private async look(): Promise<boolean> {
     const before = this.done.length;
     for (const step of STEPS.slice(this.done.length)) {
       if (!(await this.happened(step))) break;

@@ -124,6 +124,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const { models } = hub.database;
     if ((await models.User.countDocuments()) === 0) {
       await seedDemoCompany({ models, engine: hub.process.engine, language, now: new Date() });
+      // The staff start with clean chats: the seed's notices are history, their tasks are in
+      // /tasks, and a stale card of a task done while seeding would only puzzle.
+      await hub.managerBot?.deliverNow();
+      standIns.log.clear({ keepMenus: true });
       logger.info('sandbox: the demo company is seeded');
     }
     checklist = new Checklist({ models, log: standIns.log, since: new Date() });

@@ -83,9 +83,10 @@ export class ChatLog {
     return this.menus.get(key(service, chatId)) ?? this.menus.get(key(service, '*')) ?? [];
   }
 
-  clear(): void {
+  /** Forgets everything; `keepMenus` leaves the bots' command menus as they were set. */
+  clear(options: { keepMenus?: boolean } = {}): void {
     this.chats.clear();
-    this.menus.clear();
+    if (!options.keepMenus) this.menus.clear();
   }
 
   on(listener: (event: ChatEvent) => void): () => void {
