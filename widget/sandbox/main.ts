@@ -167,6 +167,7 @@ function render(state: Snapshot): void {
       reset,
     ),
     el('ol', { 'data-part': 'steps' }),
+    el('p', { 'data-part': 'hint' }),
     el(
       'main',
       {},
@@ -195,9 +196,11 @@ function render(state: Snapshot): void {
   steps(state.done);
 }
 
+/** The checklist: each step's title, ticked when done; the next one's hint spelled out below. */
 function steps(done: StepId[]): void {
   const list = app.querySelector('[data-part="steps"]');
-  if (!list) return;
+  const hint = app.querySelector('[data-part="hint"]');
+  if (!list || !hint) return;
   const next = STEPS.find((step) => !done.includes(step));
   list.replaceChildren(
     ...STEPS.map((step, index) =>
@@ -207,12 +210,13 @@ function steps(done: StepId[]): void {
           'data-step': step,
           'data-done': String(done.includes(step)),
           'data-next': String(step === next),
+          title: t(`steps.${step}.hint`),
         },
-        el('b', {}, `${index + 1}. ${t(`steps.${step}.title`)}`),
-        el('span', {}, t(`steps.${step}.hint`)),
+        `${index + 1}. ${t(`steps.${step}.title`)}`,
       ),
     ),
   );
+  hint.textContent = next ? `→ ${t(`steps.${next}.hint`)}` : t('allDone');
 }
 
 function onChat(event: ChatEvent): void {

@@ -76,7 +76,8 @@ export function messageElement(message: ChatMessage, actions: MessageActions): H
     'data-from': message.from,
     'data-id': String(message.id),
   });
-  if (message.author && message.from === 'user') {
+  // As in Telegram, only a group shows who wrote (group chats have negative ids).
+  if (message.author && message.from === 'user' && message.chatId.startsWith('-')) {
     bubble.append(el('span', { class: 'author' }, message.author));
   }
   if (message.replyTo !== undefined) {
@@ -117,7 +118,7 @@ export function messageElement(message: ChatMessage, actions: MessageActions): H
   }
   const meta = el('span', { class: 'meta' });
   if (message.edited) meta.append(actions.strings.edited, ' ');
-  meta.append(new Date(message.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+  meta.append(clock(new Date(message.at)));
   if (message.from === 'bot') {
     const reply = el('button', { type: 'button', 'data-part': 'reply' }, actions.strings.reply);
     reply.addEventListener('click', () => actions.reply(message));
@@ -125,4 +126,10 @@ export function messageElement(message: ChatMessage, actions: MessageActions): H
   }
   bubble.append(meta);
   return bubble;
+}
+
+/** 24-hour time, as Telegram shows it in both languages; no reliance on the browser's locales. */
+function clock(at: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${pad(at.getHours())}:${pad(at.getMinutes())}`;
 }
