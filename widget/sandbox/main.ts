@@ -255,7 +255,13 @@ socket.on('problem', (text) => {
   const status = app.querySelector('[data-part="status"]');
   if (status) status.textContent = text;
 });
-socket.on('disconnect', () => {
+socket.on('disconnect', (reason) => {
   const status = app.querySelector('[data-part="status"]');
   if (status) status.textContent = t('disconnected');
+  // The sandbox lets pages go while it starts over; they come back to the new hub by themselves.
+  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500);
+});
+socket.on('connect', () => {
+  const status = app.querySelector('[data-part="status"]');
+  if (status) status.textContent = '';
 });
