@@ -171,6 +171,21 @@ describe('the sandbox page in a real browser', () => {
     await showTelegram();
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: SCREENSHOT });
+
+    // VK and Viber customers write through the hub's signed webhooks; the answer goes back out
+    // through each one's send API.
+    await asPerson('dispatcher');
+    for (const [tab, text, answer] of [
+      ['vk', 'Привет из ВКонтакте', 'Ответ во ВКонтакте'],
+      ['viber', 'Привет из Viber', 'Ответ в Viber'],
+    ] as const) {
+      await panel('customers').locator(`[data-tab="${tab}"]`).click();
+      await write(panel('customers'), text);
+      await press(panel('staff'), text, bot.buttons.reply);
+      await panel('staff').locator('[data-part="replying"]:visible').waitFor();
+      await write(panel('staff'), answer);
+      await bubbles(panel('customers'), answer).waitFor();
+    }
     expect(problems).toEqual([]);
   });
 });

@@ -56,12 +56,20 @@ function makeView(
   name: string,
   target: () => ChatTarget,
 ) {
-  const view: ChatView = new ChatView(service, chatId, name, chatStrings, {
-    say: (text, replyTo) => socket.emit('say', target(), text, replyTo),
-    press: (message, button) => {
-      if (button.callbackData) socket.emit('press', target(), message.id, button.callbackData);
+  const empty =
+    name === 'staff' ? t('emptyStaff') : name === 'group' ? t('emptyGroup') : t('empty');
+  const view: ChatView = new ChatView(
+    service,
+    chatId,
+    name,
+    { ...chatStrings, empty },
+    {
+      say: (text, replyTo) => socket.emit('say', target(), text, replyTo),
+      press: (message, button) => {
+        if (button.callbackData) socket.emit('press', target(), message.id, button.callbackData);
+      },
     },
-  });
+  );
   return chatOf(view, target);
 }
 
