@@ -135,6 +135,21 @@ describe('the sandbox page in a real browser', () => {
       })
       .waitFor();
 
+    // A file from the visitor reaches Семён as a document he can open.
+    await widget()
+      .locator('input[data-part="file"]')
+      .setInputFiles({
+        name: 'plan.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4 sofa plan'),
+      });
+    const document = panel('staff').locator('[data-part="message"] a.file', {
+      hasText: 'plan.pdf',
+    });
+    await document.waitFor();
+    const href = await document.getAttribute('href');
+    expect(await (await fetch(new URL(href!, sandbox.url))).text()).toBe('%PDF-1.4 sofa plan');
+
     // 4. Семён completes a task; the next one of the chain arrives by itself.
     await press(panel('staff'), '📋 Связаться с клиентом', bot.buttons.done);
     await bubbles(panel('staff'), '📋 Выявить потребность').waitFor();

@@ -222,7 +222,10 @@ export class BotApiStandIn {
         const markup = objectField<{ inline_keyboard?: RawButton[][] }>(fields.reply_markup);
         const edited = this.log.edit(bot, chatId, Number(fields.message_id), {
           ...(text !== undefined ? { text } : {}),
-          ...(fields.entities ? { entities: objectField<unknown[]>(fields.entities) ?? [] } : {}),
+          // New text brings its own entities, or none, as in Telegram.
+          ...(text !== undefined
+            ? { entities: objectField<unknown[]>(fields.entities) ?? [] }
+            : {}),
           buttons: toButtons(markup),
         });
         return edited ? this.asTelegram(bot, edited.id, chatId, edited.text) : undefined;
