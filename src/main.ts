@@ -65,7 +65,10 @@ async function startHubOrSandbox(
     );
   }
   const env = asked ? process.env : { ...process.env, MONGODB_URI: undefined };
-  return startSandbox({ env, logger, reset: args.includes('--reset') });
+  const sandbox = await startSandbox({ env, logger, reset: args.includes('--reset') });
+  // Plainly, beside the JSON log: the one thing a newcomer needs from the terminal.
+  process.stdout.write(`\n  linehub sandbox: ${sandbox.url}\n\n`);
+  return sandbox;
 }
 
 main().catch((error: unknown) => {
