@@ -58,9 +58,11 @@ export class Checklist {
       case 'handOff':
         return !!(await Deal.exists({ createdAt: after }));
       case 'problem':
-        return !!(await Task.exists({ problem: true }));
+        return !!(await Task.exists({ problem: true, createdAt: after }));
       case 'alert': {
-        const problem = await Task.findOne({ problem: true }).sort({ _id: 1 }).lean();
+        const problem = await Task.findOne({ problem: true, createdAt: after })
+          .sort({ _id: 1 })
+          .lean();
         if (!problem) return false;
         // ObjectIds carry their second; the alert follows the red task it announces.
         const raised = problem._id.getTimestamp().getTime();
