@@ -21,7 +21,8 @@ export const SOCKET_PATH = '/sandbox/socket.io';
 
 /** What the page may ask of the sandbox. */
 export interface SandboxControls {
-  snapshot(): Snapshot;
+  /** Everything the page shows, once the sandbox is ready to be shown. */
+  snapshot(): Promise<Snapshot>;
   say(target: ChatTarget, text: string, replyTo?: number): Promise<void>;
   press(target: ChatTarget, messageId: number, data: string): void;
   reset(): Promise<void>;
@@ -93,7 +94,7 @@ export function createSandboxPage(deps: {
         serveClient: false,
       });
       io.on('connection', (socket) => {
-        socket.emit('snapshot', deps.controls.snapshot());
+        void deps.controls.snapshot().then((state) => socket.emit('snapshot', state));
         const guard = (work: () => Promise<void> | void) => {
           Promise.resolve()
             .then(work)

@@ -61,9 +61,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let hub: Hub | undefined;
   let checklist: Checklist | undefined;
   let resetting: Promise<void> | undefined;
+  /** Settles once the hub has started and the demo company is in place. */
+  let ready: Promise<void> = Promise.resolve();
   const page: SandboxPage = createSandboxPage({
     controls: {
-      snapshot: () => snapshot(standIns, checklist),
+      snapshot: async () => {
+        await ready;
+        return snapshot(standIns, checklist);
+      },
       say: async (target, text, replyTo) => {
         if (target.kind === 'customer') return customers.say(target.channel, text);
         const { user, group } = speaker(target, language);
@@ -110,17 +115,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   async function boot(reset: boolean): Promise<void> {
+    let seeded!: () => void;
+    ready = new Promise((resolve) => (seeded = resolve));
+    const hubOptions = { ...options.hubOptions, logger, host: config.env.SANDBOX_HOST };
+    if (reset) {
+      // A hub without the page empties the database: pages wait for the one that seeds it.
+      const scratch = await startHub(config, hubOptions);
+      await scratch.database.connection.dropDatabase();
+      await scratch.stop();
+    }
     hub = await startHub(config, {
-      ...options.hubOptions,
-      logger,
-      host: config.env.SANDBOX_HOST,
+      ...hubOptions,
       extras: { routers: [page.router], attach: (server) => page.attach(server) },
     });
-    if (reset) {
-      await hub.database.connection.dropDatabase();
-      await stopHub();
-      return boot(false);
-    }
     const { models } = hub.database;
     if ((await models.User.countDocuments()) === 0) {
       await seedDemoCompany({ models, engine: hub.process.engine, language, now: new Date() });
@@ -131,7 +138,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       logger.info('sandbox: the demo company is seeded');
     }
     checklist = new Checklist({ models, log: standIns.log, since: new Date() });
-    page.steps([]);
+    seeded();
   }
 
   async function stopHub(): Promise<void> {

@@ -201,6 +201,16 @@ describe('the sandbox page in a real browser', () => {
       await write(panel('staff'), answer);
       await bubbles(panel('customers'), answer).waitFor();
     }
+
+    // Start over: the demo data again, clean chats, an unticked checklist.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('[data-part="reset"]').click();
+    await page.locator('[data-step="write"][data-next="true"]').waitFor({ timeout: 45_000 });
+    await expect(page.locator('[data-step][data-done="true"]').count()).resolves.toBe(0);
+    await panel('staff').locator('.empty').waitFor();
+    const { Deal, Lead } = sandbox.hub().database.models;
+    await expect(Deal.countDocuments()).resolves.toBe(1);
+    await expect(Lead.countDocuments()).resolves.toBe(4);
     expect(problems).toEqual([]);
   });
 });

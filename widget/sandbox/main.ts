@@ -188,7 +188,7 @@ function render(state: Snapshot): void {
       el(
         'section',
         { 'data-panel': 'group' },
-        el('h2', {}, state.group.title, asPick),
+        el('h2', {}, t('groupTitle'), asPick),
         groupView.root,
       ),
       el(
