@@ -89,9 +89,11 @@ export function createSandboxPage(deps: {
   return {
     router,
     attach(server) {
+      // Upgrades on other paths (the widget's) are none of this server's business.
       io = new Server<ClientEvents, ServerEvents>(server, {
         path: SOCKET_PATH,
         serveClient: false,
+        destroyUpgrade: false,
       });
       io.on('connection', (socket) => {
         void deps.controls.snapshot().then((state) => socket.emit('snapshot', state));
