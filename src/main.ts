@@ -48,8 +48,8 @@ async function main(): Promise<void> {
 
 /**
  * `--sandbox` (npm run sandbox), or no channel credentials at all: nothing real could reach such a
- * hub, so it starts as the sandbox on the embedded database (never a configured one, which could
- * be a company's), on loopback. Any credential makes it the real hub, which has no sandbox in it.
+ * hub, so it starts as the sandbox on its own embedded database, on loopback. Any credential makes
+ * it the real hub (unless `--sandbox` is asked for), which has no sandbox in it.
  */
 async function startHubOrSandbox(
   config: Config,
@@ -64,7 +64,9 @@ async function startHubOrSandbox(
         "set TELEGRAM_MANAGER_BOT_TOKEN and the other channels' credentials to run for real",
     );
   }
-  const env = asked ? process.env : { ...process.env, MONGODB_URI: undefined };
+  // Never a configured database: demo data must not land in a company's, nor `--reset` drop it.
+  if (config.mongodbUri) logger.info('the sandbox ignores MONGODB_URI: it keeps its own database');
+  const env = { ...process.env, MONGODB_URI: undefined };
   const sandbox = await startSandbox({ env, logger, reset: args.includes('--reset') });
   // Plainly, beside the JSON log: the one thing a newcomer needs from the terminal.
   process.stdout.write(`\n  linehub sandbox: ${sandbox.url}\n\n`);
