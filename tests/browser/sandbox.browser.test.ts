@@ -86,6 +86,8 @@ describe('the sandbox page in a real browser', () => {
     await bubbles(panel('staff'), 'Сколько стоит доставка?').waitFor();
     await bubbles(panel('staff'), 'Нужен диван').waitFor();
     const dispatchTasks = bubbles(panel('staff'), '📋 Выбрать ответственного менеджера');
+    // A task each, in whatever order the notices arrive.
+    await dispatchTasks.nth(1).waitFor();
     await expect(dispatchTasks.count()).resolves.toBe(2);
 
     // 2. The dispatcher gives both leads to Семён with two taps each.
@@ -105,6 +107,7 @@ describe('the sandbox page in a real browser', () => {
     }
     await ticked('dispatch');
     await asPerson('seller');
+    await bubbles(panel('staff'), '📋 Связаться с клиентом').nth(1).waitFor();
     await expect(bubbles(panel('staff'), '📋 Связаться с клиентом').count()).resolves.toBe(2);
 
     // 3. Each customer writes again, now to Семён, who replies from his chat.
