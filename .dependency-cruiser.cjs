@@ -107,6 +107,16 @@ module.exports = {
     allow("The widget's server side serves its built files", ours('widget/server/'), {
       path: [ours('widget/', 'src/infra/'), npm('esbuild')],
     }),
+    allow(
+      'The sandbox composes a demo around the hub (started only as the sandbox): the hub, the use cases and stores it seeds through, signs as Viber does, and speaks its page protocol',
+      ours('src/sandbox/'),
+      {
+        path: [
+          ours('src/', 'channels/viber/signature\\.ts', 'widget/sandbox/protocol\\.ts'),
+          npm('express', 'socket\\.io', 'esbuild', 'zod'),
+        ],
+      },
+    ),
     allow('The composition root wires everything', ours('src/(wiring/|hub\\.ts|main\\.ts)'), {
       path: '.',
     }),

@@ -24,6 +24,7 @@ import { recordsRouter } from './http/records.router';
 import { createProcess, type ProcessParts } from './wiring/process';
 import { startManagerBot, type ManagerBotParts } from './wiring/manager-bot';
 import type { UserFromGetMe } from 'grammy/types';
+import type { Router } from 'express';
 import { FileLinks } from './infra/file-links';
 import { createFileStore } from './store/repositories/file.repository';
 import { filesRouter } from './http/files.router';
@@ -63,6 +64,10 @@ export interface HubOptions {
   customerBotInfo?: UserFromGetMe;
   /** How long an inbox item stays with this process before another may take it over. */
   inboxLeaseMs?: number;
+  /** The address to listen on; every interface unless told (the sandbox keeps to loopback). */
+  host?: string;
+  /** Routes and a socket server served beside the hub's own: the sandbox's page, nothing else. */
+  extras?: { routers: Router[]; attach(server: Server): void };
 }
 
 /**
@@ -261,6 +266,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       ...(managerBot ? [managerBot.router] : []),
       filesRouter({ files, links }),
       widget.router,
+      ...(options.extras?.routers ?? []),
     ];
     const app = createHttpApp({
       probe: database.probe,
@@ -271,7 +277,8 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     });
     const server = createServer(app);
     widget.attach(server);
-    server.listen(env.PORT, '0.0.0.0');
+    options.extras?.attach(server);
+    server.listen(env.PORT, options.host ?? '0.0.0.0');
     await once(server, 'listening');
     stack.push(() => closeServer(server));
     // Runs before the server closes (the stack unwinds in reverse): open widget sockets would

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig, type Config } from './config/config';
 import { ProcessDefinitionError } from './config/process/load-definition';
 import { startHub } from './hub';
+import { startSandbox } from './sandbox/sandbox';
 import { installCrashGuard } from './infra/crash-guard';
 import { createLogger } from './infra/logger';
 import { unhandledRejections } from './infra/metrics';
@@ -29,20 +30,47 @@ async function main(): Promise<void> {
     counter: unhandledRejections,
     exit: (code) => process.exit(code),
   });
-  const hub = await startHub(config, { logger });
+  const hub = await startHubOrSandbox(config, logger);
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    hub.logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down');
     setTimeout(() => {
-      hub.logger.error('shutdown took too long; exiting');
+      logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
     void hub.stop().then(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+}
+
+/**
+ * `--sandbox` (npm run sandbox), or no channel credentials at all: nothing real could reach such a
+ * hub, so it starts as the sandbox on its own embedded database, on loopback. Any credential makes
+ * it the real hub (unless `--sandbox` is asked for), which has no sandbox in it.
+ */
+async function startHubOrSandbox(
+  config: Config,
+  logger: ReturnType<typeof createLogger>,
+): Promise<{ stop(): Promise<void> }> {
+  const args = process.argv.slice(2);
+  const asked = args.includes('--sandbox');
+  if (!asked && config.enabledChannels.length > 0) return startHub(config, { logger });
+  if (!asked) {
+    logger.info(
+      'no channel credentials set: starting the sandbox (every channel played on one page); ' +
+        "set TELEGRAM_MANAGER_BOT_TOKEN and the other channels' credentials to run for real",
+    );
+  }
+  // Never a configured database: demo data must not land in a company's, nor `--reset` drop it.
+  if (config.mongodbUri) logger.info('the sandbox ignores MONGODB_URI: it keeps its own database');
+  const env = { ...process.env, MONGODB_URI: undefined };
+  const sandbox = await startSandbox({ env, logger, reset: args.includes('--reset') });
+  // Plainly, beside the JSON log: the one thing a newcomer needs from the terminal.
+  process.stdout.write(`\n  linehub sandbox: ${sandbox.url}\n\n`);
+  return sandbox;
 }
 
 main().catch((error: unknown) => {

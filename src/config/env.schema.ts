@@ -136,6 +136,8 @@ export const envSchema = z.object({
   DB_SERVER_SELECTION_TIMEOUT_MS: millis(2000, 100, 60_000),
   DB_SOCKET_TIMEOUT_MS: millis(120_000, 1000, 600_000),
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Where the sandbox (`npm run sandbox`) listens: loopback unless you mean to share it. */
+  SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ error: 'expected a number' })
     .int()

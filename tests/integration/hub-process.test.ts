@@ -67,7 +67,12 @@ describe('the hub process', () => {
         return response.status === 200 && response.json();
       });
       expect(health).toEqual({ status: 'ok', database: 'up' });
-      expect(hub.output()).toMatch(/all channels off/);
+      // Without a single channel credential the hub starts as the sandbox, and says so.
+      expect(hub.output()).toMatch(/no channel credentials set: starting the sandbox/);
+      await eventually(async () =>
+        /sandbox: open http:\/\/127\.0\.0\.1:\d+\/sandbox/.test(hub.output()),
+      );
+      expect((await fetch(`http://127.0.0.1:${port}/sandbox`)).status).toBe(200);
 
       hub.child.kill('SIGTERM');
       expect(await hub.exited).toBe(0);

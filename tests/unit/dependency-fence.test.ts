@@ -33,6 +33,11 @@ const probes: Record<string, { code: string; caught: boolean }> = {
     code: "export const x = () => import('../infra/logger');",
     caught: true,
   },
+  // The sandbox drives the bot through its stand-in, never by calling into it.
+  'src/sandbox/fence-probe-bot.ts': {
+    code: "import { createManagerBot } from '../../bots/manager/manager-bot';\nexport const x = createManagerBot;",
+    caught: true,
+  },
   'channels/telegram/fence-probe-channel.ts': {
     code: "import { sendVkMessage } from '../vk/vk-send';\nexport const x = sendVkMessage;",
     caught: true,
