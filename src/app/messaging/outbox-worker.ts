@@ -77,8 +77,10 @@ const oldestFirst = (a: OutboxItem, b: OutboxItem) =>
  * store, so a restart resumes where the last process stopped.
  */
 export class OutboxWorker {
-  /** Per chat: not before this time (ms), after a send or a refusal. */
+  /** Per chat: not before this time (ms), after a refusal (a rate limit, an outage). */
   private readonly holds = new Map<string, number>();
+  /** Per chat: its next send not before this time (ms): its channel's pace from the last send. */
+  private readonly paces = new Map<string, number>();
   private readonly lanes = new Map<string, Lane>();
   /** Entries some lane holds, so a pass that claims them again does not hand them out twice. */
   private readonly taken = new Set<string>();
@@ -166,14 +168,6 @@ export class OutboxWorker {
         const item = lane.queue.shift() ?? (lane.more ? await this.refill(lane) : undefined);
         emptied = !item;
         if (!item) break;
-        // The chat's pace after a send is waited out here, not by ending the lane: its next
-        // entries are already claimed, and a pass per message would cost the store a claim each.
-        const wait = (this.holds.get(chatKey) ?? 0) - this.deps.clock.now().getTime();
-        if (wait > 0) await this.pause(wait);
-        if (this.stopped) {
-          lane.queue.unshift(item);
-          break;
-        }
         const goOn = await this.attempt(chatKey, item);
         this.taken.delete(item.id);
         if (!goOn) break;
@@ -232,7 +226,7 @@ export class OutboxWorker {
     const sender = deps.senders(item.channel);
     const recorded = this.unrecorded.get(item.id);
     if (recorded !== undefined) {
-      await this.finish(chatKey, item, recorded, sender);
+      await this.finish(item, recorded);
       return true;
     }
     // An earlier entry of this chat is live elsewhere (another process, a retry): after it.
@@ -250,34 +244,41 @@ export class OutboxWorker {
       return true;
     }
     if (!sender) return this.failed(chatKey, item, now, new ChannelNotConnected(item.channel));
+    // The chat's pace is waited out here, in its lane, not by ending it: its next entries are
+    // already claimed (a pass per message would cost a claim each), and the checks above ran
+    // meanwhile. Counted from the last send's start, as the channel counts.
+    const pace = (this.paces.get(chatKey) ?? 0) - now.getTime();
+    if (pace > 0) await this.pause(pace);
+    if (this.stopped) return false;
+    return this.send(chatKey, item, sender);
+  }
+
+  private async send(chatKey: string, item: OutboxItem, sender: ChannelSender): Promise<boolean> {
+    const { deps } = this;
+    const now = deps.clock.now();
     // In flight from here: a crash now leaves it `sending`, which the lines above reconcile.
     // Not ours any more (another process took it over, or it failed with an earlier part): the
     // chat goes on, and the check above keeps a later entry behind one still live elsewhere.
     if (!(await deps.store.markSending(item, deps.lease(), now))) return true;
     let externalId: string;
     try {
-      ({ externalId } = await this.paced(item.channel, sender, () =>
-        sender.send(item.chatId, this.outbound(item)),
-      ));
+      ({ externalId } = await this.paced(item.channel, sender, () => {
+        if (sender.perChatIntervalMs) {
+          this.paces.set(chatKey, deps.clock.now().getTime() + sender.perChatIntervalMs);
+        }
+        return sender.send(item.chatId, this.outbound(item));
+      }));
     } catch (error) {
       return this.failed(chatKey, item, now, error);
     }
     // Sent: a failure from here on must not send it again, so it is not treated as a send error.
     this.unrecorded.set(item.id, externalId);
-    await this.finish(chatKey, item, externalId, sender);
+    await this.finish(item, externalId);
     return true;
   }
 
-  private async finish(
-    chatKey: string,
-    item: OutboxItem,
-    externalId: string,
-    sender: ChannelSender | undefined,
-  ) {
+  private async finish(item: OutboxItem, externalId: string) {
     const { deps } = this;
-    if (sender?.perChatIntervalMs) {
-      this.holds.set(chatKey, deps.clock.now().getTime() + sender.perChatIntervalMs);
-    }
     const last = await deps.store.markSent(item, externalId, deps.clock.now());
     this.unrecorded.delete(item.id);
     if (last) await deps.onSent(last);
