@@ -1,4 +1,4 @@
-import type { Range } from './period';
+import type { Range } from '../../domain/report-period';
 import type { ReportPerson, WonDeal } from './ports';
 
 export interface PlanRow {

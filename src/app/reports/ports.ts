@@ -1,6 +1,6 @@
 import type { LeadSource, Utm } from '../../domain/lead';
 import type { Role } from '../../domain/user';
-import type { Range } from './period';
+import type { Range } from '../../domain/report-period';
 import type { TimedMessage } from './reply-times';
 
 /**
@@ -73,3 +73,21 @@ export interface ReportsStore {
   plans(month: string): Promise<Map<string, number>>;
   setPlan(userId: string, month: string, target: number): Promise<void>;
 }
+
+/** One bar of a chart; bars of several series (plan, fact) share a label. */
+export interface Bar {
+  label: string;
+  value: number;
+  series?: string;
+}
+
+/** A horizontal bar chart, its texts already in the reader's language. */
+export interface BarChart {
+  title: string;
+  /** The value axis' title (a unit). */
+  axis: string;
+  bars: Bar[];
+}
+
+/** Draws a chart as a PNG image. */
+export type ChartRenderer = (chart: BarChart) => Promise<Uint8Array>;

@@ -1,5 +1,5 @@
 import type { Channel } from '../../domain/channel';
-import type { Range } from './period';
+import type { Range } from '../../domain/report-period';
 import { summarise, type Durations } from './percentiles';
 
 /** One message as the reply clock needs it. */

@@ -3,7 +3,7 @@ import type { LeadSource } from '../../domain/lead';
 import type { ProcessDefinition, Text } from '../../domain/process/definition';
 import type { User } from '../../domain/user';
 import { funnelOf, type FunnelRow } from './funnel';
-import { monthOfRange, periodRange, type PeriodKey, type Range } from './period';
+import { monthOfRange, periodRange, type PeriodKey, type Range } from '../../domain/report-period';
 import { planRows, type PlanSection } from './plan-vs-fact';
 import type { LeadRow, OverdueTask, ReportPerson, ReportScope, ReportsStore, WonDeal } from './ports';
 import { repliesIn, replyTimes, type ReplyTimes } from './reply-times';

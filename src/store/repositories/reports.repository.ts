@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { Range } from '../../app/reports/period';
+import type { Range } from '../../domain/report-period';
 import type { DealRow, LeadRow, ReportScope, ReportsStore, WonDeal } from '../../app/reports/ports';
 import type { TimedMessage } from '../../app/reports/reply-times';
 import type { Channel } from '../../domain/channel';
