@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-export const PERIODS = ['today', 'week', 'month', 'lastMonth'] as const;
+export const PERIODS = ['today', 'yesterday', 'week', 'month', 'lastMonth'] as const;
 export type PeriodKey = (typeof PERIODS)[number];
 
 /** A half-open range of instants: `from` ≤ t < `to`. */
@@ -10,12 +10,17 @@ export interface Range {
 }
 
 /**
- * The period a head asks for, in the company's time zone: today, this week (from Monday), this
- * month, all of last month. The current ones end now, so "so far" is what they show.
+ * The period a head asks for, in the company's time zone: today, yesterday (the daily digest's),
+ * this week (from Monday), this month, all of last month. The current ones end now, so "so far"
+ * is what they show.
  */
 export function periodRange(key: PeriodKey, timeZone: string, now: Date): Range {
   const local = DateTime.fromJSDate(now, { zone: timeZone });
-  const starts: Record<Exclude<PeriodKey, 'lastMonth'>, DateTime> = {
+  if (key === 'yesterday') {
+    const today = local.startOf('day');
+    return { from: today.minus({ days: 1 }).toJSDate(), to: today.toJSDate() };
+  }
+  const starts: Record<Exclude<PeriodKey, 'lastMonth' | 'yesterday'>, DateTime> = {
     today: local.startOf('day'),
     week: local.startOf('week'),
     month: local.startOf('month'),

@@ -83,7 +83,11 @@ function paeth(a: number, b: number, c: number): number {
  * The horizontal runs of one colour, one per bar: for each band of rows holding that colour, how
  * many columns it spans (bars drawn side by side are told apart by the gap between bands).
  */
-export function barLengths(pixels: Pixels, rgb: [number, number, number], tolerance = 12): number[] {
+export function barLengths(
+  pixels: Pixels,
+  rgb: [number, number, number],
+  tolerance = 12,
+): number[] {
   const rows: number[] = [];
   for (let y = 0; y < pixels.height; y++) {
     let count = 0;

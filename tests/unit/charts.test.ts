@@ -7,7 +7,10 @@ const ORANGE: [number, number, number] = [0xf5, 0x85, 0x18];
 const funnel = (values: number[]) => ({
   title: 'Воронка лидов',
   axis: 'лидов',
-  bars: values.map((value, i) => ({ label: ['Новый', 'Выявление', 'КП', 'Квалифицирован'][i]!, value })),
+  bars: values.map((value, i) => ({
+    label: ['Новый', 'Выявление', 'КП', 'Квалифицирован'][i]!,
+    value,
+  })),
 });
 
 describe('charts as pictures', () => {

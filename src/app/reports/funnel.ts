@@ -23,7 +23,10 @@ const OFF_PATH: readonly StageKind[] = ['lost', 'junk'];
  * current one; a lost or junk record counts at the start stage only (where it left from is not
  * stored), which makes the first conversion the honest "did not drop out" share.
  */
-export function funnelOf(pipeline: Pipeline, countsByStage: ReadonlyMap<string, number>): FunnelRow[] {
+export function funnelOf(
+  pipeline: Pipeline,
+  countsByStage: ReadonlyMap<string, number>,
+): FunnelRow[] {
   const path = pipeline.stages.filter((stage) => !OFF_PATH.includes(stage.kind));
   const offPathTotal = pipeline.stages
     .filter((stage) => OFF_PATH.includes(stage.kind))
@@ -46,7 +49,12 @@ export function funnelOf(pipeline: Pipeline, countsByStage: ReadonlyMap<string, 
     previous = reached;
   }
   for (const stage of pipeline.stages.filter((s) => OFF_PATH.includes(s.kind))) {
-    rows.push({ stage: stage.id, title: stage.title, kind: stage.kind, now: countsByStage.get(stage.id) ?? 0 });
+    rows.push({
+      stage: stage.id,
+      title: stage.title,
+      kind: stage.kind,
+      now: countsByStage.get(stage.id) ?? 0,
+    });
   }
   return rows;
 }

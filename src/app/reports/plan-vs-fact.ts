@@ -52,11 +52,15 @@ export function planRows(input: {
     ...rowOf(input.targets.get(person.id), facts.get(person.id) ?? 0),
   }));
   const planned = rows.filter((row) => row.target !== undefined);
-  const target = planned.length > 0 ? planned.reduce((sum, row) => sum + row.target!, 0) : undefined;
+  const target =
+    planned.length > 0 ? planned.reduce((sum, row) => sum + row.target!, 0) : undefined;
   return {
     month: month.month,
     elapsed,
     rows,
-    total: rowOf(target, rows.reduce((sum, row) => sum + row.fact, 0)),
+    total: rowOf(
+      target,
+      rows.reduce((sum, row) => sum + row.fact, 0),
+    ),
   };
 }

@@ -7,7 +7,8 @@ import type { TimedMessage } from './reply-times';
  * Whose figures a report counts: everyone's (an admin), or the records these people hold —
  * plus, for a head, the leads nobody in sales holds yet (the department's to hand out).
  */
-export type ReportScope = { kind: 'all' } | { kind: 'people'; userIds: string[]; unassigned: boolean };
+export type ReportScope =
+  { kind: 'all' } | { kind: 'people'; userIds: string[]; unassigned: boolean };
 
 export interface ReportPerson {
   id: string;
@@ -69,7 +70,11 @@ export interface ReportsStore {
   answeredConversations(range: Range): Promise<TimedMessage[]>;
   /** When each conversation in scope that waits for a reply now started waiting. */
   waitingSince(scope: ReportScope): Promise<Date[]>;
-  overdueTasks(scope: ReportScope, now: Date, limit: number): Promise<{ count: number; top: OverdueTask[] }>;
+  overdueTasks(
+    scope: ReportScope,
+    now: Date,
+    limit: number,
+  ): Promise<{ count: number; top: OverdueTask[] }>;
   plans(month: string): Promise<Map<string, number>>;
   setPlan(userId: string, month: string, target: number): Promise<void>;
 }

@@ -1,11 +1,17 @@
-import type { Channel } from '../../domain/channel';
 import type { LeadSource } from '../../domain/lead';
 import type { ProcessDefinition, Text } from '../../domain/process/definition';
 import type { User } from '../../domain/user';
 import { funnelOf, type FunnelRow } from './funnel';
 import { monthOfRange, periodRange, type PeriodKey, type Range } from '../../domain/report-period';
 import { planRows, type PlanSection } from './plan-vs-fact';
-import type { LeadRow, OverdueTask, ReportPerson, ReportScope, ReportsStore, WonDeal } from './ports';
+import type {
+  LeadRow,
+  OverdueTask,
+  ReportPerson,
+  ReportScope,
+  ReportsStore,
+  WonDeal,
+} from './ports';
 import { repliesIn, replyTimes, type ReplyTimes } from './reply-times';
 import { waitingBuckets } from './waiting';
 
@@ -36,9 +42,7 @@ export interface ManagerRow {
 
 /** Which figures: all, one department's, or one person's own. */
 export type ReportAudience =
-  | { kind: 'all' }
-  | { kind: 'department'; departmentId: string; name: string }
-  | { kind: 'own' };
+  { kind: 'all' } | { kind: 'department'; departmentId: string; name: string } | { kind: 'own' };
 
 export interface Report {
   period: PeriodKey;
@@ -64,6 +68,9 @@ export interface ReportDeps {
   clock: { now(): Date };
 }
 
+/** The company as a whole: the daily digest to the heads' chat. */
+export const COMPANY = 'company' as const;
+
 /** A lead's channel, or how it came when not through a channel (form, call, import, manual). */
 export const channelOf = (source: LeadSource): string =>
   source.kind === 'channel' ? source.channel : source.kind;
@@ -74,9 +81,10 @@ export const channelOf = (source: LeadSource): string =>
  */
 export async function audienceFor(
   deps: Pick<ReportDeps, 'store'>,
-  user: User,
+  user: User | typeof COMPANY,
   departmentId?: string,
 ): Promise<ReportAudience> {
+  if (user === COMPANY) return { kind: 'all' };
   const departments = await deps.store.departments();
   const named = (id: string | undefined): ReportAudience | undefined => {
     const found = departments.find((department) => department.id === id);
@@ -89,10 +97,10 @@ export async function audienceFor(
 
 async function scopeOf(
   store: ReportsStore,
-  user: User,
+  user: User | typeof COMPANY,
   audience: ReportAudience,
 ): Promise<{ scope: ReportScope; people: ReportPerson[] }> {
-  if (audience.kind === 'all') {
+  if (audience.kind === 'all' || user === COMPANY) {
     return { scope: { kind: 'all' }, people: await store.people() };
   }
   if (audience.kind === 'own') {
@@ -115,7 +123,12 @@ function bySource(
   for (const lead of leads) {
     const key = keyOf(lead);
     keyOfLead.set(lead.id, key);
-    const row = rows.get(key) ?? { ...(key !== undefined ? { key } : {}), leads: 0, won: 0, amount: 0 };
+    const row = rows.get(key) ?? {
+      ...(key !== undefined ? { key } : {}),
+      leads: 0,
+      won: 0,
+      amount: 0,
+    };
     row.leads += 1;
     rows.set(key, row);
   }
@@ -125,7 +138,9 @@ function bySource(
     row.won += 1;
     row.amount += deal.amount;
   }
-  return [...rows.values()].sort((a, b) => b.leads - a.leads || (a.key ?? '').localeCompare(b.key ?? ''));
+  return [...rows.values()].sort(
+    (a, b) => b.leads - a.leads || (a.key ?? '').localeCompare(b.key ?? ''),
+  );
 }
 
 /** Counts records per stage id. */
@@ -138,7 +153,7 @@ function countStages(rows: readonly { stage: string }[]): Map<string, number> {
 /** The whole report for one person, period and (for admins) department. */
 export async function buildReport(
   deps: ReportDeps,
-  user: User,
+  user: User | typeof COMPANY,
   period: PeriodKey,
   departmentId?: string,
 ): Promise<Report> {
@@ -174,7 +189,8 @@ export async function buildReport(
   const names = new Map(people.map((person) => [person.id, person.name]));
   if (scope.kind === 'all' || audience.kind !== 'own') {
     // Replies by people outside the listed staff (a deactivated manager) still need a name.
-    for (const person of await store.people()) if (!names.has(person.id)) names.set(person.id, person.name);
+    for (const person of await store.people())
+      if (!names.has(person.id)) names.set(person.id, person.name);
   }
 
   return {
@@ -187,7 +203,9 @@ export async function buildReport(
       title: pipeline.title,
       rows: funnelOf(pipeline, countStages(deals.filter((deal) => deal.type === pipeline.id))),
     })),
-    channels: bySource(leads, wonOfLeads, (lead) => channelOf(lead.source)) as (SourceRow & { key: string })[],
+    channels: bySource(leads, wonOfLeads, (lead) => channelOf(lead.source)) as (SourceRow & {
+      key: string;
+    })[],
     sources: bySource(leads, wonOfLeads, (lead) => lead.utm.source),
     campaigns: bySource(leads, wonOfLeads, (lead) => lead.utm.campaign),
     managers: managers.map((person) => {
@@ -219,5 +237,3 @@ export async function buildReport(
     }),
   };
 }
-
-export type { Channel };

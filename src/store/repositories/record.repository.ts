@@ -96,7 +96,11 @@ export function createRecordRepository(models: Models): RecordStore {
         { stage: from.stage, stageEntry: from.stageEntry },
         // A deal's `closedAt` dates its plan/fact month; set in the same write as the move.
         {
-          $set: { stage: to, closed, ...(closedAs && subject.kind === 'deal' ? { closedAt: new Date() } : {}) },
+          $set: {
+            stage: to,
+            closed,
+            ...(closedAs && subject.kind === 'deal' ? { closedAt: new Date() } : {}),
+          },
           $inc: { stageEntry: 1 },
         },
       );

@@ -2,9 +2,12 @@ import type { Types } from 'mongoose';
 import type { Range } from '../../domain/report-period';
 import type { DealRow, LeadRow, ReportScope, ReportsStore, WonDeal } from '../../app/reports/ports';
 import type { TimedMessage } from '../../app/reports/reply-times';
+import type { DigestLatch } from '../../app/reports/daily-digest';
+import { isDuplicateKeyError } from '../database';
 import type { Channel } from '../../domain/channel';
 import type { LeadSource, Utm } from '../../domain/lead';
-import type { Role } from '../../domain/user';
+import type { Locale, Role } from '../../domain/user';
+import { ALERT_CHAT } from './organisation.repository';
 import type { Models } from '../models';
 import { createListStore } from './lists.repository';
 import { createPlanStore } from './plan.repository';
@@ -47,7 +50,13 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
   const lists = createListStore(models);
   const plans = createPlanStore(models);
 
-  const wonOf = (docs: { leadId?: Id | null; amount?: number | null; responsibles?: { sales?: Id | null } | null }[]): WonDeal[] =>
+  const wonOf = (
+    docs: {
+      leadId?: Id | null;
+      amount?: number | null;
+      responsibles?: { sales?: Id | null } | null;
+    }[],
+  ): WonDeal[] =>
     docs.map((doc) => {
       const leadId = hex(doc.leadId);
       const salesId = hex(doc.responsibles?.sales);
@@ -186,8 +195,16 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
         return out;
       };
       const [leads, deals] = await Promise.all([
-        held(Lead, LEAD_SLOTS, waiting.flatMap((doc) => (doc.leadId ? [doc.leadId] : []))),
-        held(Deal as unknown as typeof Lead, DEAL_SLOTS, waiting.flatMap((doc) => (doc.dealId ? [doc.dealId] : []))),
+        held(
+          Lead,
+          LEAD_SLOTS,
+          waiting.flatMap((doc) => (doc.leadId ? [doc.leadId] : [])),
+        ),
+        held(
+          Deal as unknown as typeof Lead,
+          DEAL_SLOTS,
+          waiting.flatMap((doc) => (doc.dealId ? [doc.dealId] : [])),
+        ),
       ]);
       return waiting
         .filter((doc) => deals.has(hex(doc.dealId) ?? '') || leads.has(hex(doc.leadId) ?? ''))
@@ -202,7 +219,11 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
       };
       const [count, docs] = await Promise.all([
         Task.countDocuments(filter),
-        Task.find(filter).select({ title: 1, assigneeId: 1, due: 1 }).sort({ due: 1 }).limit(limit).lean(),
+        Task.find(filter)
+          .select({ title: 1, assigneeId: 1, due: 1 })
+          .sort({ due: 1 })
+          .limit(limit)
+          .lean(),
       ]);
       return {
         count,
@@ -219,5 +240,49 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
     },
 
     setPlan: (userId, month, target) => plans.set(userId, month, target),
+  };
+}
+
+const DIGEST_DAY = 'digest.lastDay';
+
+/**
+ * The day the last digest went out, as one setting: the claim is one conditional upsert, so of
+ * two processes claiming the same day one wins (the other hits the unique key).
+ */
+export function createDigestLatch(models: Models): DigestLatch {
+  const { Setting } = models;
+  return {
+    async claim(day) {
+      try {
+        await Setting.updateOne(
+          { key: DIGEST_DAY, value: { $ne: day } },
+          { $set: { value: day } },
+          { upsert: true },
+        );
+        return true;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
+      }
+    },
+    async release(day) {
+      await Setting.deleteOne({ key: DIGEST_DAY, value: day });
+    },
+  };
+}
+
+/**
+ * Where the digest goes: the heads' group chat once an admin set one (`/set_alerts`), in the
+ * company's language; else each active head, in their own.
+ */
+export function createDigestRecipients(models: Models, chatLocale: Locale) {
+  const { Setting, User } = models;
+  return async (): Promise<{ chatId: number; language: Locale }[]> => {
+    const chat = (await Setting.findOne({ key: ALERT_CHAT }).lean())?.value;
+    if (typeof chat === 'number') return [{ chatId: chat, language: chatLocale }];
+    const heads = await User.find({ active: true, roles: 'head' })
+      .select({ telegramId: 1, language: 1 })
+      .lean();
+    return heads.map((head) => ({ chatId: head.telegramId, language: head.language as Locale }));
   };
 }
