@@ -108,8 +108,9 @@ async function scopeOf(
     return { scope: { kind: 'people', userIds: [user.id], unassigned: false }, people: [self] };
   }
   const people = await store.people(audience.departmentId);
-  // A head hands out the leads nobody holds yet, so they are part of the head's numbers.
-  const unassigned = user.roles.includes('head') || user.roles.includes('admin');
+  // A head hands out the leads nobody holds yet, so they are part of the head's numbers; an
+  // admin looking at one department sees what its people hold.
+  const unassigned = !user.roles.includes('admin') && user.roles.includes('head');
   return { scope: { kind: 'people', userIds: people.map((p) => p.id), unassigned }, people };
 }
 

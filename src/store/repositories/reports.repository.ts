@@ -31,6 +31,9 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
   return out;
 }
 
+const LEAD_SLOTS = ['sales'];
+const DEAL_SLOTS = ['sales', 'operations'];
+
 /** Records held by the people in scope (in any of the slots that kind uses). */
 function scopeFilter(slots: readonly string[], scope: ReportScope): Record<string, unknown> {
   if (scope.kind === 'all') return {};
@@ -38,12 +41,11 @@ function scopeFilter(slots: readonly string[], scope: ReportScope): Record<strin
   const branches: Record<string, unknown>[] = slots.map((slot) => ({
     [`responsibles.${slot}`]: { $in: people },
   }));
-  if (scope.unassigned) branches.push({ 'responsibles.sales': null });
+  // Only a lead waits for someone in sales to take it; a deal always has its seller.
+  if (scope.unassigned && slots === LEAD_SLOTS) branches.push({ 'responsibles.sales': null });
   return { $or: branches };
 }
 
-const LEAD_SLOTS = ['sales'];
-const DEAL_SLOTS = ['sales', 'operations'];
 
 export function createReportsStore(models: Models, leadStages: readonly string[]): ReportsStore {
   const { Lead, Deal, Conversation, Message, Task, User, Department } = models;
