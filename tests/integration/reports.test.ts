@@ -47,7 +47,7 @@ beforeAll(async () => {
     { source: 'ads', campaign: 'winter' },
     sales1.id,
   );
-  const L3 = await lead(
+  await lead(
     'proposal',
     { kind: 'channel', channel: 'vk' },
     { source: 'ads', campaign: 'spring' },
