@@ -20,7 +20,7 @@ export interface ReportBotDeps {
   /** The report this person may see; a department the person may not ask for is ignored. */
   build(user: User, period: PeriodKey, departmentId?: string): Promise<Report>;
   /** The departments an admin may choose between; undefined for anyone else. */
-  departments(user: User): Promise<{ id: string; name: string }[] | undefined>;
+  departments(user: User): Promise<{ id: string; code: string; name: string }[] | undefined>;
   plans(user: User): Promise<{ month: string; entries: PlanEntry[] } | undefined>;
   setPlan(user: User, number: number, target: number): Promise<SetPlanResult>;
   renderChart: ChartRenderer;
@@ -75,8 +75,8 @@ export function reportComposer(deps: ReportBotDeps): Composer<StaffMemberContext
   composer.callbackQuery(new RegExp(`^rp:${CHOICE}$`), async (ctx) => {
     const [, period, dept] = ctx.match;
     const view = await render(ctx, period as PeriodKey, dept === '-' ? undefined : dept);
-    // A report that fits one message replaces the one the button sits on.
-    if (view.messages.length === 1) {
+    // A report that fits one message replaces the one the button sits on (if Telegram says which).
+    if (view.messages.length === 1 && ctx.callbackQuery.message) {
       await editInPlace(ctx, { text: view.messages[0]!, keyboard: view.keyboard });
       return;
     }

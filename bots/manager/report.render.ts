@@ -80,6 +80,15 @@ function sourceLines(view: ReportView, rows: readonly SourceRow[], name: (key: s
   );
 }
 
+/**
+ * A department as people call it: the bot makes its departments with their code as the name, so
+ * those are named from the texts; a name an admin gave stays as given.
+ */
+export const departmentName = (view: ReportView, department: { code: string; name: string }) =>
+  department.name === department.code
+    ? view.t(`reports:departments.${department.code}`, { defaultValue: department.name })
+    : department.name;
+
 export const channelName = (view: ReportView, key: string) =>
   view.t(`reports:channelNames.${key}`, { defaultValue: view.t('reports:none') });
 
@@ -161,7 +170,7 @@ export function overdueSection(view: ReportView, report: Report): string {
 export function headerOf(view: ReportView, report: Report): string {
   const audience =
     report.audience.kind === 'department'
-      ? report.audience.name
+      ? departmentName(view, report.audience)
       : view.t(`reports:audience.${report.audience.kind}`);
   return view.t('reports:header', {
     period: view.t(`reports:periodTitles.${report.period}`),
@@ -240,7 +249,7 @@ export function packMessages(sections: readonly string[]): string[] {
 export function reportKeyboard(
   view: ReportView,
   choice: { period: PeriodKey; departmentId?: string },
-  departments: readonly { id: string; name: string }[] | undefined,
+  departments: readonly { id: string; code: string; name: string }[] | undefined,
 ): InlineKeyboard {
   const dept = choice.departmentId ?? '-';
   const keyboard = new InlineKeyboard();
@@ -254,10 +263,8 @@ export function reportKeyboard(
     keyboard.text(choice.departmentId ? all : `· ${all} ·`, `rp:${choice.period}:-`);
     for (const department of departments) {
       const chosen = department.id === choice.departmentId;
-      keyboard.text(
-        chosen ? `· ${department.name} ·` : department.name,
-        `rp:${choice.period}:${department.id}`,
-      );
+      const name = departmentName(view, department);
+      keyboard.text(chosen ? `· ${name} ·` : name, `rp:${choice.period}:${department.id}`);
     }
   }
   return keyboard.row().text(view.t('reports:chartsButton'), `rc:${choice.period}:${dept}`);

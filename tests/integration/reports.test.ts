@@ -139,7 +139,7 @@ beforeAll(async () => {
   });
 
   let n = 0;
-  const task = (assignee: string, due: string, status = 'open') =>
+  const task = (assignee: string, due: string, status: 'open' | 'done' = 'open') =>
     Task.create({
       key: `t${n++}`,
       title: { ru: `Задача ${n}`, en: `Task ${n}` },
@@ -466,6 +466,7 @@ describe('who sees which figures', () => {
     expect(report.audience).toEqual({
       kind: 'department',
       departmentId: operations.id,
+      code: 'operations',
       name: 'Делопроизводство',
     });
     expect(report.managers.map((m) => m.userId)).toEqual([ops1.id, ops2.id]);

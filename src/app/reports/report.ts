@@ -42,7 +42,9 @@ export interface ManagerRow {
 
 /** Which figures: all, one department's, or one person's own. */
 export type ReportAudience =
-  { kind: 'all' } | { kind: 'department'; departmentId: string; name: string } | { kind: 'own' };
+  | { kind: 'all' }
+  | { kind: 'department'; departmentId: string; code: string; name: string }
+  | { kind: 'own' };
 
 export interface Report {
   period: PeriodKey;
@@ -88,7 +90,9 @@ export async function audienceFor(
   const departments = await deps.store.departments();
   const named = (id: string | undefined): ReportAudience | undefined => {
     const found = departments.find((department) => department.id === id);
-    return found ? { kind: 'department', departmentId: found.id, name: found.name } : undefined;
+    return found
+      ? { kind: 'department', departmentId: found.id, code: found.code, name: found.name }
+      : undefined;
   };
   if (user.roles.includes('admin')) return named(departmentId) ?? { kind: 'all' };
   if (user.roles.includes('head')) return named(user.departmentId) ?? { kind: 'own' };
