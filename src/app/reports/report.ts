@@ -191,12 +191,8 @@ export async function buildReport(
   );
 
   const replies = repliesIn(messages, range).filter((reply) => inScope(reply.userId));
+  // Replies and overdue tasks are counted for people in scope only, so they all have a name here.
   const names = new Map(people.map((person) => [person.id, person.name]));
-  if (scope.kind === 'all' || audience.kind !== 'own') {
-    // Replies by people outside the listed staff (a deactivated manager) still need a name.
-    for (const person of await store.people())
-      if (!names.has(person.id)) names.set(person.id, person.name);
-  }
 
   return {
     period,
