@@ -221,5 +221,14 @@ describe('the daily digest', () => {
     expect(await run()).toBe(false);
     expect(digests()).toHaveLength(2);
     expect(digests()[1]).toMatch(/^🌅 Сводка за 10 декабря 2026/);
+
+    // Without a heads' chat, each head gets it in their own language.
+    await world.hub.database.models.Setting.deleteOne({ key: 'alertChat' });
+    clock.set(new Date('2026-12-12T04:00:00Z'));
+    expect(await run()).toBe(true);
+    expect(digests()).toHaveLength(2);
+    expect(last(helen).text).toMatch(/^🌅 Summary for 11 December 2026/);
+    expect(relay.photos.at(-1)).toMatchObject({ chatId: String(helen.id) });
+    expect(relay.photos.at(-1)!.caption).toMatch(/^🎯 Plan vs fact/);
   });
 });
