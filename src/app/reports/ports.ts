@@ -53,7 +53,8 @@ export interface OverdueTask {
 
 /**
  * What reports read. Every query is bounded (a cap on documents, projections only) and uses
- * only what FerretDB supports: no `$lookup`, `$facet`, `$expr`; counts and sums are made in code.
+ * only what FerretDB supports: no `$lookup`, `$facet`, `$expr`, `$group` with `$sum` at most;
+ * percentiles, conversions and amounts are worked out in code.
  */
 export interface ReportsStore {
   people(departmentId?: string): Promise<ReportPerson[]>;
