@@ -46,7 +46,6 @@ function scopeFilter(slots: readonly string[], scope: ReportScope): Record<strin
   return { $or: branches };
 }
 
-
 export function createReportsStore(models: Models, leadStages: readonly string[]): ReportsStore {
   const { Lead, Deal, Conversation, Message, Task, User, Department } = models;
   const lists = createListStore(models);
