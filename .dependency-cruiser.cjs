@@ -55,6 +55,10 @@ module.exports = {
           'bson',
           'pino',
           'prom-client',
+          // Charts: Vega-Lite to SVG to PNG, the native part shipped inside the npm package.
+          'vega',
+          'vega-lite',
+          '@resvg/resvg-js',
         ),
       ],
     }),

@@ -36,6 +36,8 @@ import { createWidget } from './wiring/widget';
 import { createRouting, type RoutingParts } from './wiring/routing';
 import { createContactRepository } from './store/repositories/contact.repository';
 import { createOpenRecords } from './store/repositories/open-records.repository';
+import { createReports } from './wiring/reports';
+import type { Report } from './app/reports/report';
 
 /** How often timers are looked for beyond those this process armed (it claims those itself). */
 const SCHEDULER_POLL_MS = 5000;
@@ -145,10 +147,27 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       },
     });
     const plans = createPlanStore(database.models);
+    const reports = createReports({
+      models: database.models,
+      definition,
+      timeZone: env.COMPANY_TIMEZONE,
+      clock: systemClock,
+      digestAt: env.DIGEST_TIME === 'off' ? '00:00' : env.DIGEST_TIME,
+    });
+    // The digest goes through the manager bot, made further down; bound once it exists.
+    const digest: { send?: (report: Report) => Promise<void> } = {};
     const { jobs, recurring } = hubJobs({
       handlers: process.handlers,
       openMonthlyPlans: () =>
         openMonthlyPlans({ plans, clock: systemClock, timeZone: env.COMPANY_TIMEZONE }),
+      ...(env.DIGEST_TIME === 'off'
+        ? {}
+        : {
+            dailyDigest: {
+              cron: dailyCron(env.DIGEST_TIME),
+              run: async () => (digest.send ? reports.dailyDigest(digest.send) : false),
+            },
+          }),
       logger,
     });
     await scheduler.start(jobs, recurring, env.COMPANY_TIMEZONE);
@@ -196,11 +215,13 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       noticeLease,
       inbox: messaging.inbox,
       fileUrl: (fileRef, name) => links.url(fileRef, name),
+      reports,
     });
     wakeUp.outbox = messaging.wakeOutbox;
     if (managerBot) {
       stack.push(() => managerBot.stop());
       wakeUp.staff = managerBot.push;
+      digest.send = managerBot.sendDigest;
     }
 
     const widget = createWidget({
@@ -314,6 +335,12 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     await stop();
     throw error;
   }
+}
+
+/** "09:30" as a cron firing at that minute every day. */
+function dailyCron(time: string): string {
+  const [hours, minutes] = time.split(':').map(Number);
+  return `${minutes} ${hours} * * *`;
 }
 
 /**

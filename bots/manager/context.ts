@@ -14,6 +14,7 @@ import type { StaffService } from '../../src/app/staff/staff';
 import type { User } from '../../src/domain/user';
 import type { ParkedInbox } from './inbox.composer';
 import type { StaffMenus } from './menus';
+import type { ReportBotDeps } from './report.composer';
 
 /** A file a staff member sent the bot, by its Telegram file id. */
 export interface StaffFile {
@@ -67,6 +68,8 @@ export interface ManagerBotDeps {
   }>;
   /** Customer messages parked after their retries (`/inbox`, admins). */
   inbox: ParkedInbox;
+  /** `/report` and `/plan`. */
+  reports: ReportBotDeps;
   /** Each person's "/" menu, set when their role or language is known or changes. */
   menus: StaffMenus;
   translate: (lng: 'ru' | 'en') => TFunction;

@@ -21,9 +21,10 @@ export function helpText(person: User, t: TFunction): string {
     t('help:intro', { name: person.name, roles: roleNames(person, t) }),
     t('help:everyone'),
     t('lists:help.lists'),
+    t('reports:help'),
     ...rolesOf(person).map((role) => t(`help:roles.${role}`)),
     ...(person.roles.some((role) => role === 'head' || role === 'admin')
-      ? [t('lists:help.team')]
+      ? [t('lists:help.team'), t('reports:helpPlan')]
       : []),
     ...availability(person, t),
   ].join('\n\n');

@@ -19,6 +19,7 @@ import { inboxComposer } from './inbox.composer';
 import { historyComposer } from './history.composer';
 import { organisationComposer } from './organisation.composer';
 import { tasksComposer } from './tasks.composer';
+import { reportComposer } from './report.composer';
 
 export interface ManagerBotOptions {
   token: string;
@@ -68,6 +69,7 @@ export function createManagerBot(
       deps.menus.inBackground(deps.menus.refresh(ctx.api, person.telegramId)),
     ),
   );
+  staff.use(reportComposer(deps.reports));
   staff.use(helpComposer());
   // Last: whatever nothing above took is answered with what to do instead.
   staff.use(fallbackComposer());

@@ -8,15 +8,40 @@ import { ROLES, type Locale, type Role, type User } from '../../src/domain/user'
  * sees them all, each once. Every command here exists in one of the composers.
  */
 const ROLE_COMMANDS: Record<Role, readonly string[]> = {
-  manager: ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'online', 'offline', 'schedule'],
-  dispatcher: ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'schedule'],
-  head: ['tasks', 'task', 'leads', 'deals', 'team', 'find', 'new', 'sla', 'schedule'],
+  manager: [
+    'tasks',
+    'task',
+    'leads',
+    'deals',
+    'new',
+    'find',
+    'report',
+    'online',
+    'offline',
+    'schedule',
+  ],
+  dispatcher: ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'report', 'schedule'],
+  head: [
+    'tasks',
+    'task',
+    'leads',
+    'deals',
+    'team',
+    'report',
+    'plan',
+    'find',
+    'new',
+    'sla',
+    'schedule',
+  ],
   admin: [
     'tasks',
     'task',
     'leads',
     'deals',
     'team',
+    'report',
+    'plan',
     'new',
     'find',
     'invite',
@@ -48,10 +73,14 @@ export function commandsOf(roles: readonly Role[]): string[] {
 
 /** A menu as Telegram takes it, described in one language. */
 export function menuOf(commands: readonly string[], t: TFunction): BotCommand[] {
-  // The lists' commands are described in their own namespace.
+  // The lists' and reports' commands are described in their own namespaces.
   return commands.map((command) => ({
     command,
-    description: t([`help:commands.${command}`, `lists:commands.${command}`]),
+    description: t([
+      `help:commands.${command}`,
+      `lists:commands.${command}`,
+      `reports:commands.${command}`,
+    ]),
   }));
 }
 

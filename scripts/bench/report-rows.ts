@@ -5,6 +5,7 @@ import { succeeded, type P1Key, type RunResult } from './results';
 import { P4_DRIVERS, type P4Driver } from './settings';
 import { errorsOf, fmt, topText, type Row } from './report-format';
 import { p4Rows, p5Rows } from './report-rows-outbound';
+import { reportsRow } from './report-rows-reports';
 import { median, sum } from './stats';
 
 const loadText = (loads: LoadSummary[]) => {
@@ -186,7 +187,7 @@ export function buildRows(
     });
   }
 
-  rows.push(p3Row(runs), ...p4Rows(runs, p4Drivers), ...p5Rows(runs));
+  rows.push(p3Row(runs), ...p4Rows(runs, p4Drivers), ...p5Rows(runs), reportsRow(runs));
 
   const ingestAt = (size: number) =>
     median(runs.map((run) => succeeded(run.growth[String(size)])?.ingest.perSecond));

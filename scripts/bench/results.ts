@@ -10,6 +10,7 @@ import type { idleScenario } from './idle';
 import type { p2Scenario } from './p2';
 import type { P4Result } from './p4';
 import type { p5Scenario } from './p5';
+import type { reportsScenario } from './reports';
 
 export interface Failed {
   error: string;
@@ -37,6 +38,7 @@ export interface RunResult {
   /** By driver (settings.ts, P4_DRIVERS). */
   p4?: Partial<Record<P4Driver, Outcome<P4Result & HubNotes>>>;
   p5?: Outcome<Awaited<ReturnType<typeof p5Scenario>>>;
+  reports?: Outcome<Awaited<ReturnType<typeof reportsScenario>>>;
   growth: Record<string, Outcome<Awaited<ReturnType<typeof growthScenario>>>>;
   /** What the time budget left out. */
   skipped: string[];

@@ -19,6 +19,7 @@ import { p1Scenario } from './p1';
 import { p2Scenario } from './p2';
 import { p4Scenario } from './p4';
 import { p5Scenario } from './p5';
+import { reportsScenario } from './reports';
 import { writeResults } from './report';
 import type { Row } from './report-format';
 import { buildRows } from './report-rows';
@@ -240,6 +241,8 @@ export async function runBench(options: { only?: ScenarioName[]; write?: boolean
                 `lost ${delivery.lost}/${delivery.messages}`,
             );
           }
+        } else if (scenario === 'reports') {
+          run.reports = await attempt('R reports', () => reportsScenario(context));
         } else if (scenario === 'growth') {
           // A size is skipped when its pre-load, estimated from the size before, would not fit.
           let previous: { size: number; preloadMs: number; restMs: number } | undefined;

@@ -29,6 +29,7 @@ export const SCENARIOS = [
   'p3',
   'p4',
   'p5',
+  'reports',
   'growth',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];

@@ -91,6 +91,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_LOCALE: z.enum(['ru', 'en']).default('ru'),
   COMPANY_TIMEZONE: timeZone,
+  /** When the daily digest goes to the heads' chat (company time zone), or `off`. */
+  DIGEST_TIME: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'expected HH:MM (24-hour) or off')
+    .default('09:00'),
   ADMIN_TELEGRAM_IDS: telegramIds,
   HTTP_BODY_LIMIT: z
     .string()

@@ -4,6 +4,12 @@ import type { Logger } from '../infra/logger';
 import type { JobDefinition } from '../infra/scheduler';
 import { runTimer } from './timer-payloads';
 
+const DIGEST_JOB = 'report.daily-digest';
+
+const digestRun = (digest: { run: () => Promise<unknown> }) => async () => {
+  await digest.run();
+};
+
 export interface RecurringJob {
   name: string;
   /** Cron, read in the company's time zone. */
@@ -19,6 +25,8 @@ export interface RecurringJob {
 export function hubJobs(deps: {
   handlers: TimerHandlers;
   openMonthlyPlans: () => Promise<unknown>;
+  /** The heads' daily digest at `cron`; absent when switched off. */
+  dailyDigest?: { cron: string; run: () => Promise<unknown> };
   logger: Logger;
 }): {
   jobs: JobDefinition<never>[];
@@ -42,8 +50,13 @@ export function hubJobs(deps: {
           await deps.openMonthlyPlans();
         },
       },
+      ...(deps.dailyDigest ? [{ name: DIGEST_JOB, run: digestRun(deps.dailyDigest) }] : []),
     ],
-    // Midnight on the first of each month: plan/fact starts over, last month stays as history.
-    recurring: [{ name: 'plan.monthly-reset', cron: '0 0 1 * *' }],
+    recurring: [
+      // Midnight on the first of each month: plan/fact starts over, last month stays as history.
+      { name: 'plan.monthly-reset', cron: '0 0 1 * *' },
+      // The use case sends once a day however often this runs (a restart, several processes).
+      ...(deps.dailyDigest ? [{ name: DIGEST_JOB, cron: deps.dailyDigest.cron }] : []),
+    ],
   };
 }

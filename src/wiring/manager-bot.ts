@@ -41,6 +41,10 @@ import { createTaskRepository } from '../store/repositories/task.repository';
 import { createDirectory } from '../store/repositories/directory.repository';
 import { createUpdateClaims } from '../store/repositories/manager-update.repository';
 import { managerWebhook, type ManagerWebhook } from './manager-webhook';
+import type { ReportParts } from './reports';
+import type { Report } from '../app/reports/report';
+import { sendDigest } from '../../bots/manager/report-digest';
+import { createDigestRecipients } from '../store/repositories/reports.repository';
 
 /** Departments the default process assigns work to; invites name one of them. */
 const DEPARTMENTS = ['sales', 'operations'];
@@ -52,6 +56,8 @@ export interface ManagerBotParts {
   deliverNow(): Promise<void>;
   /** Notices this process just stored: delivered from memory, without waiting for a tick. */
   push(notices: QueuedNotice[]): void;
+  /** Sends the daily digest to the heads' chat (or each head), in its language. */
+  sendDigest(report: Report): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +84,7 @@ export async function startManagerBot(options: {
   inbox: ParkedInbox;
   /** Signed links to files the hub keeps, for the clients' histories. */
   fileUrl?: (fileRef: string, name: string) => string;
+  reports: ReportParts;
 }): Promise<ManagerBotParts | undefined> {
   const { config, models, translator, logger } = options;
   const { env } = config;
@@ -131,6 +138,7 @@ export async function startManagerBot(options: {
     }),
     clientCardAt: createClientCardLookup(models),
     inbox: options.inbox,
+    reports: options.reports.bot,
     menus,
     replyToClient: (
       user: User,
@@ -221,11 +229,23 @@ export async function startManagerBot(options: {
     onError: (error) => logger.error({ err: error }, 'notification delivery failed'),
   });
   delivery.start();
+  const digestRecipients = createDigestRecipients(models, env.DEFAULT_LOCALE);
 
   return {
     router,
     deliverNow: () => delivery.deliverNow(),
     push: (notices) => delivery.push(notices),
+    sendDigest: async (report) =>
+      sendDigest(
+        {
+          api: bot.api,
+          translate: translator.forLocale,
+          timeZone: env.COMPANY_TIMEZONE,
+          renderChart: options.reports.bot.renderChart,
+        },
+        await digestRecipients(),
+        report,
+      ),
     async stop() {
       await webhook?.drain();
       await menus.stop();

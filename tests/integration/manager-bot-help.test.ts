@@ -87,16 +87,20 @@ const commandsIn = (text: string) => [...text.matchAll(/\/([a-z_]+)/g)].map((fou
 
 const EVERYONE = ['lang', 'cancel', 'help'];
 const MANAGER = [
-  ...['tasks', 'task', 'leads', 'deals', 'new', 'find', 'online', 'offline', 'schedule'],
+  ...['tasks', 'task', 'leads', 'deals', 'new', 'find', 'report', 'online', 'offline', 'schedule'],
   ...EVERYONE,
 ];
-const DISPATCHER = ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'schedule', ...EVERYONE];
-const HEAD = [
-  ...['tasks', 'task', 'leads', 'deals', 'team', 'find', 'new', 'sla', 'schedule'],
+const DISPATCHER = [
+  ...['tasks', 'task', 'leads', 'deals', 'new', 'find', 'report', 'schedule'],
   ...EVERYONE,
+];
+const HEAD = [
+  ...['tasks', 'task', 'leads', 'deals', 'team', 'report', 'plan', 'find', 'new', 'sla'],
+  ...['schedule', ...EVERYONE],
 ];
 const ADMIN = [
-  ...['tasks', 'task', 'leads', 'deals', 'team', 'new', 'find', 'invite', 'users', 'role'],
+  ...['tasks', 'task', 'leads', 'deals', 'team', 'report', 'plan', 'new', 'find', 'invite'],
+  ...['users', 'role'],
   ...['deactivate', 'routes'],
   ...['route_test', 'audit', 'inbox', 'sla', 'set_alerts', 'schedule', ...EVERYONE],
 ];
@@ -291,8 +295,8 @@ describe('unknown input', () => {
 
     await helen.say({ text: 'hello?' });
     expect(helen.lastText()).toBe(HINT_EN);
-    await helen.command('/report');
-    expect(helen.lastText()).toBe("I don't know the command /report. /help lists what I can do.");
+    await helen.command('/forecast');
+    expect(helen.lastText()).toBe("I don't know the command /forecast. /help lists what I can do.");
   });
 
   it('keeps refusing strangers, and stays out of a group unless called by name', async () => {
@@ -302,11 +306,11 @@ describe('unknown input', () => {
     const group = -100777;
     const inGroup = world.telegram.member(helen.id, 'Helen', group, 'en');
     await inGroup.say({ text: 'morning, team' });
-    await inGroup.command('/report');
+    await inGroup.command('/forecast');
     expect(world.telegram.chatTexts(group)).toEqual([]);
-    await inGroup.command('/report@linehub_staff_bot');
+    await inGroup.command('/forecast@linehub_staff_bot');
     expect(world.telegram.chatTexts(group)).toEqual([
-      "I don't know the command /report. /help lists what I can do.",
+      "I don't know the command /forecast. /help lists what I can do.",
     ]);
   });
 

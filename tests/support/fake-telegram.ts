@@ -191,9 +191,15 @@ export class FakeUser {
     return this.texts().at(-1) ?? '';
   }
 
-  /** Sends a callback with any data, as a forged or replayed button would. */
-  async sendCallbackData(data: string): Promise<void> {
-    const query = this.client.makeCallbackQuery(data);
+  /**
+   * Sends a callback with any data, as a forged or replayed button would; `on`: the message the
+   * button claims to sit on.
+   */
+  async sendCallbackData(data: string, on?: StoredBotUpdate['message']): Promise<void> {
+    const query = this.client.makeCallbackQuery(
+      data,
+      on ? { message: { message_id: (on as { message_id?: number }).message_id } } : {},
+    );
     (query.from as { language_code?: string }).language_code = this.languageCode;
     await this.deliver(() => this.client.sendCallback(query));
   }

@@ -5,6 +5,8 @@ export interface PlanStore {
   targets(month: string): Promise<{ userId: string; target: number }[]>;
   /** Opens a month's plan with a fact of zero unless it is already open. */
   open(userId: string, month: string, target: number): Promise<void>;
+  /** Sets (or changes) a month's target; the month's history (its fact) is kept. */
+  set(userId: string, month: string, target: number): Promise<void>;
 }
 
 /** The calendar month of an instant in a time zone, as YYYY-MM. */

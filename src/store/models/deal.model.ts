@@ -16,6 +16,8 @@ export const dealSchema = new Schema(
     responsibles: { type: responsiblesSchema, default: {} },
     fields: { type: Schema.Types.Mixed, default: {} },
     closed: { type: Schema.Types.Mixed, default: false },
+    /** When it was closed as won or lost: plan vs fact counts won deals by this month. */
+    closedAt: Date,
   },
   { timestamps: true, minimize: false },
 );
@@ -25,5 +27,8 @@ dealSchema.index({ contactId: 1, closed: 1 });
 dealSchema.index({ 'responsibles.sales': 1, closed: 1 });
 dealSchema.index({ 'responsibles.operations': 1, closed: 1 });
 dealSchema.index({ type: 1, stage: 1 });
+// Reports: deals opened in a period, deals won in a month.
+dealSchema.index({ createdAt: -1 });
+dealSchema.index({ closed: 1, closedAt: 1 });
 
 export type DealDoc = InferSchemaType<typeof dealSchema>;

@@ -17,5 +17,12 @@ export function createPlanStore(models: Models): PlanStore {
         if (!isDuplicateKeyError(error)) throw error;
       }
     },
+    async set(userId, month, target) {
+      await Plan.updateOne(
+        { userId: oid(userId), month },
+        { $set: { target }, $setOnInsert: { fact: 0 } },
+        { upsert: true },
+      );
+    },
   };
 }

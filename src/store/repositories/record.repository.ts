@@ -94,7 +94,15 @@ export function createRecordRepository(models: Models): RecordStore {
       const result = await update(
         subject,
         { stage: from.stage, stageEntry: from.stageEntry },
-        { $set: { stage: to, closed }, $inc: { stageEntry: 1 } },
+        // A deal's `closedAt` dates its plan/fact month; set in the same write as the move.
+        {
+          $set: {
+            stage: to,
+            closed,
+            ...(closedAs && subject.kind === 'deal' ? { closedAt: new Date() } : {}),
+          },
+          $inc: { stageEntry: 1 },
+        },
       );
       return result.modifiedCount === 1 ? from.stageEntry + 1 : undefined;
     },

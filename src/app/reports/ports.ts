@@ -1,0 +1,99 @@
+import type { LeadSource, Utm } from '../../domain/lead';
+import type { Role } from '../../domain/user';
+import type { Range } from '../../domain/report-period';
+import type { TimedMessage } from './reply-times';
+
+/**
+ * Whose figures a report counts: everyone's (an admin), or the records these people hold —
+ * plus, for a head, the leads nobody in sales holds yet (the department's to hand out).
+ */
+export type ReportScope =
+  { kind: 'all' } | { kind: 'people'; userIds: string[]; unassigned: boolean };
+
+export interface ReportPerson {
+  id: string;
+  name: string;
+  roles: Role[];
+  departmentId?: string;
+  active: boolean;
+}
+
+export interface LeadRow {
+  id: string;
+  stage: string;
+  source: LeadSource;
+  utm: Utm;
+  salesId?: string;
+}
+
+export interface DealRow {
+  type: string;
+  stage: string;
+}
+
+export interface WonDeal {
+  leadId?: string;
+  salesId?: string;
+  /** A missing amount counts as 0 (amounts are filled by a dialog that may not have run). */
+  amount: number;
+}
+
+export interface OpenLoad {
+  leads: number;
+  deals: number;
+  tasks: number;
+  overdue: number;
+}
+
+export interface OverdueTask {
+  title: { ru: string; en: string };
+  assigneeId: string;
+  due: Date;
+}
+
+/**
+ * What reports read. Every query is bounded (a cap on documents, projections only) and uses
+ * only what FerretDB supports: no `$lookup`, `$facet`, `$expr`, `$group` with `$sum` at most;
+ * percentiles, conversions and amounts are worked out in code.
+ */
+export interface ReportsStore {
+  people(departmentId?: string): Promise<ReportPerson[]>;
+  departments(): Promise<{ id: string; code: string; name: string }[]>;
+  leadsCreated(range: Range, scope: ReportScope): Promise<LeadRow[]>;
+  dealsCreated(range: Range, scope: ReportScope): Promise<DealRow[]>;
+  /** Won deals that came from these leads, whenever they were won. */
+  wonDealsOfLeads(leadIds: string[]): Promise<WonDeal[]>;
+  /** Deals won within the range, by whoever sold them. */
+  wonDealsIn(range: Range, scope: ReportScope): Promise<WonDeal[]>;
+  /** Open leads, deals, tasks and overdue tasks per person, for these people. */
+  openLoad(userIds: string[], now: Date): Promise<Map<string, OpenLoad>>;
+  /** Every message, up to `range.to`, of conversations a staff member answered since `range.from`. */
+  answeredConversations(range: Range): Promise<TimedMessage[]>;
+  /** When each conversation in scope that waits for a reply now started waiting. */
+  waitingSince(scope: ReportScope): Promise<Date[]>;
+  overdueTasks(
+    scope: ReportScope,
+    now: Date,
+    limit: number,
+  ): Promise<{ count: number; top: OverdueTask[] }>;
+  plans(month: string): Promise<Map<string, number>>;
+  setPlan(userId: string, month: string, target: number): Promise<void>;
+}
+
+/** One bar of a chart; bars of several series (plan, fact) share a label. */
+export interface Bar {
+  label: string;
+  value: number;
+  series?: string;
+}
+
+/** A horizontal bar chart, its texts already in the reader's language. */
+export interface BarChart {
+  title: string;
+  /** The value axis' title (a unit). */
+  axis: string;
+  bars: Bar[];
+}
+
+/** Draws a chart as a PNG image. */
+export type ChartRenderer = (chart: BarChart) => Promise<Uint8Array>;

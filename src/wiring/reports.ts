@@ -1,0 +1,50 @@
+import type { ReportBotDeps } from '../../bots/manager/report.composer';
+import { runDailyDigest } from '../app/reports/daily-digest';
+import { monthlyPlans, setMonthlyPlan } from '../app/reports/plans';
+import { buildReport, type Report } from '../app/reports/report';
+import type { ProcessDefinition } from '../domain/process/definition';
+import type { Clock } from '../domain/ports';
+import { chartRenderer } from '../infra/charts/render-chart';
+import type { Models } from '../store/models';
+import { createDigestLatch, createReportsStore } from '../store/repositories/reports.repository';
+
+export interface ReportParts {
+  bot: ReportBotDeps;
+  /** Sends the day's digest if it is due and not yet sent; the recurring job calls it. */
+  dailyDigest(send: (report: Report) => Promise<void>): Promise<boolean>;
+}
+
+/** Reports, plans and the daily digest over the store, in the company's time zone. */
+export function createReports(options: {
+  models: Models;
+  definition: ProcessDefinition;
+  timeZone: string;
+  clock: Clock;
+  /** "HH:MM": from when the day's digest is due. */
+  digestAt: string;
+}): ReportParts {
+  const { definition, timeZone, clock } = options;
+  const store = createReportsStore(
+    options.models,
+    definition.lead.stages.map((stage) => stage.id),
+  );
+  const report = { store, definition, timeZone, clock };
+  const [hours, minutes] = options.digestAt.split(':').map(Number) as [number, number];
+  return {
+    bot: {
+      build: (user, period, departmentId) => buildReport(report, user, period, departmentId),
+      departments: async (user) => (user.roles.includes('admin') ? store.departments() : undefined),
+      plans: (user) => monthlyPlans(report, user),
+      setPlan: (user, number, target) => setMonthlyPlan(report, user, number, target),
+      renderChart: chartRenderer,
+      timeZone,
+    },
+    dailyDigest: (send) =>
+      runDailyDigest({
+        report,
+        latch: createDigestLatch(options.models),
+        atMinute: hours * 60 + minutes,
+        send,
+      }),
+  };
+}
