@@ -12,6 +12,8 @@ import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
 import type { User } from '../../src/domain/user';
 import type { ParkedInbox } from './inbox.composer';
+import type { ImportBotDeps } from './import.composer';
+import type { ExportBotDeps } from './export.composer';
 import type { StaffMenus } from './menus';
 
 /** A file a staff member sent the bot, by its Telegram file id. */
@@ -62,6 +64,9 @@ export interface ManagerBotDeps {
   }>;
   /** Customer messages parked after their retries (`/inbox`, admins). */
   inbox: ParkedInbox;
+  /** `/import` and `/export` (heads and admins). */
+  imports: ImportBotDeps;
+  exports: ExportBotDeps;
   /** Each person's "/" menu, set when their role or language is known or changes. */
   menus: StaffMenus;
   translate: (lng: 'ru' | 'en') => TFunction;

@@ -23,7 +23,7 @@ export function helpText(person: User, t: TFunction): string {
     t('lists:help.lists'),
     ...rolesOf(person).map((role) => t(`help:roles.${role}`)),
     ...(person.roles.some((role) => role === 'head' || role === 'admin')
-      ? [t('lists:help.team')]
+      ? [t('lists:help.team'), t('transfer:help')]
       : []),
     ...availability(person, t),
   ].join('\n\n');

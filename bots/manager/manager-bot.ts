@@ -17,6 +17,8 @@ import { routesComposer } from './routes.composer';
 import { inboxComposer } from './inbox.composer';
 import { organisationComposer } from './organisation.composer';
 import { tasksComposer } from './tasks.composer';
+import { importComposer } from './import.composer';
+import { exportComposer } from './export.composer';
 
 export interface ManagerBotOptions {
   token: string;
@@ -64,6 +66,8 @@ export function createManagerBot(
       deps.menus.inBackground(deps.menus.refresh(ctx.api, person.telegramId)),
     ),
   );
+  staff.use(importComposer(deps.imports));
+  staff.use(exportComposer(deps.exports));
   staff.use(helpComposer());
   // Last: whatever nothing above took is answered with what to do instead.
   staff.use(fallbackComposer());

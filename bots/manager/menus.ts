@@ -10,7 +10,19 @@ import { ROLES, type Locale, type Role, type User } from '../../src/domain/user'
 const ROLE_COMMANDS: Record<Role, readonly string[]> = {
   manager: ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'online', 'offline', 'schedule'],
   dispatcher: ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'schedule'],
-  head: ['tasks', 'task', 'leads', 'deals', 'team', 'find', 'new', 'sla', 'schedule'],
+  head: [
+    'tasks',
+    'task',
+    'leads',
+    'deals',
+    'team',
+    'find',
+    'new',
+    'sla',
+    'import',
+    'export',
+    'schedule',
+  ],
   admin: [
     'tasks',
     'task',
@@ -29,6 +41,8 @@ const ROLE_COMMANDS: Record<Role, readonly string[]> = {
     'inbox',
     'sla',
     'set_alerts',
+    'import',
+    'export',
     'schedule',
   ],
 };
@@ -48,10 +62,14 @@ export function commandsOf(roles: readonly Role[]): string[] {
 
 /** A menu as Telegram takes it, described in one language. */
 export function menuOf(commands: readonly string[], t: TFunction): BotCommand[] {
-  // The lists' commands are described in their own namespace.
+  // The lists' and transfers' commands are described in their own namespaces.
   return commands.map((command) => ({
     command,
-    description: t([`help:commands.${command}`, `lists:commands.${command}`]),
+    description: t([
+      `help:commands.${command}`,
+      `lists:commands.${command}`,
+      `transfer:commands.${command}`,
+    ]),
   }));
 }
 

@@ -44,9 +44,12 @@ export async function readTable(data: Buffer): Promise<string[][]> {
   return rows;
 }
 
-/** A small table as a CSV file's bytes (the refused rows of an import). */
+/** A small table as CSV text (the refused rows of an import, in the API's answer). */
+export const csvText = (rows: string[][]): string => stringify(rows);
+
+/** A small table as a CSV file's bytes (the refused rows of an import, sent in the chat). */
 export function csvBytes(rows: string[][]): Buffer {
-  return Buffer.from(BOM + stringify(rows), 'utf8');
+  return Buffer.from(BOM + csvText(rows), 'utf8');
 }
 
 /** A table written a page at a time to a temporary file, so a big export never sits in memory. */

@@ -41,6 +41,7 @@ import { createTaskRepository } from '../store/repositories/task.repository';
 import { createDirectory } from '../store/repositories/directory.repository';
 import { createUpdateClaims } from '../store/repositories/manager-update.repository';
 import { managerWebhook, type ManagerWebhook } from './manager-webhook';
+import type { TransferParts } from './transfer';
 
 /** Departments the default process assigns work to; invites name one of them. */
 const DEPARTMENTS = ['sales', 'operations'];
@@ -76,6 +77,8 @@ export async function startManagerBot(options: {
   noticeLease: () => Lease;
   /** Customer messages parked after their retries, for admins' `/inbox`. */
   inbox: ParkedInbox;
+  /** `/import` and `/export`. */
+  transfer: TransferParts;
 }): Promise<ManagerBotParts | undefined> {
   const { config, models, translator, logger } = options;
   const { env } = config;
@@ -127,6 +130,9 @@ export async function startManagerBot(options: {
     }),
     clientCardAt: createClientCardLookup(models),
     inbox: options.inbox,
+    ...options.transfer.bot((fileId) =>
+      downloadTelegramFile(bot, env.TELEGRAM_API_ROOT, token, fileId),
+    ),
     menus,
     replyToClient: (
       user: User,
@@ -238,15 +244,22 @@ async function keepTelegramFile(
   files: FileStore,
   file: StaffFile,
 ): Promise<Attachment> {
-  const { file_path: filePath } = await bot.api.getFile(file.fileId);
+  const data = await downloadTelegramFile(bot, apiRoot, token, file.fileId);
+  const mimeType = file.mimeType ?? 'application/octet-stream';
+  const stored = await files.put({ name: file.name, mimeType, data });
+  return { kind: file.kind, fileRef: stored.id, name: file.name, mimeType, size: stored.size };
+}
+
+/** The bytes of a file a staff member sent the bot: getFile, then the file's address. */
+async function downloadTelegramFile(
+  bot: Bot<ManagerContext>,
+  apiRoot: string,
+  token: string,
+  fileId: string,
+): Promise<Buffer> {
+  const { file_path: filePath } = await bot.api.getFile(fileId);
   if (!filePath) throw new Error('Telegram gave no path for the file');
   const response = await fetch(`${apiRoot}/file/bot${token}/${filePath}`);
   if (!response.ok) throw new Error(`file download answered ${response.status}`);
-  const mimeType = file.mimeType ?? 'application/octet-stream';
-  const stored = await files.put({
-    name: file.name,
-    mimeType,
-    data: Buffer.from(await response.arrayBuffer()),
-  });
-  return { kind: file.kind, fileRef: stored.id, name: file.name, mimeType, size: stored.size };
+  return Buffer.from(await response.arrayBuffer());
 }

@@ -1,5 +1,7 @@
 import type { AuditEvent } from '../../domain/audit-event';
 import type { NewContact } from '../../domain/ports';
+import type { User } from '../../domain/user';
+import { ProcessError } from '../process/errors';
 import type { NewLead } from '../process/ports';
 import { isRefused, mapColumns, readRow, type ImportRow, type RefusedRow } from './columns';
 import { peopleOf, personKeys, type FilePerson } from './people';
@@ -24,10 +26,14 @@ export interface ImportDeps {
 export interface ImportInput {
   kind: ImportKind;
   data: Buffer;
-  /** The person importing; none for the integration API. */
-  actorUserId?: string;
+  /** The person importing; none for the integration API (its token is an admin's key). */
+  actor?: User;
   via: 'bot' | 'api';
 }
+
+/** Heads and admins bring in lists; managers get their leads through the dispatcher. */
+export const mayImport = (user: User) =>
+  user.active && (user.roles.includes('admin') || user.roles.includes('head'));
 
 type Progress = (done: number, total: number) => void | Promise<void>;
 
@@ -51,6 +57,7 @@ export async function importFile(
   input: ImportInput,
   progress: Progress = () => {},
 ): Promise<ImportReport> {
+  if (input.actor && !mayImport(input.actor)) throw new ProcessError('not_allowed');
   if (input.data.length > deps.maxBytes) throw new ImportRefused('too_large');
   let table: string[][];
   try {
@@ -129,7 +136,7 @@ export async function importFile(
     for (const person of people) {
       const contactId = contactIds.get(person)!;
       if (!busy.has(contactId))
-        await deps.createLead(leadOf(person, contactId, batchId), input.actorUserId);
+        await deps.createLead(leadOf(person, contactId, batchId), input.actor?.id);
       await progress(++done, total);
     }
   }
@@ -180,7 +187,7 @@ function leadOf(person: FilePerson, contactId: string, batchId: string): NewLead
 
 function auditOf(at: Date, input: ImportInput, report: ImportReport): Omit<AuditEvent, 'id'> {
   return {
-    ...(input.actorUserId ? { actorUserId: input.actorUserId } : {}),
+    ...(input.actor ? { actorUserId: input.actor.id } : {}),
     action: 'import',
     subject: { kind: input.kind, id: report.batchId },
     after: {
