@@ -107,23 +107,24 @@ export function importComposer(deps: ImportBotDeps): Composer<StaffMemberContext
       );
     };
     deps.background.run(async () => {
+      let report: ImportReport;
       try {
-        const data = await deps.download(document.file_id);
-        const report = await deps.run(staff, kind, data, progress);
-        await ctx.api.sendMessage(chatId, summary(report, t));
-        if (report.refused.length > 0) {
-          await ctx.api.sendDocument(
-            chatId,
-            new InputFile(deps.csv(refusedTable(report, refusedLabels(t))), 'refused.csv'),
-            { caption: t('transfer:import.refusedCaption') },
-          );
-        }
+        report = await deps.run(staff, kind, await deps.download(document.file_id), progress);
       } catch (error) {
         if (!(error instanceof ImportRefused)) {
           await edit(t('transfer:import.failed'));
           throw error;
         }
         await edit(refusal(error, t, deps.maxBytes));
+        return;
+      }
+      await ctx.api.sendMessage(chatId, summary(report, t));
+      if (report.refused.length > 0) {
+        await ctx.api.sendDocument(
+          chatId,
+          new InputFile(deps.csv(refusedTable(report, refusedLabels(t))), 'refused.csv'),
+          { caption: t('transfer:import.refusedCaption') },
+        );
       }
     });
   });

@@ -91,7 +91,10 @@ export async function importFile(
     merged: people.flatMap((person) => person.merged),
     refused,
   };
-  const total = people.length;
+  // Progress counts the file's good rows, as the person sees them; a merged row goes with its person.
+  const total = rows.length;
+  const rowsOf = (group: FilePerson[]) =>
+    group.reduce((sum, person) => sum + 1 + person.merged.length, 0);
   await progress(0, total);
 
   const companies = await deps.store.ensureCompanies(
@@ -128,7 +131,7 @@ export async function importFile(
     for (const person of batch) {
       (known.has(person) ? report.merged : report.imported).push(person.row.line);
     }
-    if (input.kind === 'contacts') await progress((done += batch.length), total);
+    if (input.kind === 'contacts') await progress((done += rowsOf(batch)), total);
   }
 
   if (input.kind === 'leads') {
@@ -137,7 +140,7 @@ export async function importFile(
       const contactId = contactIds.get(person)!;
       if (!busy.has(contactId))
         await deps.createLead(leadOf(person, contactId, batchId), input.actor?.id);
-      await progress(++done, total);
+      await progress((done += rowsOf([person])), total);
     }
   }
   report.merged.sort((a, b) => a - b);
