@@ -92,13 +92,14 @@ const MANAGER = [
 ];
 const DISPATCHER = ['tasks', 'task', 'leads', 'deals', 'new', 'find', 'schedule', ...EVERYONE];
 const HEAD = [
-  ...['tasks', 'task', 'leads', 'deals', 'team', 'find', 'new', 'sla', 'schedule'],
-  ...EVERYONE,
+  ...['tasks', 'task', 'leads', 'deals', 'team', 'find', 'new', 'sla', 'import', 'export'],
+  ...['schedule', ...EVERYONE],
 ];
 const ADMIN = [
   ...['tasks', 'task', 'leads', 'deals', 'team', 'new', 'find', 'invite', 'users', 'role'],
   ...['deactivate', 'routes'],
-  ...['route_test', 'audit', 'inbox', 'sla', 'set_alerts', 'schedule', ...EVERYONE],
+  ...['route_test', 'audit', 'inbox', 'sla', 'set_alerts', 'import', 'export', 'schedule'],
+  ...EVERYONE,
 ];
 
 const HINT_RU = 'Не понял. /help — что я умею. Чтобы ответить клиенту, ответьте на его карточку.';
@@ -282,8 +283,8 @@ describe('unknown input', () => {
   it('answers stray text, an unknown command and a stray file with what to do', async () => {
     await seller.say({ text: 'когда обед?' });
     expect(seller.lastText()).toBe(HINT_RU);
-    await seller.command('/export');
-    expect(seller.lastText()).toBe('Не знаю команды /export. /help — что я умею.');
+    await seller.command('/weather');
+    expect(seller.lastText()).toBe('Не знаю команды /weather. /help — что я умею.');
     await seller.say({ document: { file_id: 'BQACAgIAAxkBAAID', file_name: 'price.pdf' } });
     expect(seller.lastText()).toBe(
       'Чтобы передать файл клиенту, пришлите его ответом на карточку клиента. /help — что я умею.',
