@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import type { Document } from 'grammy/types';
 import type { TFunction } from 'i18next';
 import { mayImport } from '../../src/app/import/import-file';
 import {
@@ -32,8 +33,9 @@ export interface ImportBotDeps {
 const PROGRESS_EVERY_MS = 1500;
 /** Refused rows listed in the chat; all of them are in the file. */
 const LISTED = 20;
-/** People who chose what to import and are about to send the file; forgotten after a restart. */
+/** People between choosing what to import and sending the file; forgotten after a restart. */
 const MAX_WAITING = 1000;
+const TABLE_FILE = /\.(csv|xlsx|txt)$/i;
 
 const megabytes = (bytes: number) => Math.floor(bytes / (1024 * 1024));
 const numberIn = (lng: string) => new Intl.NumberFormat(lng === 'ru' ? 'ru-RU' : 'en-GB');
@@ -46,14 +48,27 @@ const numberIn = (lng: string) => new Intl.NumberFormat(lng === 'ru' ? 'ru-RU' :
  */
 export function importComposer(deps: ImportBotDeps): Composer<StaffMemberContext> {
   const composer = new Composer<StaffMemberContext>();
-  const waiting = new Map<number, ImportKind>();
+  /** Per person: what they chose to import, waiting for the file… */
+  const kinds = new Map<number, ImportKind>();
+  /** …or the table file they sent first, waiting for them to say what it holds. */
+  const files = new Map<number, Document>();
+  const remember = <T>(map: Map<number, T>, person: number, value: T) => {
+    map.delete(person);
+    if (map.size >= MAX_WAITING) map.delete(map.keys().next().value!);
+    map.set(person, value);
+  };
+  const chooseKind = (ctx: StaffMemberContext) => {
+    const buttons = new InlineKeyboard();
+    for (const kind of IMPORT_KINDS) {
+      buttons.text(ctx.t(`transfer:import.kinds.${kind}`), `im:${kind}`);
+    }
+    return ctx.reply(ctx.t('transfer:import.choose'), { reply_markup: buttons });
+  };
 
   composer.command('import', async (ctx) => {
     if (!mayImport(ctx.staff)) return ctx.reply(ctx.t('transfer:import.refused'));
-    const buttons = new InlineKeyboard();
-    for (const kind of IMPORT_KINDS)
-      buttons.text(ctx.t(`transfer:import.kinds.${kind}`), `im:${kind}`);
-    await ctx.reply(ctx.t('transfer:import.choose'), { reply_markup: buttons });
+    files.delete(ctx.staff.telegramId);
+    await chooseKind(ctx);
   });
 
   composer.callbackQuery(/^im:(leads|contacts)$/, async (ctx) => {
@@ -64,9 +79,13 @@ export function importComposer(deps: ImportBotDeps): Composer<StaffMemberContext
     }
     await ctx.answerCallbackQuery();
     const kind = ctx.match[1] as ImportKind;
-    waiting.delete(ctx.staff.telegramId);
-    if (waiting.size >= MAX_WAITING) waiting.delete(waiting.keys().next().value!);
-    waiting.set(ctx.staff.telegramId, kind);
+    const person = ctx.staff.telegramId;
+    const file = files.get(person);
+    if (file) {
+      files.delete(person);
+      return start(ctx, kind, file);
+    }
+    remember(kinds, person, kind);
     await ctx.reply(
       ctx.t('transfer:import.send', {
         what: ctx.t(`transfer:import.what.${kind}`),
@@ -76,14 +95,26 @@ export function importComposer(deps: ImportBotDeps): Composer<StaffMemberContext
   });
 
   composer.on('message:document', async (ctx, next) => {
-    const kind = waiting.get(ctx.staff.telegramId);
-    if (!kind) return next();
-    waiting.delete(ctx.staff.telegramId);
-    if (!mayImport(ctx.staff)) return ctx.reply(ctx.t('transfer:import.refused'));
+    const person = ctx.staff.telegramId;
+    const kind = kinds.get(person);
     const document = ctx.message.document;
+    if (!mayImport(ctx.staff)) return next();
+    if (kind) {
+      kinds.delete(person);
+      return start(ctx, kind, document);
+    }
+    // A table sent without /import: asked what it holds rather than taken for a client's file.
+    if (!TABLE_FILE.test(document.file_name ?? '')) return next();
+    remember(files, person, document);
+    await chooseKind(ctx);
+  });
+
+  /** Refuses a file over the limit unread; otherwise imports it in the background. */
+  async function start(ctx: StaffMemberContext, kind: ImportKind, document: Document) {
     // Telegram says how big the file is: one over the limit is not even downloaded.
     if ((document.file_size ?? 0) > deps.maxBytes) {
-      return ctx.reply(ctx.t('transfer:import.tooLarge', { mb: megabytes(deps.maxBytes) }));
+      await ctx.reply(ctx.t('transfer:import.tooLarge', { mb: megabytes(deps.maxBytes) }));
+      return;
     }
     const status = await ctx.reply(ctx.t('transfer:import.checking'));
     const chatId = status.chat.id;
@@ -127,7 +158,7 @@ export function importComposer(deps: ImportBotDeps): Composer<StaffMemberContext
         );
       }
     });
-  });
+  }
   return composer;
 }
 
@@ -146,11 +177,32 @@ export function refusal(error: ImportRefused, t: TFunction, maxBytes: number): s
   }
 }
 
+/** Ranges shown before the list is cut short: the file of the whole story is the person's own. */
+const RANGES = 10;
+
+/** " (lines 2–5, 9, 12–14…)": which lines, in runs, after a count. */
+function linesOf(lines: number[], t: TFunction): string {
+  if (lines.length === 0) return '';
+  const runs: [number, number][] = [];
+  for (const line of lines) {
+    const last = runs.at(-1);
+    if (last && line === last[1] + 1) last[1] = line;
+    else runs.push([line, line]);
+  }
+  const shown = runs
+    .slice(0, RANGES)
+    .map(([from, to]) => (from === to ? String(from) : `${from}–${to}`))
+    .join(', ');
+  return t('transfer:import.lines', { list: runs.length > RANGES ? `${shown}…` : shown });
+}
+
 export function summary(report: ImportReport, t: TFunction): string {
   const lines = [
     t('transfer:import.summary', {
       imported: report.imported.length,
+      importedLines: linesOf(report.imported, t),
       merged: report.merged.length,
+      mergedLines: linesOf(report.merged, t),
       refused: report.refused.length,
     }),
     ...report.refused.slice(0, LISTED).map((row) =>

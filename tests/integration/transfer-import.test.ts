@@ -73,7 +73,7 @@ beforeAll(async () => {
   });
 });
 
-describe('importing leads in the bot', () => {
+describe('importing in the bot', () => {
   const csv = [
     'Имя;Телефон;Почта;Компания;Источник',
     'Иван Петров;8 (912) 000-00-11;ivan@example.com;ООО Ромашка;Выставка',
@@ -99,8 +99,8 @@ describe('importing leads in the bot', () => {
     expect(said.at(-1)).toBe(
       [
         'Импорт завершён.',
-        'Импортировано: 2',
-        'Объединено с известными контактами или строками выше: 2',
+        'Импортировано: 2 (строки 2–3)',
+        'Объединено с известными контактами или строками выше: 2 (строки 4–5)',
         'Отклонено: 3',
         'Строка 6: телефон — не настоящий номер',
         'Строка 7: нет имени',
@@ -183,6 +183,25 @@ describe('importing leads in the bot', () => {
     );
     expect(files.downloads).not.toContain('import-huge');
     expect(await counts()).toEqual(before);
+  });
+
+  it('asks what a table sent without /import holds, then imports it', async () => {
+    files.upload(
+      'import-direct',
+      Buffer.from('  FULL NAME ,E-Mail\nPeter Pan,peter@example.com\n'),
+    );
+    const document = { file_id: 'import-direct', file_name: 'contacts.csv', file_size: 50 };
+    await helen.say({ document });
+    expect(helen.lastText()).toBe('What does the file hold?');
+    await helen.press('Contacts with companies');
+    await world.hub.transfer.background.idle();
+    expect(helen.lastText()).toBe(
+      'Import finished.\nImported: 1 (lines 2)\n' +
+        'Merged with known contacts or earlier rows: 0\nRefused: 0',
+    );
+    expect(
+      await world.hub.database.models.Contact.findOne({ emails: 'peter@example.com' }).lean(),
+    ).toMatchObject({ name: 'Peter Pan' });
   });
 
   it('refuses a manager politely', async () => {
