@@ -27,7 +27,8 @@ export async function readTable(data: Buffer): Promise<string[][]> {
       delimiter: [',', ';', '\t'],
       relax_column_count: true,
       relax_quotes: true,
-      skip_empty_lines: true,
+      // Blank lines are kept (as blank rows, skipped later) so row numbers stay the file's lines.
+      skip_empty_lines: false,
     }) as string[][];
   }
   const workbook = new ExcelJS.Workbook();
@@ -36,12 +37,13 @@ export async function readTable(data: Buffer): Promise<string[][]> {
   if (!sheet) return [];
   const rows: string[][] = [];
   const width = sheet.columnCount;
-  sheet.eachRow({ includeEmpty: false }, (row) => {
+  // Empty rows too, so each row's index is its number in the sheet (the person's "line").
+  sheet.eachRow({ includeEmpty: true }, (row, number) => {
     const cells: string[] = [];
     for (let column = 1; column <= width; column++) cells.push(row.getCell(column).text ?? '');
-    rows.push(cells);
+    rows[number - 1] = cells;
   });
-  return rows;
+  return Array.from(rows, (cells) => cells ?? []);
 }
 
 /** A small table as CSV text (the refused rows of an import, in the API's answer). */

@@ -54,8 +54,8 @@ type Progress = (done: number, total: number) => void | Promise<void>;
  * the dispatcher a task, arms timers and runs robots, and writing that in bulk would duplicate
  * the engine and let an imported lead skip steps an inbound one takes. That costs a few round
  * trips per lead (measured on the embedded engine: 300 leads in 11 s with four in flight, 30 s
- * one by one; 3,000 contacts in 12 s), which is why the progress line exists. A contact who already has an open lead
- * or deal gets no second one (PRODUCT.md, process 1). Should the process stop half way, running
+ * one by one; 3,000 contacts in 12 s), which is why the progress line exists. A contact who
+ * already has an open lead or deal gets no second one (PRODUCT.md, process 1). Should the process stop half way, running
  * the same file again is safe: its contacts are found and merged, and only the leads still
  * missing are created.
  */
@@ -98,7 +98,7 @@ export async function importFile(
     merged: people.flatMap((person) => person.merged),
     refused,
   };
-  // Progress counts the file's good rows, as the person sees them; a merged row goes with its person.
+  // Progress counts the file's good rows as the person sees them; merged rows go with their person.
   const total = rows.length;
   const rowsOf = (group: FilePerson[]) =>
     group.reduce((sum, person) => sum + 1 + person.merged.length, 0);
