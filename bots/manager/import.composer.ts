@@ -162,7 +162,7 @@ export function importComposer(deps: ImportBotDeps): Composer<StaffMemberContext
   return composer;
 }
 
-export function refusal(error: ImportRefused, t: TFunction, maxBytes: number): string {
+function refusal(error: ImportRefused, t: TFunction, maxBytes: number): string {
   switch (error.reason) {
     case 'too_large':
       return t('transfer:import.tooLarge', { mb: megabytes(maxBytes) });
@@ -196,7 +196,7 @@ function linesOf(lines: number[], t: TFunction): string {
   return t('transfer:import.lines', { list: runs.length > RANGES ? `${shown}…` : shown });
 }
 
-export function summary(report: ImportReport, t: TFunction): string {
+function summary(report: ImportReport, t: TFunction): string {
   const lines = [
     t('transfer:import.summary', {
       imported: report.imported.length,
@@ -219,7 +219,7 @@ export function summary(report: ImportReport, t: TFunction): string {
 }
 
 /** The words of the refused rows' file in the person's language. */
-export const refusedLabels = (t: TFunction): RefusedTableLabels => ({
+const refusedLabels = (t: TFunction): RefusedTableLabels => ({
   line: t('transfer:import.lineColumn'),
   reason: t('transfer:import.reasonColumn'),
   reasonOf: (reason) => t(`transfer:import.reasons.${reason}`),

@@ -23,7 +23,6 @@ export interface ExportedLead {
   utm: Utm;
   contact: ExportedPerson;
   sales?: string;
-  closed: boolean;
 }
 
 export interface ExportedDeal {
@@ -35,7 +34,6 @@ export interface ExportedDeal {
   contact: ExportedPerson;
   sales?: string;
   operations?: string;
-  closed: boolean;
 }
 
 export interface ExportedContact extends ExportedPerson {

@@ -118,7 +118,6 @@ export function createExportStore(models: Models): ExportStore {
             source: doc.source as LeadSource,
             utm: (doc.utm ?? {}) as Utm,
             contact: contactOf(contacts, doc.contactId),
-            closed: doc.closed,
             ...(sales && users.has(sales) ? { sales: users.get(sales)! } : {}),
           };
         });
@@ -144,7 +143,6 @@ export function createExportStore(models: Models): ExportStore {
             type: doc.type,
             stage: doc.stage,
             contact: contactOf(contacts, doc.contactId),
-            closed: doc.closed !== false,
             ...(typeof doc.amount === 'number' ? { amount: doc.amount } : {}),
             ...(doc.currency ? { currency: doc.currency } : {}),
             ...(sales ? { sales } : {}),
