@@ -38,6 +38,8 @@ import { createContactRepository } from './store/repositories/contact.repository
 import { createOpenRecords } from './store/repositories/open-records.repository';
 import { createReports } from './wiring/reports';
 import type { Report } from './app/reports/report';
+import { createTransfer, type TransferParts } from './wiring/transfer';
+import { importRouter } from './http/import.router';
 
 /** How often timers are looked for beyond those this process armed (it claims those itself). */
 const SCHEDULER_POLL_MS = 5000;
@@ -54,6 +56,8 @@ export interface Hub {
   managerBot?: ManagerBotParts;
   messaging: Messaging;
   routing: RoutingParts;
+  /** Imports and exports; `background.idle()` waits for those under way. */
+  transfer: TransferParts;
   stop(): Promise<void>;
 }
 
@@ -200,6 +204,18 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       ...(options.inboxLeaseMs ? { inboxLeaseMs: options.inboxLeaseMs } : {}),
     });
 
+    const transfer = createTransfer({
+      models: database.models,
+      definition,
+      engine: process.engine,
+      translator,
+      clock: systemClock,
+      timeZone: env.COMPANY_TIMEZONE,
+      maxImportBytes: env.IMPORT_MAX_BYTES,
+      logger,
+    });
+    // Unwound after the bot has stopped: an import or export under way finishes first.
+    stack.push(() => transfer.background.idle());
     const managerBot = await startManagerBot({
       config,
       models: database.models,
@@ -216,6 +232,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       inbox: messaging.inbox,
       fileUrl: (fileRef, name) => links.url(fileRef, name),
       reports,
+      transfer,
     });
     wakeUp.outbox = messaging.wakeOutbox;
     if (managerBot) {
@@ -254,6 +271,13 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
               engine: process.engine,
               token: env.API_TOKEN,
               bodyLimit: env.HTTP_BODY_LIMIT,
+              ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
+            }),
+            importRouter({
+              importer: transfer.importDeps,
+              token: env.API_TOKEN,
+              translator,
+              defaultLocale: env.DEFAULT_LOCALE,
               ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
             }),
           ]
@@ -329,6 +353,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       ...(managerBot ? { managerBot } : {}),
       messaging,
       routing,
+      transfer,
       stop,
     };
   } catch (error) {

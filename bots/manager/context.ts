@@ -13,6 +13,8 @@ import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
 import type { User } from '../../src/domain/user';
 import type { ParkedInbox } from './inbox.composer';
+import type { ImportBotDeps } from './import.composer';
+import type { ExportBotDeps } from './export.composer';
 import type { StaffMenus } from './menus';
 import type { ReportBotDeps } from './report.composer';
 
@@ -70,6 +72,9 @@ export interface ManagerBotDeps {
   inbox: ParkedInbox;
   /** `/report` and `/plan`. */
   reports: ReportBotDeps;
+  /** `/import` and `/export` (heads and admins). */
+  imports: ImportBotDeps;
+  exports: ExportBotDeps;
   /** Each person's "/" menu, set when their role or language is known or changes. */
   menus: StaffMenus;
   translate: (lng: 'ru' | 'en') => TFunction;

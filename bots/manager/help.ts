@@ -24,7 +24,7 @@ export function helpText(person: User, t: TFunction): string {
     t('reports:help'),
     ...rolesOf(person).map((role) => t(`help:roles.${role}`)),
     ...(person.roles.some((role) => role === 'head' || role === 'admin')
-      ? [t('lists:help.team'), t('reports:helpPlan')]
+      ? [t('lists:help.team'), t('reports:helpPlan'), t('transfer:help')]
       : []),
     ...availability(person, t),
   ].join('\n\n');

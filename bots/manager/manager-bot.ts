@@ -20,6 +20,8 @@ import { historyComposer } from './history.composer';
 import { organisationComposer } from './organisation.composer';
 import { tasksComposer } from './tasks.composer';
 import { reportComposer } from './report.composer';
+import { importComposer } from './import.composer';
+import { exportComposer } from './export.composer';
 
 export interface ManagerBotOptions {
   token: string;
@@ -70,6 +72,8 @@ export function createManagerBot(
     ),
   );
   staff.use(reportComposer(deps.reports));
+  staff.use(importComposer(deps.imports));
+  staff.use(exportComposer(deps.exports));
   staff.use(helpComposer());
   // Last: whatever nothing above took is answered with what to do instead.
   staff.use(fallbackComposer());

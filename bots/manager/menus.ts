@@ -32,6 +32,8 @@ const ROLE_COMMANDS: Record<Role, readonly string[]> = {
     'find',
     'new',
     'sla',
+    'import',
+    'export',
     'schedule',
   ],
   admin: [
@@ -54,6 +56,8 @@ const ROLE_COMMANDS: Record<Role, readonly string[]> = {
     'inbox',
     'sla',
     'set_alerts',
+    'import',
+    'export',
     'schedule',
   ],
 };
@@ -73,13 +77,14 @@ export function commandsOf(roles: readonly Role[]): string[] {
 
 /** A menu as Telegram takes it, described in one language. */
 export function menuOf(commands: readonly string[], t: TFunction): BotCommand[] {
-  // The lists' and reports' commands are described in their own namespaces.
+  // The lists', reports' and transfers' commands are described in their own namespaces.
   return commands.map((command) => ({
     command,
     description: t([
       `help:commands.${command}`,
       `lists:commands.${command}`,
       `reports:commands.${command}`,
+      `transfer:commands.${command}`,
     ]),
   }));
 }

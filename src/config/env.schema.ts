@@ -101,6 +101,12 @@ export const envSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 512kb or 1mb')
     .default('1mb'),
+  /** Telegram lets bots download files up to 20 MB, hence the default. */
+  IMPORT_MAX_BYTES: z.coerce
+    .number({ error: 'expected a number of bytes' })
+    .int('expected a whole number of bytes')
+    .min(1024, 'expected at least 1024 bytes')
+    .default(20 * 1024 * 1024),
   PROCESS_DEFINITION: z.string().min(1).default('config/process/default.yaml'),
   API_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('polling'),

@@ -8,7 +8,8 @@ export type LeadSource =
   | { kind: 'channel'; channel: Channel; tag?: string }
   | { kind: 'form'; formId: string }
   | { kind: 'call'; trackingSource?: string }
-  | { kind: 'import'; batchId: string }
+  /** `origin`: what the file's "Source" column said (an exhibition, a purchased list…). */
+  | { kind: 'import'; batchId: string; origin?: string }
   | { kind: 'manual'; method: 'cold_call' | 'cold_visit' | 'referral' | 'other' };
 
 export interface Lead {

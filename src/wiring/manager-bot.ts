@@ -45,6 +45,7 @@ import type { ReportParts } from './reports';
 import type { Report } from '../app/reports/report';
 import { sendDigest } from '../../bots/manager/report-digest';
 import { createDigestRecipients } from '../store/repositories/reports.repository';
+import type { TransferParts } from './transfer';
 
 /** Departments the default process assigns work to; invites name one of them. */
 const DEPARTMENTS = ['sales', 'operations'];
@@ -85,6 +86,8 @@ export async function startManagerBot(options: {
   /** Signed links to files the hub keeps, for the clients' histories. */
   fileUrl?: (fileRef: string, name: string) => string;
   reports: ReportParts;
+  /** `/import` and `/export`. */
+  transfer: TransferParts;
 }): Promise<ManagerBotParts | undefined> {
   const { config, models, translator, logger } = options;
   const { env } = config;
@@ -139,6 +142,9 @@ export async function startManagerBot(options: {
     clientCardAt: createClientCardLookup(models),
     inbox: options.inbox,
     reports: options.reports.bot,
+    ...options.transfer.bot((fileId) =>
+      downloadTelegramFile(bot, env.TELEGRAM_API_ROOT, token, fileId),
+    ),
     menus,
     replyToClient: (
       user: User,
@@ -263,15 +269,22 @@ async function keepTelegramFile(
   files: FileStore,
   file: StaffFile,
 ): Promise<Attachment> {
-  const { file_path: filePath } = await bot.api.getFile(file.fileId);
+  const data = await downloadTelegramFile(bot, apiRoot, token, file.fileId);
+  const mimeType = file.mimeType ?? 'application/octet-stream';
+  const stored = await files.put({ name: file.name, mimeType, data });
+  return { kind: file.kind, fileRef: stored.id, name: file.name, mimeType, size: stored.size };
+}
+
+/** The bytes of a file a staff member sent the bot: getFile, then the file's address. */
+async function downloadTelegramFile(
+  bot: Bot<ManagerContext>,
+  apiRoot: string,
+  token: string,
+  fileId: string,
+): Promise<Buffer> {
+  const { file_path: filePath } = await bot.api.getFile(fileId);
   if (!filePath) throw new Error('Telegram gave no path for the file');
   const response = await fetch(`${apiRoot}/file/bot${token}/${filePath}`);
   if (!response.ok) throw new Error(`file download answered ${response.status}`);
-  const mimeType = file.mimeType ?? 'application/octet-stream';
-  const stored = await files.put({
-    name: file.name,
-    mimeType,
-    data: Buffer.from(await response.arrayBuffer()),
-  });
-  return { kind: file.kind, fileRef: stored.id, name: file.name, mimeType, size: stored.size };
+  return Buffer.from(await response.arrayBuffer());
 }

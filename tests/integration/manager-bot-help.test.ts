@@ -96,13 +96,14 @@ const DISPATCHER = [
 ];
 const HEAD = [
   ...['tasks', 'task', 'leads', 'deals', 'team', 'report', 'plan', 'find', 'new', 'sla'],
-  ...['schedule', ...EVERYONE],
+  ...['import', 'export', 'schedule', ...EVERYONE],
 ];
 const ADMIN = [
   ...['tasks', 'task', 'leads', 'deals', 'team', 'report', 'plan', 'new', 'find', 'invite'],
   ...['users', 'role'],
   ...['deactivate', 'routes'],
-  ...['route_test', 'audit', 'inbox', 'sla', 'set_alerts', 'schedule', ...EVERYONE],
+  ...['route_test', 'audit', 'inbox', 'sla', 'set_alerts', 'import', 'export', 'schedule'],
+  ...EVERYONE,
 ];
 
 const HINT_RU = 'Не понял. /help — что я умею. Чтобы ответить клиенту, ответьте на его карточку.';
@@ -286,8 +287,8 @@ describe('unknown input', () => {
   it('answers stray text, an unknown command and a stray file with what to do', async () => {
     await seller.say({ text: 'когда обед?' });
     expect(seller.lastText()).toBe(HINT_RU);
-    await seller.command('/export');
-    expect(seller.lastText()).toBe('Не знаю команды /export. /help — что я умею.');
+    await seller.command('/weather');
+    expect(seller.lastText()).toBe('Не знаю команды /weather. /help — что я умею.');
     await seller.say({ document: { file_id: 'BQACAgIAAxkBAAID', file_name: 'price.pdf' } });
     expect(seller.lastText()).toBe(
       'Чтобы передать файл клиенту, пришлите его ответом на карточку клиента. /help — что я умею.',
