@@ -11,7 +11,9 @@ import type { ManualSource } from '../../src/app/intake/manual-lead';
 import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
 import type { User } from '../../src/domain/user';
+import type { RecordLabels } from '../../src/app/process/record-labels';
 import type { ParkedInbox } from './inbox.composer';
+import type { Naming } from './record-label';
 import type { StaffMenus } from './menus';
 
 /** A file a staff member sent the bot, by its Telegram file id. */
@@ -30,6 +32,10 @@ export interface ManagerBotDeps {
   organisation: Organisation;
   engine: ProcessEngine;
   cards: RecordCards;
+  /** The record and client a task card names, read in batches. */
+  labels: RecordLabels;
+  /** The process's titles for stages and deal types. */
+  naming: Naming;
   people: PeopleCards;
   /** `/leads`, `/deals`, `/tasks` and `/team`, a page at a time. */
   lists: Lists;

@@ -10,7 +10,11 @@ import type {
 import type { Notice } from '../../src/app/process/notices';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
 import { clientCard } from './client-card';
-import { problemAlertKeyboard, taskCard, text } from './render';
+import { problemAlert, type AlertContext } from './problem-alert';
+import type { RecordLabels } from '../../src/app/process/record-labels';
+import { contextOf, type NoticeContext } from './notice-context';
+import type { Naming } from './record-label';
+import { taskCard, text } from './render';
 
 type ClientMessageNotice = Extract<Notice, { kind: 'client_message' }>;
 
@@ -33,12 +37,28 @@ export interface DeliveryDeps {
   leaseMs?: number;
   /** People sent to at once: each person still gets their notices one at a time, in order. */
   concurrency?: number;
+  /** Names the record and client on task cards and red alerts; without it they say less. */
+  cards?: { labels: RecordLabels; naming: Naming };
 }
 
-function render(notice: StaffNotice, t: TFunction, lng: 'ru' | 'en', deps: DeliveryDeps) {
+function render(
+  notice: StaffNotice,
+  t: TFunction,
+  lng: 'ru' | 'en',
+  deps: DeliveryDeps,
+  context: NoticeContext,
+) {
+  const naming = deps.cards?.naming;
   switch (notice.kind) {
     case 'task_assigned':
-      return taskCard(notice.task, t, lng, deps.timeZone, deps.clock.now());
+      return taskCard(
+        notice.task,
+        t,
+        lng,
+        deps.timeZone,
+        deps.clock.now(),
+        context.label && naming ? { label: context.label, naming } : undefined,
+      );
     case 'task_overdue':
       return { text: t('bot:notices.task_overdue', { title: text(notice.task.title, lng) }) };
     case 'robot':
@@ -46,16 +66,14 @@ function render(notice: StaffNotice, t: TFunction, lng: 'ru' | 'en', deps: Deliv
     case 'sla_reminder':
     case 'sla_passed':
       return { text: t(`bot:notices.${notice.kind}`, { minutes: minutesOf(notice.waitingMs) }) };
-    case 'problem':
-      return {
-        text: t(
-          notice.subject.kind === 'lead'
-            ? 'bot:notices.alert_problem_lead'
-            : 'bot:notices.alert_problem',
-          { reason: notice.reason },
-        ),
-        keyboard: problemAlertKeyboard(notice.taskId, t),
+    case 'problem': {
+      const about: AlertContext | undefined = naming && {
+        naming,
+        ...(context.label ? { label: context.label } : {}),
+        ...(context.raisedBy ? { raisedBy: context.raisedBy } : {}),
       };
+      return problemAlert(notice, about, t, lng);
+    }
     case 'sla':
       return { text: t('bot:notices.alert_sla', { minutes: minutesOf(notice.waitingMs) }) };
     case 'overdue':
@@ -249,11 +267,12 @@ export class NoticeDelivery {
     const { deps } = this;
     try {
       const refs: string[] = [];
+      const context = await contextOf(delivery.notice, deps.cards?.labels, deps.onError);
       for (const recipient of delivery.recipients) {
         // An alert to several heads that failed halfway resumes where it stopped.
         if (delivery.deliveredTo.includes(recipient.telegramId)) continue;
         const t = deps.translate(recipient.language);
-        const rendered = render(delivery.notice, t, recipient.language, deps);
+        const rendered = render(delivery.notice, t, recipient.language, deps, context);
         // Telegram refuses a text over its limit for good, which would lose the notice: a client's
         // card is cut with a "full text" button already; anything else that is too long is cut.
         const message = {

@@ -268,6 +268,8 @@ export class IngestInbound {
       .createLead(
         {
           contactId: contact.id,
+          // The dispatcher's card names the client without reading the contact back.
+          contactName: contact.name ?? '',
           source: {
             kind: 'channel',
             channel: inbound.channel,

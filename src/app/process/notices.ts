@@ -3,6 +3,7 @@ import type { Channel } from '../../domain/channel';
 import type { Attachment } from '../../domain/message';
 import type { DeliveryFailure } from '../../domain/outbox';
 import type { Task, TaskSubject } from '../../domain/task';
+import type { RecordLabel } from './record-labels';
 
 /** Where the bot confirmed a reply to a client; the delivery state is shown by editing it. */
 export interface Receipt {
@@ -12,7 +13,8 @@ export interface Receipt {
 
 /** What staff are told; the manager bot renders each kind in the reader's language. */
 export type Notice =
-  | { kind: 'task_assigned'; task: Task }
+  /** `about`: the record's label when it was at hand (a new lead's card then needs no read). */
+  | { kind: 'task_assigned'; task: Task; about?: RecordLabel }
   | { kind: 'task_overdue'; task: Task }
   | { kind: 'robot'; text: Text; subject: TaskSubject }
   | { kind: 'sla_reminder'; conversationId: string; waitingMs: number }

@@ -5,6 +5,8 @@ const { ObjectId } = Schema.Types;
 
 export const dealSchema = new Schema(
   {
+    /** The short number people read and say ("Лид №1024"); older records have none. */
+    number: Number,
     leadId: { type: ObjectId, ref: 'Lead' },
     contactId: { type: ObjectId, ref: 'Contact', required: true },
     companyId: { type: ObjectId, ref: 'Company' },
@@ -25,5 +27,7 @@ dealSchema.index({ contactId: 1, closed: 1 });
 dealSchema.index({ 'responsibles.sales': 1, closed: 1 });
 dealSchema.index({ 'responsibles.operations': 1, closed: 1 });
 dealSchema.index({ type: 1, stage: 1 });
+// `/find 1024` looks a record up by its number.
+dealSchema.index({ number: 1 });
 
 export type DealDoc = InferSchemaType<typeof dealSchema>;

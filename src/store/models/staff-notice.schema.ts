@@ -37,7 +37,20 @@ const task = z.object({
 const waiting = { conversationId: z.string(), waitingMs: z.number() };
 
 export const staffNoticeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('task_assigned'), task }),
+  z.object({
+    kind: z.literal('task_assigned'),
+    task,
+    about: z
+      .object({
+        subject,
+        number: z.number().optional(),
+        pipeline: z.string(),
+        stage: z.string(),
+        contactName: z.string(),
+        salesName: z.string().optional(),
+      })
+      .optional(),
+  }),
   z.object({ kind: z.literal('task_overdue'), task }),
   z.object({ kind: z.literal('robot'), text, subject }),
   z.object({ kind: z.literal('sla_reminder'), ...waiting }),

@@ -1,0 +1,43 @@
+import type { RecordLabel, RecordLabels } from '../../src/app/process/record-labels';
+import { labelKey } from '../../src/app/process/record-labels';
+import type { StaffNotice } from '../../src/app/staff/notification-queue';
+
+/** What a notice's card names besides the notice itself, read once for all its recipients. */
+export interface NoticeContext {
+  label?: RecordLabel;
+  raisedBy?: string;
+}
+
+/**
+ * The record and people a task card or a red alert names. A new lead's card carries its label
+ * (no read on a customer's first message); others are read, batched with the cards delivered at
+ * the same time. A failed read shows the card without them rather than lose the notice.
+ */
+export async function contextOf(
+  notice: StaffNotice,
+  labels: RecordLabels | undefined,
+  onError?: (error: unknown) => void,
+): Promise<NoticeContext> {
+  if (!labels) return {};
+  try {
+    if (notice.kind === 'task_assigned') {
+      if (notice.about) return { label: notice.about };
+      const { subject } = notice.task;
+      if (!subject) return {};
+      const label = (await labels.labelsOf([subject])).get(labelKey(subject));
+      return label ? { label } : {};
+    }
+    if (notice.kind === 'problem') {
+      const [found, names] = await Promise.all([
+        labels.labelsOf([notice.subject]),
+        labels.userNames(notice.byUserId ? [notice.byUserId] : []),
+      ]);
+      const label = found.get(labelKey(notice.subject));
+      const raisedBy = notice.byUserId ? names.get(notice.byUserId) : undefined;
+      return { ...(label ? { label } : {}), ...(raisedBy ? { raisedBy } : {}) };
+    }
+  } catch (error) {
+    onError?.(error);
+  }
+  return {};
+}
