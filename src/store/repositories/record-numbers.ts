@@ -27,7 +27,7 @@ export function createRecordNumbers(models: Models, blockSize = 50): RecordNumbe
     const counter = await Counter.findOneAndUpdate(
       { _id: kind },
       { $inc: { last: blockSize } },
-      { upsert: true, new: true, setDefaultsOnInsert: false },
+      { upsert: true, returnDocument: 'after', setDefaultsOnInsert: false },
     ).lean();
     // After the `$inc`, `last` ends this process's block: the `blockSize` numbers up to it.
     const end = counter!.last + 1;
