@@ -130,7 +130,20 @@ describe('cards that say who and what', () => {
     // The lead's card carries the same number.
     await seller.press('📄 Card');
     expect(seller.lastText().split('\n')[0]).toBe(`📄 Lead #${number} · Ирина Соколова`);
+    // /find takes the number people say; /leads shows it.
+    await seller.command(`/find #${number}`);
+    expect(seller.lastText()).toBe(
+      `Found 1 record:\n• Lead #${number} — Ирина Соколова — Identifying the need`,
+    );
     await seller.command('/lang ru');
+    await seller.command(`/find №${number}`);
+    expect(seller.lastText()).toBe(
+      `Нашлась 1 запись:\n• Лид №${number} — Ирина Соколова — Выявление потребности`,
+    );
+    await seller.command('/leads');
+    expect(seller.lastText()).toMatch(
+      new RegExp(`\\n1\\. №${number} · Ирина Соколова · Выявление потребности · Семён`),
+    );
   });
 
   it("a deal's task card and its record card name the deal's number and type", async () => {
