@@ -1,4 +1,4 @@
-import { GrammyError, HttpError, InputFile, type Api, type InlineKeyboard } from 'grammy';
+import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { TFunction } from 'i18next';
 import pLimit from 'p-limit';
 import type {
@@ -13,8 +13,9 @@ import { clientCard } from './client-card';
 import { problemAlert, type AlertContext } from './problem-alert';
 import type { RecordLabels } from '../../src/app/process/record-labels';
 import { contextOf, type NoticeContext } from './notice-context';
-import type { Naming } from './record-label';
-import { taskCard, text } from './render';
+import { withRecord, type Naming } from './record-label';
+import { callbacks, taskCard, text } from './render';
+import type { Task } from '../../src/domain/task';
 
 type ClientMessageNotice = Extract<Notice, { kind: 'client_message' }>;
 
@@ -49,6 +50,13 @@ function render(
   context: NoticeContext,
 ) {
   const naming = deps.cards?.naming;
+  // An overdue task names its client and record, with a button to open the record's card.
+  const withCard = (task: Task, line: string) => ({
+    text: withRecord(line, context.label, naming, t, lng),
+    ...(task.subject
+      ? { keyboard: new InlineKeyboard().text(t('bot:buttons.card'), callbacks.card(task.subject)) }
+      : {}),
+  });
   switch (notice.kind) {
     case 'task_assigned':
       return taskCard(
@@ -60,7 +68,10 @@ function render(
         context.label && naming ? { label: context.label, naming } : undefined,
       );
     case 'task_overdue':
-      return { text: t('bot:notices.task_overdue', { title: text(notice.task.title, lng) }) };
+      return withCard(
+        notice.task,
+        t('bot:notices.task_overdue', { title: text(notice.task.title, lng) }),
+      );
     case 'robot':
       return { text: text(notice.text, lng) };
     case 'sla_reminder':
@@ -77,7 +88,10 @@ function render(
     case 'sla':
       return { text: t('bot:notices.alert_sla', { minutes: minutesOf(notice.waitingMs) }) };
     case 'overdue':
-      return { text: t('bot:notices.alert_overdue', { title: text(notice.task.title, lng) }) };
+      return withCard(
+        notice.task,
+        t('bot:notices.alert_overdue', { title: text(notice.task.title, lng) }),
+      );
     case 'client_message':
       return clientCard(notice, t);
     case 'delivery_state': {

@@ -20,9 +20,13 @@ export async function contextOf(
 ): Promise<NoticeContext> {
   if (!labels) return {};
   try {
-    if (notice.kind === 'task_assigned') {
-      if (notice.about) return { label: notice.about };
-      const { subject } = notice.task;
+    const task =
+      notice.kind === 'task_assigned' || notice.kind === 'task_overdue' || notice.kind === 'overdue'
+        ? notice.task
+        : undefined;
+    if (task) {
+      if (notice.kind === 'task_assigned' && notice.about) return { label: notice.about };
+      const { subject } = task;
       if (!subject) return {};
       const label = (await labels.labelsOf([subject])).get(labelKey(subject));
       return label ? { label } : {};

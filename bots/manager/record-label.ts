@@ -50,3 +50,19 @@ export function labelName(naming: Naming, label: RecordLabel, t: TFunction, lng:
 
 export const clientName = (label: RecordLabel, t: TFunction) =>
   label.contactName || t('cards:noName');
+
+/** A notice's line followed by the client and record it is about, when they are known. */
+export function withRecord(
+  line: string,
+  label: RecordLabel | undefined,
+  naming: Naming | undefined,
+  t: TFunction,
+  lng: Lng,
+): string {
+  if (!label || !naming) return line;
+  return t('cards:about', {
+    text: line,
+    client: clientName(label, t),
+    record: labelName(naming, label, t, lng),
+  });
+}

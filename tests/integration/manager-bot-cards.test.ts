@@ -161,6 +161,30 @@ describe('cards that say who and what', () => {
     );
   });
 
+  it('an overdue task names its client and record, to its assignee and to the heads', async () => {
+    const deal = await hub.database.models.Deal.findOne({ type: 'standard' }).lean();
+    const task = await hub.database.models.Task.findOne({
+      'subject.id': deal!._id,
+      status: 'open',
+    }).lean();
+    // What the task's timer does when its due time passes.
+    await hub.process.engine.timers.onTaskOverdue({
+      taskId: task!._id.toHexString(),
+      due: task!.due.toISOString(),
+    });
+    await deliver();
+    const about = `Марина Ковалёва · Сделка №${deal!.number} (Стандартный заказ)`;
+    expect(operator.lastText()).toBe(
+      `⚠️ Просрочена задача: Подготовить договор и спецификацию · ${about}`,
+    );
+    expect(buttonsOf(operator.history().at(-1)!).map((button) => button.text)).toEqual([
+      '📄 Карточка',
+    ]);
+    expect(head.lastText()).toBe(
+      `🔴 Просрочена задача: Подготовить договор и спецификацию · ${about}`,
+    );
+  });
+
   it('the red alert names client, deal and type, the sales manager, who raised it and why; Take edits it', async () => {
     const deal = await hub.database.models.Deal.findOne({ type: 'standard' }).lean();
     const number = deal!.number!;
