@@ -10,6 +10,7 @@ import type { Lists } from '../../src/app/lists/lists';
 import type { ManualSource } from '../../src/app/intake/manual-lead';
 import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
+import type { AlertCopies } from '../../src/app/staff/alert-copies';
 import type { User } from '../../src/domain/user';
 import type { RecordLabels } from '../../src/app/process/record-labels';
 import type { ParkedInbox } from './inbox.composer';
@@ -36,6 +37,8 @@ export interface ManagerBotDeps {
   labels: RecordLabels;
   /** The process's titles for stages and deal types. */
   naming: Naming;
+  /** Every copy of a red alert, so Take can say so on each. */
+  alertCopies: AlertCopies;
   people: PeopleCards;
   /** `/leads`, `/deals`, `/tasks` and `/team`, a page at a time. */
   lists: Lists;

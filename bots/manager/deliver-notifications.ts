@@ -299,8 +299,10 @@ export class NoticeDelivery {
           message.text,
           'keyboard' in message ? { reply_markup: message.keyboard } : {},
         );
-        if (delivery.notice.kind === 'client_message') {
+        // Where a client's message or a red alert was shown: an edit or a Take changes it there.
+        if (delivery.notice.kind === 'client_message' || delivery.notice.kind === 'problem')
           refs.push(`${recipient.telegramId}:${sent.message_id}`);
+        if (delivery.notice.kind === 'client_message') {
           await sendClientFiles(deps, recipient.telegramId, sent.message_id, delivery.notice);
         }
         if (delivery.recipients.length > 1) {

@@ -11,6 +11,7 @@ import { PICK_DUE, type PickDueArgs } from './pick-due.dialog';
 import type { Prompts } from './prompts';
 import { editInPlace } from './lists.composer';
 import { renderTaskPage } from './lists.render';
+import { showTaken } from './alert-taken';
 import { refuse } from './refuse';
 import { callbacks, formatDate, taskCard, text } from './render';
 
@@ -178,14 +179,7 @@ export function tasksComposer(
       return refuse(ctx, error);
     }
     await ctx.answerCallbackQuery();
-    const taken = ctx.t('cards:alert.taken', { name: ctx.staff.name });
-    const shown = ctx.callbackQuery.message?.text;
-    const keyboard = task.subject
-      ? new InlineKeyboard().text(ctx.t('bot:buttons.card'), callbacks.card(task.subject))
-      : undefined;
-    await ctx.editMessageText(shown ? `${shown}\n\n${taken}` : taken, {
-      ...(keyboard ? { reply_markup: keyboard } : {}),
-    });
+    await showTaken(ctx, deps, task);
   });
 
   // Problem: the presser says what is wrong in a reply; the deal goes back to sales in red.

@@ -32,6 +32,7 @@ import { createClientCardLookup } from '../store/repositories/client-card.reposi
 import { createConversationStore } from '../store/repositories/conversation.repository';
 import { createRecordRepository } from '../store/repositories/record.repository';
 import { createRecordLabels } from '../store/repositories/record-labels.repository';
+import { createAlertCopies } from '../store/repositories/alert-copies.repository';
 import type { Messaging } from './messaging';
 import type { RoutingParts } from './routing';
 import { Organisation } from '../app/staff/organisation';
@@ -105,6 +106,7 @@ export async function startManagerBot(options: {
     cards: options.process.cards,
     labels,
     naming,
+    alertCopies: createAlertCopies(models),
     people: options.process.people,
     lists: new Lists({ store: createListStore(models), definition: options.definition, clock }),
     find: (user: User, text: string) =>

@@ -208,7 +208,8 @@ describe('cards that say who and what', () => {
       '🙋 Взять себе',
       '🔁 Передать',
     ]);
-    expect(englishHead.history().findLast((m) => m.text.startsWith('🔴'))!.text).toBe(
+    const copy = englishHead.history().findLast((m) => m.text.startsWith('🔴'))!;
+    expect(copy.text).toBe(
       [
         `🔴 Problem: Deal #${number} (Standard order)`,
         'Client: Марина Ковалёва',
@@ -224,6 +225,10 @@ describe('cards that say who and what', () => {
     expect(edited.text).not.toMatch(/Передано/);
     // Taken: only the card stays, so nobody presses Take twice.
     expect(buttonsOf(edited).map((button) => button.text)).toEqual(['📄 Карточка']);
+    // The other head's copy says so too, in their language, and cannot be taken any more.
+    const otherCopy = englishHead.history().find((m) => m.message_id === copy.message_id)!;
+    expect(otherCopy.text).toBe(`${copy.text}\n\n🙋 Taken by Роман`);
+    expect(buttonsOf(otherCopy).map((button) => button.text)).toEqual(['📄 Card']);
   });
 
   it('an English head taking an alert sees it edited in English', async () => {
@@ -239,5 +244,7 @@ describe('cards that say who and what', () => {
     await englishHead.press('🙋 Take it', alert);
     const edited = englishHead.history().find((m) => m.message_id === alert.message_id)!;
     expect(edited.text).toBe(`${alert.text}\n\n🙋 Taken by Victor`);
+    const russianCopy = head.history().findLast((m) => m.text.startsWith('🔴 Проблема'))!;
+    expect(russianCopy.text).toMatch(/\nПричина: Late payment\n\n🙋 Взял Victor$/);
   });
 });
