@@ -92,8 +92,10 @@ function render(
         notice.task,
         t('bot:notices.alert_overdue', { title: text(notice.task.title, lng) }),
       );
-    case 'client_message':
-      return clientCard(notice, t);
+    case 'client_message': {
+      const recordNumber = notice.recordNumber ?? context.label?.number;
+      return clientCard(recordNumber === undefined ? notice : { ...notice, recordNumber }, t);
+    }
     case 'delivery_state': {
       const because = notice.reason ? t(`bot:client.reasons.${notice.reason}`) : undefined;
       return { text: t(`bot:client.${notice.state}`, { reason: because }) };

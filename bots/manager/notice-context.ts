@@ -31,6 +31,12 @@ export async function contextOf(
       const label = (await labels.labelsOf([subject])).get(labelKey(subject));
       return label ? { label } : {};
     }
+    // An edited message's card is redrawn without ingest's reading of the record: its number is
+    // looked up (a new message's card never costs a read here).
+    if (notice.kind === 'client_message' && notice.edited && notice.recordNumber === undefined) {
+      const label = (await labels.labelsOf([notice.subject])).get(labelKey(notice.subject));
+      return label ? { label } : {};
+    }
     if (notice.kind === 'problem') {
       const [found, names] = await Promise.all([
         labels.labelsOf([notice.subject]),

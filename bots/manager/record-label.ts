@@ -37,9 +37,11 @@ export function recordName(
   dealType = '',
 ): string {
   const { subject, number } = record;
-  return number === undefined
-    ? t(`cards:record.${subject.kind}Old`, { short: subject.id.slice(-6), type: dealType })
-    : t(`cards:record.${subject.kind}`, { number, type: dealType });
+  const name =
+    number === undefined
+      ? t(`cards:record.${subject.kind}Old`, { short: subject.id.slice(-6) })
+      : t(`cards:record.${subject.kind}`, { number });
+  return dealType ? t('cards:record.withType', { record: name, type: dealType }) : name;
 }
 
 /** The record a label is about, named with its deal type. */

@@ -97,6 +97,17 @@ describe('cards that say who and what', () => {
     expect(stage).toBe('Этап: Новая заявка');
     expect(due).toMatch(new RegExp(`^⏱ \\d+ \\S+ ${await dueHourIn(/^Выбрать/)}$`));
 
+    // The customer's message names the same number, and so does its card redrawn after an edit.
+    const clientCard = dispatcher.history().findLast((m) => m.text.startsWith('🟦'))!;
+    expect(clientCard.text).toBe(
+      `🟦 ВКонтакте · Клиент\nЛид №${lead!.number}\n\nДобрый день, нужен расчёт`,
+    );
+    await postVk(vkMessage('message_edit', 740001, 1, 'Добрый день, нужен расчёт на 12 человек'));
+    await deliver();
+    expect(dispatcher.history().find((m) => m.message_id === clientCard.message_id)!.text).toMatch(
+      new RegExp(`^🟦 ВКонтакте · Клиент\nЛид №${lead!.number}\n\nДобрый день, нужен расчёт на 12`),
+    );
+
     // The next lead gets the next number: short, readable, never the same.
     const next = await leadOf('Марина Ковалёва');
     expect(await leadNumber(next.id)).toBe(lead!.number! + 1);

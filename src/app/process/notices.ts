@@ -24,6 +24,8 @@ export type Notice =
       conversationId: string;
       messageId: string;
       subject: TaskSubject;
+      /** The record's short number when ingest read it (an edit's card looks it up). */
+      recordNumber?: number;
       channel: Channel;
       contactName?: string;
       text?: string;

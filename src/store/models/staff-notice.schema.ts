@@ -60,6 +60,7 @@ export const staffNoticeSchema = z.discriminatedUnion('kind', [
     conversationId: z.string(),
     messageId: z.string(),
     subject,
+    recordNumber: z.number().optional(),
     channel: z.enum(CHANNELS),
     contactName: z.string().optional(),
     text: z.string().optional(),
