@@ -1,5 +1,4 @@
 import type { RecordLabel, RecordLabels } from '../../src/app/process/record-labels';
-import { labelKey } from '../../src/app/process/record-labels';
 import type { StaffNotice } from '../../src/app/staff/notification-queue';
 
 /** What a notice's card names besides the notice itself, read once for all its recipients. */
@@ -28,21 +27,20 @@ export async function contextOf(
       if (notice.kind === 'task_assigned' && notice.about) return { label: notice.about };
       const { subject } = task;
       if (!subject) return {};
-      const label = (await labels.labelsOf([subject])).get(labelKey(subject));
+      const label = await labels.labelOf(subject);
       return label ? { label } : {};
     }
     // An edited message's card is redrawn without ingest's reading of the record: its number is
     // looked up (a new message's card never costs a read here).
     if (notice.kind === 'client_message' && notice.edited && notice.recordNumber === undefined) {
-      const label = (await labels.labelsOf([notice.subject])).get(labelKey(notice.subject));
+      const label = await labels.labelOf(notice.subject);
       return label ? { label } : {};
     }
     if (notice.kind === 'problem') {
-      const [found, names] = await Promise.all([
-        labels.labelsOf([notice.subject]),
+      const [label, names] = await Promise.all([
+        labels.labelOf(notice.subject),
         labels.userNames(notice.byUserId ? [notice.byUserId] : []),
       ]);
-      const label = found.get(labelKey(notice.subject));
       const raisedBy = notice.byUserId ? names.get(notice.byUserId) : undefined;
       return { ...(label ? { label } : {}), ...(raisedBy ? { raisedBy } : {}) };
     }

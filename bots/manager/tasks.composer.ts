@@ -2,7 +2,6 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { DateTime } from 'luxon';
 import type { Actor } from '../../src/app/process/actor';
 import type { CompleteInput } from '../../src/app/process/engine';
-import { labelKey } from '../../src/app/process/record-labels';
 import type { Task } from '../../src/domain/task';
 import { ProcessError } from '../../src/app/process/errors';
 import type { ManagerBotDeps, StaffMemberContext } from './context';
@@ -36,9 +35,7 @@ export function tasksComposer(
   const actor = (ctx: StaffMemberContext): Actor => ({ kind: 'user', user: ctx.staff });
   // A task on a record names its client, record and stage.
   const taskCardOf = async (ctx: StaffMemberContext, task: Task) => {
-    const label = task.subject
-      ? (await deps.labels.labelsOf([task.subject])).get(labelKey(task.subject))
-      : undefined;
+    const label = task.subject ? await deps.labels.labelOf(task.subject) : undefined;
     const context = label ? { label, naming: deps.naming } : undefined;
     return taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now(), context);
   };

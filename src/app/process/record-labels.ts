@@ -16,16 +16,15 @@ export interface RecordLabel {
 }
 
 /**
- * Labels read in batches for the cards shown together (a delivery round, a page of tasks):
- * one read per collection, whatever the number of cards.
+ * Labels for cards. Asked for one at a time; the cards shown together (a delivery round) are
+ * read together, one read per collection, whatever the number of cards.
  */
 export interface RecordLabels {
-  labelsOf(subjects: TaskSubject[]): Promise<Map<string, RecordLabel>>;
+  /** Undefined when there is no such record. */
+  labelOf(subject: TaskSubject): Promise<RecordLabel | undefined>;
   /** Names of staff members by id (who raised a problem); unknown ids are left out. */
   userNames(ids: string[]): Promise<Map<string, string>>;
 }
-
-export const labelKey = (subject: TaskSubject) => `${subject.kind}:${subject.id}`;
 
 /** The label of a record whose creator had the client's name at hand; undefined otherwise. */
 export function labelOfRecord(record: ProcessRecord): RecordLabel | undefined {

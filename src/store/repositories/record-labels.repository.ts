@@ -1,4 +1,4 @@
-import { labelKey, type RecordLabel, type RecordLabels } from '../../app/process/record-labels';
+import type { RecordLabel, RecordLabels } from '../../app/process/record-labels';
 import type { TaskSubject } from '../../domain/task';
 import type { Models } from '../models';
 import { cachedRead } from '../read-cache';
@@ -45,14 +45,7 @@ export function createRecordLabels(models: Models): RecordLabels {
   };
 
   return {
-    async labelsOf(subjects) {
-      const labels = await Promise.all(subjects.map(labelOf));
-      return new Map(
-        labels
-          .filter((label): label is RecordLabel => label !== undefined)
-          .map((label) => [labelKey(label.subject), label]),
-      );
-    },
+    labelOf,
     async userNames(ids) {
       const names = await staffNames.get();
       const found = new Map<string, string>();
