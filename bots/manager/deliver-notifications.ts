@@ -1,21 +1,17 @@
-import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
+import { GrammyError, HttpError, InputFile, type Api, type InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 import pLimit from 'p-limit';
 import type {
   NotificationQueue,
   QueuedNotice,
   StaffDelivery,
-  StaffNotice,
 } from '../../src/app/staff/notification-queue';
 import type { Notice } from '../../src/app/process/notices';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
-import { clientCard } from './client-card';
-import { problemAlert, type AlertContext } from './problem-alert';
 import type { RecordLabels } from '../../src/app/process/record-labels';
-import { contextOf, type NoticeContext } from './notice-context';
-import { withRecord, type Naming } from './record-label';
-import { callbacks, taskCard, text } from './render';
-import type { Task } from '../../src/domain/task';
+import { contextOf } from './notice-context';
+import type { Naming } from './record-label';
+import { renderNotice } from './render-notice';
 
 type ClientMessageNotice = Extract<Notice, { kind: 'client_message' }>;
 
@@ -41,73 +37,6 @@ export interface DeliveryDeps {
   /** Names the record and client on task cards and red alerts; without it they say less. */
   cards?: { labels: RecordLabels; naming: Naming };
 }
-
-function render(
-  notice: StaffNotice,
-  t: TFunction,
-  lng: 'ru' | 'en',
-  deps: DeliveryDeps,
-  context: NoticeContext,
-) {
-  const naming = deps.cards?.naming;
-  // An overdue task names its client and record, with a button to open the record's card.
-  const withCard = (task: Task, line: string) => ({
-    text: withRecord(line, context.label, naming, t, lng),
-    ...(task.subject
-      ? { keyboard: new InlineKeyboard().text(t('bot:buttons.card'), callbacks.card(task.subject)) }
-      : {}),
-  });
-  switch (notice.kind) {
-    case 'task_assigned':
-      return taskCard(
-        notice.task,
-        t,
-        lng,
-        deps.timeZone,
-        deps.clock.now(),
-        context.label && naming ? { label: context.label, naming } : undefined,
-      );
-    case 'task_overdue':
-      return withCard(
-        notice.task,
-        t('bot:notices.task_overdue', { title: text(notice.task.title, lng) }),
-      );
-    case 'robot':
-      return { text: text(notice.text, lng) };
-    case 'sla_reminder':
-    case 'sla_passed':
-      return { text: t(`bot:notices.${notice.kind}`, { minutes: minutesOf(notice.waitingMs) }) };
-    case 'problem': {
-      const about: AlertContext | undefined = naming && {
-        naming,
-        ...(context.label ? { label: context.label } : {}),
-        ...(context.raisedBy ? { raisedBy: context.raisedBy } : {}),
-      };
-      return problemAlert(notice, about, t, lng);
-    }
-    case 'sla':
-      return { text: t('bot:notices.alert_sla', { minutes: minutesOf(notice.waitingMs) }) };
-    case 'overdue':
-      return withCard(
-        notice.task,
-        t('bot:notices.alert_overdue', { title: text(notice.task.title, lng) }),
-      );
-    case 'client_message': {
-      const recordNumber = notice.recordNumber ?? context.label?.number;
-      return clientCard(recordNumber === undefined ? notice : { ...notice, recordNumber }, t);
-    }
-    case 'delivery_state': {
-      const because = notice.reason ? t(`bot:client.reasons.${notice.reason}`) : undefined;
-      return { text: t(`bot:client.${notice.state}`, { reason: because }) };
-    }
-    default: {
-      const unknown: never = notice;
-      throw new Error(`no rendering for notice ${JSON.stringify(unknown)}`);
-    }
-  }
-}
-
-const minutesOf = (waitingMs: number) => Math.round(waitingMs / 60_000);
 
 const isRateLimit = (error: unknown) => error instanceof GrammyError && error.error_code === 429;
 
@@ -288,7 +217,7 @@ export class NoticeDelivery {
         // An alert to several heads that failed halfway resumes where it stopped.
         if (delivery.deliveredTo.includes(recipient.telegramId)) continue;
         const t = deps.translate(recipient.language);
-        const rendered = render(delivery.notice, t, recipient.language, deps, context);
+        const rendered = renderNotice(delivery.notice, t, recipient.language, deps, context);
         // Telegram refuses a text over its limit for good, which would lose the notice: a client's
         // card is cut with a "full text" button already; anything else that is too long is cut.
         const message = {

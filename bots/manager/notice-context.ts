@@ -36,6 +36,10 @@ export async function contextOf(
       const label = await labels.labelOf(notice.subject);
       return label ? { label } : {};
     }
+    if (notice.kind === 'sla_reminder' || notice.kind === 'sla_passed' || notice.kind === 'sla') {
+      const label = await labels.labelOfConversation(notice.conversationId);
+      return label ? { label } : {};
+    }
     if (notice.kind === 'problem') {
       const [label, names] = await Promise.all([
         labels.labelOf(notice.subject),

@@ -113,6 +113,35 @@ describe('cards that say who and what', () => {
     expect(await leadNumber(next.id)).toBe(lead!.number! + 1);
   });
 
+  it('a waiting client is named with their record, with Reply and Card', async () => {
+    const conversation = await hub.database.models.Conversation.findOne({
+      chatId: '740001',
+    }).lean();
+    const lead = await hub.database.models.Lead.findById(conversation!.leadId).lean();
+    const dispatcherUser = await hub.database.models.User.findOne({
+      telegramId: dispatcher.id,
+    }).lean();
+    const conversationId = conversation!._id.toHexString();
+    // What the reply ladder's rungs send.
+    await hub.process.notifier.notifyUser(dispatcherUser!._id.toHexString(), {
+      kind: 'sla_reminder',
+      conversationId,
+      waitingMs: 20 * 60_000,
+    });
+    await hub.process.notifier.alertHeads({ kind: 'sla', conversationId, waitingMs: 4 * 3600_000 });
+    await deliver();
+    const about = `клиент без имени · Лид №${lead!.number}`;
+    expect(dispatcher.lastText()).toBe(`⏳ Клиент ждёт ответа уже 20 мин. · ${about}`);
+    expect(buttonsOf(dispatcher.history().at(-1)!).map((button) => button.text)).toEqual([
+      '↩️ Ответить',
+      '📄 Карточка',
+    ]);
+    expect(head.lastText()).toBe(`🔴 Клиент ждёт ответа 240 мин. · ${about}`);
+    expect(englishHead.lastText()).toMatch(
+      new RegExp(`240 min.* · client without a name · Lead #${lead!.number}$`),
+    );
+  });
+
   it('the task card names the client and record in Russian and in English, also from /tasks', async () => {
     const lead = await leadOf('Ирина Соколова');
     const number = await leadNumber(lead.id);

@@ -22,6 +22,8 @@ export interface RecordLabel {
 export interface RecordLabels {
   /** Undefined when there is no such record. */
   labelOf(subject: TaskSubject): Promise<RecordLabel | undefined>;
+  /** The label of the record a conversation belongs to (a waiting client's reminder). */
+  labelOfConversation(conversationId: string): Promise<RecordLabel | undefined>;
   /** Names of staff members by id (who raised a problem); unknown ids are left out. */
   userNames(ids: string[]): Promise<Map<string, string>>;
 }

@@ -14,7 +14,7 @@ const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id);
  * by an admin's command).
  */
 export function createRecordLabels(models: Models): RecordLabels {
-  const { Lead, Deal, Contact, User } = models;
+  const { Lead, Deal, Contact, Conversation, User } = models;
   const staffNames = cachedRead(['users'], async () => {
     const users = await User.find({}, { name: 1 }).lean();
     return new Map(users.map((user) => [user._id.toHexString(), user.name]));
@@ -44,8 +44,23 @@ export function createRecordLabels(models: Models): RecordLabels {
     };
   };
 
+  const conversationById = groupedById(
+    (ids) => Conversation.find({ _id: { $in: ids } }, { leadId: 1, dealId: 1 }).lean(),
+    oid,
+  );
+
   return {
     labelOf,
+    async labelOfConversation(conversationId) {
+      if (!isObjectId(conversationId)) return undefined;
+      const conversation = await conversationById(conversationId);
+      // A deal, once there is one, is what the client's conversation is about.
+      if (conversation?.dealId)
+        return labelOf({ kind: 'deal', id: conversation.dealId.toHexString() });
+      if (conversation?.leadId)
+        return labelOf({ kind: 'lead', id: conversation.leadId.toHexString() });
+      return undefined;
+    },
     async userNames(ids) {
       const names = await staffNames.get();
       const found = new Map<string, string>();
