@@ -30,8 +30,15 @@ export async function showTaken(
       });
   };
 
+  const copies = await deps.alertCopies.ofProblem(task.id);
+  const context = copies ? await contextOf(copies.alert, deps.labels) : {};
+  const redrawn = (t: StaffMemberContext['t'], lng: 'ru' | 'en') =>
+    copies && problemAlert(copies.alert, { ...context, naming: deps.naming }, t, lng).text;
+
+  // The pressed copy keeps the text its reader has (Telegram sends it with the press).
   const pressed = ctx.callbackQuery?.message;
-  const shown = pressed && 'text' in pressed ? pressed.text : undefined;
+  const shown =
+    (pressed && 'text' in pressed ? pressed.text : undefined) ?? redrawn(ctx.t, ctx.lng);
   if (pressed) {
     await edit(
       pressed.chat.id,
@@ -41,17 +48,10 @@ export async function showTaken(
     );
   }
 
-  const copies = await deps.alertCopies.ofProblem(task.id);
-  if (!copies) return;
-  const others = copies.shownAt.filter(
-    (at) => !(pressed && at.chatId === pressed.chat.id && at.messageId === pressed.message_id),
-  );
-  if (others.length === 0) return;
-  const context = await contextOf(copies.alert, deps.labels);
-  for (const at of others) {
+  for (const at of copies?.shownAt ?? []) {
+    if (pressed && at.chatId === pressed.chat.id && at.messageId === pressed.message_id) continue;
     const lng = (await deps.staff.identify(at.chatId))?.language ?? deps.defaultLocale;
     const t = deps.translate(lng);
-    const alert = problemAlert(copies.alert, { ...context, naming: deps.naming }, t, lng);
-    await edit(at.chatId, at.messageId, `${alert.text}\n\n${taken(t)}`, t);
+    await edit(at.chatId, at.messageId, `${redrawn(t, lng)}\n\n${taken(t)}`, t);
   }
 }
