@@ -4,6 +4,7 @@ import type { CompanyCard, ContactCard } from '../../src/app/process/people-card
 import type { RecordCard } from '../../src/app/process/record-card';
 import { addClosingButtons, closingLines, isClosing } from './closing.render';
 import { historyCallbacks } from './history.callbacks';
+import { recordName } from './record-label';
 import { callbacks, text } from './render';
 
 /** The lead or deal card: stage, responsibles, empty required fields and declared moves. */
@@ -13,7 +14,10 @@ export function renderCard(card: RecordCard, t: TFunction, lng: 'ru' | 'en') {
     .map(({ slot, user }) => `${t(`bot:card.slots.${slot}`)}: ${user.name}`)
     .join(' · ');
   const lines = [
-    t('bot:card.title', { kind: t(`bot:find.kinds.${card.record.subject.kind}`), who }),
+    t('cards:card.title', {
+      record: recordName(card.record, t, card.dealType ? text(card.dealType, lng) : ''),
+      who,
+    }),
     t('bot:card.stage', { stage: text(card.stage.title, lng) }),
     people || t('bot:card.nobody'),
     card.missing.length > 0

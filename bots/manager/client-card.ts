@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import type { Notice } from '../../src/app/process/notices';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
 import { historyCallbacks } from './history.callbacks';
+import { recordName } from './record-label';
 import { callbacks } from './render';
 
 /** The "full text" button: the card it sits on names the message, so the data needs nothing. */
@@ -39,7 +40,7 @@ export function clientCard(
       badge: BADGES[notice.channel],
       channel: t(`bot:client.channels.${notice.channel}`),
       name: notice.contactName ?? t('bot:client.unknownName'),
-      record: `${t(`bot:client.${notice.subject.kind}`)} #${notice.subject.id.slice(-6)}`,
+      record: recordName({ subject: notice.subject, number: notice.recordNumber }, t),
       body: shown,
     });
   const keyboard = new InlineKeyboard()

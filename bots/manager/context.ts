@@ -11,10 +11,13 @@ import type { Lists } from '../../src/app/lists/lists';
 import type { ManualSource } from '../../src/app/intake/manual-lead';
 import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
+import type { AlertCopies } from '../../src/app/staff/alert-copies';
 import type { User } from '../../src/domain/user';
+import type { RecordLabels } from '../../src/app/process/record-labels';
 import type { ParkedInbox } from './inbox.composer';
 import type { ImportBotDeps } from './import.composer';
 import type { ExportBotDeps } from './export.composer';
+import type { Naming } from './record-label';
 import type { StaffMenus } from './menus';
 import type { ReportBotDeps } from './report.composer';
 
@@ -34,6 +37,12 @@ export interface ManagerBotDeps {
   organisation: Organisation;
   engine: ProcessEngine;
   cards: RecordCards;
+  /** The record and client a task card names, read in batches. */
+  labels: RecordLabels;
+  /** The process's titles for stages and deal types. */
+  naming: Naming;
+  /** Every copy of a red alert, so Take can say so on each. */
+  alertCopies: AlertCopies;
   people: PeopleCards;
   /** A client's conversation a page at a time, and their tasks. */
   history: ClientHistory;

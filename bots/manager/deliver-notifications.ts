@@ -5,13 +5,13 @@ import type {
   NotificationQueue,
   QueuedNotice,
   StaffDelivery,
-  StaffNotice,
 } from '../../src/app/staff/notification-queue';
 import type { Notice } from '../../src/app/process/notices';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
-import { clientCard } from './client-card';
-import { handOverCard } from './history.render';
-import { problemAlertKeyboard, taskCard, text } from './render';
+import type { RecordLabels } from '../../src/app/process/record-labels';
+import { contextOf } from './notice-context';
+import type { Naming } from './record-label';
+import { renderNotice } from './render-notice';
 
 type ClientMessageNotice = Extract<Notice, { kind: 'client_message' }>;
 
@@ -36,49 +36,9 @@ export interface DeliveryDeps {
   leaseMs?: number;
   /** People sent to at once: each person still gets their notices one at a time, in order. */
   concurrency?: number;
+  /** Names the record and client on task cards and red alerts; without it they say less. */
+  cards?: { labels: RecordLabels; naming: Naming };
 }
-
-function render(notice: StaffNotice, t: TFunction, lng: 'ru' | 'en', deps: DeliveryDeps) {
-  switch (notice.kind) {
-    case 'task_assigned':
-      return taskCard(notice.task, t, lng, deps.timeZone, deps.clock.now());
-    case 'task_overdue':
-      return { text: t('bot:notices.task_overdue', { title: text(notice.task.title, lng) }) };
-    case 'robot':
-      return { text: text(notice.text, lng) };
-    case 'sla_reminder':
-    case 'sla_passed':
-      return { text: t(`bot:notices.${notice.kind}`, { minutes: minutesOf(notice.waitingMs) }) };
-    case 'problem':
-      return {
-        text: t(
-          notice.subject.kind === 'lead'
-            ? 'bot:notices.alert_problem_lead'
-            : 'bot:notices.alert_problem',
-          { reason: notice.reason },
-        ),
-        keyboard: problemAlertKeyboard(notice.taskId, t),
-      };
-    case 'sla':
-      return { text: t('bot:notices.alert_sla', { minutes: minutesOf(notice.waitingMs) }) };
-    case 'overdue':
-      return { text: t('bot:notices.alert_overdue', { title: text(notice.task.title, lng) }) };
-    case 'client_message':
-      return clientCard(notice, t);
-    case 'client_history':
-      return handOverCard(notice, { t, lng, timeZone: deps.timeZone, fileUrl: deps.fileUrl });
-    case 'delivery_state': {
-      const because = notice.reason ? t(`bot:client.reasons.${notice.reason}`) : undefined;
-      return { text: t(`bot:client.${notice.state}`, { reason: because }) };
-    }
-    default: {
-      const unknown: never = notice;
-      throw new Error(`no rendering for notice ${JSON.stringify(unknown)}`);
-    }
-  }
-}
-
-const minutesOf = (waitingMs: number) => Math.round(waitingMs / 60_000);
 
 const isRateLimit = (error: unknown) => error instanceof GrammyError && error.error_code === 429;
 
@@ -254,11 +214,12 @@ export class NoticeDelivery {
     const { deps } = this;
     try {
       const refs: string[] = [];
+      const context = await contextOf(delivery.notice, deps.cards?.labels, deps.onError);
       for (const recipient of delivery.recipients) {
         // An alert to several heads that failed halfway resumes where it stopped.
         if (delivery.deliveredTo.includes(recipient.telegramId)) continue;
         const t = deps.translate(recipient.language);
-        const rendered = render(delivery.notice, t, recipient.language, deps);
+        const rendered = renderNotice(delivery.notice, t, recipient.language, deps, context);
         // Telegram refuses a text over its limit for good, which would lose the notice: a client's
         // card is cut with a "full text" button already; anything else that is too long is cut.
         const message = {
@@ -271,8 +232,10 @@ export class NoticeDelivery {
           message.text,
           'keyboard' in message ? { reply_markup: message.keyboard } : {},
         );
-        // Where a client's card was shown: replying to it answers the client.
-        if (delivery.notice.kind === 'client_message' || delivery.notice.kind === 'client_history')
+        // Where a client's card or a red alert was shown: replying to a client's card answers the
+        // client, and an edit or a Take changes it there.
+        const kind = delivery.notice.kind;
+        if (kind === 'client_message' || kind === 'client_history' || kind === 'problem')
           refs.push(`${recipient.telegramId}:${sent.message_id}`);
         if (delivery.notice.kind === 'client_message')
           await sendClientFiles(deps, recipient.telegramId, sent.message_id, delivery.notice);

@@ -5,7 +5,8 @@ import type { Notice } from '../../src/app/process/notices';
 import type { Task, TaskSubject } from '../../src/domain/task';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
 import { BADGES } from './client-card';
-import { listCallbacks, recordNumber } from './lists.render';
+import { listCallbacks } from './lists.render';
+import { recordName } from './record-label';
 import { historyCallbacks } from './history.callbacks';
 import { callbacks, formatDate, text } from './render';
 
@@ -24,9 +25,6 @@ export interface HistoryView {
 /** Each message's text is cut shorter and shorter until the whole card fits one message. */
 const TEXT_BUDGETS = [400, 200, 80];
 const FILES_SHOWN = 3;
-
-const recordLabel = (subject: TaskSubject, t: TFunction) =>
-  `${t(`bot:client.${subject.kind}`)} ${recordNumber(subject.id)}`;
 
 function fileLine(file: HistoryEntry['files'][number], view: HistoryView): string {
   const url = /^https?:\/\//.test(file.ref)
@@ -118,7 +116,7 @@ export function handOverCard(notice: HandOver, view: HistoryView) {
   const { t } = view;
   const name = notice.contactName ?? t('bot:client.unknownName');
   const header = [
-    t('history:handedOver', { name, record: recordLabel(notice.subject, t) }),
+    t('history:handedOver', { name, record: recordName(notice, t) }),
     t('history:latest', { count: notice.entries.length, total: notice.total }),
     '',
   ];
@@ -132,7 +130,7 @@ export function handOverCard(notice: HandOver, view: HistoryView) {
 export function historyPageView(page: HistoryPage, view: HistoryView) {
   const { t } = view;
   const name = page.contactName ?? t('bot:client.unknownName');
-  const header = [t('history:title', { name, record: recordLabel(page.subject, t) })];
+  const header = [t('history:title', { name, record: recordName(page, t) })];
   if (page.total === 0) header.push('', t('history:empty'));
   else
     header.push(

@@ -5,6 +5,7 @@ import {
   WAITING_BUCKETS_MS,
   type RecordFilter,
   type RecordKind,
+  type RecordLine,
   type RecordPage,
   type StageOption,
   type TaskPage,
@@ -33,8 +34,11 @@ export function formatDuration(ms: number, t: TFunction): string {
     : t('lists:duration.daysHours', { days, hours: rest });
 }
 
-/** The short number a person reads and says aloud, as a client's card shows it. */
-export const recordNumber = (id: string) => `#${id.slice(-6)}`;
+/** The short number a person reads and says aloud; records made before numbering: the id's tail. */
+export const recordNumber = (line: RecordLine, t: TFunction) =>
+  line.number === undefined
+    ? `#${line.subject.id.slice(-6)}`
+    : t('cards:number', { number: line.number });
 
 const BUTTON_LABEL = 28;
 const short = (label: string) =>
@@ -108,7 +112,7 @@ export function renderRecordPage(
     return (
       t('lists:line', {
         n: first + index + 1,
-        number: recordNumber(line.subject.id),
+        number: recordNumber(line, t),
         name: line.contactName ?? t('lists:noName'),
         stage: stageText,
         responsible: line.responsibleName ?? t('lists:nobody'),
@@ -119,7 +123,7 @@ export function renderRecordPage(
   page.lines.forEach((line, index) => {
     const label = t('lists:buttons.open', {
       n: first + index + 1,
-      name: line.contactName ?? recordNumber(line.subject.id),
+      name: line.contactName ?? recordNumber(line, t),
     });
     keyboard.text(short(label), callbacks.card(line.subject));
     if (index % 2 === 1) keyboard.row();

@@ -1,7 +1,9 @@
 import { InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { Text } from '../../src/domain/process/definition';
+import type { RecordLabel } from '../../src/app/process/record-labels';
 import type { Task, TaskSubject } from '../../src/domain/task';
+import { clientName, labelName, stageTitle, type Naming } from './record-label';
 
 export const text = (value: Text, lng: 'ru' | 'en') => value[lng];
 
@@ -42,19 +44,36 @@ export const callbacks = {
   tasks: 'ts',
 };
 
-/** The heads' red alert: Take it yourself, or Reassign it to a sales manager. */
-export function problemAlertKeyboard(taskId: string, t: TFunction): InlineKeyboard {
+/** The heads' red alert: open the Card, Take it yourself, or Reassign it to a sales manager. */
+export function problemAlertKeyboard(
+  taskId: string,
+  subject: TaskSubject,
+  t: TFunction,
+): InlineKeyboard {
   return new InlineKeyboard()
+    .text(t('bot:buttons.card'), callbacks.card(subject))
+    .row()
     .text(t('bot:buttons.take'), callbacks.take(taskId))
     .text(t('bot:buttons.reassign'), callbacks.reassign(taskId));
 }
 
+/** The record a task is on, named for its card; without one (a personal task) none is shown. */
+export interface TaskContext {
+  label: RecordLabel;
+  naming: Naming;
+}
+
+/**
+ * A task as its assignee sees it: what to do, for which client and record, at which stage, and
+ * by when (in the company's time zone), with the buttons to act on it.
+ */
 export function taskCard(
   task: Task,
   t: TFunction,
   lng: 'ru' | 'en',
   timeZone: string,
   now: Date,
+  context?: TaskContext,
 ): { text: string; keyboard: InlineKeyboard } {
   const title = task.problem
     ? t('bot:tasks.problem', { title: text(task.title, lng) })
@@ -74,5 +93,16 @@ export function taskCard(
       .text(t('bot:buttons.card'), callbacks.card(task.subject))
       .text(t('bot:buttons.problem'), callbacks.problem(task.id));
   }
-  return { text: t('bot:tasks.card', { title, due: due + overdue }), keyboard };
+  if (!context) return { text: t('bot:tasks.card', { title, due: due + overdue }), keyboard };
+  const { label, naming } = context;
+  const lines = [
+    t('cards:task.title', {
+      title,
+      client: clientName(label, t),
+      record: labelName(naming, label, t, lng),
+    }),
+    t('cards:task.stage', { stage: stageTitle(naming, label.pipeline, label.stage, lng) }),
+    t('cards:task.due', { due: due + overdue }),
+  ];
+  return { text: lines.join('\n'), keyboard };
 }

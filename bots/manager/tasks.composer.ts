@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { DateTime } from 'luxon';
 import type { Actor } from '../../src/app/process/actor';
 import type { CompleteInput } from '../../src/app/process/engine';
+import type { Task } from '../../src/domain/task';
 import { ProcessError } from '../../src/app/process/errors';
 import type { ManagerBotDeps, StaffMemberContext } from './context';
 import { startDialog } from './dialog';
@@ -11,6 +12,7 @@ import { PICK_DUE, type PickDueArgs } from './pick-due.dialog';
 import type { Prompts } from './prompts';
 import { editInPlace } from './lists.composer';
 import { renderTaskPage } from './lists.render';
+import { showTaken } from './alert-taken';
 import { refuse } from './refuse';
 import { callbacks, formatDate, taskCard, text } from './render';
 
@@ -33,6 +35,12 @@ export function tasksComposer(
 ): Composer<StaffMemberContext> {
   const composer = new Composer<StaffMemberContext>();
   const actor = (ctx: StaffMemberContext): Actor => ({ kind: 'user', user: ctx.staff });
+  // A task on a record names its client, record and stage.
+  const taskCardOf = async (ctx: StaffMemberContext, task: Task) => {
+    const label = task.subject ? await deps.labels.labelOf(task.subject) : undefined;
+    const context = label ? { label, naming: deps.naming } : undefined;
+    return taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now(), context);
+  };
 
   // One message with a page of my tasks; each opens its card, ◀️ ▶️ redraw the page in place.
   const taskPage = async (ctx: StaffMemberContext, page: number) =>
@@ -65,7 +73,7 @@ export function tasksComposer(
       if (!(error instanceof ProcessError)) throw error;
       return refuse(ctx, error);
     }
-    const card = taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now());
+    const card = await taskCardOf(ctx, task);
     await ctx.answerCallbackQuery();
     await ctx.reply(card.text, { reply_markup: card.keyboard });
   });
@@ -172,9 +180,18 @@ export function tasksComposer(
   composer.callbackQuery(/^t:g:([0-9a-f]{24}):([0-9a-f]{24})$/, (ctx) =>
     handOver(ctx, ctx.match[1]!, ctx.match[2]!),
   );
-  composer.callbackQuery(/^t:t:([0-9a-f]{24})$/, (ctx) =>
-    handOver(ctx, ctx.match[1]!, ctx.staff.id),
-  );
+  // Take, on the heads' red alert: the alert itself then says who took it, for every head.
+  composer.callbackQuery(/^t:t:([0-9a-f]{24})$/, async (ctx) => {
+    let task: Task;
+    try {
+      task = await deps.engine.reassignTask(ctx.match[1]!, actor(ctx), ctx.staff.id);
+    } catch (error) {
+      if (!(error instanceof ProcessError)) throw error;
+      return refuse(ctx, error);
+    }
+    await ctx.answerCallbackQuery();
+    await showTaken(ctx, deps, task);
+  });
 
   // Problem: the presser says what is wrong in a reply; the deal goes back to sales in red.
   composer.callbackQuery(/^t:x:([0-9a-f]{24})$/, async (ctx) => {

@@ -31,6 +31,8 @@ import type { FileStore } from '../domain/ports';
 import { createClientCardLookup } from '../store/repositories/client-card.repository';
 import { createConversationStore } from '../store/repositories/conversation.repository';
 import { createRecordRepository } from '../store/repositories/record.repository';
+import { createRecordLabels } from '../store/repositories/record-labels.repository';
+import { createAlertCopies } from '../store/repositories/alert-copies.repository';
 import type { Messaging } from './messaging';
 import type { RoutingParts } from './routing';
 import { Organisation } from '../app/staff/organisation';
@@ -102,6 +104,8 @@ export async function startManagerBot(options: {
   const search = createSearchStore(models);
   const directory = createDirectory(models);
   const organisationStore = createOrganisationStore(models);
+  const labels = createRecordLabels(models);
+  const naming = { definition: options.definition };
   const menus = new StaffMenus({
     translate: translator.forLocale,
     defaultLocale: env.DEFAULT_LOCALE,
@@ -112,6 +116,9 @@ export async function startManagerBot(options: {
     staff,
     engine: options.process.engine,
     cards: options.process.cards,
+    labels,
+    naming,
+    alertCopies: createAlertCopies(models),
     people: options.process.people,
     history: options.process.history,
     ...(options.fileUrl ? { fileUrl: options.fileUrl } : {}),
@@ -233,6 +240,7 @@ export async function startManagerBot(options: {
     onFileError: (error) =>
       logger.warn({ err: error }, "a customer's file could not be passed to staff"),
     onError: (error) => logger.error({ err: error }, 'notification delivery failed'),
+    cards: { labels, naming },
   });
   delivery.start();
   const digestRecipients = createDigestRecipients(models, env.DEFAULT_LOCALE);

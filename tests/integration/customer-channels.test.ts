@@ -168,7 +168,7 @@ describe('Telegram customer webhook', () => {
     // Other notices (the reply clock's) may come before or after; the file follows its card.
     const card = shown.findIndex((d) => d.text?.includes('📎 ТЗ склад.pdf'));
     expect(shown[card]?.text).toMatch(
-      /^✈️ Telegram · Анна Смирнова\nЛид #\w{6}\n\n📎 ТЗ склад\.pdf$/,
+      /^✈️ Telegram · Анна Смирнова\nЛид №\d+\n\n📎 ТЗ склад\.pdf$/,
     );
     expect(shown[card + 1]).toMatchObject({ file: 'ТЗ склад.pdf' });
   });

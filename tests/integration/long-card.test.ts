@@ -155,7 +155,7 @@ describe('a customer message longer than a Telegram card', () => {
 
     expect(card.text.length).toBeLessThanOrEqual(LIMIT);
     expect(noLonePairHalf(card.text)).toBe(true);
-    expect(card.text).toMatch(/^🟦 ВКонтакте · Клиент\nЛид #\w{6}\n\n/);
+    expect(card.text).toMatch(/^🟦 ВКонтакте · Клиент\nЛид №\d+\n\n/);
     expect(card.text).toMatch(/всего 10000 знаков/);
     expect(buttonsOf(card).map((b) => b.text)).toEqual([
       '↩️ Ответить',

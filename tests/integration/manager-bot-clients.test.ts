@@ -29,7 +29,7 @@ describe('client messages in the manager bot', () => {
     await deliver();
     const card = dispatcher.history().at(-1)!;
     expect(card.text).toMatch(
-      /^🟦 ВКонтакте · Клиент\nЛид #\w{6}\n\nЗдравствуйте! Сколько стоит доставка\?$/,
+      /^🟦 ВКонтакте · Клиент\nЛид №\d+\n\nЗдравствуйте! Сколько стоит доставка\?$/,
     );
     expect(buttonsOf(card).map((b) => b.text)).toEqual([
       '↩️ Ответить',

@@ -135,7 +135,9 @@ describe('the manager bot', () => {
     expect(seller.lastText()).toMatch(/^Open tasks: 2 tasks\n\n1\. .+\n2\. .+/);
     // The hand-off task's card, opened from the list, is what the next steps press on.
     await seller.press(/^\d+\. Hand off to operations$/);
-    expect(seller.lastText()).toMatch(/^📋 Hand off to operations\n⏱ /);
+    expect(seller.lastText()).toMatch(
+      /^📋 Hand off to operations · ООО Ромашка · Lead #\d+\nStage: Proposal\n⏱ /,
+    );
   });
 
   it('sends the heads a red alert that a head can take, and nobody else can', async () => {
@@ -148,7 +150,16 @@ describe('the manager bot', () => {
       'Клиент недоволен сроками',
     );
     await deliver();
-    expect(head.lastText()).toBe('🔴 Проблема по лиду: Клиент недоволен сроками');
+    const lead = await hub.database.models.Lead.findById(task!.subject!.id).lean();
+    expect(head.lastText()).toBe(
+      [
+        `🔴 Проблема: Лид №${lead!.number}`,
+        'Клиент: ООО Ромашка',
+        'Менеджер продаж: Семён',
+        'Кто сообщил: система',
+        'Причина: Клиент недоволен сроками',
+      ].join('\n'),
+    );
 
     // The operator forges the Take button: refused, the red task stays with sales.
     await operator.sendCallbackData(`t:t:${red.id}`);
@@ -159,7 +170,7 @@ describe('the manager bot', () => {
       (await hub.database.models.User.findOne({ telegramId: head.id }).lean())!._id.toHexString(),
     );
     await deliver();
-    expect(head.lastText()).toMatch(/^📋 🔴 Проблема: Клиент недоволен сроками/);
+    expect(head.lastText()).toMatch(/^📋 🔴 Проблема: Клиент недоволен сроками · ООО Ромашка/);
   });
 
   it('enters a lead by hand with /new: the creator owns a cold call, one contact per phone', async () => {
@@ -183,8 +194,8 @@ describe('the manager bot', () => {
 
   it('finds by name or phone only the records this person may see', async () => {
     await admin.command('/find Иван');
-    expect(admin.lastText()).toBe(
-      'Нашлось 2 записи:\n• Лид — Иван Петров — Выявление потребности\n• Лид — Иван Петров — Выявление потребности',
+    expect(admin.lastText()).toMatch(
+      /^Нашлось 2 записи:\n• Лид №\d+ — Иван Петров — Выявление потребности\n• Лид №\d+ — Иван Петров — Выявление потребности$/,
     );
     await admin.command('/find +7 (912) 000-11-22');
     expect(admin.lastText()).toMatch(/^Нашлось 2 записи:/);
@@ -192,7 +203,7 @@ describe('the manager bot', () => {
     await seller.command('/find Иван');
     expect(seller.lastText()).toBe('Nothing found among your records.');
     await seller.command('/find ромашка');
-    expect(seller.lastText()).toBe('Found 1 record:\n• Lead — ООО Ромашка — Proposal');
+    expect(seller.lastText()).toMatch(/^Found 1 record:\n• Lead #\d+ — ООО Ромашка — Proposal$/);
     await operator.command('/find Ромашка');
     expect(operator.lastText()).toBe('Среди ваших записей ничего не нашлось.');
   });
@@ -202,7 +213,7 @@ describe('the manager bot', () => {
     await seller.press('📄 Card', handOff);
     expect(seller.lastText()).toBe(
       [
-        '📄 Lead · ООО Ромашка',
+        `📄 Lead #${(await hub.database.models.Lead.findOne({ stage: 'proposal' }).lean())!.number} · ООО Ромашка`,
         'Stage: Proposal',
         'Sales: Семён',
         'To move on, fill in: Number of employees, Area, Brief',
@@ -378,11 +389,17 @@ describe('the manager bot', () => {
     const handOff = seller.history().findLast((m) => /^📋 Hand off to operations/.test(m.text))!;
     await seller.press('🚩 Problem', handOff);
     expect(seller.lastText()).toMatch(/^What is wrong\?/);
+    const before = seller.texts().length;
     await seller.reply(seller.history().at(-1)!, { text: 'Client wants a discount' });
-    expect(seller.lastText()).toMatch(/^🔴 Problem raised/);
+    // The red task's card is delivered as soon as it is stored: it may come before the answer.
+    expect(seller.texts().slice(before)).toContainEqual(
+      expect.stringMatching(/^🔴 Problem raised/),
+    );
 
     await deliver();
     const head = telegram.user(1005, 'Роман');
-    expect(head.lastText()).toBe('🔴 Проблема по лиду: Client wants a discount');
+    expect(head.lastText()).toMatch(
+      /^🔴 Проблема: Лид №\d+\nКлиент: ООО Ромашка\nМенеджер продаж: Семён\nКто сообщил: Семён\nПричина: Client wants a discount$/,
+    );
   });
 });

@@ -217,8 +217,12 @@ export class FakeUser {
         [];
       const button = rows.flat().find(matches);
       if (!button?.callback_data) continue;
+      // Telegram sends the pressed message with its text, as the bot last showed it.
       const query = this.client.makeCallbackQuery(button.callback_data, {
-        message: { message_id: (message as { message_id?: number }).message_id },
+        message: {
+          message_id: (message as { message_id?: number }).message_id,
+          text: message.text,
+        },
       });
       (query.from as { language_code?: string }).language_code = this.languageCode;
       await this.deliver(() => this.client.sendCallback(query));

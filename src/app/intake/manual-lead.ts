@@ -29,7 +29,11 @@ export async function createManualLead(
       emails: [],
     }));
   return deps.engine.createLead(
-    { contactId: contact.id, source: { kind: 'manual', method: input.source } },
+    {
+      contactId: contact.id,
+      contactName: contact.name ?? '',
+      source: { kind: 'manual', method: input.source },
+    },
     creator.id,
   );
 }

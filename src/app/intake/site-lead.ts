@@ -80,6 +80,7 @@ export async function createSiteLead(
   const lead = await deps.leads.createLead(
     {
       contactId: contact.id,
+      contactName: contact.name ?? '',
       source: input.source,
       utm: input.utm,
       ...(input.referrer ? { referrer: input.referrer } : {}),

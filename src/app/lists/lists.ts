@@ -20,6 +20,8 @@ export type ListScope =
 
 export interface ListedRecord {
   subject: TaskSubject;
+  /** Absent on records made before numbering. */
+  number?: number;
   pipeline: string;
   stage: string;
   contactId: string;
@@ -83,6 +85,7 @@ export interface RecordFilter {
 
 export interface RecordLine {
   subject: TaskSubject;
+  number?: number;
   contactName?: string;
   stageTitle: Text;
   pipelineTitle?: Text;
@@ -186,6 +189,7 @@ export class Lists {
       const since = waiting.get(record.contactId);
       return {
         subject: record.subject,
+        ...(record.number === undefined ? {} : { number: record.number }),
         stageTitle: stageOf(pipeline, record.stage).title,
         ...(kind === 'deal' ? { pipelineTitle: pipeline.title } : {}),
         ...(contactName ? { contactName } : {}),

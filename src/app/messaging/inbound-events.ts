@@ -13,6 +13,8 @@ export interface ClientMessageEvent {
   /** The record's responsibles as ingest read them with the record (same reason). */
   responsibles?: Responsibles;
   subject: TaskSubject;
+  /** The record's short number, read with it (absent on records made before numbering). */
+  recordNumber?: number;
   /** The message opened a new lead. */
   newLead: boolean;
   /** The customer changed a message the hub already had. */

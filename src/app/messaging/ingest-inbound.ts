@@ -125,7 +125,7 @@ export class IngestInbound {
   private async stored(
     message: Message,
     conversation: Conversation,
-    found: { subject: TaskSubject; newLead: boolean; responsibles: Responsibles } | undefined,
+    found: Found | undefined,
     how: 'opened' | 'continued' | 'retried',
     contactName: string | undefined,
   ): Promise<IngestResult> {
@@ -141,7 +141,7 @@ export class IngestInbound {
       return result;
     }
     const { deps } = this;
-    const { subject, newLead, responsibles } = found;
+    const { subject, newLead, responsibles, number } = found;
     const at = message.sentAt;
     if (how === 'opened') await deps.sla.startedWaiting(conversation.id, at);
     else if (how === 'retried' && conversation.awaitingReplySince?.getTime() === at.getTime()) {
@@ -160,6 +160,7 @@ export class IngestInbound {
       ...(contactName ? { contactName } : {}),
       responsibles,
       subject,
+      ...(number === undefined ? {} : { recordNumber: number }),
       newLead,
       edited: false,
     });
@@ -244,15 +245,20 @@ export class IngestInbound {
     inbound: InboundMessage,
     /** Absent when the conversation is opened after this, with the subject on it. */
     conversation: Conversation | undefined,
-  ): Promise<{ subject: TaskSubject; newLead: boolean; responsibles: Responsibles } | undefined> {
+  ): Promise<Found | undefined> {
     const open = isNew ? undefined : await this.deps.records.openRecordOf(contact.id);
     if (open) {
-      const { subject, responsibles } = open;
+      const { subject, responsibles, number } = open;
       const current = conversation && subjectOf(conversation);
       if (conversation && (current?.kind !== subject.kind || current.id !== subject.id)) {
         await this.deps.conversations.attach(conversation.id, subject);
       }
-      return { subject, newLead: false, responsibles };
+      return {
+        subject,
+        newLead: false,
+        responsibles,
+        ...(number === undefined ? {} : { number }),
+      };
     }
     const origin = inbound.origin ?? {};
     const utm = { ...utmFromUrl(origin.pageUrl), ...origin.utm };
@@ -268,6 +274,8 @@ export class IngestInbound {
       .createLead(
         {
           contactId: contact.id,
+          // The dispatcher's card names the client without reading the contact back.
+          contactName: contact.name ?? '',
           source: {
             kind: 'channel',
             channel: inbound.channel,
@@ -286,9 +294,23 @@ export class IngestInbound {
       });
     if (!lead) return undefined;
     if (conversation) await this.deps.conversations.attach(conversation.id, lead.subject);
-    return { subject: lead.subject, newLead: true, responsibles: lead.responsibles };
+    return {
+      subject: lead.subject,
+      newLead: true,
+      responsibles: lead.responsibles,
+      ...(lead.number === undefined ? {} : { number: lead.number }),
+    };
   }
 }
+
+/** The record a message belongs to, as ingest found or made it. */
+type Found = {
+  subject: TaskSubject;
+  newLead: boolean;
+  responsibles: Responsibles;
+  /** Read with the record, so the responsible's card shows it without a read of its own. */
+  number?: number;
+};
 
 export function subjectOf(conversation: Conversation): TaskSubject | undefined {
   if (conversation.dealId) return { kind: 'deal', id: conversation.dealId };

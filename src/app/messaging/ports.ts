@@ -49,7 +49,7 @@ export interface OpenRecords {
   /** Who is responsible comes along: the customer's card goes to them without a second read. */
   openRecordOf(
     contactId: string,
-  ): Promise<{ subject: TaskSubject; responsibles: Responsibles } | undefined>;
+  ): Promise<{ subject: TaskSubject; responsibles: Responsibles; number?: number } | undefined>;
 }
 
 export interface InboundMessages {

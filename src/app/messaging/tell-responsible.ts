@@ -21,6 +21,7 @@ export function tellResponsible(deps: {
       conversationId: conversation.id,
       messageId: message.id,
       subject,
+      ...(event.recordNumber === undefined ? {} : { recordNumber: event.recordNumber }),
       channel: message.channel,
       ...(contactName ? { contactName } : {}),
       ...(message.text ? { text: message.text } : {}),

@@ -36,6 +36,8 @@ export interface HistoryEntry {
 
 export interface HistoryPage {
   subject: TaskSubject;
+  /** The record's short number, when it has one. */
+  number?: number;
   contactName?: string;
   /** The conversation the client wrote in last, so a reply goes where they are. */
   conversationId?: string;
@@ -111,6 +113,7 @@ export class ClientHistory {
     await this.deps.notifier.notifyUser(userId, {
       kind: 'client_history',
       subject: latest.subject,
+      ...(latest.number !== undefined ? { number: latest.number } : {}),
       ...(latest.contactName ? { contactName: latest.contactName } : {}),
       ...(latest.conversationId ? { conversationId: latest.conversationId } : {}),
       entries: latest.entries,
@@ -147,6 +150,7 @@ export class ClientHistory {
     const conversationId = page === 0 ? lastInbound?.conversationId : undefined;
     return {
       subject: record.subject,
+      ...(record.number !== undefined ? { number: record.number } : {}),
       ...(names.contact ? { contactName: names.contact } : {}),
       ...(conversationId ? { conversationId } : {}),
       entries: found.messages.map((message) => toEntry(message, staff)).reverse(),

@@ -4,6 +4,7 @@ import type { Attachment } from '../../domain/message';
 import type { DeliveryFailure } from '../../domain/outbox';
 import type { Task, TaskSubject } from '../../domain/task';
 import type { HistoryPage } from './client-history';
+import type { RecordLabel } from './record-labels';
 
 /** Where the bot confirmed a reply to a client; the delivery state is shown by editing it. */
 export interface Receipt {
@@ -13,7 +14,8 @@ export interface Receipt {
 
 /** What staff are told; the manager bot renders each kind in the reader's language. */
 export type Notice =
-  | { kind: 'task_assigned'; task: Task }
+  /** `about`: the record's label when it was at hand (a new lead's card then needs no read). */
+  | { kind: 'task_assigned'; task: Task; about?: RecordLabel }
   | { kind: 'task_overdue'; task: Task }
   | { kind: 'robot'; text: Text; subject: TaskSubject }
   | { kind: 'sla_reminder'; conversationId: string; waitingMs: number }
@@ -23,6 +25,8 @@ export type Notice =
       conversationId: string;
       messageId: string;
       subject: TaskSubject;
+      /** The record's short number when ingest read it (an edit's card looks it up). */
+      recordNumber?: number;
       channel: Channel;
       contactName?: string;
       text?: string;

@@ -13,6 +13,8 @@ export interface NewLead {
   referrer?: string;
   landingUrl?: string;
   fields?: Record<string, unknown>;
+  /** The contact's name, when the caller has it ('' for none): shown, never stored on the lead. */
+  contactName?: string;
 }
 
 export interface RecordStore {

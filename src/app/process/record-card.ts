@@ -1,4 +1,9 @@
-import type { ProcessDefinition, RequiredField, Stage } from '../../domain/process/definition';
+import type {
+  ProcessDefinition,
+  RequiredField,
+  Stage,
+  Text,
+} from '../../domain/process/definition';
 import {
   missingRequiredFields,
   pipelineOf,
@@ -19,6 +24,8 @@ export interface ContactNames {
 export interface RecordCard {
   record: ProcessRecord;
   stage: Stage;
+  /** A deal's type, as the process definition names it. */
+  dealType?: Text;
   contact?: string;
   company?: string;
   responsibles: { slot: string; user: User }[];
@@ -56,6 +63,7 @@ export class RecordCards {
     return {
       record,
       stage,
+      ...(record.subject.kind === 'deal' ? { dealType: pipeline.title } : {}),
       ...(names.contact ? { contact: names.contact } : {}),
       ...(names.company ? { company: names.company } : {}),
       responsibles,

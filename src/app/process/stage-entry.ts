@@ -13,6 +13,7 @@ import type { Assignees } from './assignees';
 import { ProcessError } from './errors';
 import type { ClientMessenger } from '../messaging/robot-messages';
 import type { Notifier } from './notices';
+import { labelOfRecord } from './record-labels';
 import type { RecordStore, TaskStore, Timers } from './ports';
 
 export interface StageDeps {
@@ -160,7 +161,7 @@ export class StageEntry {
         subject: record.subject,
         due: new Date(this.now.getTime() + step.dueInMs),
       });
-      if (created) await this.announce(task, { created });
+      if (created) await this.announce(task, { created, record });
     } else if ('notify' in action) {
       const userId = await this.deps.assignees.resolve(action.notify.role, record);
       await this.deps.notifier.notifyUser(userId, {
@@ -198,7 +199,7 @@ export class StageEntry {
         stageEntry: record.stageEntry,
       },
     });
-    if (ensured.created) await this.announce(ensured.task, { created: true });
+    if (ensured.created) await this.announce(ensured.task, { created: true, record });
     return ensured;
   }
 
@@ -214,9 +215,20 @@ export class StageEntry {
     await this.deps.history?.tell(userId, subject);
   }
 
-  /** `created`: the task was made just now (its overdue timer cannot exist yet). */
-  async announce(task: Task, options: { created?: boolean } = {}): Promise<void> {
-    await this.deps.notifier.notifyUser(task.assigneeId, { kind: 'task_assigned', task });
+  /**
+   * `created`: the task was made just now (its overdue timer cannot exist yet). `record`: the
+   * task's record, whose label the card carries when it knows the client's name.
+   */
+  async announce(
+    task: Task,
+    options: { created?: boolean; record?: ProcessRecord } = {},
+  ): Promise<void> {
+    const about = options.record && labelOfRecord(options.record);
+    await this.deps.notifier.notifyUser(task.assigneeId, {
+      kind: 'task_assigned',
+      task,
+      ...(about ? { about } : {}),
+    });
     await this.scheduleOverdue(task, options);
   }
 

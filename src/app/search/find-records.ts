@@ -13,7 +13,7 @@ export interface FoundRecord {
 export interface SearchStore {
   /** Leads and deals whose contact or company matches by name, phone or email; newest first. */
   find(
-    query: { words?: string; phone?: string; email?: string },
+    query: { words?: string; phone?: string; email?: string; number?: number },
     limit: number,
   ): Promise<FoundRecord[]>;
 }
@@ -25,7 +25,7 @@ export interface SearchHit extends FoundRecord {
 const LIMIT = 20;
 
 /**
- * `/find`: by name, phone, email or company, and only among the records this person may see —
+ * `/find`: by name, phone, email, company or record number, and only among the records this person may see —
  * the store is asked broadly, the rights decide what comes back.
  */
 export async function findRecords(
@@ -34,11 +34,19 @@ export async function findRecords(
   text: string,
 ): Promise<SearchHit[]> {
   const query = text.trim();
-  if (query.length < 2) return [];
+  // "№1024", "#1024", or a bare number too short to be a phone: the record's own number.
+  const numbered = /^(?:[№#]\s*(\d{1,9})|(\d{1,4}))$/.exec(query);
+  if (query.length < 2 && !numbered) return [];
   const phone = /\d{5,}/.test(query.replace(/\D/g, '')) ? normalizePhone(query) : undefined;
   const email = query.includes('@') ? normalizeEmail(query) : undefined;
   const found = await deps.search.find(
-    phone ? { phone } : email ? { email } : { words: query },
+    numbered
+      ? { number: Number(numbered[1] ?? numbered[2]) }
+      : phone
+        ? { phone }
+        : email
+          ? { email }
+          : { words: query },
     LIMIT * 3,
   );
   const hits: SearchHit[] = [];

@@ -23,6 +23,13 @@ export interface ProcessRecord {
   fields: Record<string, unknown>;
   contactId: string;
   closed: boolean;
+  /** The short number people read ("Лид №1024"); records made before numbering have none. */
+  number?: number;
+  /**
+   * The client's name when the caller had it at hand (a lead just made from a message, '' for a
+   * client without one): cards shown at once then need no read. Never stored on the record.
+   */
+  contactName?: string;
 }
 
 export function pipelineOf(definition: ProcessDefinition, pipelineId: string): Pipeline {

@@ -5,6 +5,8 @@ const { ObjectId } = Schema.Types;
 
 export const dealSchema = new Schema(
   {
+    /** The short number people read and say ("Лид №1024"); older records have none. */
+    number: Number,
     leadId: { type: ObjectId, ref: 'Lead' },
     contactId: { type: ObjectId, ref: 'Contact', required: true },
     companyId: { type: ObjectId, ref: 'Company' },
@@ -30,5 +32,7 @@ dealSchema.index({ type: 1, stage: 1 });
 // Reports: deals opened in a period, deals won in a month.
 dealSchema.index({ createdAt: -1 });
 dealSchema.index({ closed: 1, closedAt: 1 });
+// `/find 1024` looks a record up by its number.
+dealSchema.index({ number: 1 });
 
 export type DealDoc = InferSchemaType<typeof dealSchema>;

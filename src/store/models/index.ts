@@ -3,6 +3,7 @@ import { auditEventSchema } from './audit-event.model';
 import { companySchema } from './company.model';
 import { conversionSchema } from './conversion.model';
 import { contactSchema } from './contact.model';
+import { counterSchema } from './counter.model';
 import { conversationSchema } from './conversation.model';
 import { dealSchema } from './deal.model';
 import { fileSchema } from './file.model';
@@ -25,6 +26,7 @@ export function registerModels(connection: Connection) {
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     Company: connection.model('Company', companySchema),
     Contact: connection.model('Contact', contactSchema),
+    Counter: connection.model('Counter', counterSchema),
     Conversion: connection.model('Conversion', conversionSchema),
     Conversation: connection.model('Conversation', conversationSchema),
     Deal: connection.model('Deal', dealSchema),

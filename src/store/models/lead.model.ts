@@ -3,6 +3,8 @@ import { responsiblesSchema, utmSchema } from './shared';
 
 export const leadSchema = new Schema(
   {
+    /** The short number people read and say ("Лид №1024"); older records have none. */
+    number: Number,
     contactId: { type: Schema.Types.ObjectId, ref: 'Contact', required: true },
     // A tagged union (channel | form | call | import | manual); validated in the domain layer.
     source: { type: Schema.Types.Mixed, required: true },
@@ -21,5 +23,7 @@ leadSchema.index({ contactId: 1, closed: 1 });
 leadSchema.index({ 'responsibles.sales': 1, closed: 1 });
 leadSchema.index({ stage: 1, createdAt: -1 });
 leadSchema.index({ 'utm.source': 1, createdAt: -1 });
+// `/find 1024` looks a record up by its number.
+leadSchema.index({ number: 1 });
 
 export type LeadDoc = InferSchemaType<typeof leadSchema>;

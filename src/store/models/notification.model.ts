@@ -34,6 +34,8 @@ notificationSchema.index({ status: 1, leaseUntil: 1 });
 notificationSchema.index({ audience: 1, userId: 1, createdAt: -1 });
 notificationSchema.index({ telegramRefs: 1 });
 notificationSchema.index({ 'payload.messageId': 1 });
+// Taking a problem finds every copy of its alert to edit.
+notificationSchema.index({ kind: 1, 'payload.taskId': 1 });
 notificationSchema.index({ key: 1 }, { unique: true, sparse: true });
 
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;

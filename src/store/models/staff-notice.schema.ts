@@ -45,7 +45,20 @@ const historyEntry = z.object({
 const waiting = { conversationId: z.string(), waitingMs: z.number() };
 
 export const staffNoticeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('task_assigned'), task }),
+  z.object({
+    kind: z.literal('task_assigned'),
+    task,
+    about: z
+      .object({
+        subject,
+        number: z.number().optional(),
+        pipeline: z.string(),
+        stage: z.string(),
+        contactName: z.string(),
+        salesName: z.string().optional(),
+      })
+      .optional(),
+  }),
   z.object({ kind: z.literal('task_overdue'), task }),
   z.object({ kind: z.literal('robot'), text, subject }),
   z.object({ kind: z.literal('sla_reminder'), ...waiting }),
@@ -55,6 +68,7 @@ export const staffNoticeSchema = z.discriminatedUnion('kind', [
     conversationId: z.string(),
     messageId: z.string(),
     subject,
+    recordNumber: z.number().optional(),
     channel: z.enum(CHANNELS),
     contactName: z.string().optional(),
     text: z.string().optional(),
@@ -70,6 +84,7 @@ export const staffNoticeSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('client_history'),
     subject,
+    number: z.number().optional(),
     contactName: z.string().optional(),
     conversationId: z.string().optional(),
     entries: z.array(historyEntry),

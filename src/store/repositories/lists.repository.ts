@@ -69,6 +69,7 @@ export function createListStore(models: Models): ListStore {
         const record = toProcessRecord(kind, doc);
         return {
           subject: record.subject,
+          ...(record.number === undefined ? {} : { number: record.number }),
           pipeline: record.pipeline,
           stage: record.stage,
           contactId: record.contactId,

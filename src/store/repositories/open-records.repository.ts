@@ -11,13 +11,21 @@ interface RecordHead {
   closed: unknown;
   createdAt: Date;
   responsibles?: Record<string, Types.ObjectId | undefined>;
+  number?: number;
 }
 
 export function createOpenRecords(models: Models): OpenRecords {
   const { Deal, Lead } = models;
   // The newest open record of each contact of a batch. `closed` is checked here: a contact has
   // few records, and `{contactId: {$in}}` alone is what every engine serves from the index.
-  const heads = { _id: 1, contactId: 1, closed: 1, createdAt: 1, responsibles: 1 } as const;
+  const heads = {
+    _id: 1,
+    contactId: 1,
+    closed: 1,
+    createdAt: 1,
+    responsibles: 1,
+    number: 1,
+  } as const;
   const openOf = (find: (contactIds: Types.ObjectId[]) => Promise<RecordHead[]>) =>
     groupedLookup<string, RecordHead>({
       find: async (contactIds) =>
@@ -44,6 +52,7 @@ export function createOpenRecords(models: Models): OpenRecords {
       return {
         subject: { kind: deal ? 'deal' : 'lead', id: open._id.toHexString() },
         responsibles: plain<Responsibles>(open.responsibles ?? {}),
+        ...(typeof open.number === 'number' ? { number: open.number } : {}),
       };
     },
   };

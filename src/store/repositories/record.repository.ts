@@ -7,6 +7,7 @@ import type { TaskSubject } from '../../domain/task';
 import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
 import { oid, plain } from './plain';
+import { createRecordNumbers, type RecordNumbers } from './record-numbers';
 
 interface StoredRecord {
   id: string;
@@ -17,6 +18,7 @@ interface StoredRecord {
   contactId: string;
   closed: boolean | string;
   type?: string;
+  number?: number;
 }
 
 /** A lead or deal document as the engine sees it. */
@@ -31,6 +33,7 @@ export function toProcessRecord(kind: TaskSubject['kind'], doc: unknown): Proces
     fields: stored.fields ?? {},
     contactId: stored.contactId,
     closed: stored.closed !== false,
+    ...(typeof stored.number === 'number' ? { number: stored.number } : {}),
   };
 }
 
@@ -44,7 +47,10 @@ function fieldUpdate(fields: Record<string, unknown>): Record<string, unknown> {
   return update;
 }
 
-export function createRecordRepository(models: Models): RecordStore {
+export function createRecordRepository(
+  models: Models,
+  numbers: RecordNumbers = createRecordNumbers(models),
+): RecordStore {
   const { Lead, Deal, Company, Contact } = models;
   const insertLead = groupedCreate(Lead);
   const leadById = groupedById((ids) => Lead.find({ _id: { $in: ids } }).lean(), oid);
@@ -65,14 +71,19 @@ export function createRecordRepository(models: Models): RecordStore {
       return doc ? toProcessRecord(subject.kind, doc) : undefined;
     },
 
-    async createLead(lead, stage, responsibles) {
-      const created = await insertLead({ ...lead, stage, stageEntry: 1, responsibles });
-      return toProcessRecord('lead', created.toObject());
+    async createLead({ contactName, ...lead }, stage, responsibles) {
+      const number = await numbers.next('lead');
+      const created = await insertLead({ ...lead, number, stage, stageEntry: 1, responsibles });
+      return {
+        ...toProcessRecord('lead', created.toObject()),
+        ...(contactName === undefined ? {} : { contactName }),
+      };
     },
 
     async insertDeal(deal) {
       try {
-        await Deal.create({ ...deal, _id: oid(deal.id), stageEntry: 1 });
+        const number = await numbers.next('deal');
+        await Deal.create({ ...deal, number, _id: oid(deal.id), stageEntry: 1 });
         return true;
       } catch (error) {
         if (isDuplicateKeyError(error)) return false;

@@ -7,7 +7,16 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function createSearchStore(models: Models): SearchStore {
   const { Contact, Company, Lead, Deal } = models;
   return {
-    async find({ words, phone, email }, limit) {
+    async find({ words, phone, email, number }, limit) {
+      if (number !== undefined) {
+        const [leads, deals] = await Promise.all([
+          Lead.find({ number }).limit(limit).lean(),
+          Deal.find({ number }).limit(limit).lean(),
+        ]);
+        const contactIds = [...leads, ...deals].map((doc) => doc.contactId);
+        const contacts = await Contact.find({ _id: { $in: contactIds } }).lean();
+        return found(contacts, leads, deals);
+      }
       const filters: Record<string, unknown>[] = [];
       if (phone) filters.push({ phones: phone });
       if (email) filters.push({ emails: email });
@@ -19,14 +28,6 @@ export function createSearchStore(models: Models): SearchStore {
       }
       const contacts = await Contact.find({ $or: filters }).limit(limit).lean();
       if (contacts.length === 0) return [];
-      const companyNames = new Map(
-        (
-          await Company.find({
-            _id: { $in: contacts.map((c) => c.companyId).filter(Boolean) },
-          }).lean()
-        ).map((company) => [String(company._id), company.name]),
-      );
-      const contactOf = new Map(contacts.map((contact) => [String(contact._id), contact]));
       const ids = contacts.map((contact) => contact._id);
       const [leads, deals] = await Promise.all([
         Lead.find({ contactId: { $in: ids } })
@@ -38,19 +39,36 @@ export function createSearchStore(models: Models): SearchStore {
           .limit(limit)
           .lean(),
       ]);
-      const toFound = (kind: 'lead' | 'deal', doc: unknown): FoundRecord => {
-        const record = toProcessRecord(kind, doc);
-        const contact = contactOf.get(record.contactId);
-        const companyName = contact?.companyId
-          ? companyNames.get(String(contact.companyId))
-          : undefined;
-        return {
-          record,
-          ...(contact?.name ? { contactName: contact.name } : {}),
-          ...(companyName ? { companyName } : {}),
-        };
-      };
-      return [...deals.map((d) => toFound('deal', d)), ...leads.map((l) => toFound('lead', l))];
+      return found(contacts, leads, deals);
     },
   };
+
+  /** The records with their client's and company's names. */
+  async function found(
+    contacts: { _id: unknown; name?: string | null; companyId?: unknown }[],
+    leads: unknown[],
+    deals: unknown[],
+  ): Promise<FoundRecord[]> {
+    const companyNames = new Map(
+      (
+        await Company.find({
+          _id: { $in: contacts.map((c) => c.companyId).filter(Boolean) },
+        }).lean()
+      ).map((company) => [String(company._id), company.name]),
+    );
+    const contactOf = new Map(contacts.map((contact) => [String(contact._id), contact]));
+    const toFound = (kind: 'lead' | 'deal', doc: unknown): FoundRecord => {
+      const record = toProcessRecord(kind, doc);
+      const contact = contactOf.get(record.contactId);
+      const companyName = contact?.companyId
+        ? companyNames.get(String(contact.companyId))
+        : undefined;
+      return {
+        record,
+        ...(contact?.name ? { contactName: contact.name } : {}),
+        ...(companyName ? { companyName } : {}),
+      };
+    };
+    return [...deals.map((d) => toFound('deal', d)), ...leads.map((l) => toFound('lead', l))];
+  }
 }
