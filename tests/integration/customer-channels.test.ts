@@ -129,9 +129,12 @@ describe('Telegram customer webhook', () => {
     expect(conversations).toHaveLength(1);
     expect(conversations[0]!.leadId?.toHexString()).toBe(leads[0]!._id.toHexString());
     expect(
-      (await models().Message.find({ conversationId: conversations[0]!._id }).lean()).map(
-        (m) => m.text ?? null,
-      ),
+      (
+        await models()
+          .Message.find({ conversationId: conversations[0]!._id })
+          .sort({ _id: 1 })
+          .lean()
+      ).map((m) => m.text ?? null),
     ).toEqual([null, 'Сколько стоит внедрение?']);
     // Only the first message opened the lead; each message is announced once.
     expect(events.map((e) => [e.message.text ?? null, e.newLead])).toEqual([

@@ -65,7 +65,7 @@ describe('every move the process allows, in the manager bot', () => {
     await seller.press('Спам');
     const [done, card] = seller.texts().slice(-2);
     expect(done).toBe('Закрыто: Некачественный лид. Причина: Спам');
-    expect(card).toMatch(/^📄 Лид · Пётр Спамов\nСтадия: Некачественный лид\n/);
+    expect(card).toMatch(/^📄 Лид (№\d+|#\w{6}) · Пётр Спамов\nСтадия: Некачественный лид\n/);
     expect(card).toMatch(/\nПричина закрытия: Спам$/);
     const lead = await world.hub.database.models.Lead.findById(id).lean();
     expect(lead).toMatchObject({ stage: 'junk', closed: true, fields: { junkReason: 'Спам' } });
@@ -98,7 +98,7 @@ describe('every move the process allows, in the manager bot', () => {
     await seller.say({ text: 'Found a cheaper supplier' });
     const [done, card] = seller.texts().slice(-2);
     expect(done).toBe('Closed: Lost. Reason: Found a cheaper supplier');
-    expect(card).toMatch(/^📄 Deal · Mary Client\nStage: Lost\n/);
+    expect(card).toMatch(/^📄 Deal #\w+ \(Standard order\) · Mary Client\nStage: Lost\n/);
     expect(card).toMatch(/\nClosing reason: Found a cheaper supplier$/);
     expect(await world.hub.database.models.Deal.findById(id).lean()).toMatchObject({
       stage: 'lost',
@@ -116,10 +116,10 @@ describe('every move the process allows, in the manager bot', () => {
     await seller.press('➡️ Выявление потребности', card);
     // The card is redrawn in place at the earlier stage, whose first task comes as usual.
     expect(seller.history().find((m) => m.message_id === card.message_id)!.text).toMatch(
-      /^📄 Лид · ООО Назад\nСтадия: Выявление потребности\n/,
+      /^📄 Лид (№\d+|#\w{6}) · ООО Назад\nСтадия: Выявление потребности\n/,
     );
     await deliver();
-    expect(seller.lastText()).toMatch(/^📋 Связаться с клиентом\n/);
+    expect(seller.lastText()).toMatch(/^📋 Связаться с клиентом · ООО Назад · Лид (№\d+|#\w{6})\n/);
     expect((await world.hub.database.models.Lead.findById(id).lean())!.stage).toBe(
       'identification',
     );
@@ -204,7 +204,9 @@ describe('every move the process allows, in the manager bot', () => {
     await deliver();
 
     // Back with the sales manager: a red task, the deal at the problem stage.
-    expect(seller.lastText()).toMatch(/^📋 🔴 Problem: The client wants to cancel\n/);
+    expect(seller.lastText()).toMatch(
+      /^📋 🔴 Problem: The client wants to cancel · ООО Два заказа · Deal #\d+ \(Standard order\)\nStage: Problem with sales\n/,
+    );
     const redTask = last(seller);
     const open = () =>
       world.hub.database.models.Task.find({ 'subject.id': deal!._id, status: 'open' }).lean();
@@ -212,7 +214,9 @@ describe('every move the process allows, in the manager bot', () => {
       [true, ids.seller.toHexString()],
     ]);
     await seller.sendCallbackData(`c:deal:${id}`);
-    expect(seller.lastText()).toMatch(/^📄 Deal · ООО Два заказа\nStage: Problem with sales\n/);
+    expect(seller.lastText()).toMatch(
+      /^📄 Deal #\d+ \(Standard order\) · ООО Два заказа\nStage: Problem with sales\n/,
+    );
     expect(seller.lastText()).toMatch(/\n🔴 Open problem: The client wants to cancel$/);
     expect(labels(seller)).toContain('❌ Lost');
 
@@ -224,7 +228,9 @@ describe('every move the process allows, in the manager bot', () => {
     // Sales resolves it: the chain goes on where it stopped, with the operations manager.
     await seller.press('✅ Done', redTask);
     await deliver();
-    expect(operator.lastText()).toMatch(/^📋 Prepare the contract and specification\n/);
+    expect(operator.lastText()).toMatch(
+      /^📋 Prepare the contract and specification · ООО Два заказа · Deal #\d+ \(Standard order\)\n/,
+    );
     expect((await world.hub.database.models.Deal.findById(id).lean())!.stage).toBe('documents');
     expect((await open()).map((task) => [task.problem, String(task.assigneeId)])).toEqual([
       [false, ids.operator.toHexString()],

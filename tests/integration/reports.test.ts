@@ -74,6 +74,7 @@ describe('the report over a known month (admin: everyone)', () => {
       ['production', 0, 2, 67],
       ['shipping', 0, 2, 100],
       ['won', 2, 2, 100],
+      ['problem', 0, undefined, undefined],
       ['lost', 1, undefined, undefined],
     ]);
     // Design: one won, one at approval.
@@ -84,6 +85,7 @@ describe('the report over a known month (admin: everyone)', () => {
       ['production', 0, 1, 100],
       ['shipping', 0, 1, 100],
       ['won', 1, 1, 100],
+      ['problem', 0, undefined, undefined],
       ['lost', 0, undefined, undefined],
     ]);
   });

@@ -7,8 +7,8 @@ export interface FunnelRow {
   /** Records at this stage now. */
   now: number;
   /**
-   * Records at this stage or further along the path (won included); undefined for the closing
-   * stages off the path (lost, junk), which only count what ended there.
+   * Records at this stage or further along the path (won included); undefined for the stages off
+   * the path (lost, junk, a problem's), which only count what is there.
    */
   reached?: number;
   /** Share of the previous stage's `reached` that got this far, in whole percent. */
@@ -16,6 +16,9 @@ export interface FunnelRow {
 }
 
 const OFF_PATH: readonly StageKind[] = ['lost', 'junk'];
+/** Off the path too: the stage a problem parks a record at, which it leaves back to where it was. */
+const offPath = (pipeline: Pipeline, stage: Pipeline['stages'][number]) =>
+  OFF_PATH.includes(stage.kind) || stage.id === pipeline.problem?.moveTo;
 
 /**
  * A funnel from where each record is now, in the order the definition lists its stages. No
@@ -27,9 +30,9 @@ export function funnelOf(
   pipeline: Pipeline,
   countsByStage: ReadonlyMap<string, number>,
 ): FunnelRow[] {
-  const path = pipeline.stages.filter((stage) => !OFF_PATH.includes(stage.kind));
+  const path = pipeline.stages.filter((stage) => !offPath(pipeline, stage));
   const offPathTotal = pipeline.stages
-    .filter((stage) => OFF_PATH.includes(stage.kind))
+    .filter((stage) => offPath(pipeline, stage))
     .reduce((sum, stage) => sum + (countsByStage.get(stage.id) ?? 0), 0);
   let previous: number | undefined;
   const rows: FunnelRow[] = [];
@@ -48,7 +51,7 @@ export function funnelOf(
     });
     previous = reached;
   }
-  for (const stage of pipeline.stages.filter((s) => OFF_PATH.includes(s.kind))) {
+  for (const stage of pipeline.stages.filter((s) => offPath(pipeline, s))) {
     rows.push({
       stage: stage.id,
       title: stage.title,
