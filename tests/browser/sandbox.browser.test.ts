@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import bot from '../../locales/ru/bot.json';
+import moves from '../../locales/ru/moves.json';
 import texts from '../../locales/ru/sandbox.json';
 import { PROJECT_ROOT } from '../../src/infra/project-root';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
@@ -163,7 +164,14 @@ describe('the sandbox page in a real browser', () => {
     await panel('staff').locator('[data-part="commands"] button', { hasText: '/tasks' }).click();
     await press(panel('staff'), 'Открытые задачи', 'Передать в дело');
     await press(panel('staff'), '📋 Передать в делопроизводство', bot.buttons.done);
-    await press(panel('staff'), bot.task.chooseDeals, 'Стандартный заказ');
+    // Deal types are ticked, then confirmed.
+    const chooseDeals = moves.handOff.choose.split('?')[0]!;
+    await press(panel('staff'), chooseDeals, 'Стандартный заказ');
+    await bubbles(panel('staff'), chooseDeals)
+      .last()
+      .locator('[data-part="button"]', { hasText: '✅ Стандартный заказ' })
+      .waitFor();
+    await press(panel('staff'), chooseDeals, moves.handOff.done);
     await ticked('handOff');
     await asPerson('operator');
     await bubbles(panel('staff'), '📋 Подготовить договор').waitFor();
@@ -176,7 +184,7 @@ describe('the sandbox page in a real browser', () => {
     await ticked('problem');
 
     // 7. The heads' group sees the red alert, with a button to take it.
-    const alert = bubbles(panel('group'), 'Проблема по сделке: Клиент хочет отменить заказ');
+    const alert = bubbles(panel('group'), 'Причина: Клиент хочет отменить заказ');
     await alert.waitFor();
     await expect(
       alert.locator('[data-part="button"]', { hasText: bot.buttons.take }).count(),
