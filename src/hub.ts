@@ -113,7 +113,9 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       socketMs: env.DB_SOCKET_TIMEOUT_MS,
     });
     stack.push(() => database.close());
-    const translator = await createTranslator(env.DEFAULT_LOCALE);
+    const translator = await createTranslator(env.DEFAULT_LOCALE, (text, variable) =>
+      logger.error({ text, variable }, 'a text was shown without one of its values'),
+    );
     checkTemplates(definition, env.PROCESS_DEFINITION, (template) =>
       LOCALES.every((lng) => translator.instance.exists(`templates:${template}`, { lng })),
     );

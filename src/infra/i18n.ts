@@ -27,7 +27,14 @@ export interface Translator {
   forLocale(lng: Locale): TFunction;
 }
 
-export async function createTranslator(defaultLocale: Locale): Promise<Translator> {
+/**
+ * `onMissingValue`: a text was shown without one of its values (a caller forgot to pass it). The
+ * person then reads the text without it — never a raw `{{name}}` — and the caller is told.
+ */
+export async function createTranslator(
+  defaultLocale: Locale,
+  onMissingValue?: (text: string, variable: string) => void,
+): Promise<Translator> {
   const resources = readLocaleResources();
   const instance = i18next.createInstance();
   await instance.init({
@@ -38,6 +45,10 @@ export async function createTranslator(defaultLocale: Locale): Promise<Translato
     ns: Object.keys(resources[defaultLocale] ?? {}),
     defaultNS: 'common',
     interpolation: { escapeValue: false },
+    missingInterpolationHandler: (text: string, match: RegExpExecArray) => {
+      onMissingValue?.(text, match[1]?.trim() ?? '');
+      return '';
+    },
     returnNull: false,
   });
   return { instance, forLocale: (lng) => instance.getFixedT(lng) };

@@ -33,6 +33,15 @@ describe('translations', () => {
     ]);
   });
 
+  it('never shows a raw placeholder: a value a caller forgot is left out and reported', async () => {
+    const missing: string[] = [];
+    const t = (await createTranslator('ru', (_text, variable) => missing.push(variable))).forLocale(
+      'ru',
+    );
+    expect(t('cards:alert.taken', {})).toBe('🙋 Взял ');
+    expect(missing).toEqual(['name']);
+  });
+
   it('answers each user in their own language from one shared instance', async () => {
     const translator = await createTranslator('ru');
     expect(translator.forLocale('en')('tasks.count', { count: 2 })).toBe('2 tasks');
