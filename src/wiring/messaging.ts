@@ -115,7 +115,8 @@ export function createMessaging(deps: {
   });
   events.subscribe(
     tellResponsible({
-      responsibleFor: (subject, known) => process.engine.responsibleFor(subject, known),
+      responsibleFor: (subject, known, place) =>
+        process.engine.responsibleFor(subject, known, place),
       contactName: async (contactId) => (await names.namesOf(contactId)).contact,
       notifier: process.notifier,
     }),

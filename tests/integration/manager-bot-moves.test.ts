@@ -220,6 +220,10 @@ describe('every move the process allows, in the manager bot', () => {
     expect(seller.lastText()).toMatch(/\n🔴 Open problem: The client wants to cancel$/);
     expect(labels(seller)).toContain('❌ Lost');
 
+    // The client's messages about the deal go to the sales manager who has the problem.
+    const answerer = () => world.hub.process.engine.responsibleFor({ kind: 'deal', id });
+    await expect(answerer()).resolves.toBe(ids.seller.toHexString());
+
     // Operations cannot move the stopped chain on.
     await operator.press('✅ Done', contract);
     expect(operator.lastText()).toBe('This task is already closed.');
@@ -235,5 +239,7 @@ describe('every move the process allows, in the manager bot', () => {
     expect((await open()).map((task) => [task.problem, String(task.assigneeId)])).toEqual([
       [false, ids.operator.toHexString()],
     ]);
+    // Resolved: the client's messages are the operations manager's again.
+    await expect(answerer()).resolves.toBe(ids.operator.toHexString());
   });
 });

@@ -1,6 +1,7 @@
 import type { Conversation } from '../../domain/conversation';
 import type { Responsibles } from '../../domain/department';
 import type { Message } from '../../domain/message';
+import type { RecordPlace } from '../../domain/process/record';
 import type { TaskSubject } from '../../domain/task';
 
 /** The one event ingest emits per new (or edited) customer message; routing and the bot consume it. */
@@ -10,8 +11,9 @@ export interface ClientMessageEvent {
   contactId: string;
   /** When ingest already knows it, so listeners need not look it up. */
   contactName?: string;
-  /** The record's responsibles as ingest read them with the record (same reason). */
+  /** The record's responsibles and where it stands, as ingest read them with it (same reason). */
   responsibles?: Responsibles;
+  place?: RecordPlace;
   subject: TaskSubject;
   /** The record's short number, read with it (absent on records made before numbering). */
   recordNumber?: number;

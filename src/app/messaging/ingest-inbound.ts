@@ -5,7 +5,7 @@ import { sameBurst, type Conversation } from '../../domain/conversation';
 import type { Responsibles } from '../../domain/department';
 import { utmFromUrl } from '../../domain/lead';
 import type { InboundMessage, Message } from '../../domain/message';
-import type { ProcessRecord } from '../../domain/process/record';
+import type { ProcessRecord, RecordPlace } from '../../domain/process/record';
 import type { RoutingSample } from '../../domain/routing/rule';
 import type { TaskSubject } from '../../domain/task';
 import { KeyedLock } from '../keyed-lock';
@@ -141,7 +141,7 @@ export class IngestInbound {
       return result;
     }
     const { deps } = this;
-    const { subject, newLead, responsibles, number } = found;
+    const { subject, newLead, responsibles, place, number } = found;
     const at = message.sentAt;
     if (how === 'opened') await deps.sla.startedWaiting(conversation.id, at);
     else if (how === 'retried' && conversation.awaitingReplySince?.getTime() === at.getTime()) {
@@ -159,6 +159,7 @@ export class IngestInbound {
       contactId: conversation.contactId,
       ...(contactName ? { contactName } : {}),
       responsibles,
+      place,
       subject,
       ...(number === undefined ? {} : { recordNumber: number }),
       newLead,
@@ -248,7 +249,7 @@ export class IngestInbound {
   ): Promise<Found | undefined> {
     const open = isNew ? undefined : await this.deps.records.openRecordOf(contact.id);
     if (open) {
-      const { subject, responsibles, number } = open;
+      const { subject, responsibles, place, number } = open;
       const current = conversation && subjectOf(conversation);
       if (conversation && (current?.kind !== subject.kind || current.id !== subject.id)) {
         await this.deps.conversations.attach(conversation.id, subject);
@@ -257,6 +258,7 @@ export class IngestInbound {
         subject,
         newLead: false,
         responsibles,
+        place,
         ...(number === undefined ? {} : { number }),
       };
     }
@@ -298,6 +300,7 @@ export class IngestInbound {
       subject: lead.subject,
       newLead: true,
       responsibles: lead.responsibles,
+      place: { pipeline: lead.pipeline, stage: lead.stage },
       ...(lead.number === undefined ? {} : { number: lead.number }),
     };
   }
@@ -308,6 +311,7 @@ type Found = {
   subject: TaskSubject;
   newLead: boolean;
   responsibles: Responsibles;
+  place: RecordPlace;
   /** Read with the record, so the responsible's card shows it without a read of its own. */
   number?: number;
 };

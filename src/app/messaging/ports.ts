@@ -5,6 +5,7 @@ import type { Attachment, InboundMessage, Message } from '../../domain/message';
 import type { Contact } from '../../domain/contact';
 import type { DeliveryFailure, OutboxItem } from '../../domain/outbox';
 import type { Responsibles } from '../../domain/department';
+import type { RecordPlace } from '../../domain/process/record';
 import type { TaskSubject } from '../../domain/task';
 
 export interface ConversationStore {
@@ -47,9 +48,16 @@ export interface ContactStore {
 /** Open records of a contact; the newest deal wins over a lead, as the deal is further along. */
 export interface OpenRecords {
   /** Who is responsible comes along: the customer's card goes to them without a second read. */
-  openRecordOf(
-    contactId: string,
-  ): Promise<{ subject: TaskSubject; responsibles: Responsibles; number?: number } | undefined>;
+  openRecordOf(contactId: string): Promise<
+    | {
+        subject: TaskSubject;
+        responsibles: Responsibles;
+        /** Where it stands: who answers can depend on it (a problem parks a deal with sales). */
+        place: RecordPlace;
+        number?: number;
+      }
+    | undefined
+  >;
 }
 
 export interface InboundMessages {

@@ -1,5 +1,6 @@
 import type { Notifier } from '../process/notices';
 import type { Responsibles } from '../../domain/department';
+import type { RecordPlace } from '../../domain/process/record';
 import type { TaskSubject } from '../../domain/task';
 import type { ClientMessageListener } from './inbound-events';
 
@@ -8,29 +9,32 @@ import type { ClientMessageListener } from './inbound-events';
  * entirely in Telegram): the record's responsible, or the dispatcher while nobody is.
  */
 export function tellResponsible(deps: {
-  /** `known`: the record's responsibles when the caller already has them. */
-  responsibleFor(subject: TaskSubject, known?: Responsibles): Promise<string>;
+  /** `known`, `place`: the record's responsibles and stage when the caller already has them. */
+  responsibleFor(subject: TaskSubject, known?: Responsibles, place?: RecordPlace): Promise<string>;
   contactName(contactId: string): Promise<string | undefined>;
   notifier: Pick<Notifier, 'notifyUser'>;
 }): ClientMessageListener {
   return async (event) => {
     const { message, conversation, subject } = event;
     const contactName = event.contactName ?? (await deps.contactName(event.contactId));
-    await deps.notifier.notifyUser(await deps.responsibleFor(subject, event.responsibles), {
-      kind: 'client_message',
-      conversationId: conversation.id,
-      messageId: message.id,
-      subject,
-      ...(event.recordNumber === undefined ? {} : { recordNumber: event.recordNumber }),
-      channel: message.channel,
-      ...(contactName ? { contactName } : {}),
-      ...(message.text ? { text: message.text } : {}),
-      files: message.attachments.map((file) => ({
-        name: file.name ?? file.kind,
-        kind: file.kind,
-        ref: file.fileRef,
-      })),
-      edited: event.edited,
-    });
+    await deps.notifier.notifyUser(
+      await deps.responsibleFor(subject, event.responsibles, event.place),
+      {
+        kind: 'client_message',
+        conversationId: conversation.id,
+        messageId: message.id,
+        subject,
+        ...(event.recordNumber === undefined ? {} : { recordNumber: event.recordNumber }),
+        channel: message.channel,
+        ...(contactName ? { contactName } : {}),
+        ...(message.text ? { text: message.text } : {}),
+        files: message.attachments.map((file) => ({
+          name: file.name ?? file.kind,
+          kind: file.kind,
+          ref: file.fileRef,
+        })),
+        edited: event.edited,
+      },
+    );
   };
 }

@@ -5,12 +5,14 @@ import type { Responsibles } from '../../domain/department';
 import type { ProcessDefinition, TriggerEvent } from '../../domain/process/definition';
 import { parseFieldValue } from '../../domain/process/field-value';
 import {
+  answeringSlots,
   declaredField,
   isFinal,
   pipelineOf,
   stageOf,
   startStage,
   type ProcessRecord,
+  type RecordPlace,
 } from '../../domain/process/record';
 import type { Text } from '../../domain/process/definition';
 import { postpone, TaskRuleError, type Task, type TaskSubject } from '../../domain/task';
@@ -131,14 +133,23 @@ export class ProcessEngine {
    * Who answers the client on this record: the responsible of the department working on it now
    * (operations once a deal is with them), else sales, else the dispatcher.
    */
-  async responsibleFor(subject: TaskSubject, known?: Responsibles): Promise<string> {
-    const { operations, sales } =
-      known ?? (await this.deps.records.get(subject))?.responsibles ?? {};
-    return (
-      (subject.kind === 'deal' ? operations : undefined) ??
-      sales ??
-      (await this.assignees.pick('dispatcher'))
-    );
+  /**
+   * Who a client's message goes to (`answeringSlots`). `known` and `place`: the record's
+   * responsibles and where it stands, when the caller read them with it.
+   */
+  async responsibleFor(
+    subject: TaskSubject,
+    known?: Responsibles,
+    place?: RecordPlace,
+  ): Promise<string> {
+    const record = known ? undefined : await this.deps.records.get(subject);
+    const responsibles = known ?? record?.responsibles ?? {};
+    const where = place ?? (record && { pipeline: record.pipeline, stage: record.stage });
+    for (const slot of answeringSlots(this.deps.definition, subject.kind, where)) {
+      const userId = responsibles[slot];
+      if (userId) return userId;
+    }
+    return this.assignees.pick('dispatcher');
   }
 
   // ---- tasks -------------------------------------------------------------------------------

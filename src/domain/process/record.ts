@@ -1,4 +1,4 @@
-import type { Responsibles } from '../department';
+import type { ResponsibleSlot, Responsibles } from '../department';
 import type { TaskSubject } from '../task';
 import {
   FINAL_KINDS,
@@ -30,6 +30,29 @@ export interface ProcessRecord {
    * client without one): cards shown at once then need no read. Never stored on the record.
    */
   contactName?: string;
+}
+
+/** Where a record stands: its pipeline (a deal's is its type) and its stage. */
+export interface RecordPlace {
+  pipeline: string;
+  stage: string;
+}
+
+/**
+ * Whose a client's messages are, first choice first: a deal's operations manager, then its sales
+ * manager; while a problem parks a deal (PRODUCT.md, process 7), the one its pipeline hands the
+ * problem to. A lead's sales manager.
+ */
+export function answeringSlots(
+  definition: ProcessDefinition,
+  kind: 'lead' | 'deal',
+  place?: RecordPlace,
+): ResponsibleSlot[] {
+  if (kind === 'lead') return ['sales'];
+  const problem = definition.deals.find((deal) => deal.id === place?.pipeline)?.problem;
+  const parked = problem && place?.stage === problem.moveTo;
+  if (parked && problem.assignee === 'sales') return ['sales', 'operations'];
+  return ['operations', 'sales'];
 }
 
 export function pipelineOf(definition: ProcessDefinition, pipelineId: string): Pipeline {

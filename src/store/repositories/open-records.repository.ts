@@ -12,6 +12,9 @@ interface RecordHead {
   createdAt: Date;
   responsibles?: Record<string, Types.ObjectId | undefined>;
   number?: number;
+  stage: string;
+  /** A deal's type, which is its pipeline. */
+  type?: string;
 }
 
 export function createOpenRecords(models: Models): OpenRecords {
@@ -25,6 +28,7 @@ export function createOpenRecords(models: Models): OpenRecords {
     createdAt: 1,
     responsibles: 1,
     number: 1,
+    stage: 1,
   } as const;
   const openOf = (find: (contactIds: Types.ObjectId[]) => Promise<RecordHead[]>) =>
     groupedLookup<string, RecordHead>({
@@ -35,7 +39,7 @@ export function createOpenRecords(models: Models): OpenRecords {
     });
   const openDeal = openOf((ids) =>
     Deal.find({ contactId: { $in: ids } })
-      .select(heads)
+      .select({ ...heads, type: 1 })
       .lean<RecordHead[]>(),
   );
   const openLead = openOf((ids) =>
@@ -52,6 +56,7 @@ export function createOpenRecords(models: Models): OpenRecords {
       return {
         subject: { kind: deal ? 'deal' : 'lead', id: open._id.toHexString() },
         responsibles: plain<Responsibles>(open.responsibles ?? {}),
+        place: { pipeline: deal ? (deal.type ?? '') : 'lead', stage: open.stage },
         ...(typeof open.number === 'number' ? { number: open.number } : {}),
       };
     },
