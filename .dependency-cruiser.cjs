@@ -50,6 +50,8 @@ module.exports = {
           'agenda',
           '@agendajs/[^/]+',
           'dataloader',
+          // Browser scripts (the widget, the sandbox page) are built in memory at start-up.
+          'esbuild',
           'csv-parse',
           'csv-stringify',
           'exceljs',
@@ -112,7 +114,7 @@ module.exports = {
       path: [ours('widget/', 'channels/widget/', 'locales/'), npm('socket\\.io-client')],
     }),
     allow("The widget's server side serves its built files", ours('widget/server/'), {
-      path: [ours('widget/', 'src/infra/'), npm('esbuild')],
+      path: [ours('widget/', 'src/infra/')],
     }),
     allow(
       'The sandbox composes a demo around the hub (started only as the sandbox): the hub, the use cases and stores it seeds through, signs as Viber does, and speaks its page protocol',
@@ -120,7 +122,7 @@ module.exports = {
       {
         path: [
           ours('src/', 'channels/viber/signature\\.ts', 'widget/sandbox/protocol\\.ts'),
-          npm('express', 'socket\\.io', 'esbuild', 'zod'),
+          npm('express', 'socket\\.io', 'zod'),
         ],
       },
     ),

@@ -1,5 +1,4 @@
 import { Composer } from 'grammy';
-import type { Actor } from '../../src/app/process/actor';
 import { ProcessError } from '../../src/app/process/errors';
 import type { TaskSubject } from '../../src/domain/task';
 import { renderCard, renderCompany, renderContact, splitForTelegram } from './card.render';
@@ -7,31 +6,14 @@ import { FULL_TEXT_CALLBACK } from './client-card';
 import type { ManagerBotDeps, StaffMemberContext } from './context';
 import { startDialog } from './dialog';
 import { FILL_FIELD, type FillFieldArgs } from './fill-field.dialog';
-import { refuse } from './refuse';
+import { actorOf, guarded, subjectFrom } from './acting';
 
 /** The lead or deal card and its stage buttons (only the moves declared from this stage). */
 export function cardComposer(deps: ManagerBotDeps): Composer<StaffMemberContext> {
   const composer = new Composer<StaffMemberContext>();
-  const actor = (ctx: StaffMemberContext): Actor => ({ kind: 'user', user: ctx.staff });
-  const subjectOf = (kind: string, id: string): TaskSubject => ({
-    kind: kind as 'lead' | 'deal',
-    id,
-  });
-
-  /** Runs a button's work; a refusal from the use cases is explained, anything else is thrown. */
-  const guarded =
-    <C extends StaffMemberContext>(work: (ctx: C) => Promise<unknown>) =>
-    async (ctx: C) => {
-      try {
-        await work(ctx);
-      } catch (error) {
-        if (!(error instanceof ProcessError)) throw error;
-        await refuse(ctx, error);
-      }
-    };
 
   const show = async (ctx: StaffMemberContext, subject: TaskSubject, edit: boolean) => {
-    const card = renderCard(await deps.cards.card(subject, actor(ctx)), ctx.t, ctx.lng);
+    const card = renderCard(await deps.cards.card(subject, actorOf(ctx)), ctx.t, ctx.lng);
     await ctx.answerCallbackQuery();
     if (edit) await ctx.editMessageText(card.text, { reply_markup: card.keyboard });
     else await ctx.reply(card.text, { reply_markup: card.keyboard });
@@ -40,14 +22,14 @@ export function cardComposer(deps: ManagerBotDeps): Composer<StaffMemberContext>
   composer.callbackQuery(
     /^c:(lead|deal):([0-9a-f]{24})$/,
     guarded(async (ctx) => {
-      await show(ctx, subjectOf(ctx.match[1]!, ctx.match[2]!), false);
+      await show(ctx, subjectFrom(ctx.match[1]!, ctx.match[2]!), false);
     }),
   );
 
   composer.callbackQuery(
     /^k:([0-9a-f]{24})$/,
     guarded(async (ctx) => {
-      const card = renderContact(await deps.people.contact(ctx.match[1]!, actor(ctx)), ctx.t);
+      const card = renderContact(await deps.people.contact(ctx.match[1]!, actorOf(ctx)), ctx.t);
       await ctx.answerCallbackQuery();
       await ctx.reply(card.text, { reply_markup: card.keyboard });
     }),
@@ -56,7 +38,7 @@ export function cardComposer(deps: ManagerBotDeps): Composer<StaffMemberContext>
   composer.callbackQuery(
     /^co:([0-9a-f]{24})$/,
     guarded(async (ctx) => {
-      const card = renderCompany(await deps.people.company(ctx.match[1]!, actor(ctx)), ctx.t);
+      const card = renderCompany(await deps.people.company(ctx.match[1]!, actorOf(ctx)), ctx.t);
       await ctx.answerCallbackQuery();
       await ctx.reply(card.text);
     }),
@@ -65,16 +47,16 @@ export function cardComposer(deps: ManagerBotDeps): Composer<StaffMemberContext>
   composer.callbackQuery(
     /^m:(lead|deal):([0-9a-f]{24}):([a-z0-9_]+)$/,
     guarded(async (ctx) => {
-      const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
-      await deps.engine.moveStage(subject, ctx.match[3]!, actor(ctx));
+      const subject = subjectFrom(ctx.match[1]!, ctx.match[2]!);
+      await deps.engine.moveStage(subject, ctx.match[3]!, actorOf(ctx));
       await show(ctx, subject, true);
     }),
   );
   composer.callbackQuery(
     /^f:(lead|deal):([0-9a-f]{24}):([a-zA-Z0-9_]+)$/,
     guarded(async (ctx) => {
-      const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
-      const card = await deps.cards.card(subject, actor(ctx));
+      const subject = subjectFrom(ctx.match[1]!, ctx.match[2]!);
+      const card = await deps.cards.card(subject, actorOf(ctx));
       const field = card.stage.requires.find((required) => required.field === ctx.match[3]);
       if (!field) throw new ProcessError('invalid_field');
       await ctx.answerCallbackQuery();

@@ -2,6 +2,7 @@ import { InlineKeyboard, type Context } from 'grammy';
 import type { TFunction } from 'i18next';
 import type { RequiredField } from '../../src/domain/process/definition';
 import {
+  currencySign,
   parseFieldValue,
   type FieldProblem,
   type FileValue,
@@ -46,6 +47,8 @@ function questionOf(field: RequiredField, t: TFunction, lng: 'ru' | 'en', offset
     case 'number':
     case 'text':
       return t('bot:card.askValue', { field: name });
+    case 'money':
+      return t('fields:ask.money', { field: name, currency: currencySign(field.currency) });
     case 'phone':
     case 'email':
     case 'choice':
@@ -67,6 +70,7 @@ function reaskOf(problem: FieldProblem, field: RequiredField, t: TFunction, lng:
         choices: (field.choices ?? []).map((choice) => text(choice.title, lng)).join(', '),
       });
     case 'not_number':
+    case 'not_money':
     case 'not_phone':
     case 'not_email':
     case 'not_date':

@@ -1,11 +1,9 @@
 import { Composer } from 'grammy';
 import type { ClientHistory } from '../../src/app/process/client-history';
-import { ProcessError } from '../../src/app/process/errors';
-import type { TaskSubject } from '../../src/domain/task';
 import type { StaffMemberContext } from './context';
 import { clientTasksView, historyPageView, type HistoryView } from './history.render';
 import { editInPlace } from './lists.composer';
-import { refuse } from './refuse';
+import { actorOf, guarded, subjectFrom } from './acting';
 
 export interface HistoryBotDeps {
   history: Pick<ClientHistory, 'page' | 'tasks'>;
@@ -25,27 +23,12 @@ export function historyComposer(deps: HistoryBotDeps): Composer<StaffMemberConte
     timeZone: deps.timeZone,
     ...(deps.fileUrl ? { fileUrl: deps.fileUrl } : {}),
   });
-  const subjectOf = (kind: string, id: string): TaskSubject => ({
-    kind: kind as TaskSubject['kind'],
-    id,
-  });
-  const guarded =
-    <C extends StaffMemberContext>(work: (ctx: C) => Promise<unknown>) =>
-    async (ctx: C) => {
-      try {
-        await work(ctx);
-      } catch (error) {
-        if (!(error instanceof ProcessError)) throw error;
-        await refuse(ctx, error);
-      }
-    };
-  const actor = (ctx: StaffMemberContext) => ({ kind: 'user' as const, user: ctx.staff });
 
   composer.callbackQuery(
     /^h:(lead|deal):([0-9a-f]{24})$/,
     guarded(async (ctx) => {
-      const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
-      const page = historyPageView(await deps.history.page(subject, actor(ctx), 0), viewOf(ctx));
+      const subject = subjectFrom(ctx.match[1]!, ctx.match[2]!);
+      const page = historyPageView(await deps.history.page(subject, actorOf(ctx), 0), viewOf(ctx));
       await ctx.answerCallbackQuery();
       await ctx.reply(page.text, { reply_markup: page.keyboard });
     }),
@@ -54,8 +37,8 @@ export function historyComposer(deps: HistoryBotDeps): Composer<StaffMemberConte
   composer.callbackQuery(
     /^hp:(lead|deal):([0-9a-f]{24}):(\d{1,5})$/,
     guarded(async (ctx) => {
-      const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
-      const found = await deps.history.page(subject, actor(ctx), Number(ctx.match[3]));
+      const subject = subjectFrom(ctx.match[1]!, ctx.match[2]!);
+      const found = await deps.history.page(subject, actorOf(ctx), Number(ctx.match[3]));
       await editInPlace(ctx, historyPageView(found, viewOf(ctx)));
     }),
   );
@@ -63,8 +46,8 @@ export function historyComposer(deps: HistoryBotDeps): Composer<StaffMemberConte
   composer.callbackQuery(
     /^tc:(lead|deal):([0-9a-f]{24})$/,
     guarded(async (ctx) => {
-      const subject = subjectOf(ctx.match[1]!, ctx.match[2]!);
-      const view = clientTasksView(await deps.history.tasks(subject, actor(ctx)), viewOf(ctx));
+      const subject = subjectFrom(ctx.match[1]!, ctx.match[2]!);
+      const view = clientTasksView(await deps.history.tasks(subject, actorOf(ctx)), viewOf(ctx));
       await ctx.answerCallbackQuery();
       await ctx.reply(view.text, { reply_markup: view.keyboard });
     }),

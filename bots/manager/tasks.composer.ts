@@ -1,6 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { DateTime } from 'luxon';
-import type { Actor } from '../../src/app/process/actor';
 import type { CompleteInput } from '../../src/app/process/engine';
 import type { Task } from '../../src/domain/task';
 import { ProcessError } from '../../src/app/process/errors';
@@ -15,6 +14,7 @@ import { renderTaskPage } from './lists.render';
 import { showTaken } from './alert-taken';
 import { refuse } from './refuse';
 import { callbacks, formatDate, taskCard, text } from './render';
+import { actorOf } from './acting';
 
 /** 10:00 tomorrow in the company's time zone, whatever the server's zone. */
 function tomorrowAtTen(deps: ManagerBotDeps): Date {
@@ -34,7 +34,6 @@ export function tasksComposer(
   prompts: Prompts,
 ): Composer<StaffMemberContext> {
   const composer = new Composer<StaffMemberContext>();
-  const actor = (ctx: StaffMemberContext): Actor => ({ kind: 'user', user: ctx.staff });
   // A task on a record names its client, record and stage.
   const taskCardOf = async (ctx: StaffMemberContext, task: Task) => {
     const label = task.subject ? await deps.labels.labelOf(task.subject) : undefined;
@@ -68,7 +67,7 @@ export function tasksComposer(
   composer.callbackQuery(/^to:([0-9a-f]{24})$/, async (ctx) => {
     let task;
     try {
-      task = await deps.engine.rights.openTask(ctx.match[1]!, actor(ctx));
+      task = await deps.engine.rights.openTask(ctx.match[1]!, actorOf(ctx));
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       return refuse(ctx, error);
@@ -82,7 +81,7 @@ export function tasksComposer(
   composer.command('task', async (ctx) => {
     const title = ctx.match.trim();
     if (!title) return ctx.reply(ctx.t('bot:task.usage'));
-    const task = await deps.engine.addTask(actor(ctx), { title, due: tomorrowAtTen(deps) });
+    const task = await deps.engine.addTask(actorOf(ctx), { title, due: tomorrowAtTen(deps) });
     const card = taskCard(task, ctx.t, ctx.lng, deps.timeZone, deps.clock.now());
     await ctx.reply(card.text, { reply_markup: card.keyboard });
   });
@@ -103,7 +102,7 @@ export function tasksComposer(
     attempt(ctx, async () => {
       const described = await deps.engine.queries.describeTask(taskId);
       if (!described) throw new ProcessError('not_found');
-      await deps.engine.completeTask(taskId, actor(ctx), input);
+      await deps.engine.completeTask(taskId, actorOf(ctx), input);
       return ctx.t('bot:task.completed', { title: text(described.task.title, ctx.lng) });
     });
 
@@ -114,7 +113,7 @@ export function tasksComposer(
     // Whatever Done would refuse (someone else's task, empty required fields) is said before a
     // choice is asked for; choices list colleagues, so only someone who may act sees them.
     try {
-      await deps.engine.checkCompletion(taskId, actor(ctx));
+      await deps.engine.checkCompletion(taskId, actorOf(ctx));
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       return refuseOfferingFill(ctx, error, described?.task.subject);
@@ -162,7 +161,7 @@ export function tasksComposer(
 
   composer.callbackQuery(/^t:r:([0-9a-f]{24})$/, async (ctx) => {
     const taskId = ctx.match[1]!;
-    if (!(await deps.engine.queries.mayHandle(taskId, actor(ctx))))
+    if (!(await deps.engine.queries.mayHandle(taskId, actorOf(ctx))))
       return refuse(ctx, new ProcessError('not_allowed'));
     const keyboard = new InlineKeyboard();
     for (const colleague of await deps.engine.queries.colleaguesFor(taskId)) {
@@ -174,7 +173,7 @@ export function tasksComposer(
 
   const handOver = (ctx: StaffMemberContext, taskId: string, userId: string) =>
     attempt(ctx, async () => {
-      const task = await deps.engine.reassignTask(taskId, actor(ctx), userId);
+      const task = await deps.engine.reassignTask(taskId, actorOf(ctx), userId);
       return ctx.t('bot:task.reassigned', { title: text(task.title, ctx.lng) });
     });
   composer.callbackQuery(/^t:g:([0-9a-f]{24}):([0-9a-f]{24})$/, (ctx) =>
@@ -184,7 +183,7 @@ export function tasksComposer(
   composer.callbackQuery(/^t:t:([0-9a-f]{24})$/, async (ctx) => {
     let task: Task;
     try {
-      task = await deps.engine.reassignTask(ctx.match[1]!, actor(ctx), ctx.staff.id);
+      task = await deps.engine.reassignTask(ctx.match[1]!, actorOf(ctx), ctx.staff.id);
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       return refuse(ctx, error);
@@ -196,7 +195,7 @@ export function tasksComposer(
   // Problem: the presser says what is wrong in a reply; the deal goes back to sales in red.
   composer.callbackQuery(/^t:x:([0-9a-f]{24})$/, async (ctx) => {
     const taskId = ctx.match[1]!;
-    if (!(await deps.engine.queries.mayHandle(taskId, actor(ctx))))
+    if (!(await deps.engine.queries.mayHandle(taskId, actorOf(ctx))))
       return refuse(ctx, new ProcessError('not_allowed'));
     await ctx.answerCallbackQuery();
     await prompts.ask(ctx, ctx.t('bot:task.askProblem'), { kind: 'problem', taskId });
@@ -208,7 +207,7 @@ export function tasksComposer(
     const described = await deps.engine.queries.describeTask(answer.pending.taskId);
     if (!described?.task.subject) return ctx.reply(ctx.t('bot:errors.not_found'));
     try {
-      await deps.engine.raiseProblem(described.task.subject, actor(ctx), ctx.message.text);
+      await deps.engine.raiseProblem(described.task.subject, actorOf(ctx), ctx.message.text);
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       return ctx.reply(ctx.t(`bot:errors.${error.code}`, { fields: '' }));
@@ -223,7 +222,7 @@ export function tasksComposer(
         ctx.match[2] === '1h'
           ? new Date(deps.clock.now().getTime() + 60 * 60_000)
           : tomorrowAtTen(deps);
-      const task = await deps.engine.postponeTask(ctx.match[1]!, to, actor(ctx));
+      const task = await deps.engine.postponeTask(ctx.match[1]!, to, actorOf(ctx));
       return ctx.t('bot:task.postponed', { due: formatDate(task.due, ctx.lng, deps.timeZone) });
     }),
   );
@@ -232,7 +231,7 @@ export function tasksComposer(
     const args: PickDueArgs = { taskId: ctx.match[1]! };
     try {
       // Fails fast on a closed or someone else's task; the postponement checks again.
-      await deps.engine.rights.openTask(args.taskId, actor(ctx));
+      await deps.engine.rights.openTask(args.taskId, actorOf(ctx));
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       return refuse(ctx, error);

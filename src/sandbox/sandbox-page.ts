@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
 import express, { type Router } from 'express';
 import { Server } from 'socket.io';
 import { z } from 'zod';
@@ -13,6 +12,7 @@ import type {
   Snapshot,
   StepId,
 } from '../../widget/sandbox/protocol';
+import { bundleForBrowsers } from '../infra/browser-bundle';
 import { PROJECT_ROOT } from '../infra/project-root';
 
 const ENTRY = path.join(PROJECT_ROOT, 'widget', 'sandbox', 'main.ts');
@@ -134,20 +134,6 @@ export function createSandboxPage(deps: {
   };
 }
 
-async function bundle(): Promise<string> {
-  const result = await build({
-    entryPoints: [ENTRY],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: ['es2020', 'chrome90', 'firefox90', 'safari15'],
-    minify: true,
-    legalComments: 'none',
-    charset: 'utf8',
-    logLevel: 'silent',
-  });
-  const [output] = result.outputFiles;
-  if (!output) throw new Error('esbuild produced no sandbox bundle');
-  return output.text;
+function bundle(): Promise<string> {
+  return bundleForBrowsers(ENTRY);
 }

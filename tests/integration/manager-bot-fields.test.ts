@@ -115,6 +115,33 @@ describe('typed fields in the manager bot', () => {
     expect(buttonsOf(answered)).toEqual([]);
   });
 
+  it("reads a deal's amount with its currency, and the deal carries it for the reports", async () => {
+    const { Deal, Lead } = world.hub.database.models;
+    const lead = (await Lead.findById(leadId).lean())!;
+    const deal = await Deal.create({
+      contactId: lead.contactId,
+      type: 'standard',
+      stage: 'documents',
+      responsibles: lead.responsibles,
+    });
+    await seller.sendCallbackData(`c:deal:${deal._id.toHexString()}`);
+    await seller.press('✏️ Сумма сделки');
+    expect(seller.lastText()).toBe(
+      'Сколько — «Сумма сделки»? Напишите сумму, например 150 000 или 2 500 USD (без валюты — ₽). /cancel — отмена.',
+    );
+    await seller.say({ text: 'около ста тысяч' });
+    expect(seller.lastText()).toBe(
+      'Нужна сумма, например 150 000 или 2 500 USD. Попробуйте ещё раз или /cancel.',
+    );
+    await seller.say({ text: '150 000 руб.' });
+    expect(seller.texts().slice(-2)[0]).toBe('✅ Сохранено.');
+    expect(await Deal.findById(deal._id).lean()).toMatchObject({
+      amount: 150000,
+      currency: 'RUB',
+      fields: { amount: { amount: 150000, currency: 'RUB' } },
+    });
+  });
+
   it('picks a date from the calendar: next month, a day, an hour (in English)', async () => {
     await seller.command('/lang en');
     // Emptied again, so the card offers it.

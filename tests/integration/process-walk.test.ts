@@ -136,6 +136,14 @@ describe('the default process, end to end on a controllable clock', () => {
     await completeCurrent(std); // prepare_contract
     await expect(completeCurrent(std)).rejects.toMatchObject({ code: 'missing_fields' });
     await process.engine.fillFields(std, { spec: file('spec.xlsx') }, as(fixture.org.ops1));
+    await expect(completeCurrent(std, 0)).rejects.toMatchObject({ code: 'missing_fields' });
+    // The deal's amount, typed as a person would: the deal carries it for the reports.
+    await process.engine.fillFields(std, { amount: '150 000 ₽' }, as(fixture.org.ops1));
+    expect(await fixture.database.models.Deal.findById(standard!.id).lean()).toMatchObject({
+      amount: 150000,
+      currency: 'RUB',
+      fields: { amount: { amount: 150000, currency: 'RUB' } },
+    });
     await completeCurrent(std, 0); // send_invoice → prepayment
     expect(await stageOf(std)).toBe('prepayment');
 
@@ -162,7 +170,11 @@ describe('the default process, end to end on a controllable clock', () => {
     // Design order: designer → client approval (layout required) → production → shipping → won.
     const des = { kind: 'deal', id: design!.id } as const;
     await completeCurrent(des); // brief_designer → approval
-    await process.engine.fillFields(des, { layout: file('layout.png') }, as(fixture.org.ops2));
+    await process.engine.fillFields(
+      des,
+      { layout: file('layout.png'), amount: '2 500 USD' },
+      as(fixture.org.ops2),
+    );
     await completeCurrent(des); // get_approval → production
     await completeCurrent(des); // production_done → shipping
     await process.engine.fillFields(
@@ -297,7 +309,7 @@ describe('the default process, end to end on a controllable clock', () => {
     const [deal] = await dealsOf(lead);
     const subject = { kind: 'deal', id: deal!.id } as const;
     await completeCurrent(subject); // prepare_contract
-    await process.engine.fillFields(subject, { spec: file('spec.xlsx') }, SYSTEM);
+    await process.engine.fillFields(subject, { spec: file('spec.xlsx'), amount: 90000 }, SYSTEM);
     await completeCurrent(subject, 0); // send_invoice → prepayment
     const calls = async () =>
       (await openTasks(subject)).filter((t) => t.title.en === 'Call the client about the invoice');

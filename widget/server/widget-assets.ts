@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { bundleForBrowsers } from '../../src/infra/browser-bundle';
 import { PROJECT_ROOT } from '../../src/infra/project-root';
 
 const ENTRY = path.join(PROJECT_ROOT, 'widget', 'src', 'main.ts');
@@ -38,26 +38,11 @@ export function createWidgetAssets(strings: Record<string, Record<string, unknow
   };
 }
 
-async function bundle(strings: Record<string, unknown>, lang: string): Promise<string> {
-  const result = await build({
-    entryPoints: [ENTRY],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: ['es2020', 'chrome90', 'firefox90', 'safari15'],
-    minify: true,
-    legalComments: 'none',
-    charset: 'utf8',
-    logLevel: 'silent',
-    define: {
-      __LINEHUB_WIDGET_STRINGS__: JSON.stringify(strings),
-      __LINEHUB_WIDGET_LANG__: JSON.stringify(lang),
-    },
+function bundle(strings: Record<string, unknown>, lang: string): Promise<string> {
+  return bundleForBrowsers(ENTRY, {
+    __LINEHUB_WIDGET_STRINGS__: JSON.stringify(strings),
+    __LINEHUB_WIDGET_LANG__: JSON.stringify(lang),
   });
-  const [output] = result.outputFiles;
-  if (!output) throw new Error('esbuild produced no widget bundle');
-  return output.text;
 }
 
 function escapeHtml(value: string): string {

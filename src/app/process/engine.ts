@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';
 import type { Responsibles } from '../../domain/department';
-import type { ProcessDefinition, TriggerEvent } from '../../domain/process/definition';
+import type { ProcessDefinition, Text, TriggerEvent } from '../../domain/process/definition';
 import { parseFieldValue } from '../../domain/process/field-value';
 import {
+  amountAmong,
   answeringSlots,
   declaredField,
   isFinal,
@@ -14,7 +15,6 @@ import {
   type ProcessRecord,
   type RecordPlace,
 } from '../../domain/process/record';
-import type { Text } from '../../domain/process/definition';
 import { postpone, TaskRuleError, type Task, type TaskSubject } from '../../domain/task';
 import { KeyedLock } from '../keyed-lock';
 import type { ClientMessenger } from '../messaging/robot-messages';
@@ -330,7 +330,9 @@ export class ProcessEngine {
     const record = await requireRecord(this.deps.records, subject);
     if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
     if (record.closed) throw new ProcessError('closed');
-    await this.deps.records.setFields(subject, this.typed(record.pipeline, fields));
+    const typed = this.typed(record.pipeline, fields);
+    const amount = amountAmong(pipelineOf(this.deps.definition, record.pipeline), typed);
+    await this.deps.records.setFields(subject, typed, amount);
   }
 
   /** Declared fields are stored as their type reads them (40, not "40"); a misfit is refused. */

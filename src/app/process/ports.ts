@@ -2,6 +2,7 @@ import type { AuditEvent } from '../../domain/audit-event';
 import type { Responsibles, ResponsibleSlot } from '../../domain/department';
 import type { LeadSource, Utm } from '../../domain/lead';
 import type { Text } from '../../domain/process/definition';
+import type { MoneyValue } from '../../domain/process/field-value';
 import type { ProcessRecord } from '../../domain/process/record';
 import type { Task, TaskSubject } from '../../domain/task';
 import type { User } from '../../domain/user';
@@ -49,7 +50,12 @@ export interface RecordStore {
     contactId: string;
   }): Promise<void>;
   setResponsible(subject: TaskSubject, slot: ResponsibleSlot, userId: string): Promise<void>;
-  setFields(subject: TaskSubject, fields: Record<string, unknown>): Promise<void>;
+  /** `amount`: a deal's money field was among them; the deal's amount is kept in step. */
+  setFields(
+    subject: TaskSubject,
+    fields: Record<string, unknown>,
+    amount?: MoneyValue,
+  ): Promise<void>;
 }
 
 export interface NewTask {

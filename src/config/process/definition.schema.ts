@@ -119,11 +119,19 @@ const stage = z
             type: z.enum(FIELD_TYPES).default('text'),
             title: text,
             choices: z.array(choice).min(2).optional(),
+            currency: z
+              .string()
+              .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as RUB')
+              .optional(),
           })
           .strict()
           .refine(
             (field) => (field.type === 'choice') === (field.choices !== undefined),
             'a choice field lists its choices, and only a choice field has them',
+          )
+          .refine(
+            (field) => field.currency === undefined || field.type === 'money',
+            'only a money field has a currency',
           ),
       )
       .default([]),

@@ -22,6 +22,11 @@ export interface RequiredField {
   title: Text;
   /** The options of a choice field. */
   choices?: Choice[];
+  /**
+   * A money field's currency when the value names none. A deal's money field is its amount,
+   * which reports add up (at most one per pipeline).
+   */
+  currency?: string;
 }
 
 export interface TaskStep {

@@ -3,7 +3,16 @@ import { readWhen } from '../when';
 import type { Text } from './definition';
 
 /** The kinds of value a process field holds, as the definition declares them. */
-export const FIELD_TYPES = ['number', 'text', 'phone', 'email', 'date', 'choice', 'file'] as const;
+export const FIELD_TYPES = [
+  'number',
+  'money',
+  'text',
+  'phone',
+  'email',
+  'date',
+  'choice',
+  'file',
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export interface Choice {
@@ -16,6 +25,8 @@ export interface FieldSpec {
   type: FieldType;
   /** The options of a choice field. */
   choices?: Choice[];
+  /** A money field's currency (ISO 4217) when the value names none. */
+  currency?: string;
 }
 
 /** An uploaded file: the Telegram file id (or an integration's reference) and its name. */
@@ -24,7 +35,33 @@ export interface FileValue {
   name?: string;
 }
 
-export type FieldValue = number | string | Date | FileValue;
+/** A sum of money: a deal's amount, which reports add up (plan vs fact, won deals by source). */
+export interface MoneyValue {
+  amount: number;
+  currency: string;
+}
+
+export type FieldValue = number | string | Date | FileValue | MoneyValue;
+
+export const isMoney = (value: unknown): value is MoneyValue =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as MoneyValue).amount === 'number' &&
+  typeof (value as MoneyValue).currency === 'string';
+
+/** Currency marks as people type them, by ISO code. */
+const CURRENCIES: Record<string, RegExp> = {
+  RUB: /^(₽|руб\.?|рублей|рубля|рубль|р\.?|rub)$/i,
+  USD: /^(\$|usd|долл\.?|долларов|доллара)$/i,
+  EUR: /^(€|eur|евро)$/i,
+  KZT: /^(₸|kzt|тенге)$/i,
+};
+const DEFAULT_CURRENCY = 'RUB';
+const SIGNS: Record<string, string> = { RUB: '₽', USD: '$', EUR: '€', KZT: '₸' };
+
+/** How a currency is shown to a person: its sign where it has a common one. */
+export const currencySign = (code: string | undefined) =>
+  SIGNS[code ?? DEFAULT_CURRENCY] ?? code ?? SIGNS[DEFAULT_CURRENCY]!;
 
 /** Why a value is not one of its type: each has its own re-ask. */
 export type FieldProblem = `not_${FieldType}`;
@@ -45,16 +82,36 @@ const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]
 
 const trimmed = (raw: unknown) => (typeof raw === 'string' ? raw.trim() : undefined);
 
+const readNumber = (raw: unknown): number | undefined => {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  // "1 200,5" as Russians write it: spaces between thousands, a decimal comma.
+  const text = trimmed(raw)
+    ?.replace(/(?<=\d)[\s\u00a0\u202f](?=\d)/g, '')
+    .replace(',', '.');
+  return text && NUMBER.test(text) ? Number(text) : undefined;
+};
+
+/** "150 000", "150 000 ₽", "$2500", "1 500,50 руб.", "300 EUR": an amount and its currency. */
+const readMoney = (raw: unknown, spec: FieldSpec): MoneyValue | undefined => {
+  const fallback = spec.currency ?? DEFAULT_CURRENCY;
+  if (isMoney(raw)) return Number.isFinite(raw.amount) && raw.amount >= 0 ? raw : undefined;
+  const text = typeof raw === 'number' ? String(raw) : trimmed(raw);
+  if (!text) return undefined;
+  const [, before = '', figure = '', after = ''] =
+    /^([^\d\s+-]*)\s*([+-]?[\d\s\u00a0\u202f.,]*\d)\s*(\S*)$/u.exec(text) ?? [];
+  const mark = (before || after).trim();
+  if (before && after) return undefined;
+  const currency = mark
+    ? Object.entries(CURRENCIES).find(([, pattern]) => pattern.test(mark))?.[0]
+    : fallback;
+  const amount = readNumber(figure);
+  return currency && amount !== undefined && amount >= 0 ? { amount, currency } : undefined;
+};
+
 /** One parser per type; the Record keeps them exhaustive over the type union. */
 const PARSERS: Record<FieldType, Parser> = {
-  number: (raw) => {
-    if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
-    // "1 200,5" as Russians write it: spaces between thousands, a decimal comma.
-    const text = trimmed(raw)
-      ?.replace(/(?<=\d)[\s\u00a0\u202f](?=\d)/g, '')
-      .replace(',', '.');
-    return text && NUMBER.test(text) ? Number(text) : undefined;
-  },
+  number: (raw) => readNumber(raw),
+  money: (raw, spec) => readMoney(raw, spec),
   text: (raw) => trimmed(raw) || undefined,
   phone: (raw) => {
     const text = trimmed(raw);

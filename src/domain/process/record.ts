@@ -7,6 +7,7 @@ import {
   type RequiredField,
   type Stage,
 } from './definition';
+import { isMoney, type MoneyValue } from './field-value';
 
 /** Field names become MongoDB keys: letters, digits and underscores only. */
 export const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]*$/;
@@ -30,6 +31,17 @@ export interface ProcessRecord {
    * client without one): cards shown at once then need no read. Never stored on the record.
    */
   contactName?: string;
+}
+
+/** A deal's amount among fields being set: the value of its pipeline's money field, if there. */
+export function amountAmong(
+  pipeline: Pipeline,
+  fields: Record<string, unknown>,
+): MoneyValue | undefined {
+  for (const [name, value] of Object.entries(fields)) {
+    if (declaredField(pipeline, name)?.type === 'money' && isMoney(value)) return value;
+  }
+  return undefined;
 }
 
 /** Where a record stands: its pipeline (a deal's is its type) and its stage. */

@@ -122,8 +122,12 @@ export function createRecordRepository(
       await update(subject, {}, { $set: { [`responsibles.${slot}`]: oid(userId) } });
     },
 
-    async setFields(subject, fields) {
-      await update(subject, {}, { $set: fieldUpdate(fields) });
+    async setFields(subject, fields, amount) {
+      const money =
+        amount && subject.kind === 'deal'
+          ? { amount: amount.amount, currency: amount.currency }
+          : {};
+      await update(subject, {}, { $set: { ...fieldUpdate(fields), ...money } });
     },
   };
 }

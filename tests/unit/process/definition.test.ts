@@ -59,11 +59,23 @@ describe('the default process definition', () => {
     }
   });
 
-  it('declares a required file before production can start', () => {
+  it('declares a required file before production can start, and the amount', () => {
     const approval = definition.deals[1]!.stages.find((s) => s.id === 'approval')!;
+    const amount = {
+      field: 'amount',
+      type: 'money',
+      currency: 'RUB',
+      title: { ru: 'Сумма сделки', en: 'Deal amount' },
+    };
     expect(approval.requires).toEqual([
       { field: 'layout', type: 'file', title: { ru: 'Макет', en: 'Layout' } },
+      amount,
     ]);
+    // Every deal type has its amount, the one money field the reports add up.
+    for (const deal of definition.deals) {
+      const money = deal.stages.flatMap((s) => s.requires).filter((f) => f.type === 'money');
+      expect(money).toEqual([amount]);
+    }
   });
 });
 

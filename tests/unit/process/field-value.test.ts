@@ -22,6 +22,30 @@ describe('a typed field reads its value or names the problem', () => {
     ).toEqual(Array(6).fill('not_number'));
   });
 
+  it("money: an amount with the currency typed, or the field's own; not words, not below zero", () => {
+    const spec: FieldSpec = { type: 'money', currency: 'RUB' };
+    expect(
+      ['150 000', '150 000 ₽', '1 500,50 руб.', '$2500', '300 EUR', '120000 рублей', 42].map(
+        (raw) => value(spec, raw),
+      ),
+    ).toEqual([
+      { amount: 150000, currency: 'RUB' },
+      { amount: 150000, currency: 'RUB' },
+      { amount: 1500.5, currency: 'RUB' },
+      { amount: 2500, currency: 'USD' },
+      { amount: 300, currency: 'EUR' },
+      { amount: 120000, currency: 'RUB' },
+      { amount: 42, currency: 'RUB' },
+    ]);
+    expect(value({ type: 'money', currency: 'USD' }, '99')).toEqual({
+      amount: 99,
+      currency: 'USD',
+    });
+    expect(
+      ['около сорока тысяч', '150k', '-5', '$5 EUR', '', null].map((raw) => value(spec, raw)),
+    ).toEqual(Array(6).fill('not_money'));
+  });
+
   it('text: trimmed, never blank', () => {
     expect(value({ type: 'text' }, '  120 m² ')).toBe('120 m²');
     expect([' ', undefined, 5].map((raw) => value({ type: 'text' }, raw))).toEqual(
@@ -85,8 +109,9 @@ describe('a typed field reads its value or names the problem', () => {
       { type: 'phone' },
       { type: 'email' },
       { type: 'date' },
+      { type: 'money' },
     ];
-    const raws = ['1 200', '8 912 345-67-89', 'A@B.RU', 'завтра в 10'];
+    const raws = ['1 200', '8 912 345-67-89', 'A@B.RU', 'завтра в 10', '2 500 $'];
     specs.forEach((spec, i) => {
       const once = value(spec, raws[i]);
       expect(parseFieldValue(spec, once)).toEqual({ value: once });
