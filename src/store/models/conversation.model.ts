@@ -22,5 +22,7 @@ conversationSchema.index({ channel: 1, chatId: 1, open: 1 });
 conversationSchema.index({ contactId: 1, open: 1 });
 // "Who has waited longest" lists for heads and the SLA ladder.
 conversationSchema.index({ open: 1, awaitingReplySince: 1 });
+// Reports: the conversations answered since a moment (a range the index serves, not a scan).
+conversationSchema.index({ lastOutboundAt: 1 });
 
 export type ConversationDoc = InferSchemaType<typeof conversationSchema>;

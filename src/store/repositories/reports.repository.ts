@@ -20,6 +20,8 @@ import { oid } from './plain';
 const MAX_DOCUMENTS = 200_000;
 /** Conversation ids per `$in`, so one query's filter stays small. */
 const IN_CHUNK = 1000;
+/** Per-conversation reads at once: enough to keep the database busy, not to flood it. */
+const READS_IN_FLIGHT = 8;
 
 type Id = Types.ObjectId;
 const hex = (id: Id | null | undefined) => (id ? id.toHexString() : undefined);
@@ -89,16 +91,17 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
     },
 
     async leadsCreated(range, scope) {
-      // `{stage, createdAt}` serves this: every stage of the lead pipeline, one range each.
-      const docs = await Lead.find({
-        stage: { $in: [...leadStages] },
-        createdAt: inRange(range),
-        ...scopeFilter(LEAD_SLOTS, scope),
-      })
-        .select({ stage: 1, source: 1, utm: 1, 'responsibles.sales': 1 })
-        .limit(MAX_DOCUMENTS)
-        .lean();
-      return docs.map((doc): LeadRow => {
+      // `{stage, createdAt}` serves this: every stage of the lead pipeline, one range each (an
+      // `$in` of the stages is served on some engines by scanning every lead).
+      const perStage = await Promise.all(
+        [...leadStages].map((stage) =>
+          Lead.find({ stage, createdAt: inRange(range), ...scopeFilter(LEAD_SLOTS, scope) })
+            .select({ stage: 1, source: 1, utm: 1, 'responsibles.sales': 1 })
+            .limit(MAX_DOCUMENTS)
+            .lean(),
+        ),
+      );
+      return perStage.flat().map((doc): LeadRow => {
         const salesId = hex(doc.responsibles?.sales);
         return {
           id: doc._id.toHexString(),
@@ -154,14 +157,15 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
         .select({ _id: 1 })
         .limit(MAX_DOCUMENTS)
         .lean();
+      // One conversation per query, an equality and one range on the index: a list of ids
+      // (`$in`) is served on some engines by scanning every stored message, once per list.
       const messages: TimedMessage[] = [];
-      for (const part of chunks(conversations, IN_CHUNK)) {
+      const read = async (conversation: { _id: Types.ObjectId }) => {
         const docs = await Message.find({
-          conversationId: { $in: part.map((doc) => doc._id) },
+          conversationId: conversation._id,
           sentAt: { $lt: range.to },
         })
           .select({ conversationId: 1, channel: 1, direction: 1, authorUserId: 1, sentAt: 1 })
-          .limit(MAX_DOCUMENTS)
           .lean();
         for (const doc of docs) {
           const authorUserId = hex(doc.authorUserId);
@@ -173,13 +177,18 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
             sentAt: doc.sentAt,
           });
         }
-      }
+      };
+      for (const part of chunks(conversations, READS_IN_FLIGHT)) await Promise.all(part.map(read));
       return messages;
     },
 
     async waitingSince(scope) {
-      // `{open, awaitingReplySince}`, the index the SLA ladder reads.
-      const waiting = await Conversation.find({ open: true, awaitingReplySince: { $ne: null } })
+      // `{open, awaitingReplySince}`, the index the SLA ladder reads: an equality and a range
+      // (any moment at all), which every engine serves from it, where `$ne: null` is a scan.
+      const waiting = await Conversation.find({
+        open: true,
+        awaitingReplySince: { $gt: new Date(0) },
+      })
         .select({ awaitingReplySince: 1, leadId: 1, dealId: 1 })
         .limit(MAX_DOCUMENTS)
         .lean();
