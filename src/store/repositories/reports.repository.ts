@@ -122,14 +122,14 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
     },
 
     async wonDealsOfLeads(leadIds) {
-      const found: WonDeal[] = [];
-      for (const part of chunks(leadIds, IN_CHUNK)) {
-        const docs = await Deal.find({ leadId: { $in: part.map(oid) }, closed: 'won' })
-          .select({ leadId: 1, amount: 1, 'responsibles.sales': 1 })
-          .lean();
-        found.push(...wonOf(docs));
-      }
-      return found;
+      // The won deals, then those of these leads: `{closed}` serves the first as an equality,
+      // where lists of lead ids (`$in`) were a scan of every deal per list on some engines.
+      const wanted = new Set(leadIds);
+      const docs = await Deal.find({ closed: 'won' })
+        .select({ leadId: 1, amount: 1, 'responsibles.sales': 1 })
+        .limit(MAX_DOCUMENTS)
+        .lean();
+      return wonOf(docs.filter((doc) => doc.leadId && wanted.has(doc.leadId.toHexString())));
     },
 
     async wonDealsIn(range, scope) {
