@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import bot from '../../locales/ru/bot.json';
 import moves from '../../locales/ru/moves.json';
 import texts from '../../locales/ru/sandbox.json';
 import { PROJECT_ROOT } from '../../src/infra/project-root';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 import { silentLogger, testDatabaseUri } from '../support/database';
+import { launchChromium } from '../support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join(PROJECT_ROOT, 'docs', 'sandbox.png');
 
 /**
@@ -21,27 +21,12 @@ describe('the sandbox page in a real browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`,
-      );
-    }
     sandbox = await startSandbox({
       env: { PORT: '0', MONGODB_URI: testDatabaseUri(), DEFAULT_LOCALE: 'ru' },
       logger: silentLogger,
       hubOptions: { schedulerProcessEveryMs: 100 },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import en from '../../locales/en/widget.json';
 import ru from '../../locales/ru/widget.json';
 import type { Hub } from '../../src/hub';
 import { eventually, testDatabaseUri } from '../support/database';
 import { startTestHub } from '../support/hub';
 import { seedCompany } from '../support/process';
+import { launchChromium } from '../support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Read in the page; the tests' own TypeScript has no DOM types. */
 const STORED_TOKEN = `localStorage.getItem('linehub:demo:token')`;
 const PAGE = '/widget/demo?lang=en&utm_source=newsletter&utm_campaign=spring';
@@ -23,27 +22,12 @@ describe('the site widget in a real browser', () => {
   let url: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`,
-      );
-    }
     hub = await startTestHub(testDatabaseUri(), { WIDGET_PRECHAT_FIELDS: 'name,phone' });
     url = `http://127.0.0.1:${hub.port}`;
     // Staff to take the lead, none of them online: the widget shows its offline notice.
     await seedCompany(hub.database);
     await hub.database.models.User.updateMany({}, { $set: { online: false } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     // The browser goes first, so no visitor socket holds the hub's server open.

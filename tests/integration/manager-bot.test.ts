@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { SYSTEM } from '../../src/app/process/actor';
 import type { Hub } from '../../src/hub';
 import { buttonsOf, type FakeTelegram, type FakeUser } from '../support/fake-telegram';
@@ -8,7 +7,6 @@ import {
   openTaskOf,
   useManagerBotWorld,
   world,
-  ZONE,
 } from '../support/manager-bot-world';
 
 let hub: Hub;
@@ -23,14 +21,6 @@ useManagerBotWorld();
 beforeAll(() => {
   ({ hub, telegram, admin, dispatcher, seller, operator, stranger } = world);
 });
-
-/** Opens "Pick a date" on the seller's ad-hoc task card; answers the task as it was before. */
-async function pickDateForAccountantCall() {
-  const task = await hub.database.models.Task.findOne({ 'title.en': 'Call the accountant' }).lean();
-  const card = seller.history().findLast((m) => /^📋 Call the accountant/.test(m.text))!;
-  await seller.press('📆 Pick a date', card);
-  return task;
-}
 
 describe('the manager bot', () => {
   it('registers the configured admin and people the admin invites, each link once', async () => {
@@ -329,60 +319,6 @@ describe('the manager bot', () => {
 
     const lead = await hub.database.models.Lead.findOne({ 'fields.employees': 40 }).lean();
     expect((lead!.fields as Record<string, unknown>).area).toBe('120 m²');
-  });
-
-  it('postpones a task to a date and time typed in the company time zone', async () => {
-    await seller.command('/task Call the accountant');
-    const card = seller.history().at(-1)!;
-    expect(buttonsOf(card).map((button) => button.text)).toContain('📆 Pick a date');
-    const task = await hub.database.models.Task.findOne({
-      'title.en': 'Call the accountant',
-    }).lean();
-
-    await seller.press('📆 Pick a date', card);
-    expect(seller.lastText()).toMatch(/^When should it move to\?.*\(company time, UTC\+5\)/);
-    await seller.say({ text: 'some day' });
-    expect(seller.lastText()).toMatch(/^I could not read that/);
-    await seller.say({ text: '25.12.2031 15:00' });
-    expect(seller.lastText()).toMatch(/^⏰ Postponed to 25 Dec.* 15:00$/);
-
-    const moved = await hub.database.models.Task.findById(task!._id).lean();
-    expect(moved!.due).toEqual(new Date('2031-12-25T10:00:00Z'));
-    expect(moved!.postponements).toHaveLength(1);
-  });
-
-  it('refuses a past date, changing nothing, and takes "tomorrow 12:00" next', async () => {
-    const task = await pickDateForAccountantCall();
-    await seller.say({ text: '01.01.2020 10:00' });
-    expect(seller.lastText()).toBe('Choose a time in the future. Try again, or /cancel.');
-    const unchanged = await hub.database.models.Task.findById(task!._id).lean();
-    expect(unchanged!.due).toEqual(task!.due);
-    expect(unchanged!.postponements).toHaveLength(1);
-
-    await seller.say({ text: 'завтра 12:00' });
-    const tomorrow = DateTime.now()
-      .setZone(ZONE)
-      .plus({ days: 1 })
-      .set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
-    const moved = await hub.database.models.Task.findById(task!._id).lean();
-    expect(moved!.due).toEqual(tomorrow.toJSDate());
-    expect(moved!.postponements).toHaveLength(2);
-  });
-
-  it('checks rights when the date is given, not when the dialog began', async () => {
-    const task = await pickDateForAccountantCall();
-    const other = await hub.database.models.User.findOne({ telegramId: operator.id }).lean();
-    await hub.process.engine.reassignTask(
-      task!._id.toHexString(),
-      SYSTEM,
-      other!._id.toHexString(),
-    );
-
-    await seller.say({ text: 'tomorrow 15:00' });
-    expect(seller.lastText()).toBe('Sorry, you are not allowed to do this.');
-    const kept = await hub.database.models.Task.findById(task!._id).lean();
-    expect(kept!.due).toEqual(task!.due);
-    expect(kept!.postponements).toHaveLength(2);
   });
 
   it('raises a problem from a task card with the reason given as a reply', async () => {
