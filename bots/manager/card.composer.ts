@@ -69,7 +69,8 @@ export function cardComposer(deps: ManagerBotDeps): Composer<StaffMemberContext>
   // that each fit. The card pressed names the message, so only someone it was shown to can ask.
   composer.callbackQuery(FULL_TEXT_CALLBACK, async (ctx) => {
     const card = ctx.callbackQuery.message;
-    const found = card && (await deps.clientCardAt(`${card.chat.id}:${card.message_id}`));
+    const found =
+      card && (await deps.clientCardAt(`${card.chat.id}:${card.message_id}`, { withText: true }));
     if (!card || !found?.text) {
       await ctx.answerCallbackQuery({ text: ctx.t('bot:client.fullTextGone') });
       return;

@@ -59,10 +59,12 @@ export interface ManagerBotDeps {
   ) => Promise<unknown>;
   /**
    * The client's message a Telegram message (`chatId:messageId`) showed, if it showed one, with
-   * its latest text (for the "full text" button of a card too long for Telegram).
+   * its latest text when asked (for the "full text" button of a card too long for Telegram; a
+   * reply needs only the conversation, one read fewer).
    */
   clientCardAt: (
     telegramRef: string,
+    options?: { withText?: boolean },
   ) => Promise<{ conversationId: string; text?: string } | undefined>;
   /**
    * Queues a staff reply to the client in the outbox, once per `cause` (the person's own Telegram

@@ -9,7 +9,7 @@ export interface SendDeps {
   conversations: ConversationStore;
   outbox: OutboxStore;
   /** A staff reply answers the customer: the reply SLA stops (robots' messages do not). */
-  sla?: { managerReplied(conversationId: string): Promise<void> };
+  sla?: { managerReplied(conversationId: string, at: Date): Promise<void> };
   clock: Clock;
   /** Tells the outbox worker there is something to send now rather than at its next tick. */
   wake(): void;
@@ -69,9 +69,10 @@ export async function sendToCustomer(
   if (deps.worker && queued.entries.length > 0) deps.worker.take(queued.entries);
   else if (!queued.duplicate) deps.wake();
   // Run again for a duplicate too: the first attempt may have stopped right after queueing, and
-  // both steps come out the same when repeated.
-  await deps.conversations.touchOutbound(conversationId, now);
-  if (message.authorUserId) await deps.sla?.managerReplied(conversationId);
+  // both steps come out the same when repeated. A staff reply stops the reply clock and marks
+  // the outbound time in one write.
+  if (message.authorUserId && deps.sla) await deps.sla.managerReplied(conversationId, now);
+  else await deps.conversations.touchOutbound(conversationId, now);
   return {
     messageId: queued.messageId,
     duplicate: queued.duplicate,

@@ -16,7 +16,8 @@ export interface SlaConversations {
   get(id: string): Promise<SlaConversation | undefined>;
   /** Marks the conversation as waiting unless it already waits; returns since when it waits. */
   startWaiting(id: string, since: Date): Promise<Date>;
-  stopWaiting(id: string): Promise<void>;
+  /** `repliedAt`: the reply's time, stored as the conversation's last outbound in the same write. */
+  stopWaiting(id: string, repliedAt?: Date): Promise<void>;
   /** Notes that the customer wrote again while the conversation already waits. */
   touchInbound(id: string, at: Date): Promise<void>;
 }
@@ -93,8 +94,8 @@ export class SlaLadder {
     await this.scheduleStep(conversationId, since, 0, { fresh: true });
   }
 
-  async managerReplied(conversationId: string): Promise<void> {
-    await this.deps.conversations.stopWaiting(conversationId);
+  async managerReplied(conversationId: string, at?: Date): Promise<void> {
+    await this.deps.conversations.stopWaiting(conversationId, at);
     await this.deps.timers.cancel(timerKey(conversationId));
   }
 

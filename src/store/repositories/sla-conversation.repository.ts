@@ -27,8 +27,14 @@ export function createSlaConversations(models: Models): SlaConversations {
     async touchInbound(id, at) {
       await update({ _id: oid(id) }, { $max: { lastInboundAt: at } });
     },
-    async stopWaiting(id) {
-      await Conversation.updateOne({ _id: oid(id) }, { $unset: { awaitingReplySince: 1 } });
+    async stopWaiting(id, repliedAt) {
+      await Conversation.updateOne(
+        { _id: oid(id) },
+        {
+          $unset: { awaitingReplySince: 1 },
+          ...(repliedAt ? { $set: { lastOutboundAt: repliedAt } } : {}),
+        },
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { StaffStore } from '../../app/staff/staff';
 import type { User } from '../../domain/user';
 import type { Models } from '../models';
+import { cachedRead } from '../read-cache';
 import { oid, plain } from './plain';
 
 /**
@@ -13,11 +14,17 @@ const isCode = (value: unknown): value is string => typeof value === 'string' &&
 
 export function createStaffStore(models: Models): StaffStore {
   const { User: UserModel, Department, Invite } = models;
+  // Every manager-bot update asks who sent it. Any write to users through this process drops
+  // the cache at once (a deactivation applies to the next update); another process's within
+  // the cache's few seconds.
+  const byTelegramId = cachedRead(['users'], async (key) => {
+    const doc = await UserModel.findOne({ telegramId: Number(key) }).lean();
+    return { user: doc ? plain<User>(doc) : undefined };
+  });
   return {
     async findByTelegramId(telegramId) {
       if (!isTelegramId(telegramId)) return undefined;
-      const doc = await UserModel.findOne({ telegramId }).lean();
-      return doc ? plain<User>(doc) : undefined;
+      return (await byTelegramId.get(String(telegramId))).user;
     },
     async register({ telegramId, name, role, departmentCode, language }) {
       const department = departmentCode
