@@ -247,7 +247,13 @@ export class IngestInbound {
     /** Absent when the conversation is opened after this, with the subject on it. */
     conversation: Conversation | undefined,
   ): Promise<Found | undefined> {
-    const open = isNew ? undefined : await this.deps.records.openRecordOf(contact.id);
+    // The conversation's own record while it is open (one read by id); the contact's records
+    // only when it has none or it closed (a lead converted into deals, a deal won or lost).
+    const attached = conversation && subjectOf(conversation);
+    const open = isNew
+      ? undefined
+      : ((attached && (await this.deps.records.ifOpen(attached))) ??
+        (await this.deps.records.openRecordOf(contact.id)));
     if (open) {
       const { subject, responsibles, place, number } = open;
       const current = conversation && subjectOf(conversation);

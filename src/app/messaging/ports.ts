@@ -46,18 +46,19 @@ export interface ContactStore {
 }
 
 /** Open records of a contact; the newest deal wins over a lead, as the deal is further along. */
+export interface OpenRecord {
+  subject: TaskSubject;
+  responsibles: Responsibles;
+  /** Where it stands: who answers can depend on it (a problem parks a deal with sales). */
+  place: RecordPlace;
+  number?: number;
+}
+
 export interface OpenRecords {
   /** Who is responsible comes along: the customer's card goes to them without a second read. */
-  openRecordOf(contactId: string): Promise<
-    | {
-        subject: TaskSubject;
-        responsibles: Responsibles;
-        /** Where it stands: who answers can depend on it (a problem parks a deal with sales). */
-        place: RecordPlace;
-        number?: number;
-      }
-    | undefined
-  >;
+  openRecordOf(contactId: string): Promise<OpenRecord | undefined>;
+  /** This record, when it is still open (one read by id instead of the contact's records). */
+  ifOpen(subject: TaskSubject): Promise<OpenRecord | undefined>;
 }
 
 export interface InboundMessages {

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { OpenRecords } from '../../app/messaging/ports';
 import type { Responsibles } from '../../domain/department';
-import { distinct, groupedLookup } from '../grouped-reads';
+import { distinct, groupedById, groupedLookup } from '../grouped-reads';
 import type { Models } from '../models';
 import { oid, plain } from './plain';
 
@@ -47,18 +47,36 @@ export function createOpenRecords(models: Models): OpenRecords {
       .select(heads)
       .lean<RecordHead[]>(),
   );
+  const dealById = groupedById(
+    (ids) =>
+      Deal.find({ _id: { $in: ids } })
+        .select({ ...heads, type: 1 })
+        .lean<RecordHead[]>(),
+    oid,
+  );
+  const leadById = groupedById(
+    (ids) =>
+      Lead.find({ _id: { $in: ids } })
+        .select(heads)
+        .lean<RecordHead[]>(),
+    oid,
+  );
+  const toOpen = (kind: 'deal' | 'lead', head: RecordHead) => ({
+    subject: { kind, id: head._id.toHexString() },
+    responsibles: plain<Responsibles>(head.responsibles ?? {}),
+    place: { pipeline: kind === 'deal' ? (head.type ?? '') : 'lead', stage: head.stage },
+    ...(typeof head.number === 'number' ? { number: head.number } : {}),
+  });
   return {
     async openRecordOf(contactId) {
       // A deal outranks a lead; both are asked at once.
       const [deal, lead] = await Promise.all([openDeal(contactId), openLead(contactId)]);
-      const open = deal ?? lead;
-      if (!open) return undefined;
-      return {
-        subject: { kind: deal ? 'deal' : 'lead', id: open._id.toHexString() },
-        responsibles: plain<Responsibles>(open.responsibles ?? {}),
-        place: { pipeline: deal ? (deal.type ?? '') : 'lead', stage: open.stage },
-        ...(typeof open.number === 'number' ? { number: open.number } : {}),
-      };
+      if (deal) return toOpen('deal', deal);
+      return lead ? toOpen('lead', lead) : undefined;
+    },
+    async ifOpen(subject) {
+      const head = await (subject.kind === 'deal' ? dealById : leadById)(subject.id);
+      return head && head.closed === false ? toOpen(subject.kind, head) : undefined;
     },
   };
 }
