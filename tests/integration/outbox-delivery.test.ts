@@ -351,6 +351,50 @@ describe('isolation and leases', () => {
     claims.mockRestore();
   });
 
+  it("a lane looks once for another's earlier messages to its chat, not before every send", async () => {
+    for (let n = 1; n <= 5; n += 1) {
+      await store.enqueue(
+        message(`staff:900:14${n}`, 'telegram', '7701', { text: `раз ${n}` }),
+        clock.now(),
+      );
+    }
+    const looks = jest.spyOn(store, 'hasEarlierLive');
+    const w = worker('p10');
+    await w.runOnce();
+    await w.idle();
+    expect(botApi.delivered('7701')).toEqual(['раз 1', 'раз 2', 'раз 3', 'раз 4', 'раз 5']);
+    expect(looks).toHaveBeenCalledTimes(1);
+    looks.mockRestore();
+  });
+
+  it("a chat's later messages wait while an earlier one is another process's", async () => {
+    await store.enqueue(
+      message('staff:900:151', 'telegram', '7702', { text: 'первое' }),
+      clock.now(),
+    );
+    // Another process claims the first and is slow to send it.
+    const [first] = await store.claimDue(leaseMaker(clock, 60_000, 'elsewhere')(), clock.now(), 1, {
+      channel: 'telegram',
+      chatId: '7702',
+    });
+    clock.set(new Date(clock.now().getTime() + 1000));
+    for (const n of [2, 3]) {
+      await store.enqueue(
+        message(`staff:900:15${n}`, 'telegram', '7702', { text: `потом ${n}` }),
+        clock.now(),
+      );
+    }
+    const w = worker('p11');
+    await w.runOnce();
+    await w.idle();
+    expect(botApi.delivered('7702')).toEqual([]);
+    // Sent and recorded there: the later ones follow.
+    await store.markSent(first!, 'x-1', clock.now());
+    await w.runOnce();
+    await w.idle();
+    expect(botApi.delivered('7702')).toEqual(['потом 2', 'потом 3']);
+  });
+
   it("all chats together stay under the channel's rate", async () => {
     const calls: number[] = [];
     const slow: ChannelAdapter = {

@@ -60,6 +60,8 @@ const BATCHES = { pass: 200, lane: 20 };
 interface Lane {
   chat: { channel: Channel; chatId: string };
   queue: OutboxItem[];
+  /** Entries one look found nothing of another's before: they go without a look of their own. */
+  cleared: Set<string>;
   /** The chat may have more due entries than the lane was handed: it claims them itself. */
   more: boolean;
   done: Promise<void>;
@@ -131,6 +133,8 @@ export class OutboxWorker {
 
   private handOut(items: OutboxItem[], now: number): number {
     let handed = 0;
+    // Started once all are handed out, so a lane's first look covers all it was given.
+    const started: [string, Lane][] = [];
     for (const item of items) {
       if (this.taken.has(item.id) || this.stopped) continue;
       const chatKey = `${item.channel}:${item.chatId}`;
@@ -148,15 +152,17 @@ export class OutboxWorker {
         lane.queue.push(item);
         continue;
       }
-      const started: Lane = {
+      const fresh: Lane = {
         chat: { channel: item.channel, chatId: item.chatId },
         queue: [item],
+        cleared: new Set(),
         more: this.more,
         done: Promise.resolve(),
       };
-      this.lanes.set(chatKey, started);
-      started.done = this.runLane(chatKey, started);
+      this.lanes.set(chatKey, fresh);
+      started.push([chatKey, fresh]);
     }
+    for (const [chatKey, lane] of started) lane.done = this.runLane(chatKey, lane);
     return handed;
   }
 
@@ -165,10 +171,12 @@ export class OutboxWorker {
     try {
       for (;;) {
         if (this.stopped) break;
+        // Oldest first, whatever order a pass, a refill or a new reply handed them in.
+        lane.queue.sort(oldestFirst);
         const item = lane.queue.shift() ?? (lane.more ? await this.refill(lane) : undefined);
         emptied = !item;
         if (!item) break;
-        const goOn = await this.attempt(chatKey, item);
+        const goOn = await this.attempt(chatKey, item, lane);
         this.taken.delete(item.id);
         if (!goOn) break;
       }
@@ -214,8 +222,26 @@ export class OutboxWorker {
     return pacer.schedule(send);
   }
 
+  /**
+   * True when an earlier entry of this chat is live elsewhere (another process, a retry), so
+   * `item` waits its turn. One look covers `item` and everything its lane holds: entries are
+   * stored with their creation time, so none made after the look can be earlier than these, and
+   * the lane's next entries go without a look of their own (a refill of 20 costs one look, not
+   * 20). Should the look find another's entry among them, each is looked at on its own, as before.
+   */
+  private async waitsForEarlier(item: OutboxItem, lane: Lane): Promise<boolean> {
+    if (lane.cleared.delete(item.id)) return false;
+    const { store } = this.deps;
+    const last = lane.queue.at(-1);
+    if (!last) return store.hasEarlierLive(item);
+    const ours = new Set([item.id, ...lane.queue.map((queued) => queued.id)]);
+    if (await store.hasEarlierLive(last, ours)) return store.hasEarlierLive(item);
+    for (const queued of lane.queue) lane.cleared.add(queued.id);
+    return false;
+  }
+
   /** True when the chat may go on to its next entry. */
-  private async attempt(chatKey: string, item: OutboxItem): Promise<boolean> {
+  private async attempt(chatKey: string, item: OutboxItem, lane: Lane): Promise<boolean> {
     const { deps } = this;
     const now = deps.clock.now();
     const hold = this.holds.get(chatKey) ?? 0;
@@ -230,7 +256,7 @@ export class OutboxWorker {
       return true;
     }
     // An earlier entry of this chat is live elsewhere (another process, a retry): after it.
-    if (await deps.store.hasEarlierLive(item)) return false;
+    if (await this.waitsForEarlier(item, lane)) return false;
     if (item.status === 'sending' && !resendIsSafe(item.channel)) {
       // Its process died between marking it in flight and recording the outcome. This channel
       // can neither say whether it arrived nor take a repeat without showing it twice, so it is

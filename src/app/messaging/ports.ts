@@ -124,8 +124,11 @@ export interface OutboxStore {
     limit: number,
     chat?: { channel: Channel; chatId: string },
   ): Promise<OutboxItem[]>;
-  /** True when an earlier entry of the same chat is still live: this one must wait its turn. */
-  hasEarlierLive(item: OutboxItem): Promise<boolean>;
+  /**
+   * True when an earlier entry of the same chat is still live: this one must wait its turn.
+   * `ours`: entries this worker holds in order anyway (this one among them), not counted.
+   */
+  hasEarlierLive(item: OutboxItem, ours?: ReadonlySet<string>): Promise<boolean>;
   /**
    * Marks it in flight (`sending`, with the time) just before the channel call, for as long as
    * the lease; false when the owner no longer holds it (another process took it over).

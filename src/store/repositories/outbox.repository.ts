@@ -144,9 +144,9 @@ export function createOutboxStore(models: Models): OutboxStore {
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || cmp(a.id, b.id));
     },
 
-    async hasEarlierLive(item) {
-      // Per status, equality and one range (see claimDue): the chat's oldest live entry of each,
-      // earlier than this one or this one itself.
+    async hasEarlierLive(item, ours = new Set([item.id])) {
+      // Per status, equality and one range (see claimDue): the chat's oldest live entries of
+      // each, up to this one, enough of them to see past the caller's own.
       const found = await Promise.all(
         LIVE.map((status) =>
           Outbox.find(
@@ -159,7 +159,7 @@ export function createOutboxStore(models: Models): OutboxStore {
             { _id: 1, createdAt: 1 },
           )
             .sort({ createdAt: 1, _id: 1 })
-            .limit(1)
+            .limit(ours.size)
             .lean(),
         ),
       );
@@ -167,8 +167,9 @@ export function createOutboxStore(models: Models): OutboxStore {
         .flat()
         .some(
           (doc) =>
-            doc.createdAt < item.createdAt ||
-            (doc.createdAt.getTime() === item.createdAt.getTime() && `${doc._id}` < item.id),
+            !ours.has(`${doc._id}`) &&
+            (doc.createdAt < item.createdAt ||
+              (doc.createdAt.getTime() === item.createdAt.getTime() && `${doc._id}` < item.id)),
         );
     },
 
