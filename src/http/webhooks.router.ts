@@ -1,9 +1,11 @@
 import express, { type Router } from 'express';
-import type {
-  ChannelAdapter,
-  WebhookMethod,
-  WebhookRequest,
-  WebhookResponse,
+import {
+  webhooksOf,
+  type ChannelAdapter,
+  type WebhookEndpoint,
+  type WebhookMethod,
+  type WebhookRequest,
+  type WebhookResponse,
 } from '../../channels/contract';
 import type { Logger } from '../infra/logger';
 
@@ -30,8 +32,11 @@ export function webhooksRouter(deps: {
   const router = express.Router();
   const deadlineMs = deps.deadlineMs ?? WEBHOOK_DEADLINE_MS;
   for (const adapter of deps.adapters) {
-    const { webhook } = adapter;
-    if (!webhook) continue;
+    for (const webhook of webhooksOf(adapter)) mount(adapter, webhook);
+  }
+  return router;
+
+  function mount(adapter: ChannelAdapter, webhook: WebhookEndpoint): void {
     const handler: express.RequestHandler = async (req, res) => {
       const request = toWebhookRequest(req);
       const handled = webhook.handle(request).catch((error) => {
@@ -63,7 +68,6 @@ export function webhooksRouter(deps: {
       else router.post(webhook.path, raw, handler);
     }
   }
-  return router;
 }
 
 const DEFAULT_METHODS: readonly WebhookMethod[] = ['POST'];

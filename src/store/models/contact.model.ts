@@ -5,7 +5,7 @@ export const contactSchema = new Schema(
   {
     name: String,
     identities: { type: [identitySchema], default: [] },
-    // `channel:externalId` of each identity: FerretDB cannot $elemMatch on sub-documents, and an
+    // identityKey() of each identity (`channel:externalId`, or `channel:account:externalId`): FerretDB cannot $elemMatch on sub-documents, and an
     // exact match on a string array is also the cheapest lookup on real MongoDB.
     identityKeys: { type: [String], default: [] },
     phones: { type: [String], default: [] },
