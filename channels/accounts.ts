@@ -39,7 +39,9 @@ export function multiAccount(accounts: readonly ChannelAccount[]): ChannelAdapte
     id: first.adapter.id,
     ...(webhooks.length > 0 ? { webhooks } : {}),
     // Every account of a channel has the same limits; each adapter keeps its own besides.
-    ...(first.adapter.perChatIntervalMs ? { perChatIntervalMs: first.adapter.perChatIntervalMs } : {}),
+    ...(first.adapter.perChatIntervalMs
+      ? { perChatIntervalMs: first.adapter.perChatIntervalMs }
+      : {}),
     ...(first.adapter.perSecond ? { perSecond: first.adapter.perSecond } : {}),
 
     async start(sink) {
@@ -80,12 +82,10 @@ function stamped(message: InboundMessage, account: AccountId): InboundMessage {
     ...message,
     account,
     externalId: prefixed(account, message.externalId),
-    attachments: message.attachments.map(
-      (attachment): Attachment => ({
-        ...attachment,
-        fileRef: prefixed(account, attachment.fileRef),
-      }),
-    ),
+    attachments: message.attachments.map((attachment): Attachment => ({
+      ...attachment,
+      fileRef: prefixed(account, attachment.fileRef),
+    })),
   };
 }
 

@@ -74,9 +74,8 @@ export class IngestInbound {
    */
   ingest(message: InboundMessage, options: { resumed?: boolean } = {}): Promise<IngestResult> {
     const resumed = options.resumed ?? false;
-    return this.lock.run(
-      identityKey(chatOf(message)),
-      () => (message.edited ? this.applyEdit(message) : this.store(message, resumed)),
+    return this.lock.run(identityKey(chatOf(message)), () =>
+      message.edited ? this.applyEdit(message) : this.store(message, resumed),
     );
   }
 
@@ -214,7 +213,11 @@ export class IngestInbound {
 
   /** The contact, and whether it was made just now (then it can have no open records yet). */
   private async contactOf(inbound: InboundMessage): Promise<{ contact: Contact; isNew: boolean }> {
-    const identity = { channel: inbound.channel, ...accountOf(inbound), externalId: inbound.senderId };
+    const identity = {
+      channel: inbound.channel,
+      ...accountOf(inbound),
+      externalId: inbound.senderId,
+    };
     const phone = inbound.phone ? normalizePhone(inbound.phone) : undefined;
     const email = inbound.email ? normalizeEmail(inbound.email) : undefined;
     const details = {

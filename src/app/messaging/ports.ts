@@ -11,7 +11,11 @@ import type { TaskSubject } from '../../domain/task';
 export interface ConversationStore {
   get(id: string): Promise<Conversation | undefined>;
   /** `account` absent: the channel's default account. */
-  findOpen(channel: Channel, chatId: string, account?: AccountId): Promise<Conversation | undefined>;
+  findOpen(
+    channel: Channel,
+    chatId: string,
+    account?: AccountId,
+  ): Promise<Conversation | undefined>;
   open(conversation: {
     contactId: string;
     channel: Channel;

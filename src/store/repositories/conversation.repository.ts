@@ -47,7 +47,15 @@ export function createConversationStore(models: Models): ConversationStore {
       const doc = await openOfChat({ channel, chatId, ...accountOf({ account }) });
       return doc ? plain<Conversation>(doc) : undefined;
     },
-    async open({ contactId, channel, account, chatId, subject, awaitingReplySince, lastInboundAt }) {
+    async open({
+      contactId,
+      channel,
+      account,
+      chatId,
+      subject,
+      awaitingReplySince,
+      lastInboundAt,
+    }) {
       const created = await insert({
         contactId: oid(contactId),
         channel,
