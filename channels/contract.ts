@@ -113,8 +113,3 @@ export function parseJsonBody(request: WebhookRequest): unknown {
     return undefined;
   }
 }
-
-/** Every endpoint an adapter asks the hub to mount. */
-export function webhooksOf(adapter: ChannelAdapter): readonly WebhookEndpoint[] {
-  return adapter.webhooks ?? (adapter.webhook ? [adapter.webhook] : []);
-}

@@ -1,11 +1,10 @@
 import express, { type Router } from 'express';
-import {
-  webhooksOf,
-  type ChannelAdapter,
-  type WebhookEndpoint,
-  type WebhookMethod,
-  type WebhookRequest,
-  type WebhookResponse,
+import type {
+  ChannelAdapter,
+  WebhookEndpoint,
+  WebhookMethod,
+  WebhookRequest,
+  WebhookResponse,
 } from '../../channels/contract';
 import type { Logger } from '../infra/logger';
 
@@ -32,7 +31,10 @@ export function webhooksRouter(deps: {
   const router = express.Router();
   const deadlineMs = deps.deadlineMs ?? WEBHOOK_DEADLINE_MS;
   for (const adapter of deps.adapters) {
-    for (const webhook of webhooksOf(adapter)) mount(adapter, webhook);
+    // One endpoint per account of a channel (channels/accounts.ts), or the adapter's own.
+    for (const webhook of adapter.webhooks ?? (adapter.webhook ? [adapter.webhook] : [])) {
+      mount(adapter, webhook);
+    }
   }
   return router;
 
