@@ -51,6 +51,15 @@ function channelProblems(env: Env): string[] {
   if (env.VIBER_AUTH_TOKEN && !env.PUBLIC_URL) {
     problems.push('PUBLIC_URL: required when VIBER_AUTH_TOKEN is set (Viber calls the hub back)');
   }
+  // A bot's updates go to one receiver: the same bot twice would steal its own messages.
+  const botTokens = [
+    env.TELEGRAM_CUSTOMER_BOT_TOKEN,
+    env.TELEGRAM_MANAGER_BOT_TOKEN,
+    ...env.TELEGRAM_BOTS.map((bot) => bot.credentials),
+  ].filter((token) => token !== undefined);
+  if (new Set(botTokens).size !== botTokens.length) {
+    problems.push('TELEGRAM_BOTS: a bot token is used twice (each bot once, manager bot included)');
+  }
   if (env.VIBER_ACCOUNTS.length > 0 && !env.PUBLIC_URL) {
     problems.push('PUBLIC_URL: required when VIBER_ACCOUNTS is set (Viber calls the hub back)');
   }

@@ -57,6 +57,12 @@ describe('accounts in the configuration', () => {
     expect(problems.join('\n')).not.toContain('SECRETTOKEN');
   });
 
+  it('refuses one bot configured twice', () => {
+    expect(
+      problemsOf({ TELEGRAM_CUSTOMER_BOT_TOKEN: '111:AAA', TELEGRAM_BOTS: 'spb=111:AAA' }),
+    ).toEqual([expect.stringMatching(/^TELEGRAM_BOTS: a bot token is used twice/)]);
+  });
+
   it('requires a public URL for more Viber accounts, as for the default one', () => {
     expect(problemsOf({ VIBER_ACCOUNTS: 'spb=viber-token' })).toEqual([
       expect.stringMatching(/^PUBLIC_URL: required when VIBER_ACCOUNTS is set/),
