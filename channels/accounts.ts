@@ -66,13 +66,16 @@ export function multiAccount(accounts: readonly ChannelAccount[]): ChannelAdapte
       return account ? { externalId: prefixed(account, sent.externalId) } : sent;
     },
 
-    async fetchFile(fileRef) {
-      const owner = named.find(({ account }) => fileRef.startsWith(`${account}/`));
-      const adapter = owner ? owner.adapter : byAccount.get(undefined);
-      if (!adapter?.fetchFile) throw new Error(`no configured account can fetch ${fileRef}`);
-      return adapter.fetchFile(owner ? fileRef.slice(owner.account.length + 1) : fileRef);
-    },
+    // Only for channels that fetch files at all (the hub keeps the others' itself).
+    ...(first.adapter.fetchFile ? { fetchFile } : {}),
   };
+
+  async function fetchFile(fileRef: string) {
+    const owner = named.find(({ account }) => fileRef.startsWith(`${account}/`));
+    const adapter = owner ? owner.adapter : byAccount.get(undefined);
+    if (!adapter?.fetchFile) throw new Error(`no configured account can fetch ${fileRef}`);
+    return adapter.fetchFile(owner ? fileRef.slice(owner.account.length + 1) : fileRef);
+  }
 }
 
 const prefixed = (account: AccountId, id: string) => `${account}/${id}`;
