@@ -23,9 +23,9 @@ export interface ChannelIdentity {
  * default account (as stored before accounts existed), `channel:account:externalId` otherwise.
  */
 export function identityKey(identity: ChannelIdentity): string {
-  return !identity.account
-    ? `${identity.channel}:${identity.externalId}`
-    : `${identity.channel}:${identity.account}:${identity.externalId}`;
+  return identity.account
+    ? `${identity.channel}:${identity.account}:${identity.externalId}`
+    : `${identity.channel}:${identity.externalId}`;
 }
 
 /** The chat a message came from, as an identity: what orders and locks one chat's messages. */
