@@ -1,4 +1,4 @@
-import type { Channel } from '../src/domain/channel';
+import type { AccountId, Channel } from '../src/domain/channel';
 import type { InboundMessage, OutboundMessage } from '../src/domain/message';
 
 // Lives in the domain because the outbox decides on it; adapters throw it from here.
@@ -14,6 +14,11 @@ export interface ChannelAdapter {
   /** Present when the channel calls the hub over HTTP; the hub mounts it at `path`. */
   readonly webhook?: WebhookEndpoint;
   /**
+   * Several accounts of one channel (`multiAccount` in accounts.ts): one endpoint each, all
+   * mounted. An adapter has `webhook` or `webhooks`, not both.
+   */
+  readonly webhooks?: readonly WebhookEndpoint[];
+  /**
    * Begins receiving: long polling or sockets start here; webhook adapters keep the sink for
    * `webhook.handle`. Every inbound message goes through `sink`, which resolves once it is stored.
    */
@@ -22,8 +27,15 @@ export interface ChannelAdapter {
   /**
    * Sends one message to a chat. Fails with `ChannelSendError`; `retryable` says whether the
    * outbox should try again (rate limits, outages) or mark the message failed (blocked, invalid).
+   * `account`: which of the channel's accounts sends (absent: the default one). An adapter built
+   * for one account ignores it: the hub wraps a channel's accounts in `multiAccount`, which
+   * hands each send to its own account's adapter.
    */
-  send(chatId: string, message: OutboundMessage): Promise<{ externalId: string }>;
+  send(
+    chatId: string,
+    message: OutboundMessage,
+    account?: AccountId,
+  ): Promise<{ externalId: string }>;
   /**
    * Downloads a file a customer sent (by the `fileRef` the adapter put on the attachment), so
    * staff can see it in Telegram. Absent when the hub keeps the channel's files itself.

@@ -3,6 +3,7 @@ import { learnFileSize } from './file-size';
 import { toViberParts } from './outbound';
 import { createViberApi } from './viber-api';
 import { createViberWebhook } from './webhook';
+export { VIBER_WEBHOOK_PATH } from './webhook';
 
 export interface ViberChannelOptions {
   authToken: string;

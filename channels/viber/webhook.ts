@@ -9,7 +9,7 @@ import { isViberSignatureValid } from './signature';
 import { parseViberJson } from './viber-json';
 import { parseViberCallback } from './viber-schema';
 
-const VIBER_WEBHOOK_PATH = '/webhooks/viber';
+export const VIBER_WEBHOOK_PATH = '/webhooks/viber';
 
 export interface ViberWebhookOptions {
   authToken: string;

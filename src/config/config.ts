@@ -41,7 +41,8 @@ function channelProblems(env: Env): string[] {
     ['VK_GROUP_ID', 'VK_CALLBACK_SECRET', 'VK_CONFIRMATION_CODE'],
     'VK',
   );
-  const telegramOn = env.TELEGRAM_CUSTOMER_BOT_TOKEN ?? env.TELEGRAM_MANAGER_BOT_TOKEN;
+  const telegramOn =
+    env.TELEGRAM_CUSTOMER_BOT_TOKEN ?? env.TELEGRAM_MANAGER_BOT_TOKEN ?? env.TELEGRAM_BOTS[0];
   if (telegramOn && env.TELEGRAM_MODE === 'webhook') {
     for (const name of ['PUBLIC_URL', 'TELEGRAM_WEBHOOK_SECRET'] as const) {
       if (env[name] === undefined) problems.push(`${name}: required when TELEGRAM_MODE=webhook`);
@@ -49,6 +50,18 @@ function channelProblems(env: Env): string[] {
   }
   if (env.VIBER_AUTH_TOKEN && !env.PUBLIC_URL) {
     problems.push('PUBLIC_URL: required when VIBER_AUTH_TOKEN is set (Viber calls the hub back)');
+  }
+  // A bot's updates go to one receiver: the same bot twice would steal its own messages.
+  const botTokens = [
+    env.TELEGRAM_CUSTOMER_BOT_TOKEN,
+    env.TELEGRAM_MANAGER_BOT_TOKEN,
+    ...env.TELEGRAM_BOTS.map((bot) => bot.credentials),
+  ].filter((token) => token !== undefined);
+  if (new Set(botTokens).size !== botTokens.length) {
+    problems.push('TELEGRAM_BOTS: a bot token is used twice (each bot once, manager bot included)');
+  }
+  if (env.VIBER_ACCOUNTS.length > 0 && !env.PUBLIC_URL) {
+    problems.push('PUBLIC_URL: required when VIBER_ACCOUNTS is set (Viber calls the hub back)');
   }
   return problems;
 }
@@ -61,7 +74,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '(environment)');
         // Echo the bad value to help, except where it could be a credential.
-        const secret = /TOKEN|SECRET|URI|CODE/.test(name);
+        const secret = /TOKEN|SECRET|URI|CODE|BOTS|GROUPS|ACCOUNTS/.test(name);
         const got = raw[name] === undefined || secret ? '' : ` (got ${JSON.stringify(raw[name])})`;
         return `${name}: ${issue.message}${got}`;
       }),
@@ -72,9 +85,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const enabledChannels: ChannelName[] = [];
-  if (env.TELEGRAM_CUSTOMER_BOT_TOKEN) enabledChannels.push('telegramCustomer');
+  if (env.TELEGRAM_CUSTOMER_BOT_TOKEN || env.TELEGRAM_BOTS.length > 0) {
+    enabledChannels.push('telegramCustomer');
+  }
   if (env.TELEGRAM_MANAGER_BOT_TOKEN) enabledChannels.push('telegramManager');
-  if (env.VK_GROUP_TOKEN) enabledChannels.push('vk');
-  if (env.VIBER_AUTH_TOKEN) enabledChannels.push('viber');
+  if (env.VK_GROUP_TOKEN || env.VK_GROUPS.length > 0) enabledChannels.push('vk');
+  if (env.VIBER_AUTH_TOKEN || env.VIBER_ACCOUNTS.length > 0) enabledChannels.push('viber');
   return { env, mongodbUri: env.MONGODB_URI, enabledChannels };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOCAL_DB_ENGINES } from '../infra/local-db/engines';
+import { telegramBots, viberAccounts, vkGroups } from './accounts.schema';
 
 /**
  * Every variable the hub reads, validated once at start-up. Names are a contract with deployments
@@ -112,6 +113,8 @@ export const envSchema = z.object({
   TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('polling'),
   TELEGRAM_API_ROOT: baseUrl('https://api.telegram.org'),
   TELEGRAM_CUSTOMER_BOT_TOKEN: secret.optional(),
+  /** More customer bots beside the default one (accounts.schema.ts). */
+  TELEGRAM_BOTS: telegramBots,
   TELEGRAM_MANAGER_BOT_TOKEN: secret.optional(),
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
@@ -122,8 +125,10 @@ export const envSchema = z.object({
   VK_GROUP_TOKEN: secret.optional(),
   VK_CALLBACK_SECRET: secret.optional(),
   VK_CONFIRMATION_CODE: secret.optional(),
+  VK_GROUPS: vkGroups,
   VIBER_API_BASE_URL: baseUrl('https://chatapi.viber.com/pa'),
   VIBER_AUTH_TOKEN: secret.optional(),
+  VIBER_ACCOUNTS: viberAccounts,
   VIBER_BOT_NAME: z.string().min(1).max(28).default('linehub'),
   HUB_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   WIDGET_SITE_KEY: z

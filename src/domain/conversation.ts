@@ -1,9 +1,11 @@
-import type { Channel } from './channel';
+import type { AccountId, Channel } from './channel';
 
 export interface Conversation {
   id: string;
   contactId: string;
   channel: Channel;
+  /** The channel's account the customer wrote to (absent: the default one): replies use it too. */
+  account?: AccountId;
   /** The chat in the channel where replies go. */
   chatId: string;
   open: boolean;

@@ -1,4 +1,4 @@
-import type { Channel } from './channel';
+import type { AccountId, Channel } from './channel';
 import type { Utm } from './lead';
 
 export type Direction = 'inbound' | 'outbound';
@@ -26,6 +26,8 @@ export interface InboundOrigin {
 /** What every channel adapter turns a webhook or socket event into. */
 export interface InboundMessage {
   channel: Channel;
+  /** The account of the channel it came to (absent: the default one); replies go out through it. */
+  account?: AccountId;
   /** Unique within the channel; the adapter composes it when the channel's ids are per chat. */
   externalId: string;
   /** Who wrote, in the channel's terms. */

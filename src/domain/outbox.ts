@@ -1,4 +1,4 @@
-import type { Channel } from './channel';
+import type { AccountId, Channel } from './channel';
 import type { Attachment } from './message';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
@@ -18,6 +18,8 @@ export interface OutboxItem {
   parts: number;
   conversationId: string;
   channel: Channel;
+  /** The account that sends it: the one the customer wrote to (absent: the default one). */
+  account?: AccountId;
   chatId: string;
   text?: string;
   attachments: Attachment[];

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type {
   ChannelAdapter,
+  WebhookEndpoint,
   WebhookMethod,
   WebhookRequest,
   WebhookResponse,
@@ -30,8 +31,14 @@ export function webhooksRouter(deps: {
   const router = express.Router();
   const deadlineMs = deps.deadlineMs ?? WEBHOOK_DEADLINE_MS;
   for (const adapter of deps.adapters) {
-    const { webhook } = adapter;
-    if (!webhook) continue;
+    // One endpoint per account of a channel (channels/accounts.ts), or the adapter's own.
+    for (const webhook of adapter.webhooks ?? (adapter.webhook ? [adapter.webhook] : [])) {
+      mount(adapter, webhook);
+    }
+  }
+  return router;
+
+  function mount(adapter: ChannelAdapter, webhook: WebhookEndpoint): void {
     const handler: express.RequestHandler = async (req, res) => {
       const request = toWebhookRequest(req);
       const handled = webhook.handle(request).catch((error) => {
@@ -63,7 +70,6 @@ export function webhooksRouter(deps: {
       else router.post(webhook.path, raw, handler);
     }
   }
-  return router;
 }
 
 const DEFAULT_METHODS: readonly WebhookMethod[] = ['POST'];

@@ -10,6 +10,8 @@ export const BLOCKED_CHAT = '13';
 
 export interface TelegramCall {
   method: string;
+  /** The bot's token, from the call's path (several bots may share one API root). */
+  token: string;
   chatId?: string;
   at: number;
 }
@@ -53,7 +55,7 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
       response.end(Buffer.from(`bytes of ${request.url.split('/').pop()}`));
       return;
     }
-    const method = /\/bot[^/]+\/(\w+)/.exec(request.url ?? '')?.[1] ?? '';
+    const [, token = '', method = ''] = /\/bot([^/]+)\/(\w+)/.exec(request.url ?? '') ?? [];
     const reply = (status: number, payload: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(payload));
@@ -78,7 +80,7 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
       return;
     }
     const chatId = fields.chat_id;
-    calls.push({ method, at: Date.now(), ...(chatId ? { chatId } : {}) });
+    calls.push({ method, token, at: Date.now(), ...(chatId ? { chatId } : {}) });
     const limited = rateLimit && (!rateLimit.chatId || rateLimit.chatId === chatId);
     if (rateLimit && limited && method.startsWith('send')) {
       const retryAfter = rateLimit.sec;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
-import { identityKey } from '../../domain/channel';
+import { chatOf, identityKey } from '../../domain/channel';
 import type { InboundMessage } from '../../domain/message';
 import type { Clock } from '../../domain/ports';
 import { KeyedLock } from '../keyed-lock';
@@ -78,7 +78,7 @@ export class Inbox {
   async accept(message: InboundMessage): Promise<void> {
     const item: InboxItem = {
       key: inboxKey(message),
-      chat: identityKey({ channel: message.channel, externalId: message.chatId }),
+      chat: identityKey(chatOf(message)),
       message,
       receivedAt: this.options.clock.now(),
       attempts: 0,

@@ -1,4 +1,4 @@
-import { identityKey } from '../../domain/channel';
+import { chatOf, accountOf, identityKey } from '../../domain/channel';
 import type { Contact } from '../../domain/contact';
 import { normalizeEmail, normalizePhone } from '../../domain/contact';
 import { sameBurst, type Conversation } from '../../domain/conversation';
@@ -74,9 +74,8 @@ export class IngestInbound {
    */
   ingest(message: InboundMessage, options: { resumed?: boolean } = {}): Promise<IngestResult> {
     const resumed = options.resumed ?? false;
-    return this.lock.run(
-      identityKey({ channel: message.channel, externalId: message.chatId }),
-      () => (message.edited ? this.applyEdit(message) : this.store(message, resumed)),
+    return this.lock.run(identityKey(chatOf(message)), () =>
+      message.edited ? this.applyEdit(message) : this.store(message, resumed),
     );
   }
 
@@ -87,7 +86,7 @@ export class IngestInbound {
     // for every new customer.
     const existing = isNew
       ? undefined
-      : await deps.conversations.findOpen(inbound.channel, inbound.chatId);
+      : await deps.conversations.findOpen(inbound.channel, inbound.chatId, inbound.account);
     if (existing) {
       // The message first: its unique key tells a redelivery before anything is acted on.
       const saved = await deps.messages.saveInbound(existing.id, inbound);
@@ -106,6 +105,7 @@ export class IngestInbound {
     const conversation = await deps.conversations.open({
       contactId: contact.id,
       channel: inbound.channel,
+      ...accountOf(inbound),
       chatId: inbound.chatId,
       lastInboundAt: inbound.sentAt,
       // Waiting only with someone to answer: an unassignable message starts the clock later,
@@ -213,7 +213,11 @@ export class IngestInbound {
 
   /** The contact, and whether it was made just now (then it can have no open records yet). */
   private async contactOf(inbound: InboundMessage): Promise<{ contact: Contact; isNew: boolean }> {
-    const identity = { channel: inbound.channel, externalId: inbound.senderId };
+    const identity = {
+      channel: inbound.channel,
+      ...accountOf(inbound),
+      externalId: inbound.senderId,
+    };
     const phone = inbound.phone ? normalizePhone(inbound.phone) : undefined;
     const email = inbound.email ? normalizeEmail(inbound.email) : undefined;
     const details = {

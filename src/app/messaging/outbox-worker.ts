@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Bottleneck from 'bottleneck';
-import type { Channel } from '../../domain/channel';
+import type { AccountId, Channel } from '../../domain/channel';
 import type { OutboundMessage } from '../../domain/message';
 import {
   ChannelSendError,
@@ -24,7 +24,12 @@ class ChannelNotConnected extends ChannelSendError {
 
 /** The part of a channel adapter the outbox needs. */
 export interface ChannelSender {
-  send(chatId: string, message: OutboundMessage): Promise<{ externalId: string }>;
+  /** `account`: the channel's account to send through (absent: the default one). */
+  send(
+    chatId: string,
+    message: OutboundMessage,
+    account?: AccountId,
+  ): Promise<{ externalId: string }>;
   readonly perChatIntervalMs?: number;
   readonly perSecond?: number;
 }
@@ -137,6 +142,9 @@ export class OutboxWorker {
     const started: [string, Lane][] = [];
     for (const item of items) {
       if (this.taken.has(item.id) || this.stopped) continue;
+      // One chat id on two accounts of a channel (one person writing to two bots) shares a
+      // lane: their sends are paced together, which is only slower, and each goes out through
+      // its own entry's account.
       const chatKey = `${item.channel}:${item.chatId}`;
       const lane = this.lanes.get(chatKey);
       if (!lane) {
@@ -292,7 +300,7 @@ export class OutboxWorker {
         if (sender.perChatIntervalMs) {
           this.paces.set(chatKey, deps.clock.now().getTime() + sender.perChatIntervalMs);
         }
-        return sender.send(item.chatId, this.outbound(item));
+        return sender.send(item.chatId, this.outbound(item), item.account);
       }));
     } catch (error) {
       return this.failed(chatKey, item, now, error);

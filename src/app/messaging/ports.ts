@@ -1,5 +1,5 @@
 import type { Lease } from '../lease';
-import type { Channel } from '../../domain/channel';
+import type { AccountId, Channel, ChannelIdentity } from '../../domain/channel';
 import type { Conversation } from '../../domain/conversation';
 import type { Attachment, InboundMessage, Message } from '../../domain/message';
 import type { Contact } from '../../domain/contact';
@@ -10,10 +10,16 @@ import type { TaskSubject } from '../../domain/task';
 
 export interface ConversationStore {
   get(id: string): Promise<Conversation | undefined>;
-  findOpen(channel: Channel, chatId: string): Promise<Conversation | undefined>;
+  /** `account` absent: the channel's default account. */
+  findOpen(
+    channel: Channel,
+    chatId: string,
+    account?: AccountId,
+  ): Promise<Conversation | undefined>;
   open(conversation: {
     contactId: string;
     channel: Channel;
+    account?: AccountId;
     chatId: string;
     subject?: TaskSubject;
     /** Opened by a customer's message: the reply clock runs from it. */
@@ -28,7 +34,7 @@ export interface ConversationStore {
 
 export interface ContactStore {
   findByAny(query: {
-    identity?: { channel: Channel; externalId: string };
+    identity?: ChannelIdentity;
     phones?: string[];
     emails?: string[];
   }): Promise<Contact | undefined>;
@@ -37,7 +43,7 @@ export interface ContactStore {
   enrich(
     contactId: string,
     details: {
-      identity?: { channel: Channel; externalId: string };
+      identity?: ChannelIdentity;
       phones: string[];
       emails: string[];
       name?: string;
@@ -84,6 +90,7 @@ export interface NewOutbound {
   cause: string;
   conversationId: string;
   channel: Channel;
+  account?: AccountId;
   chatId: string;
   text?: string;
   attachments: Attachment[];

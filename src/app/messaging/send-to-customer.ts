@@ -1,3 +1,4 @@
+import { accountOf } from '../../domain/channel';
 import type { Attachment } from '../../domain/message';
 import type { OutboxItem } from '../../domain/outbox';
 import type { Clock } from '../../domain/ports';
@@ -57,6 +58,7 @@ export async function sendToCustomer(
       cause: message.cause,
       conversationId,
       channel: conversation.channel,
+      ...accountOf(conversation),
       chatId: conversation.chatId,
       ...(message.text?.trim() ? { text: message.text.trim() } : {}),
       attachments,

@@ -5,8 +5,9 @@ export const contactSchema = new Schema(
   {
     name: String,
     identities: { type: [identitySchema], default: [] },
-    // `channel:externalId` of each identity: FerretDB cannot $elemMatch on sub-documents, and an
-    // exact match on a string array is also the cheapest lookup on real MongoDB.
+    // identityKey() of each identity (`channel:externalId`, `channel:account:externalId`):
+    // FerretDB cannot $elemMatch on sub-documents, and an exact match on a string array is also
+    // the cheapest lookup on real MongoDB.
     identityKeys: { type: [String], default: [] },
     phones: { type: [String], default: [] },
     emails: { type: [String], default: [] },

@@ -7,6 +7,8 @@ export const conversationSchema = new Schema(
   {
     contactId: { type: ObjectId, ref: 'Contact', required: true },
     channel: channelField,
+    /** Absent: the channel's default account. Not in the chat index: matched after it. */
+    account: String,
     chatId: { type: String, required: true },
     open: { type: Boolean, default: true },
     leadId: { type: ObjectId, ref: 'Lead' },

@@ -10,6 +10,8 @@ export const outboxSchema = new Schema(
     parts: { type: Number, default: 1 },
     conversationId: { type: Schema.Types.ObjectId, ref: 'Conversation', required: true },
     channel: channelField,
+    /** The account that sends it; absent: the channel's default one. */
+    account: String,
     chatId: { type: String, required: true },
     text: String,
     attachments: { type: [attachmentSchema], default: [] },

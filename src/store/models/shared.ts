@@ -8,7 +8,8 @@ const { ObjectId } = Schema.Types;
 export const channelField = { type: String, enum: CHANNELS, required: true } as const;
 
 export const identitySchema = new Schema(
-  { channel: channelField, externalId: { type: String, required: true } },
+  // `account` absent: the channel's default account (domain/channel.ts).
+  { channel: channelField, account: String, externalId: { type: String, required: true } },
   { _id: false },
 );
 

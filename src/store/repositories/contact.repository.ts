@@ -1,6 +1,6 @@
 import { groupedCreate } from '../grouped-writes';
 import { Types } from 'mongoose';
-import { identityKey } from '../../domain/channel';
+import { accountOf, identityKey } from '../../domain/channel';
 import type { Contact } from '../../domain/contact';
 import type { ContactStore } from '../../app/messaging/ports';
 import type { ContactRepository } from '../../domain/ports';
@@ -13,7 +13,11 @@ type StoredContact = ContactDoc & { _id: Types.ObjectId; createdAt: Date };
 function toContact(doc: StoredContact): Contact {
   const contact: Contact = {
     id: doc._id.toHexString(),
-    identities: doc.identities.map(({ channel, externalId }) => ({ channel, externalId })),
+    identities: doc.identities.map(({ channel, account, externalId }) => ({
+      channel,
+      ...accountOf({ account: account ?? undefined }),
+      externalId,
+    })),
     phones: [...doc.phones],
     emails: [...doc.emails],
     createdAt: doc.createdAt,

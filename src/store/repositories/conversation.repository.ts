@@ -1,6 +1,6 @@
 import { groupedCreate } from '../grouped-writes';
 import type { ConversationStore } from '../../app/messaging/ports';
-import type { Channel } from '../../domain/channel';
+import { accountOf, type AccountId, type Channel } from '../../domain/channel';
 import type { Conversation } from '../../domain/conversation';
 import { distinct, groupedById, groupedLookup } from '../grouped-reads';
 import type { Models } from '../models';
@@ -17,7 +17,7 @@ export function createConversationStore(models: Models): ConversationStore {
   // The open conversation of a chat, the newest if several. `open` is checked here, not in the
   // filter: `{channel, chatId: {$in}}` is the index's prefix, which every engine can walk.
   const openOfChat = groupedLookup({
-    find: async (chats: readonly { channel: Channel; chatId: string }[]) => {
+    find: async (chats: readonly { channel: Channel; account?: AccountId; chatId: string }[]) => {
       const channels = distinct(chats.map((chat) => chat.channel));
       const found = await Promise.all(
         channels.map((channel) =>
@@ -31,7 +31,11 @@ export function createConversationStore(models: Models): ConversationStore {
       );
       return found.flat().filter((doc) => doc.open);
     },
-    matches: (doc, chat) => doc.channel === chat.channel && doc.chatId === chat.chatId,
+    // The account is matched here too: one chat id on two bots is two conversations.
+    matches: (doc, chat) =>
+      doc.channel === chat.channel &&
+      doc.chatId === chat.chatId &&
+      (doc.account || undefined) === chat.account,
     better: (candidate, current) => candidate.createdAt > current.createdAt,
   });
   return {
@@ -39,14 +43,23 @@ export function createConversationStore(models: Models): ConversationStore {
       const doc = await byId(id);
       return doc ? plain<Conversation>(doc) : undefined;
     },
-    async findOpen(channel, chatId) {
-      const doc = await openOfChat({ channel, chatId });
+    async findOpen(channel, chatId, account) {
+      const doc = await openOfChat({ channel, chatId, ...accountOf({ account }) });
       return doc ? plain<Conversation>(doc) : undefined;
     },
-    async open({ contactId, channel, chatId, subject, awaitingReplySince, lastInboundAt }) {
+    async open({
+      contactId,
+      channel,
+      account,
+      chatId,
+      subject,
+      awaitingReplySince,
+      lastInboundAt,
+    }) {
       const created = await insert({
         contactId: oid(contactId),
         channel,
+        ...accountOf({ account }),
         chatId,
         open: true,
         ...(awaitingReplySince ? { awaitingReplySince } : {}),

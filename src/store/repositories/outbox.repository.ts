@@ -1,3 +1,4 @@
+import { accountOf } from '../../domain/channel';
 import type { Collection } from 'mongodb';
 import type { Types } from 'mongoose';
 import type { OutboxStore, ReceiptState } from '../../app/messaging/ports';
@@ -80,6 +81,7 @@ export function createOutboxStore(models: Models): OutboxStore {
           parts: parts.length,
           conversationId,
           channel: message.channel,
+          ...accountOf(message),
           chatId: message.chatId,
           text: part.text,
           attachments: part.attachments,
