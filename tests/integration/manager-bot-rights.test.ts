@@ -110,6 +110,19 @@ describe('who finds what', () => {
     expect(await found(oleg, '№9101')).toEqual([]);
   });
 
+  it("a head's lists hold their department's records only", async () => {
+    await oleg.command('/leads');
+    const leads = oleg.lastText();
+    expect(leads).toContain('Рогов ничей');
+    expect(leads).not.toContain('Рогов Семёна');
+    expect(leads).not.toContain('Рогов Петра');
+    await oleg.command('/deals');
+    expect(oleg.lastText()).toContain('Рогов сделка');
+    await elena.command('/leads');
+    expect(elena.lastText()).toContain('Рогов Петра');
+    expect(elena.lastText()).toContain('Рогов Семёна');
+  });
+
   it('an admin finds everything', async () => {
     expect(await found(admin, 'Рогов')).toHaveLength(4);
   });
