@@ -9,7 +9,7 @@ import { findRecords } from '../app/search/find-records';
 import { Lists } from '../app/lists/lists';
 import { createListStore } from '../store/repositories/lists.repository';
 import type { ProcessDefinition } from '../domain/process/definition';
-import { createSearchStore } from '../store/repositories/search.repository';
+import { createScopedSearch } from '../store/scoped/search.scoped-repository';
 import { StaffService } from '../app/staff/staff';
 import type { User } from '../domain/user';
 import { createContactRepository } from '../store/repositories/contact.repository';
@@ -101,7 +101,7 @@ export async function startManagerBot(options: {
   for (const code of DEPARTMENTS) await store.ensureDepartment(code);
   const staff = new StaffService({ store, clock, adminTelegramIds: env.ADMIN_TELEGRAM_IDS });
   const contacts = createContactRepository(models);
-  const search = createSearchStore(models);
+  const search = createScopedSearch(models);
   const directory = createDirectory(models);
   const organisationStore = createOrganisationStore(models);
   const labels = createRecordLabels(models);
@@ -122,7 +122,12 @@ export async function startManagerBot(options: {
     people: options.process.people,
     history: options.process.history,
     ...(options.fileUrl ? { fileUrl: options.fileUrl } : {}),
-    lists: new Lists({ store: createListStore(models), definition: options.definition, clock }),
+    lists: new Lists({
+      store: createListStore(models),
+      scopes: options.process.engine.rights,
+      definition: options.definition,
+      clock,
+    }),
     find: (user: User, text: string) =>
       findRecords(
         { search, rights: options.process.engine.rights, definition: options.definition },

@@ -109,7 +109,7 @@ export function createTransfer(options: {
           const file = await createTableFile(format, name, header);
           try {
             const { count } = await exportRecords(
-              { store: exportStore, clock },
+              { store: exportStore, scopes: options.engine.rights, clock },
               user,
               { kind, format },
               labelsFor(lng),

@@ -1,14 +1,8 @@
 import type { LeadSource } from '../../domain/lead';
 import type { User } from '../../domain/user';
 import { ProcessError } from '../process/errors';
-import type {
-  ExportFormat,
-  ExportKind,
-  ExportScope,
-  ExportStore,
-  ExportedPerson,
-  TableSink,
-} from './ports';
+import type { Rights } from '../process/rights';
+import type { ExportFormat, ExportKind, ExportStore, ExportedPerson, TableSink } from './ports';
 
 /** Documents read per page: enough to keep round trips few, small enough to bound memory. */
 const PAGE = 500;
@@ -54,21 +48,13 @@ export interface ExportLabels {
 
 export interface ExportDeps {
   store: ExportStore;
+  scopes: Pick<Rights, 'scopeOf'>;
   clock: { now(): Date };
 }
 
 /** Nobody but heads and admins can export (PRODUCT.md, process 10). */
 export const mayExport = (user: User) =>
   user.active && (user.roles.includes('admin') || user.roles.includes('head'));
-
-/** An admin exports everything; a head what their department's people hold. */
-async function scopeOf(store: ExportStore, user: User): Promise<ExportScope> {
-  if (user.roles.includes('admin')) return { kind: 'all' };
-  return {
-    kind: 'people',
-    userIds: user.departmentId ? await store.departmentPeople(user.departmentId) : [],
-  };
-}
 
 const person = (contact: ExportedPerson, labels: ExportLabels, createdAt: Date) => [
   labels.date(createdAt),
@@ -91,7 +77,8 @@ export async function exportRecords(
 ): Promise<{ count: number }> {
   if (!mayExport(user)) throw new ProcessError('not_allowed');
   const { store } = deps;
-  const scope = await scopeOf(store, user);
+  // An admin exports everything; a head what their department's people hold.
+  const scope = await deps.scopes.scopeOf(user);
   let count = 0;
   const write = async (rows: string[][]) => {
     count += rows.length;

@@ -1,3 +1,4 @@
+import type { AccessScope } from '../../domain/access';
 import type { AuditEvent } from '../../domain/audit-event';
 import type { LeadSource, Utm } from '../../domain/lead';
 
@@ -5,9 +6,6 @@ export type ExportKind = 'leads' | 'deals' | 'contacts';
 export const EXPORT_KINDS: readonly ExportKind[] = ['leads', 'deals', 'contacts'];
 export type ExportFormat = 'csv' | 'xlsx';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx'];
-
-/** Whose records: everything (admins), or those held by these people (a head's department). */
-export type ExportScope = { kind: 'all' } | { kind: 'people'; userIds: string[] };
 
 export interface ExportedPerson {
   name?: string;
@@ -45,12 +43,11 @@ export interface ExportedContact extends ExportedPerson {
  * person reads joined in per page: a big export never holds more than a page of documents.
  */
 export interface ExportStore {
-  /** Everyone of a department, deactivated people too: their records are still the head's. */
-  departmentPeople(departmentId: string): Promise<string[]>;
-  leads(scope: ExportScope, pageSize: number): AsyncIterable<ExportedLead[]>;
-  deals(scope: ExportScope, pageSize: number): AsyncIterable<ExportedDeal[]>;
+  /** The records the scope's people hold (not the unheld ones a head also oversees). */
+  leads(scope: AccessScope, pageSize: number): AsyncIterable<ExportedLead[]>;
+  deals(scope: AccessScope, pageSize: number): AsyncIterable<ExportedDeal[]>;
   /** Contacts of the records in scope (all contacts for `all`). */
-  contacts(scope: ExportScope, pageSize: number): AsyncIterable<ExportedContact[]>;
+  contacts(scope: AccessScope, pageSize: number): AsyncIterable<ExportedContact[]>;
   audit(event: Omit<AuditEvent, 'id'>): Promise<void>;
 }
 

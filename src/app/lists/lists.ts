@@ -1,22 +1,16 @@
+import type { AccessScope } from '../../domain/access';
 import type { Responsibles } from '../../domain/department';
 import type { ProcessDefinition, Text } from '../../domain/process/definition';
 import { isFinal, pipelineOf, stageOf } from '../../domain/process/record';
 import type { Task, TaskSubject } from '../../domain/task';
 import type { User } from '../../domain/user';
+import type { Rights } from '../process/rights';
 
 /** The seeds' waiting buckets (ladder of reply times): over 20 min, 40 min, 2 h, 4 h. */
 export const WAITING_BUCKETS_MS = [20 * 60_000, 40 * 60_000, 2 * 3_600_000, 4 * 3_600_000];
 export const PAGE_SIZE = 10;
 
 export type RecordKind = TaskSubject['kind'];
-
-/**
- * Whose records a person's lists show (PRODUCT.md, process 10, as `Rights.mayAct` decides for one
- * record): everything for an admin; otherwise the records any of `userIds` is responsible for,
- * plus, for a dispatcher or a head, the ones nobody in sales holds yet.
- */
-export type ListScope =
-  { kind: 'all' } | { kind: 'people'; userIds: string[]; unassigned: boolean };
 
 export interface ListedRecord {
   subject: TaskSubject;
@@ -37,11 +31,11 @@ export interface TeamCounts {
 
 /** What the lists read; each query is served by an index (see src/store/models). */
 export interface ListStore {
-  /** Open records in scope, newest first. */
+  /** Open records in the person's scope (what `Rights.mayAct` allows one by one), newest first. */
   openRecords(
     kind: RecordKind,
     query: {
-      scope: ListScope;
+      scope: AccessScope;
       stage?: { pipeline: string; stage: string };
       /** Only these contacts' records (the ones whose clients wait). */
       contactIds?: string[];
@@ -54,8 +48,6 @@ export interface ListStore {
   waitingSince(contactIds: string[]): Promise<Map<string, Date>>;
   contactNames(contactIds: string[]): Promise<Map<string, string>>;
   userNames(userIds: string[]): Promise<Map<string, string>>;
-  /** Everyone in a department, deactivated people too (their records are still the head's). */
-  departmentPeople(departmentId: string): Promise<User[]>;
   /** Active staff, of one department or of all. */
   activePeople(departmentId?: string): Promise<User[]>;
   openTasks(
@@ -118,6 +110,7 @@ export class Lists {
   constructor(
     private readonly deps: {
       store: ListStore;
+      scopes: Pick<Rights, 'scopeOf'>;
       definition: ProcessDefinition;
       clock: { now(): Date };
     },
@@ -139,17 +132,6 @@ export class Lists {
     );
   }
 
-  async scopeOf(user: User): Promise<ListScope> {
-    if (user.roles.includes('admin')) return { kind: 'all' };
-    const unassigned = user.roles.some((role) => role === 'dispatcher' || role === 'head');
-    if (user.roles.includes('head') && user.departmentId) {
-      const people = await this.deps.store.departmentPeople(user.departmentId);
-      const userIds = [...new Set([user.id, ...people.map((person) => person.id)])];
-      return { kind: 'people', userIds, unassigned };
-    }
-    return { kind: 'people', userIds: [user.id], unassigned };
-  }
-
   async records(user: User, kind: RecordKind, filter: RecordFilter): Promise<RecordPage> {
     const { store } = this.deps;
     const now = this.deps.clock.now();
@@ -164,7 +146,7 @@ export class Lists {
     const found = await store.openRecords(
       kind,
       {
-        scope: await this.scopeOf(user),
+        scope: await this.deps.scopes.scopeOf(user),
         ...(stage ? { stage: { pipeline: stage.pipeline, stage: stage.stage } } : {}),
         ...(contactIds ? { contactIds } : {}),
       },

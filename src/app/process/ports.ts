@@ -89,6 +89,8 @@ export interface Directory {
   }): Promise<User[]>;
   /** The department a user belongs to, by its code (e.g. "sales", "operations"). */
   departmentCodeOf(user: User): Promise<string | undefined>;
+  /** Everyone of a department by id, deactivated people too: their records are still the head's. */
+  membersOf(departmentId: string): Promise<string[]>;
 }
 
 export interface ConversionPlan {

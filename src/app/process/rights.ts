@@ -1,3 +1,11 @@
+import {
+  SYSTEM_SCOPE,
+  covers,
+  coversPerson,
+  scopeOf,
+  staffActor,
+  type AccessScope,
+} from '../../domain/access';
 import type { ProcessRecord } from '../../domain/process/record';
 import type { Task } from '../../domain/task';
 import type { User } from '../../domain/user';
@@ -7,53 +15,50 @@ import type { Directory, TaskStore } from './ports';
 
 /**
  * PRODUCT.md, process 10: a manager acts on their own records and tasks, a head on their own
- * department's people's, an admin on everything; deactivated people on nothing.
+ * department's people's, an admin on everything; deactivated people on nothing. The rule itself
+ * is `scopeOf` (src/domain/access.ts); this only gathers what it needs from the directory.
  */
 export class Rights {
-  constructor(private readonly deps: { directory: Directory; tasks: TaskStore }) {}
+  constructor(
+    private readonly deps: {
+      directory: Pick<Directory, 'membersOf' | 'departmentCodeOf'>;
+      tasks: TaskStore;
+    },
+  ) {}
+
+  /** What the actor may see and touch: the scope every staff-facing query takes. */
+  async scopeOf(actor: Actor | User): Promise<AccessScope> {
+    const user = 'kind' in actor ? (actor.kind === 'system' ? undefined : actor.user) : actor;
+    if (!user) return SYSTEM_SCOPE;
+    const overseesDepartment =
+      user.active &&
+      user.departmentId &&
+      user.roles.includes('head') &&
+      !user.roles.includes('admin');
+    const department = overseesDepartment
+      ? {
+          id: user.departmentId!,
+          memberIds: await this.deps.directory.membersOf(user.departmentId!),
+        }
+      : undefined;
+    return scopeOf(staffActor(user), department);
+  }
 
   /** An open task the actor may act on, or the refusal that explains why not. */
   async openTask(taskId: string, actor: Actor): Promise<Task> {
     const task = await this.deps.tasks.get(taskId);
     if (!task) throw new ProcessError('not_found');
     if (task.status !== 'open') throw new ProcessError('task_not_open');
-    if (actor.kind === 'user') {
-      const { user } = actor;
-      const allowed =
-        user.active &&
-        (user.id === task.assigneeId || (await this.oversees(user, [task.assigneeId])));
-      if (!allowed) throw new ProcessError('not_allowed');
-    }
+    if (!(await this.mayActOnWorkOf(actor, task.assigneeId))) throw new ProcessError('not_allowed');
     return task;
-  }
-
-  /**
-   * PRODUCT.md, process 10: an admin oversees everything, a head the work of their own
-   * department's people, anyone else only their own.
-   */
-  async oversees(user: User, userIds: string[]): Promise<boolean> {
-    if (user.roles.includes('admin')) return true;
-    if (!user.roles.includes('head')) return false;
-    const { directory } = this.deps;
-    const mine = await directory.departmentCodeOf(user);
-    for (const id of userIds) {
-      const other = await directory.getUser(id);
-      if (mine && other && (await directory.departmentCodeOf(other)) === mine) return true;
-    }
-    return false;
   }
 
   async mayAct(actor: Actor, record: ProcessRecord): Promise<boolean> {
     if (actor.kind === 'system') return true;
-    const { user } = actor;
-    if (!user.active) return false;
-    // Nobody in sales has it yet: it is the dispatcher's to pick up (and a head's to oversee).
-    const unassigned = !record.responsibles.sales;
-    if (unassigned && user.roles.some((role) => role === 'dispatcher' || role === 'head')) {
+    // One's own record needs no read of the department.
+    if (actor.user.active && Object.values(record.responsibles).includes(actor.user.id))
       return true;
-    }
-    const responsibles = Object.values(record.responsibles).filter((id): id is string => !!id);
-    return responsibles.includes(user.id) || this.oversees(user, responsibles);
+    return covers(await this.scopeOf(actor), record);
   }
 
   /** Whether the actor works in that department (the system and admins count as any). */
@@ -61,5 +66,11 @@ export class Rights {
     if (actor.kind === 'system') return true;
     if (actor.user.roles.includes('admin')) return true;
     return (await this.deps.directory.departmentCodeOf(actor.user)) === department;
+  }
+
+  private async mayActOnWorkOf(actor: Actor, userId: string): Promise<boolean> {
+    if (actor.kind === 'system') return true;
+    if (actor.user.active && actor.user.id === userId) return true;
+    return coversPerson(await this.scopeOf(actor), userId);
   }
 }

@@ -1,6 +1,7 @@
 import { normalizeEmail, normalizePhone } from '../../domain/contact';
 import type { ProcessDefinition, Text } from '../../domain/process/definition';
 import { pipelineOf, stageOf, type ProcessRecord } from '../../domain/process/record';
+import type { AccessScope } from '../../domain/access';
 import type { User } from '../../domain/user';
 import type { Rights } from '../process/rights';
 
@@ -11,8 +12,12 @@ export interface FoundRecord {
 }
 
 export interface SearchStore {
-  /** Leads and deals whose contact or company matches by name, phone or email; newest first. */
+  /**
+   * Leads and deals in the scope whose contact or company matches by name, phone or email, or
+   * with that number; newest first.
+   */
   find(
+    scope: AccessScope,
     query: { words?: string; phone?: string; email?: string; number?: number },
     limit: number,
   ): Promise<FoundRecord[]>;
@@ -25,11 +30,11 @@ export interface SearchHit extends FoundRecord {
 const LIMIT = 20;
 
 /**
- * `/find`: by name, phone, email, company or record number, and only among the records this person may see —
- * the store is asked broadly, the rights decide what comes back.
+ * `/find`: by name, phone, email, company or record number, and only among the records this
+ * person may see — the store is asked for those alone.
  */
 export async function findRecords(
-  deps: { search: SearchStore; rights: Rights; definition: ProcessDefinition },
+  deps: { search: SearchStore; rights: Pick<Rights, 'scopeOf'>; definition: ProcessDefinition },
   user: User,
   text: string,
 ): Promise<SearchHit[]> {
@@ -40,6 +45,7 @@ export async function findRecords(
   const phone = /\d{5,}/.test(query.replace(/\D/g, '')) ? normalizePhone(query) : undefined;
   const email = query.includes('@') ? normalizeEmail(query) : undefined;
   const found = await deps.search.find(
+    await deps.rights.scopeOf(user),
     numbered
       ? { number: Number(numbered[1] ?? numbered[2]) }
       : phone
@@ -47,14 +53,10 @@ export async function findRecords(
         : email
           ? { email }
           : { words: query },
-    LIMIT * 3,
+    LIMIT,
   );
-  const hits: SearchHit[] = [];
-  for (const hit of found) {
-    if (!(await deps.rights.mayAct({ kind: 'user', user }, hit.record))) continue;
-    const stage = stageOf(pipelineOf(deps.definition, hit.record.pipeline), hit.record.stage);
-    hits.push({ ...hit, stageTitle: stage.title });
-    if (hits.length === LIMIT) break;
-  }
-  return hits;
+  return found.slice(0, LIMIT).map((hit) => ({
+    ...hit,
+    stageTitle: stageOf(pipelineOf(deps.definition, hit.record.pipeline), hit.record.stage).title,
+  }));
 }

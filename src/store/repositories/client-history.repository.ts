@@ -1,6 +1,7 @@
 import type { HistoryStore } from '../../app/process/client-history';
 import type { TaskSubject } from '../../domain/task';
 import type { Models } from '../models';
+import { recordsIn } from '../scoped/access-filter';
 import { toMessage, type StoredMessage } from './message.repository';
 import { oid } from './plain';
 import { toProcessRecord } from './record.repository';
@@ -46,10 +47,11 @@ export function createHistoryStore(models: Models): HistoryStore {
       return new Map(docs.map((doc) => [doc._id.toHexString(), doc.name]));
     },
 
-    async recordsOf(contactId) {
+    async recordsOf(scope, contactId) {
+      const filter = { contactId: oid(contactId), ...recordsIn(scope) };
       const [leads, deals] = await Promise.all([
-        Lead.find({ contactId: oid(contactId) }).lean(),
-        Deal.find({ contactId: oid(contactId) }).lean(),
+        Lead.find(filter).lean(),
+        Deal.find(filter).lean(),
       ]);
       return [
         ...leads.map((doc) => toProcessRecord('lead', doc)),

@@ -62,5 +62,12 @@ export function createDirectory(models: Models): Directory {
       for (const [code, id] of await departments.get()) if (id === user.departmentId) return code;
       return undefined;
     },
+
+    async membersOf(departmentId) {
+      const docs = await UserModel.find({ departmentId: oid(departmentId) })
+        .select({ _id: 1 })
+        .lean();
+      return docs.map((doc) => doc._id.toHexString());
+    },
   };
 }

@@ -1,29 +1,17 @@
 import type { Types } from 'mongoose';
-import type {
-  ExportScope,
-  ExportStore,
-  ExportedContact,
-  ExportedPerson,
-} from '../../app/export/ports';
+import type { ExportStore, ExportedContact, ExportedPerson } from '../../app/export/ports';
+import type { AccessScope } from '../../domain/access';
 import type { LeadSource, Utm } from '../../domain/lead';
 import type { Models } from '../models';
+import { recordsIn } from '../scoped/access-filter';
 import { oid } from './plain';
 
 type Id = Types.ObjectId;
 type Filter = Record<string, unknown>;
 
 /** Who holds a record for a head's export: the same slots the lists look in. */
-function scopeFilter(kind: 'lead' | 'deal', scope: ExportScope): Filter {
-  if (scope.kind === 'all') return {};
-  const people = scope.userIds.map(oid);
-  if (kind === 'lead') return { 'responsibles.sales': { $in: people } };
-  return {
-    $or: [
-      { 'responsibles.sales': { $in: people } },
-      { 'responsibles.operations': { $in: people } },
-    ],
-  };
-}
+const scopeFilter = (kind: 'lead' | 'deal', scope: AccessScope): Filter =>
+  recordsIn(scope, { slots: kind === 'lead' ? ['sales'] : ['sales', 'operations'], held: true });
 
 const hex = (id: Id | null | undefined) => id?.toHexString();
 
@@ -94,13 +82,6 @@ export function createExportStore(models: Models): ExportStore {
   };
 
   return {
-    async departmentPeople(departmentId) {
-      const docs = await User.find({ departmentId: oid(departmentId) })
-        .select({ _id: 1 })
-        .lean();
-      return docs.map((doc) => doc._id.toHexString());
-    },
-
     async *leads(scope, size) {
       const read = (filter: Filter, limit: number) =>
         Lead.find(filter).sort({ _id: 1 }).limit(limit).lean();

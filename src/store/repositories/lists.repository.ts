@@ -1,8 +1,9 @@
 import type { Types } from 'mongoose';
-import type { ListScope, ListStore, RecordKind, TeamCounts } from '../../app/lists/lists';
-import type { Responsibles } from '../../domain/department';
+import type { ListStore, RecordKind, TeamCounts } from '../../app/lists/lists';
+import type { ResponsibleSlot } from '../../domain/department';
 import type { User } from '../../domain/user';
 import type { Models } from '../models';
+import { recordsIn } from '../scoped/access-filter';
 import { toProcessRecord } from './record.repository';
 import { toTask } from './task.repository';
 import { oid, plain } from './plain';
@@ -11,23 +12,12 @@ import { oid, plain } from './plain';
  * The responsible slots a list looks in, each served by a `{responsibles.<slot>, closed}` index.
  * Leads are held by sales only; `headOfSales` is set by no step of the default process.
  */
-const SLOTS: Record<RecordKind, readonly (keyof Responsibles)[]> = {
+const SLOTS: Record<RecordKind, readonly ResponsibleSlot[]> = {
   lead: ['sales'],
   deal: ['sales', 'operations'],
 };
 
 const ids = (values: string[]) => [...new Set(values)].map(oid);
-
-function scopeFilter(kind: RecordKind, scope: ListScope): Record<string, unknown> {
-  if (scope.kind === 'all') return {};
-  const people = ids(scope.userIds);
-  const branches: Record<string, unknown>[] = SLOTS[kind].map((slot) => ({
-    [`responsibles.${slot}`]: { $in: people },
-  }));
-  // Nobody in sales holds it yet: the dispatcher's to pick up, a head's to oversee.
-  if (scope.unassigned) branches.push({ 'responsibles.sales': null });
-  return { $or: branches };
-}
 
 type Counted = { _id: Types.ObjectId | null; n: number };
 
@@ -51,7 +41,7 @@ export function createListStore(models: Models): ListStore {
     async openRecords(kind, query, page) {
       const filter: Record<string, unknown> = {
         closed: false,
-        ...scopeFilter(kind, query.scope),
+        ...recordsIn(query.scope, { slots: SLOTS[kind] }),
       };
       if (query.contactIds) filter.contactId = { $in: ids(query.contactIds) };
       if (query.stage) {
@@ -117,11 +107,6 @@ export function createListStore(models: Models): ListStore {
         .select({ name: 1 })
         .lean();
       return new Map(docs.map((doc) => [doc._id.toHexString(), doc.name]));
-    },
-
-    async departmentPeople(departmentId) {
-      const docs = await UserModel.find({ departmentId: oid(departmentId) }).lean();
-      return docs.map((doc) => plain<User>(doc));
     },
 
     async activePeople(departmentId) {

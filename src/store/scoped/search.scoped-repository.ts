@@ -1,17 +1,33 @@
 import type { FoundRecord, SearchStore } from '../../app/search/find-records';
 import type { Models } from '../models';
-import { toProcessRecord } from './record.repository';
+import { toProcessRecord } from '../repositories/record.repository';
+import { recordsIn } from './access-filter';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function createSearchStore(models: Models): SearchStore {
+/**
+ * Contacts carry no holder, so they are matched first; a lot more of them are read than records
+ * are shown, since most may be other people's clients.
+ */
+const CONTACTS_PER_RECORD = 3;
+
+/**
+ * `/find` in the database: only the leads and deals the scope covers are read, so a manager's
+ * search never brings other people's records into memory to be dropped there.
+ */
+export function createScopedSearch(models: Models): SearchStore {
   const { Contact, Company, Lead, Deal } = models;
   return {
-    async find({ words, phone, email, number }, limit) {
+    async find(scope, { words, phone, email, number }, limit) {
+      const visible = recordsIn(scope);
       if (number !== undefined) {
         const [leads, deals] = await Promise.all([
-          Lead.find({ number }).limit(limit).lean(),
-          Deal.find({ number }).limit(limit).lean(),
+          Lead.find({ number, ...visible })
+            .limit(limit)
+            .lean(),
+          Deal.find({ number, ...visible })
+            .limit(limit)
+            .lean(),
         ]);
         const contactIds = [...leads, ...deals].map((doc) => doc.contactId);
         const contacts = await Contact.find({ _id: { $in: contactIds } }).lean();
@@ -22,19 +38,23 @@ export function createSearchStore(models: Models): SearchStore {
       if (email) filters.push({ emails: email });
       if (words) {
         const pattern = new RegExp(escape(words), 'i');
-        const companies = await Company.find({ name: pattern }).limit(limit).lean();
+        const companies = await Company.find({ name: pattern })
+          .limit(limit * CONTACTS_PER_RECORD)
+          .lean();
         filters.push({ name: pattern });
         if (companies.length > 0) filters.push({ companyId: { $in: companies.map((c) => c._id) } });
       }
-      const contacts = await Contact.find({ $or: filters }).limit(limit).lean();
+      const contacts = await Contact.find({ $or: filters })
+        .limit(limit * CONTACTS_PER_RECORD)
+        .lean();
       if (contacts.length === 0) return [];
       const ids = contacts.map((contact) => contact._id);
       const [leads, deals] = await Promise.all([
-        Lead.find({ contactId: { $in: ids } })
+        Lead.find({ contactId: { $in: ids }, ...visible })
           .sort({ createdAt: -1 })
           .limit(limit)
           .lean(),
-        Deal.find({ contactId: { $in: ids } })
+        Deal.find({ contactId: { $in: ids }, ...visible })
           .sort({ createdAt: -1 })
           .limit(limit)
           .lean(),

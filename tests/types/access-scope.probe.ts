@@ -1,0 +1,48 @@
+/**
+ * Checked by the compiler, never run: staff-facing queries take an `AccessScope`, and only
+ * `scopeOf` makes one. Each line under `@ts-expect-error` must not compile
+ * (tests/unit/access-scope-types.test.ts proves every one of them fails without its comment).
+ */
+import type { ExportStore } from '../../src/app/export/ports';
+import type { ListStore } from '../../src/app/lists/lists';
+import type { HistoryStore } from '../../src/app/process/client-history';
+import type { PeopleStore } from '../../src/app/process/people-cards';
+import type { SearchStore } from '../../src/app/search/find-records';
+import { SYSTEM_SCOPE, scopeOf, type AccessScope } from '../../src/domain/access';
+import { recordsIn } from '../../src/store/scoped/access-filter';
+
+declare const search: SearchStore;
+declare const lists: ListStore;
+declare const exports: ExportStore;
+declare const history: HistoryStore;
+declare const people: PeopleStore;
+
+const seller = { userId: 'u1', roles: ['manager'] as const, active: true };
+const scope: AccessScope = scopeOf(seller);
+const page = { skip: 0, limit: 10 };
+
+// What the actor may see, asked for the actor's scope: compiles.
+void search.find(scope, { words: 'Иван' }, 20);
+void lists.openRecords('lead', { scope }, page);
+void exports.leads(scope, 500);
+void history.recordsOf(scope, 'contact');
+void people.contact(scope, 'contact');
+void recordsIn(SYSTEM_SCOPE);
+
+// @ts-expect-error a query without the actor's scope
+void search.find({ words: 'Иван' }, 20);
+// @ts-expect-error a plain "everything" is not a scope: whose is it?
+void search.find({ kind: 'all' }, { number: 1024 }, 20);
+const handMade = { kind: 'people', userIds: ['u2'], unassigned: true } as const;
+// @ts-expect-error nor is a list of people written by hand
+void lists.openRecords('deal', { scope: handMade }, page);
+// @ts-expect-error a list without a scope
+void lists.openRecords('lead', {}, page);
+// @ts-expect-error an export of everything for whoever asks
+void exports.contacts({ kind: 'all' }, 500);
+// @ts-expect-error a client's records read for nobody in particular
+void history.recordsOf('contact');
+// @ts-expect-error a contact card without a scope
+void people.company('company');
+// @ts-expect-error a database filter cannot be made from a hand-written scope either
+void recordsIn({ kind: 'none' });
