@@ -1,5 +1,3 @@
-import type { Responsibles } from './department';
-
 export const ROLES = ['manager', 'dispatcher', 'head', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export type Locale = 'ru' | 'en';
@@ -21,27 +19,4 @@ export interface User {
   online: boolean;
   schedule?: WorkSchedule;
   active: boolean;
-}
-
-/** What a rights check needs to know about a record. */
-export interface OwnedRecord {
-  responsibles: Responsibles;
-  /** Departments of the record's responsibles, so a head sees what their people hold. */
-  departmentIds: string[];
-}
-
-/**
- * A manager sees their own records, a head their department's, an admin everything (PRODUCT.md,
- * process 10). Deactivated users see nothing, whatever their roles say.
- */
-export function canSee(user: User, record: OwnedRecord): boolean {
-  if (!user.active) return false;
-  if (user.roles.includes('admin')) return true;
-  if (Object.values(record.responsibles).includes(user.id)) return true;
-  const headOrDispatcher = user.roles.includes('head') || user.roles.includes('dispatcher');
-  return (
-    headOrDispatcher &&
-    user.departmentId !== undefined &&
-    record.departmentIds.includes(user.departmentId)
-  );
 }

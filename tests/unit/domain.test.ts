@@ -3,7 +3,6 @@ import { assignResponsible } from '../../src/domain/department';
 import { skipsDispatch, utmFromUrl } from '../../src/domain/lead';
 import { nextAttemptAfterFailure } from '../../src/domain/outbox';
 import { isOverdue, postpone, TaskRuleError, type Task } from '../../src/domain/task';
-import { canSee, type User } from '../../src/domain/user';
 
 describe('contact identity', () => {
   it.each([
@@ -53,41 +52,6 @@ describe('responsibles per department', () => {
       'u-ops',
     );
     expect(afterHandOff).toEqual({ sales: 'u-sales', headOfSales: 'u-head', operations: 'u-ops' });
-  });
-});
-
-const user = (overrides: Partial<User>): User => ({
-  id: 'u1',
-  telegramId: 1,
-  name: 'Мария',
-  roles: ['manager'],
-  departmentId: 'sales',
-  language: 'ru',
-  online: true,
-  active: true,
-  ...overrides,
-});
-
-describe('who may see a record', () => {
-  const record = { responsibles: { sales: 'u1' }, departmentIds: ['sales'] };
-  const foreign = { responsibles: { operations: 'u9' }, departmentIds: ['operations'] };
-
-  it('shows a manager their own records only', () => {
-    expect(canSee(user({}), record)).toBe(true);
-    expect(canSee(user({ id: 'u2' }), record)).toBe(false);
-  });
-
-  it("shows a head their department's records, not another department's", () => {
-    const head = user({ id: 'h1', roles: ['head'] });
-    expect(canSee(head, record)).toBe(true);
-    expect(canSee(head, foreign)).toBe(false);
-  });
-
-  it('shows an admin everything and a deactivated user nothing', () => {
-    expect(canSee(user({ id: 'a1', roles: ['admin'], departmentId: undefined }), foreign)).toBe(
-      true,
-    );
-    expect(canSee(user({ active: false }), record)).toBe(false);
   });
 });
 
