@@ -24,16 +24,14 @@ import { CustomerChannels } from './app/messaging/customer-channels';
 import { DeliveryReceipts } from './app/messaging/delivery-receipts';
 import { createStores } from './store/stores';
 import { createStoredNotifier } from './store/repositories/notification.repository';
-import { IntakeTexts } from './infra/intake-texts';
-import { recordsRouter } from './http/records.router';
 import { createProcess, type ProcessParts } from './wiring/process';
 import { startManagerBot, type ManagerBotParts } from './wiring/manager-bot';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Router } from 'express';
 import { FileLinks } from './infra/file-links';
-import { filesRouter } from './http/files.router';
-import { webhooksRouter } from './http/webhooks.router';
-import { intakeRouter } from './http/intake.router';
+import { HubAddress } from './infra/hub-address';
+import { closeServer } from './infra/close-server';
+import { hubRouters } from './wiring/http';
 import { createMessaging, createOutbox, type Messaging } from './wiring/messaging';
 import {
   configuredAdapters,
@@ -44,7 +42,6 @@ import { createWidget } from './wiring/widget';
 import { createRouting, type RoutingParts } from './wiring/routing';
 import { createReports } from './wiring/reports';
 import { createTransfer, type TransferParts } from './wiring/transfer';
-import { importRouter } from './http/import.router';
 
 /** How often timers are looked for beyond those this process armed (it claims those itself). */
 const SCHEDULER_POLL_MS = 5000;
@@ -144,12 +141,10 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       processEveryMs: options.schedulerProcessEveryMs ?? SCHEDULER_POLL_MS,
     });
     const stores = createStores(database.models);
-    // Known once the server listens; links and webhook addresses are built lazily from it.
-    let port = 0;
-    const publicUrl = () => env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
+    const address = new HubAddress(env.PUBLIC_URL);
     const secret = hubSecret(env.HUB_SECRET, logger);
-    const links = new FileLinks(secret, publicUrl, { clock });
-    const fileUrl = (fileRef: string, name: string) => links.url(fileRef, name);
+    const links = new FileLinks(secret, address.url, { clock });
+    const fileUrl = links.url;
 
     // Staff notices are stored by the notifier and delivered by the manager bot, made last: the
     // relay passes what is stored to the bot's delivery from memory once the bot connects to it.
@@ -238,7 +233,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     });
 
     const transfer = createTransfer({
-      models: database.models,
+      stores,
       definition,
       engine: process.engine,
       translator,
@@ -252,6 +247,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     const managerBot = await startManagerBot({
       config,
       models: database.models,
+      stores,
       process,
       definition,
       translator,
@@ -274,53 +270,21 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       digest.connect(managerBot.sendDigest);
     }
 
-    const routers = [
-      webhooksRouter({
-        adapters: configuredAdapters(adapters),
-        bodyLimit: env.HTTP_BODY_LIMIT,
-        logger,
-        deadlineMs: env.WEBHOOK_DEADLINE_MS,
-      }),
-      ...(env.API_TOKEN
-        ? [
-            recordsRouter({
-              engine: process.engine,
-              token: env.API_TOKEN,
-              bodyLimit: env.HTTP_BODY_LIMIT,
-              ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
-            }),
-            importRouter({
-              importer: transfer.importDeps,
-              token: env.API_TOKEN,
-              translator,
-              defaultLocale: env.DEFAULT_LOCALE,
-              ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
-            }),
-          ]
-        : []),
-      ...(env.INTEGRATION_KEYS.size > 0
-        ? [
-            intakeRouter({
-              leads: {
-                contacts: stores.contacts,
-                records: stores.openRecords,
-                leads: process.engine,
-                route: routing.route,
-                clock,
-                repeatTitle: new IntakeTexts(translator).repeatTitle,
-              },
-              keys: env.INTEGRATION_KEYS,
-              bodyLimit: env.HTTP_BODY_LIMIT,
-              ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
-              logger,
-            }),
-          ]
-        : []),
-      ...(managerBot ? [managerBot.router] : []),
-      filesRouter({ files: stores.files, links }),
-      widget.router,
-      ...(options.extras?.routers ?? []),
-    ];
+    const routers = hubRouters({
+      config,
+      stores,
+      adapters: configuredAdapters(adapters),
+      process,
+      routing,
+      transfer,
+      translator,
+      links,
+      clock,
+      logger,
+      ...(managerBot ? { managerBot: managerBot.router } : {}),
+      widget: widget.router,
+      extras: options.extras?.routers ?? [],
+    });
     const app = createHttpApp({
       probe: database.probe,
       metrics,
@@ -337,7 +301,8 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     // Runs before the server closes (the stack unwinds in reverse): open widget sockets would
     // otherwise hold the close until its force timeout.
     stack.push(() => messaging.stop());
-    port = (server.address() as AddressInfo).port;
+    const { port } = server.address() as AddressInfo;
+    address.listening(port);
 
     await messaging.start();
 
@@ -384,13 +349,4 @@ function hubSecret(configured: string | undefined, logger: Logger): string {
   if (configured) return configured;
   logger.warn('HUB_SECRET is not set: widget sessions and file links end with this process');
   return randomBytes(32).toString('base64url');
-}
-
-/** Stops accepting connections, lets in-flight requests finish, then drops idle keep-alives. */
-async function closeServer(server: Server): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const force = setTimeout(() => server.closeAllConnections(), 5000);
-  await closed;
-  clearTimeout(force);
 }
