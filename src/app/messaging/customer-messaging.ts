@@ -51,9 +51,6 @@ export class CustomerMessaging {
   ): Promise<{ data: Buffer; mimeType?: string } | undefined> =>
     this.parts.channels.loadFile(channel, ref);
 
-  /** Something was queued elsewhere (a robot's message): send it now, not at the next tick. */
-  readonly wakeOutbox = (): void => this.parts.outbox.wake();
-
   async conversationOf(channel: Channel, chatId: string): Promise<string | undefined> {
     return (await this.parts.conversations.findOpen(channel, chatId))?.id;
   }
