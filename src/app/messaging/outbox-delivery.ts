@@ -21,13 +21,19 @@ export class OutboxDelivery {
   private heldBack: { timer: NodeJS.Timeout; at: number } | undefined;
   private tick: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** Passes run once the channels are up: before, every send would only be put off. */
+  private started = false;
 
   constructor(private readonly deps: OutboxDeliveryDeps) {
     this.worker = new OutboxWorker({ ...deps, wakeAt: (at) => this.wakeAt(at) });
   }
 
-  /** Something was queued: a pass now, not at the next tick (a callback: bound). */
+  /**
+   * Something was queued: a pass now, not at the next tick (a callback: bound). Before `start`
+   * (a conversion resumed at start-up queues a robot's message) it waits for the ticks.
+   */
   readonly wake = (): void => {
+    if (!this.started) return;
     void this.worker.runOnce().catch((error: unknown) => this.deps.onPassError(error));
   };
 
@@ -49,6 +55,7 @@ export class OutboxDelivery {
   }
 
   start(): void {
+    this.started = true;
     this.tick = setInterval(() => {
       // A slow pass (a channel rate-limiting us) must not pile more passes up behind it.
       if (this.ticking) return;
@@ -63,6 +70,7 @@ export class OutboxDelivery {
 
   /** No more passes; sends in flight finish (each call has a timeout), the rest go back. */
   async stop(): Promise<void> {
+    this.started = false;
     clearInterval(this.tick);
     if (this.heldBack) clearTimeout(this.heldBack.timer);
     this.heldBack = undefined;
