@@ -6,7 +6,6 @@ import path from 'node:path';
 import type { Config } from './config/config';
 import { createHttpApp } from './http/app';
 import { createTranslator, LOCALES, type Translator } from './infra/i18n';
-import type { Text } from './domain/process/definition';
 import { startLocalDatabase, type LocalDatabase } from './infra/local-db/local-db';
 import { createLogger, type Logger } from './infra/logger';
 import { countDatabaseCommands, createMetrics } from './infra/metrics';
@@ -14,32 +13,35 @@ import { PROJECT_ROOT } from './infra/project-root';
 import { createScheduler, type Scheduler } from './infra/scheduler';
 import { hubJobs } from './jobs';
 import { openMonthlyPlans } from './app/plans/monthly-reset';
-import { createPlanStore } from './store/repositories/plan.repository';
 import { connectDatabase, type Database } from './store/database';
 import { checkTemplates, loadProcessDefinition } from './config/process/load-definition';
-import { systemClock } from './domain/ports';
+import { systemClock, type Clock } from './domain/ports';
 import { leaseMaker } from './app/lease';
-import type { QueuedNotice } from './app/staff/notification-queue';
-import { recordsRouter } from './http/records.router';
+import { NoticeRelay } from './app/staff/notice-relay';
+import { DigestJob } from './app/reports/digest-job';
+import type { Timers } from './app/process/ports';
+import { CustomerChannels } from './app/messaging/customer-channels';
+import { DeliveryReceipts } from './app/messaging/delivery-receipts';
+import { createStores } from './store/stores';
+import { createStoredNotifier } from './store/repositories/notification.repository';
 import { createProcess, type ProcessParts } from './wiring/process';
 import { startManagerBot, type ManagerBotParts } from './wiring/manager-bot';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Router } from 'express';
 import { FileLinks } from './infra/file-links';
-import { createFileStore } from './store/repositories/file.repository';
-import { filesRouter } from './http/files.router';
-import { webhooksRouter } from './http/webhooks.router';
-import { intakeRouter } from './http/intake.router';
-import { createMessaging, type Messaging } from './wiring/messaging';
-import { createConfiguredChannels } from './wiring/channels';
+import { HubAddress } from './infra/hub-address';
+import { closeServer } from './infra/close-server';
+import { hubRouters } from './wiring/http';
+import { createMessaging, createOutbox, type Messaging } from './wiring/messaging';
+import {
+  configuredAdapters,
+  createConfiguredChannels,
+  type ChannelAdapters,
+} from './wiring/channels';
 import { createWidget } from './wiring/widget';
 import { createRouting, type RoutingParts } from './wiring/routing';
-import { createContactRepository } from './store/repositories/contact.repository';
-import { createOpenRecords } from './store/repositories/open-records.repository';
 import { createReports } from './wiring/reports';
-import type { Report } from './app/reports/report';
 import { createTransfer, type TransferParts } from './wiring/transfer';
-import { importRouter } from './http/import.router';
 
 /** How often timers are looked for beyond those this process armed (it claims those itself). */
 const SCHEDULER_POLL_MS = 5000;
@@ -74,6 +76,13 @@ export interface HubOptions {
   host?: string;
   /** Routes and a socket server served beside the hub's own: the sandbox's page, nothing else. */
   extras?: { routers: Router[]; attach(server: Server): void };
+  /**
+   * What the hub reads the time from on the data path (the system clock unless told). A whole-hub
+   * test drives time with its own clock, and passes `timers` firing on that clock too.
+   */
+  clock?: Clock;
+  /** Timers in place of Agenda's (a test's, on its clock); Agenda still runs the recurring jobs. */
+  timers?: Timers;
 }
 
 /**
@@ -83,6 +92,7 @@ export interface HubOptions {
 export async function startHub(config: Config, options: HubOptions = {}): Promise<Hub> {
   const { env } = config;
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
   const stack: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const step of stack.splice(0).reverse()) {
@@ -130,50 +140,77 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       logger,
       processEveryMs: options.schedulerProcessEveryMs ?? SCHEDULER_POLL_MS,
     });
-    // The process is made first and its output drives two parts made further down: stored
-    // staff notices go to the manager bot's delivery from memory, and robots' messages queued
-    // in the outbox wake its worker. Bound once those parts exist.
-    const wakeUp: { staff(notices: QueuedNotice[]): void; outbox(): void } = {
-      staff: () => {},
-      outbox: () => {},
+    const stores = createStores(database.models);
+    const address = new HubAddress(env.PUBLIC_URL);
+    const secret = hubSecret(env.HUB_SECRET, logger);
+    const links = new FileLinks(secret, address.url, { clock });
+    const fileUrl = links.url;
+
+    // Staff notices are stored by the notifier and delivered by the manager bot, made last: the
+    // relay passes what is stored to the bot's delivery from memory once the bot connects to it.
+    const staffNotices = new NoticeRelay();
+    const noticeLease = leaseMaker(clock, NOTICE_LEASE_MS);
+    const notifier = createStoredNotifier(database.models, {
+      lease: noticeLease,
+      onQueued: staffNotices.push,
+    });
+    const widget = createWidget({
+      env: { ...env, HUB_SECRET: secret },
+      chats: stores.widgetChats,
+      files: stores.files,
+      fileUrl,
+      translator,
+      logger,
+    });
+    const adapters: ChannelAdapters = {
+      ...createConfiguredChannels({
+        config,
+        translator,
+        logger,
+        ...(options.customerBotInfo ? { customerBotInfo: options.customerBotInfo } : {}),
+      }),
+      widget: widget.adapter,
     };
-    const noticeLease = leaseMaker(systemClock, NOTICE_LEASE_MS);
+    const channels = new CustomerChannels(adapters, stores.files);
+    const receipts = new DeliveryReceipts(notifier);
+    // Made before the process: robots' messages to clients wake it.
+    const outbox = createOutbox({
+      stores,
+      channels,
+      receipts,
+      fileUrl,
+      clock,
+      logger,
+    });
     const process = createProcess({
-      models: database.models,
+      stores,
       definition,
-      timers: scheduler.timers,
-      clock: systemClock,
-      noticeLease,
-      onNoticeQueued: (notices) => wakeUp.staff(notices),
+      timers: options.timers ?? scheduler.timers,
+      clock,
+      notifier,
       clientMessages: {
-        render: (template) => translator.forLocale(env.DEFAULT_LOCALE)(`templates:${template}`),
-        wakeOutbox: () => wakeUp.outbox(),
+        translate: translator.forLocale(env.DEFAULT_LOCALE),
+        wakeOutbox: outbox.wake,
         onUndeliverable: (subject, template, reason) =>
           logger.warn({ subject, template, reason }, "a robot's message to a client was not sent"),
       },
     });
-    const plans = createPlanStore(database.models);
     const reports = createReports({
       models: database.models,
       definition,
       timeZone: env.COMPANY_TIMEZONE,
-      clock: systemClock,
+      clock,
       digestAt: env.DIGEST_TIME === 'off' ? '00:00' : env.DIGEST_TIME,
     });
-    // The digest goes through the manager bot, made further down; bound once it exists.
-    const digest: { send?: (report: Report) => Promise<void> } = {};
+    // The digest goes through the manager bot, made further down; connected once it exists.
+    const digest = new DigestJob(reports);
     const { jobs, recurring } = hubJobs({
       handlers: process.handlers,
       openMonthlyPlans: () =>
-        openMonthlyPlans({ plans, clock: systemClock, timeZone: env.COMPANY_TIMEZONE }),
+        openMonthlyPlans({ plans: stores.plans, clock, timeZone: env.COMPANY_TIMEZONE }),
       ...(env.DIGEST_TIME === 'off'
         ? {}
-        : {
-            dailyDigest: {
-              cron: dailyCron(env.DIGEST_TIME),
-              run: async () => (digest.send ? reports.dailyDigest(digest.send) : false),
-            },
-          }),
+        : { dailyDigest: { cron: dailyCron(env.DIGEST_TIME), run: digest.run } }),
       logger,
     });
     await scheduler.start(jobs, recurring, env.COMPANY_TIMEZONE);
@@ -181,37 +218,26 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     const resumed = await process.engine.resumeConversions();
     if (resumed > 0) logger.warn({ resumed }, 'finished lead conversions interrupted by a crash');
 
-    // Known once the server listens; links and webhook addresses are built lazily from it.
-    let port = 0;
-    const publicUrl = () => env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
-    const files = createFileStore(database.models);
-    const secret = hubSecret(env.HUB_SECRET, logger);
-    const links = new FileLinks(secret, publicUrl);
-    const routing = createRouting({
-      models: database.models,
-      timeZone: env.COMPANY_TIMEZONE,
-      clock: systemClock,
-    });
+    const routing = createRouting({ stores, timeZone: env.COMPANY_TIMEZONE, clock });
     const messaging = createMessaging({
-      models: database.models,
+      stores,
       process,
-      translator,
-      defaultLocale: env.DEFAULT_LOCALE,
-      fileUrl: (fileRef, name) => links.url(fileRef, name),
-      files,
+      channels,
+      outbox,
+      receipts,
       route: routing.route,
-      metrics,
+      ingested: metrics.inboundMessages,
       logger,
-      clock: systemClock,
+      clock,
       ...(options.inboxLeaseMs ? { inboxLeaseMs: options.inboxLeaseMs } : {}),
     });
 
     const transfer = createTransfer({
-      models: database.models,
+      stores,
       definition,
       engine: process.engine,
       translator,
-      clock: systemClock,
+      clock,
       timeZone: env.COMPANY_TIMEZONE,
       maxImportBytes: env.IMPORT_MAX_BYTES,
       logger,
@@ -221,100 +247,44 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     const managerBot = await startManagerBot({
       config,
       models: database.models,
+      stores,
       process,
       definition,
       translator,
       logger,
+      clock,
       ...(options.managerBotInfo ? { botInfo: options.managerBotInfo } : {}),
-      files,
+      files: stores.files,
       reply: messaging.reply,
       loadFile: messaging.loadFile,
       routing,
       noticeLease,
       inbox: messaging.inbox,
-      fileUrl: (fileRef, name) => links.url(fileRef, name),
+      fileUrl,
       reports,
       transfer,
     });
-    wakeUp.outbox = messaging.wakeOutbox;
     if (managerBot) {
       stack.push(() => managerBot.stop());
-      wakeUp.staff = managerBot.push;
-      digest.send = managerBot.sendDigest;
+      staffNotices.connect(managerBot.push);
+      digest.connect(managerBot.sendDigest);
     }
 
-    const widget = createWidget({
-      env: { ...env, HUB_SECRET: secret },
-      models: database.models,
-      files,
-      fileUrl: (fileRef, name) => links.url(fileRef, name),
+    const routers = hubRouters({
+      config,
+      stores,
+      adapters: configuredAdapters(adapters),
+      process,
+      routing,
+      transfer,
       translator,
+      links,
+      clock,
       logger,
+      ...(managerBot ? { managerBot: managerBot.router } : {}),
+      widget: widget.router,
+      extras: options.extras?.routers ?? [],
     });
-    const adapters = [
-      ...createConfiguredChannels({
-        config,
-        translator,
-        logger,
-        ...(options.customerBotInfo ? { customerBotInfo: options.customerBotInfo } : {}),
-      }),
-      widget.adapter,
-    ];
-    const routers = [
-      webhooksRouter({
-        adapters,
-        bodyLimit: env.HTTP_BODY_LIMIT,
-        logger,
-        deadlineMs: env.WEBHOOK_DEADLINE_MS,
-      }),
-      ...(env.API_TOKEN
-        ? [
-            recordsRouter({
-              engine: process.engine,
-              token: env.API_TOKEN,
-              bodyLimit: env.HTTP_BODY_LIMIT,
-              ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
-            }),
-            importRouter({
-              importer: transfer.importDeps,
-              token: env.API_TOKEN,
-              translator,
-              defaultLocale: env.DEFAULT_LOCALE,
-              ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
-            }),
-          ]
-        : []),
-      ...(env.INTEGRATION_KEYS.size > 0
-        ? [
-            intakeRouter({
-              leads: {
-                contacts: createContactRepository(database.models),
-                records: createOpenRecords(database.models),
-                leads: process.engine,
-                route: routing.route,
-                clock: systemClock,
-                repeatTitle: (kind, comment) =>
-                  Object.fromEntries(
-                    LOCALES.map((lng) => [
-                      lng,
-                      translator.forLocale(lng)(`intake.repeat_${kind}`, {
-                        comment: comment ? `: ${comment}` : '',
-                      }),
-                    ]),
-                  ) as Text,
-              },
-              keys: env.INTEGRATION_KEYS,
-              bodyLimit: env.HTTP_BODY_LIMIT,
-              ratePerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
-              logger,
-            }),
-          ]
-        : []),
-      ...(managerBot ? [managerBot.router] : []),
-      filesRouter({ files, links }),
-      widget.router,
-      ...(options.extras?.routers ?? []),
-    ];
     const app = createHttpApp({
       probe: database.probe,
       metrics,
@@ -331,9 +301,10 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     // Runs before the server closes (the stack unwinds in reverse): open widget sockets would
     // otherwise hold the close until its force timeout.
     stack.push(() => messaging.stop());
-    port = (server.address() as AddressInfo).port;
+    const { port } = server.address() as AddressInfo;
+    address.listening(port);
 
-    await messaging.start(adapters);
+    await messaging.start();
 
     logger.info(
       {
@@ -378,13 +349,4 @@ function hubSecret(configured: string | undefined, logger: Logger): string {
   if (configured) return configured;
   logger.warn('HUB_SECRET is not set: widget sessions and file links end with this process');
   return randomBytes(32).toString('base64url');
-}
-
-/** Stops accepting connections, lets in-flight requests finish, then drops idle keep-alives. */
-async function closeServer(server: Server): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const force = setTimeout(() => server.closeAllConnections(), 5000);
-  await closed;
-  clearTimeout(force);
 }

@@ -28,13 +28,14 @@ export class FileLinks {
     this.clock = options.clock ?? systemClock;
   }
 
-  url(fileId: string, name: string): string {
+  /** Handed to channels and the widget as their `fileUrl`: bound. */
+  readonly url = (fileId: string, name: string): string => {
     const expires = Math.ceil((this.clock.now().getTime() + this.ttlMs) / 1000);
     return (
       `${this.baseUrl()}/files/${fileId}/${encodeURIComponent(name)}` +
       `?exp=${expires}&sig=${this.sign(fileId, expires)}`
     );
-  }
+  };
 
   /** `expires` as the link carries it (seconds since 1970), checked only once signed. */
   check(fileId: string, expires: string, signature: string): LinkCheck {

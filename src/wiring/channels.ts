@@ -7,22 +7,28 @@ import {
 } from '../../channels/telegram/telegram.channel';
 import { createViberChannel, VIBER_WEBHOOK_PATH } from '../../channels/viber/viber.channel';
 import { createVkChannel } from '../../channels/vk/vk.channel';
+import type { ChannelsById } from '../app/messaging/customer-channels';
 import type { Config } from '../config/config';
+import { CHANNELS } from '../domain/channel';
 import type { Translator } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
 
+/** Every customer channel's adapter by id; `undefined` where its account is not configured. */
+export type ChannelAdapters = ChannelsById<ChannelAdapter>;
+
 /**
- * The customer channels whose credentials are set, built from configuration. The one place that
- * names them: everything downstream goes through the adapter contract. A channel's single
- * variables configure its default account, its list (TELEGRAM_BOTS, VK_GROUPS, VIBER_ACCOUNTS)
- * the named ones; all accounts of a channel are one adapter, each webhook at its own path.
+ * The customer channels that come from configuration, each built only when its credentials are
+ * set. The one place that names them: everything downstream goes through the adapter contract.
+ * A channel's single variables configure its default account, its list (TELEGRAM_BOTS,
+ * VK_GROUPS, VIBER_ACCOUNTS) the named ones; all accounts of a channel are one adapter, each
+ * webhook at its own path. The widget is always on; the hub adds it (wiring/widget.ts).
  */
 export function createConfiguredChannels(deps: {
   config: Config;
   translator: Translator;
   logger: Logger;
   customerBotInfo?: UserFromGetMe;
-}): ChannelAdapter[] {
+}): Omit<ChannelAdapters, 'widget'> {
   const { env } = deps.config;
   const onError = (channel: string, account?: string) => (error: unknown) =>
     deps.logger.error({ err: error, channel, ...(account ? { account } : {}) }, 'channel error');
@@ -62,12 +68,14 @@ export function createConfiguredChannels(deps: {
     }),
   });
 
-  const channels: ChannelAccount[][] = [
-    [
+  const joined = (accounts: ChannelAccount[]) =>
+    accounts.length > 0 ? multiAccount(accounts) : undefined;
+  return {
+    telegram: joined([
       ...(env.TELEGRAM_CUSTOMER_BOT_TOKEN ? [telegram(env.TELEGRAM_CUSTOMER_BOT_TOKEN)] : []),
       ...env.TELEGRAM_BOTS.map(({ account, credentials }) => telegram(credentials, account)),
-    ],
-    [
+    ]),
+    vk: joined([
       // Config refuses a VK token without the group id, secret and confirmation code.
       ...(env.VK_GROUP_TOKEN
         ? [
@@ -80,13 +88,15 @@ export function createConfiguredChannels(deps: {
           ]
         : []),
       ...env.VK_GROUPS.map(({ account, credentials }) => vk(credentials, account)),
-    ],
-    [
+    ]),
+    viber: joined([
       ...(env.VIBER_AUTH_TOKEN ? [viber(env.VIBER_AUTH_TOKEN)] : []),
       ...env.VIBER_ACCOUNTS.map(({ account, credentials }) => viber(credentials, account)),
-    ],
-  ];
-  return channels
-    .filter((accounts) => accounts.length > 0)
-    .map((accounts) => multiAccount(accounts));
+    ]),
+  };
+}
+
+/** The configured adapters, in the order of CHANNELS (webhook routes are mounted in it). */
+export function configuredAdapters(adapters: ChannelAdapters): ChannelAdapter[] {
+  return CHANNELS.flatMap((id) => adapters[id] ?? []);
 }

@@ -7,19 +7,16 @@ import type { QueuedNotice } from '../app/staff/notification-queue';
 import { createManualLead, type ManualSource } from '../app/intake/manual-lead';
 import { findRecords } from '../app/search/find-records';
 import { Lists } from '../app/lists/lists';
-import { createListStore } from '../store/repositories/lists.repository';
 import type { ProcessDefinition } from '../domain/process/definition';
-import { createScopedSearch } from '../store/scoped/search.scoped-repository';
 import { StaffService } from '../app/staff/staff';
 import type { User } from '../domain/user';
-import { createContactRepository } from '../store/repositories/contact.repository';
 import type { Config } from '../config/config';
 import { systemClock, type Clock } from '../domain/ports';
 import type { Translator } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
 import type { Models } from '../store/models';
+import type { Stores } from '../store/stores';
 import { createNotificationQueue } from '../store/repositories/notification-queue.repository';
-import { createStaffStore } from '../store/repositories/staff.repository';
 import type { ProcessParts } from './process';
 import type { Bot } from 'grammy';
 import type { ManagerContext, StaffFile } from '../../bots/manager/context';
@@ -28,19 +25,11 @@ import { StaffMenus } from '../../bots/manager/menus';
 import { staffReply } from '../app/messaging/staff-reply';
 import type { Attachment } from '../domain/message';
 import type { FileStore } from '../domain/ports';
-import { createClientCardLookup } from '../store/repositories/client-card.repository';
-import { createConversationStore } from '../store/repositories/conversation.repository';
-import { createRecordRepository } from '../store/repositories/record.repository';
-import { createRecordLabels } from '../store/repositories/record-labels.repository';
-import { createAlertCopies } from '../store/repositories/alert-copies.repository';
 import type { Messaging } from './messaging';
 import type { RoutingParts } from './routing';
 import { Organisation } from '../app/staff/organisation';
 import { Assignees } from '../app/process/assignees';
 import { SYSTEM } from '../app/process/actor';
-import { createOrganisationStore } from '../store/repositories/organisation.repository';
-import { createTaskRepository } from '../store/repositories/task.repository';
-import { createDirectory } from '../store/repositories/directory.repository';
 import { createUpdateClaims } from '../store/repositories/manager-update.repository';
 import { managerWebhook, type ManagerWebhook } from './manager-webhook';
 import type { ReportParts } from './reports';
@@ -71,6 +60,7 @@ export interface ManagerBotParts {
 export async function startManagerBot(options: {
   config: Config;
   models: Models;
+  stores: Stores;
   process: ProcessParts;
   definition: ProcessDefinition;
   translator: Translator;
@@ -91,20 +81,20 @@ export async function startManagerBot(options: {
   /** `/import` and `/export`. */
   transfer: TransferParts;
 }): Promise<ManagerBotParts | undefined> {
-  const { config, models, translator, logger } = options;
+  const { config, models, stores, translator, logger } = options;
   const { env } = config;
   const token = env.TELEGRAM_MANAGER_BOT_TOKEN;
   if (!token) return undefined;
   const clock = options.clock ?? systemClock;
 
-  const store = createStaffStore(models);
+  const store = stores.staff;
   for (const code of DEPARTMENTS) await store.ensureDepartment(code);
   const staff = new StaffService({ store, clock, adminTelegramIds: env.ADMIN_TELEGRAM_IDS });
-  const contacts = createContactRepository(models);
-  const search = createScopedSearch(models);
-  const directory = createDirectory(models);
-  const organisationStore = createOrganisationStore(models);
-  const labels = createRecordLabels(models);
+  const contacts = stores.contacts;
+  const search = stores.search;
+  const directory = stores.directory;
+  const organisationStore = stores.organisation;
+  const labels = stores.recordLabels;
   const naming = { definition: options.definition };
   const menus = new StaffMenus({
     translate: translator.forLocale,
@@ -118,12 +108,12 @@ export async function startManagerBot(options: {
     cards: options.process.cards,
     labels,
     naming,
-    alertCopies: createAlertCopies(models),
+    alertCopies: stores.alertCopies,
     people: options.process.people,
     history: options.process.history,
     ...(options.fileUrl ? { fileUrl: options.fileUrl } : {}),
     lists: new Lists({
-      store: createListStore(models),
+      store: stores.lists,
       scopes: options.process.engine.rights,
       definition: options.definition,
       clock,
@@ -145,13 +135,13 @@ export async function startManagerBot(options: {
     },
     organisation: new Organisation({
       store: organisationStore,
-      tasks: createTaskRepository(models),
+      tasks: stores.tasks,
       reassignTask: (taskId: string, toUserId: string, history: boolean) =>
         options.process.engine.reassignTask(taskId, SYSTEM, toUserId, history),
       dispatcher: () => new Assignees(directory).pick('dispatcher'),
       defaultThresholds: options.definition.sla.ladder.map((rung) => rung.afterMs),
     }),
-    clientCardAt: createClientCardLookup(models),
+    clientCardAt: stores.clientCards,
     inbox: options.inbox,
     reports: options.reports.bot,
     ...options.transfer.bot((fileId) =>
@@ -166,8 +156,8 @@ export async function startManagerBot(options: {
     ) =>
       staffReply(
         {
-          conversations: createConversationStore(models),
-          records: createRecordRepository(models),
+          conversations: stores.conversations,
+          records: stores.records,
           rights: options.process.engine.rights,
           keepFile: (file) =>
             keepTelegramFile(bot, env.TELEGRAM_API_ROOT, token, options.files, file),

@@ -2,13 +2,7 @@ import type { RoutingSample } from '../domain/routing/rule';
 import { Router } from '../app/routing/router';
 import { RuleEditor } from '../app/routing/rule-editor';
 import type { Clock } from '../domain/ports';
-import type { Models } from '../store/models';
-import { createDirectory } from '../store/repositories/directory.repository';
-import {
-  createRoutingAudit,
-  createRoutingPeople,
-  createRuleStore,
-} from '../store/repositories/routing.repository';
+import type { Stores } from '../store/stores';
 
 export interface RoutingParts {
   router: Router;
@@ -18,18 +12,14 @@ export interface RoutingParts {
 }
 
 export function createRouting(options: {
-  models: Models;
+  stores: Stores;
   timeZone: string;
   clock: Clock;
 }): RoutingParts {
-  const { models, timeZone, clock } = options;
-  const rules = createRuleStore(models);
-  const people = createRoutingPeople(models, createDirectory(models));
+  const { stores, timeZone, clock } = options;
+  const rules = stores.routingRules;
+  const people = stores.routingPeople;
   const router = new Router({ rules, people, timeZone });
-  const editor = new RuleEditor({ rules, people, audit: createRoutingAudit(models), clock });
-  return {
-    router,
-    editor,
-    route: async (sample) => (await router.decide(sample)).assignee?.id,
-  };
+  const editor = new RuleEditor({ rules, people, audit: stores.routingAudit, clock });
+  return { router, editor, route: router.route };
 }

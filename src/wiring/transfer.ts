@@ -12,10 +12,7 @@ import type { Locale } from '../domain/user';
 import type { Translator } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
 import { createTableFile, csvBytes, readTable } from '../infra/table-files';
-import type { Models } from '../store/models';
-import { createDirectory } from '../store/repositories/directory.repository';
-import { createExportStore } from '../store/repositories/export.repository';
-import { createImportStore } from '../store/repositories/import.repository';
+import type { Stores } from '../store/stores';
 
 export interface TransferParts {
   /** The import use case's parts, shared by the bot and `/api/import`. */
@@ -30,7 +27,7 @@ export interface TransferParts {
 
 /** Import and export over the store, the process engine and the translations. */
 export function createTransfer(options: {
-  models: Models;
+  stores: Stores;
   definition: ProcessDefinition;
   engine: ProcessEngine;
   translator: Translator;
@@ -39,10 +36,10 @@ export function createTransfer(options: {
   maxImportBytes: number;
   logger: Logger;
 }): TransferParts {
-  const { models, definition, translator, clock } = options;
-  const assignees = new Assignees(createDirectory(models));
+  const { stores, definition, translator, clock } = options;
+  const assignees = new Assignees(stores.directory);
   const importDeps: ImportDeps = {
-    store: createImportStore(models),
+    store: stores.imports,
     createLead: (lead, createdBy) => options.engine.createLead(lead, createdBy),
     leadsReady: async () => {
       await assignees.pick('dispatcher');
@@ -52,7 +49,7 @@ export function createTransfer(options: {
     newBatchId: () => new Types.ObjectId().toHexString(),
     maxBytes: options.maxImportBytes,
   };
-  const exportStore = createExportStore(models);
+  const exportStore = stores.exports;
   const background = new BackgroundWork((error) =>
     options.logger.error({ err: error }, 'an import or export failed'),
   );

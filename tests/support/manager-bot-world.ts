@@ -1,4 +1,4 @@
-import type { Hub } from '../../src/hub';
+import type { Hub, HubOptions } from '../../src/hub';
 import { botInfo } from './bot-info';
 import { testDatabaseUri } from './database';
 import { FakeTelegram, type FakeUser } from './fake-telegram';
@@ -30,9 +30,12 @@ export const world = {} as {
 
 /**
  * One such world per test file, started before its tests and stopped after them; `env` adds to
- * the hub's settings (another process definition, say).
+ * the hub's settings (another process definition, say), `hubOptions` to its options (a clock).
  */
-export function useManagerBotWorld(env: NodeJS.ProcessEnv = {}): void {
+export function useManagerBotWorld(
+  env: NodeJS.ProcessEnv = {},
+  hubOptions: Omit<HubOptions, 'logger' | 'managerBotInfo'> = {},
+): void {
   beforeAll(async () => {
     world.telegram = await FakeTelegram.start({
       token: TOKEN,
@@ -57,7 +60,7 @@ export function useManagerBotWorld(env: NodeJS.ProcessEnv = {}): void {
         VK_CONFIRMATION_CODE: 'a1b2c3d4',
         ...env,
       },
-      { managerBotInfo: botInfo(123456, 'linehub_staff_bot') },
+      { ...hubOptions, managerBotInfo: botInfo(123456, 'linehub_staff_bot') },
     );
     world.admin = world.telegram.user(1001, 'Анна');
     world.dispatcher = world.telegram.user(1002, 'Дарья');

@@ -5,6 +5,8 @@ import { PROJECT_ROOT } from '../../src/infra/project-root';
 import type { Database } from '../../src/store/database';
 import { plain } from '../../src/store/repositories/plain';
 import { createProcess } from '../../src/wiring/process';
+import { createStores } from '../../src/store/stores';
+import { createStoredNotifier } from '../../src/store/repositories/notification.repository';
 import { openTestDatabase } from './database';
 import { ManualClock, ManualTimers } from './manual-timers';
 
@@ -54,13 +56,14 @@ export function processOnManualClock(database: Database, start = new Date('2026-
   const clock = new ManualClock(start);
   const timers = new ManualTimers(clock);
   const parts = createProcess({
-    models: database.models,
+    stores: createStores(database.models),
+    notifier: createStoredNotifier(database.models),
     definition: defaultDefinition(),
     timers,
     clock,
     // Robots' messages are queued in the real outbox; no worker sends them here.
     clientMessages: {
-      render: (template) => `templates:${template}`,
+      translate: (key) => key,
       wakeOutbox: () => {},
       onUndeliverable: () => {},
     },

@@ -26,14 +26,22 @@ export interface ClientMessageEvent {
 export type ClientMessageListener = (event: ClientMessageEvent) => Promise<void>;
 
 /**
- * In-process fan-out. A listener's failure is reported and does not fail ingest: the message is
- * stored either way, and the SLA ladder still escalates if nobody is told.
+ * In-process fan-out, one listener after another in a fixed order: the listeners given at
+ * construction in the order given, then any subscribed later. A listener's failure is reported
+ * and does not fail ingest: the message is stored either way, and the SLA ladder still escalates
+ * if nobody is told.
  */
 export class InboundEvents {
-  private readonly listeners: ClientMessageListener[] = [];
+  private readonly listeners: ClientMessageListener[];
 
-  constructor(private readonly onListenerError: (error: unknown) => void) {}
+  constructor(
+    private readonly onListenerError: (error: unknown) => void,
+    listeners: readonly ClientMessageListener[] = [],
+  ) {
+    this.listeners = [...listeners];
+  }
 
+  /** After every listener there already (tests listen in after the hub's own). */
   subscribe(listener: ClientMessageListener): void {
     this.listeners.push(listener);
   }

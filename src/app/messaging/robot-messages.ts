@@ -1,6 +1,7 @@
 import type { TaskSubject } from '../../domain/task';
 import { ProcessError } from '../process/errors';
 import type { ConversationStore } from './ports';
+import { sendToCustomer, type SendDeps } from './send-to-customer';
 
 /** A robot's templated message to the client of a record (the definition's `messageClient`). */
 export interface ClientMessenger {
@@ -17,19 +18,24 @@ export const robotMessageCause = (key: string) => `robot:${key}`;
  * gets it once. A client only known by phone has no such channel: reported, never silently dropped.
  */
 export function robotMessenger(deps: {
-  contactOf(subject: TaskSubject): Promise<string | undefined>;
+  records: { get(subject: TaskSubject): Promise<{ contactId?: string } | undefined> };
   conversations: Pick<ConversationStore, 'latestOfContact'>;
-  render(template: string): string;
-  send(conversationId: string, text: string, cause: string): Promise<unknown>;
+  /** The company's language: a template's text is `templates:<name>` in it. */
+  translate(key: string): string;
+  /** How the outbox is reached; robots' messages do not stop the reply SLA. */
+  sending: Omit<SendDeps, 'sla' | 'worker'>;
   onUndeliverable(subject: TaskSubject, template: string, reason: string): void;
 }): ClientMessenger {
   return {
     async messageClient(subject, template, key) {
-      const contactId = await deps.contactOf(subject);
+      const contactId = (await deps.records.get(subject))?.contactId;
       const conversation = contactId && (await deps.conversations.latestOfContact(contactId));
       if (!conversation) return deps.onUndeliverable(subject, template, 'no_channel');
       try {
-        await deps.send(conversation.id, deps.render(template), robotMessageCause(key));
+        await sendToCustomer(deps.sending, conversation.id, {
+          text: deps.translate(`templates:${template}`),
+          cause: robotMessageCause(key),
+        });
       } catch (error) {
         // Refused for good (the conversation is gone, the text empty): the stage still moves.
         if (!(error instanceof ProcessError)) throw error;

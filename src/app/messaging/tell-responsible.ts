@@ -1,4 +1,5 @@
 import type { Notifier } from '../process/notices';
+import type { ContactNames } from '../process/record-card';
 import type { Responsibles } from '../../domain/department';
 import type { RecordPlace } from '../../domain/process/record';
 import type { TaskSubject } from '../../domain/task';
@@ -9,16 +10,22 @@ import type { ClientMessageListener } from './inbound-events';
  * entirely in Telegram): the record's responsible, or the dispatcher while nobody is.
  */
 export function tellResponsible(deps: {
-  /** `known`, `place`: the record's responsibles and stage when the caller already has them. */
-  responsibleFor(subject: TaskSubject, known?: Responsibles, place?: RecordPlace): Promise<string>;
-  contactName(contactId: string): Promise<string | undefined>;
+  responsibles: {
+    /** `known`, `place`: the record's responsibles and stage when the caller already has them. */
+    responsibleFor(
+      subject: TaskSubject,
+      known?: Responsibles,
+      place?: RecordPlace,
+    ): Promise<string>;
+  };
+  names: ContactNames;
   notifier: Pick<Notifier, 'notifyUser'>;
 }): ClientMessageListener {
   return async (event) => {
     const { message, conversation, subject } = event;
-    const contactName = event.contactName ?? (await deps.contactName(event.contactId));
+    const contactName = event.contactName ?? (await deps.names.namesOf(event.contactId)).contact;
     await deps.notifier.notifyUser(
-      await deps.responsibleFor(subject, event.responsibles, event.place),
+      await deps.responsibles.responsibleFor(subject, event.responsibles, event.place),
       {
         kind: 'client_message',
         conversationId: conversation.id,

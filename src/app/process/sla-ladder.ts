@@ -31,7 +31,7 @@ export interface SlaDeps {
   timers: Timers;
   clock: Clock;
   /** Admins' own waits for the rungs (`/sla`), replacing the definition's when set. */
-  thresholds?: { get(): Promise<number[] | undefined> };
+  thresholds?: { slaThresholds(): Promise<number[] | undefined> };
 }
 
 const timerKey = (conversationId: string) => `sla:${conversationId}`;
@@ -140,7 +140,7 @@ export class SlaLadder {
 
   /** Each rung's wait: the admins' own (`/sla`) where set, else the definition's. */
   private async waits(): Promise<number[]> {
-    const own = await this.deps.thresholds?.get();
+    const own = await this.deps.thresholds?.slaThresholds();
     return this.deps.definition.sla.ladder.map((rung, step) => own?.[step] ?? rung.afterMs);
   }
 

@@ -26,6 +26,13 @@ export class Router {
     private readonly deps: { rules: RuleStore; people: RoutingPeople; timeZone: string },
   ) {}
 
+  /**
+   * For ingest and site leads: the manager a new lead goes to, or none for the dispatcher. A
+   * callback of theirs: bound.
+   */
+  readonly route = async (sample: RoutingSample): Promise<string | undefined> =>
+    (await this.decide(sample)).assignee?.id;
+
   async decide(
     sample: RoutingSample,
     options: { dryRun?: boolean } = {},
