@@ -38,7 +38,7 @@ async function insert(db: Db, collection: string, docs: Record<string, unknown>[
 }
 
 /** A company's last two months: leads, deals from them, conversations with messages, tasks. */
-async function seed(db: Db, sizes: { leads: number; deals: number; messages: number }) {
+export async function seed(db: Db, sizes: { leads: number; deals: number; messages: number }) {
   const now = Date.now();
   const pick = <T>(values: readonly T[], i: number) => values[i % values.length]!;
   const department = new ObjectId();

@@ -13,6 +13,7 @@ import { leaseMaker } from '../app/lease';
 import { tellResponsible } from '../app/messaging/tell-responsible';
 import type { DeliveryFailure, OutboxItem } from '../domain/outbox';
 import { createContactNames } from '../store/repositories/contact-names.repository';
+import { createReplyWaitStore } from '../store/repositories/reply-waits.repository';
 import type { Channel } from '../domain/channel';
 import type { InboundMessage } from '../domain/message';
 import type { Clock, FileStore } from '../domain/ports';
@@ -93,6 +94,7 @@ export function createMessaging(deps: {
   const conversations = createConversationStore(models);
   const names = createContactNames(models);
   const outbox = createOutboxStore(models);
+  const replyWaits = createReplyWaitStore(models);
   const adapters = new Map<Channel, ChannelAdapter>();
   const events = new InboundEvents((error) =>
     logger.error({ err: error }, 'a client-message listener failed'),
@@ -179,6 +181,7 @@ export function createMessaging(deps: {
         conversations,
         outbox,
         sla: process.sla,
+        replyWaits,
         clock,
         wake,
         worker: { lease: outboxLease, take: (entries) => worker.take(entries) },

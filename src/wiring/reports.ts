@@ -7,11 +7,14 @@ import type { Clock } from '../domain/ports';
 import { chartRenderer } from '../infra/charts/render-chart';
 import type { Models } from '../store/models';
 import { createDigestLatch, createReportsStore } from '../store/repositories/reports.repository';
+import { backfillReplyWaits } from '../store/repositories/reply-waits.repository';
 
 export interface ReportParts {
   bot: ReportBotDeps;
   /** Sends the day's digest if it is due and not yet sent; the recurring job calls it. */
   dailyDigest(send: (report: Report) => Promise<void>): Promise<boolean>;
+  /** Notes the waits of replies sent before waits were noted; undefined once it has run. */
+  backfillReplyWaits(): Promise<number | undefined>;
 }
 
 /** Reports, plans and the daily digest over the store, in the company's time zone. */
@@ -46,5 +49,6 @@ export function createReports(options: {
         atMinute: hours * 60 + minutes,
         send,
       }),
+    backfillReplyWaits: () => backfillReplyWaits(options.models),
   };
 }

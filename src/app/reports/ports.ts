@@ -1,7 +1,7 @@
 import type { LeadSource, Utm } from '../../domain/lead';
 import type { Role } from '../../domain/user';
 import type { Range } from '../../domain/report-period';
-import type { TimedMessage } from './reply-times';
+import type { Reply } from './reply-times';
 
 /**
  * Whose figures a report counts: everyone's (an admin), or the records these people hold —
@@ -67,8 +67,8 @@ export interface ReportsStore {
   wonDealsIn(range: Range, scope: ReportScope): Promise<WonDeal[]>;
   /** Open leads, deals, tasks and overdue tasks per person, for these people. */
   openLoad(userIds: string[], now: Date): Promise<Map<string, OpenLoad>>;
-  /** Every message, up to `range.to`, of conversations a staff member answered since `range.from`. */
-  answeredConversations(range: Range): Promise<TimedMessage[]>;
+  /** Every staff reply sent within the range and the wait it ended (noted as each was sent). */
+  replies(range: Range): Promise<Reply[]>;
   /** When each conversation in scope that waits for a reply now started waiting. */
   waitingSince(scope: ReportScope): Promise<Date[]>;
   overdueTasks(

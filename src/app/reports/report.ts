@@ -12,7 +12,7 @@ import type {
   ReportsStore,
   WonDeal,
 } from './ports';
-import { repliesIn, replyTimes, type ReplyTimes } from './reply-times';
+import { replyTimes, type ReplyTimes } from './reply-times';
 import { waitingBuckets } from './waiting';
 
 /** How many overdue tasks a report names; the rest are counted. */
@@ -171,10 +171,10 @@ export async function buildReport(
     scope.kind === 'all' || (userId !== undefined && scope.userIds.includes(userId));
   const month = monthOfRange(range, deps.timeZone);
 
-  const [leads, deals, messages, waitingSince, overdue, wonInMonth, targets] = await Promise.all([
+  const [leads, deals, allReplies, waitingSince, overdue, wonInMonth, targets] = await Promise.all([
     store.leadsCreated(range, scope),
     store.dealsCreated(range, scope),
-    store.answeredConversations(range),
+    store.replies(range),
     store.waitingSince(scope),
     store.overdueTasks(scope, now, OVERDUE_SHOWN),
     store.wonDealsIn(month, scope),
@@ -190,7 +190,7 @@ export async function buildReport(
     definition.lead.stages.filter((stage) => stage.kind === 'won').map((stage) => stage.id),
   );
 
-  const replies = repliesIn(messages, range).filter((reply) => inScope(reply.userId));
+  const replies = allReplies.filter((reply) => inScope(reply.userId));
   // Replies and overdue tasks are counted for people in scope only, so they all have a name here.
   const names = new Map(people.map((person) => [person.id, person.name]));
 

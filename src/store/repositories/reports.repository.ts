@@ -1,16 +1,15 @@
 import type { Types } from 'mongoose';
 import type { Range } from '../../domain/report-period';
 import type { DealRow, LeadRow, ReportScope, ReportsStore, WonDeal } from '../../app/reports/ports';
-import type { TimedMessage } from '../../app/reports/reply-times';
 import type { DigestLatch } from '../../app/reports/daily-digest';
 import { isDuplicateKeyError } from '../database';
-import type { Channel } from '../../domain/channel';
 import type { LeadSource, Utm } from '../../domain/lead';
 import type { Locale, Role } from '../../domain/user';
 import { ALERT_CHAT } from './organisation.repository';
 import type { Models } from '../models';
 import { createListStore } from './lists.repository';
 import { createPlanStore } from './plan.repository';
+import { createReplyWaitStore } from './reply-waits.repository';
 import { oid } from './plain';
 
 /**
@@ -20,8 +19,6 @@ import { oid } from './plain';
 const MAX_DOCUMENTS = 200_000;
 /** Conversation ids per `$in`, so one query's filter stays small. */
 const IN_CHUNK = 1000;
-/** Per-conversation reads at once: enough to keep the database busy, not to flood it. */
-const READS_IN_FLIGHT = 8;
 
 type Id = Types.ObjectId;
 const hex = (id: Id | null | undefined) => (id ? id.toHexString() : undefined);
@@ -49,9 +46,10 @@ function scopeFilter(slots: readonly string[], scope: ReportScope): Record<strin
 }
 
 export function createReportsStore(models: Models, leadStages: readonly string[]): ReportsStore {
-  const { Lead, Deal, Conversation, Message, Task, User, Department } = models;
+  const { Lead, Deal, Conversation, Task, User, Department } = models;
   const lists = createListStore(models);
   const plans = createPlanStore(models);
+  const replyWaits = createReplyWaitStore(models);
 
   const wonOf = (
     docs: {
@@ -149,38 +147,7 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
 
     openLoad: (userIds, now) => lists.teamCounts(userIds, now),
 
-    async answeredConversations(range) {
-      // Conversations whose last reply to the client came after the period began: a superset
-      // of those answered in it. Their messages come whole (up to the period's end) through the
-      // `{conversationId, sentAt}` index, so a reply is known to be the conversation's first.
-      const conversations = await Conversation.find({ lastOutboundAt: { $gte: range.from } })
-        .select({ _id: 1 })
-        .limit(MAX_DOCUMENTS)
-        .lean();
-      // One conversation per query, an equality and one range on the index: a list of ids
-      // (`$in`) is served on some engines by scanning every stored message, once per list.
-      const messages: TimedMessage[] = [];
-      const read = async (conversation: { _id: Types.ObjectId }) => {
-        const docs = await Message.find({
-          conversationId: conversation._id,
-          sentAt: { $lt: range.to },
-        })
-          .select({ conversationId: 1, channel: 1, direction: 1, authorUserId: 1, sentAt: 1 })
-          .lean();
-        for (const doc of docs) {
-          const authorUserId = hex(doc.authorUserId);
-          messages.push({
-            conversationId: doc.conversationId.toHexString(),
-            channel: doc.channel as Channel,
-            direction: doc.direction,
-            ...(authorUserId ? { authorUserId } : {}),
-            sentAt: doc.sentAt,
-          });
-        }
-      };
-      for (const part of chunks(conversations, READS_IN_FLIGHT)) await Promise.all(part.map(read));
-      return messages;
-    },
+    replies: (range) => replyWaits.between(range),
 
     async waitingSince(scope) {
       // `{open, awaitingReplySince}`, the index the SLA ladder reads: an equality and a range
