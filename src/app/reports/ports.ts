@@ -42,7 +42,6 @@ export interface OpenLoad {
   leads: number;
   deals: number;
   tasks: number;
-  overdue: number;
 }
 
 export interface OverdueTask {
@@ -65,17 +64,18 @@ export interface ReportsStore {
   wonDealsOfLeads(leadIds: string[]): Promise<WonDeal[]>;
   /** Deals won within the range, by whoever sold them. */
   wonDealsIn(range: Range, scope: ReportScope): Promise<WonDeal[]>;
-  /** Open leads, deals, tasks and overdue tasks per person, for these people. */
-  openLoad(userIds: string[], now: Date): Promise<Map<string, OpenLoad>>;
+  /** Open leads, deals and tasks per person, for these people. */
+  openLoad(userIds: string[]): Promise<Map<string, OpenLoad>>;
   /** Every staff reply sent within the range and the wait it ended (noted as each was sent). */
   replies(range: Range): Promise<Reply[]>;
   /** When each conversation in scope that waits for a reply now started waiting. */
   waitingSince(scope: ReportScope): Promise<Date[]>;
+  /** The overdue tasks in scope: how many, the `limit` oldest, how many each person has. */
   overdueTasks(
     scope: ReportScope,
     now: Date,
     limit: number,
-  ): Promise<{ count: number; top: OverdueTask[] }>;
+  ): Promise<{ count: number; top: OverdueTask[]; byAssignee: Map<string, number> }>;
   plans(month: string): Promise<Map<string, number>>;
   setPlan(userId: string, month: string, target: number): Promise<void>;
 }

@@ -182,10 +182,7 @@ export async function buildReport(
   ]);
   const wonOfLeads = await store.wonDealsOfLeads(leads.map((lead) => lead.id));
   const managers = people.filter((person) => person.active && person.roles.includes('manager'));
-  const load = await store.openLoad(
-    managers.map((person) => person.id),
-    now,
-  );
+  const load = await store.openLoad(managers.map((person) => person.id));
   const qualifiedStages = new Set(
     definition.lead.stages.filter((stage) => stage.kind === 'won').map((stage) => stage.id),
   );
@@ -212,14 +209,14 @@ export async function buildReport(
     managers: managers.map((person) => {
       const own = leads.filter((lead) => lead.salesId === person.id);
       const qualified = own.filter((lead) => qualifiedStages.has(lead.stage)).length;
-      const open = load.get(person.id) ?? { leads: 0, deals: 0, tasks: 0, overdue: 0 };
+      const open = load.get(person.id) ?? { leads: 0, deals: 0, tasks: 0 };
       return {
         userId: person.id,
         name: person.name,
         openLeads: open.leads,
         openDeals: open.deals,
         openTasks: open.tasks,
-        overdue: open.overdue,
+        overdue: overdue.byAssignee.get(person.id) ?? 0,
         leads: own.length,
         qualified,
         ...(own.length > 0 ? { conversion: Math.round((qualified / own.length) * 100) } : {}),
@@ -228,7 +225,7 @@ export async function buildReport(
     replies: replyTimes(replies),
     names,
     waiting: waitingBuckets(waitingSince, now),
-    overdue,
+    overdue: { count: overdue.count, top: overdue.top },
     plan: planRows({
       month,
       now,

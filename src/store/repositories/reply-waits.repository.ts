@@ -45,6 +45,18 @@ function unpack(packed: string): ReplyWait | undefined {
   };
 }
 
+/** Waits as the hour documents that hold them (the benchmark seeds these straight). */
+export function replyWaitHours(waits: readonly ReplyWait[]): { _id: string; replies: string[] }[] {
+  const byHour = new Map<string, string[]>();
+  for (const wait of waits) {
+    const hour = hourOf(wait.at.getTime());
+    const packed = byHour.get(hour) ?? [];
+    packed.push(pack(wait));
+    byHour.set(hour, packed);
+  }
+  return [...byHour].map(([_id, replies]) => ({ _id, replies }));
+}
+
 export interface ReplyWaitStore {
   /** Notes waits; noting the same reply again changes nothing. */
   note(...waits: ReplyWait[]): Promise<void>;
@@ -68,12 +80,7 @@ export function createReplyWaitStore(models: Models): ReplyWaitStore {
 
   return {
     async note(...waits) {
-      const byHour = new Map<string, string[]>();
-      for (const wait of waits) {
-        const hour = hourOf(wait.at.getTime());
-        byHour.set(hour, [...(byHour.get(hour) ?? []), pack(wait)]);
-      }
-      await Promise.all([...byHour].map(([hour, packed]) => addToHour(hour, packed)));
+      await Promise.all(replyWaitHours(waits).map((hour) => addToHour(hour._id, hour.replies)));
     },
 
     async between(range) {
