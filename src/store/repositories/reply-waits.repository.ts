@@ -7,6 +7,8 @@ import type { Models } from '../models';
 const HOUR = 3_600_000;
 /** Conversations whose history the backfill reads at once. */
 const READS_IN_FLIGHT = 8;
+/** Conversations the backfill notes the waits of together. */
+const BACKFILL_PAGE = 400;
 const BACKFILLED = 'replyWaits.backfilled';
 
 /** The UTC hour an instant falls in, as the bucket's `_id`. */
@@ -125,20 +127,32 @@ export async function backfillReplyWaits(models: Models): Promise<number | undef
     const docs = await Message.find({ conversationId })
       .select({ channel: 1, direction: 1, authorUserId: 1, sentAt: 1 })
       .lean();
-    const messages = docs.map((doc): TimedMessage => ({
-      id: doc._id.toHexString(),
-      channel: doc.channel as Channel,
-      direction: doc.direction,
-      ...(doc.authorUserId ? { authorUserId: doc.authorUserId.toHexString() } : {}),
-      sentAt: doc.sentAt,
-    }));
-    const waits = replyWaitsOfHistory(messages);
-    if (waits.length === 0) return;
-    await store.note(...waits);
-    await Conversation.updateOne({ _id: conversationId }, { $min: { firstReplyAt: waits[0]!.at } });
+    return replyWaitsOfHistory(
+      docs.map((doc): TimedMessage => ({
+        id: doc._id.toHexString(),
+        channel: doc.channel as Channel,
+        direction: doc.direction,
+        ...(doc.authorUserId ? { authorUserId: doc.authorUserId.toHexString() } : {}),
+        sentAt: doc.sentAt,
+      })),
+    );
   };
-  for (let i = 0; i < answered.length; i += READS_IN_FLIGHT) {
-    await Promise.all(answered.slice(i, i + READS_IN_FLIGHT).map((doc) => walk(doc._id)));
+  // A page of conversations at a time: their waits go in one write per hour they touch and their
+  // first replies in one bulk write, rather than a few writes per conversation.
+  for (let page = 0; page < answered.length; page += BACKFILL_PAGE) {
+    const ids = answered.slice(page, page + BACKFILL_PAGE).map((doc) => doc._id);
+    const waits: ReplyWait[][] = [];
+    for (let i = 0; i < ids.length; i += READS_IN_FLIGHT) {
+      waits.push(...(await Promise.all(ids.slice(i, i + READS_IN_FLIGHT).map(walk))));
+    }
+    await store.note(...waits.flat());
+    const firsts = ids.flatMap((_id, i) => {
+      const first = waits[i]?.[0];
+      return first
+        ? [{ updateOne: { filter: { _id }, update: { $min: { firstReplyAt: first.at } } } }]
+        : [];
+    });
+    if (firsts.length > 0) await Conversation.bulkWrite(firsts, { ordered: false });
   }
   await Setting.updateOne({ key: BACKFILLED }, { $set: { value: true } }, { upsert: true });
   return answered.length;
