@@ -60,8 +60,8 @@ export interface ReportsStore {
   departments(): Promise<{ id: string; code: string; name: string }[]>;
   leadsCreated(range: Range, scope: ReportScope): Promise<LeadRow[]>;
   dealsCreated(range: Range, scope: ReportScope): Promise<DealRow[]>;
-  /** Won deals that came from these leads, whenever they were won. */
-  wonDealsOfLeads(leadIds: string[]): Promise<WonDeal[]>;
+  /** Won deals that came from these leads (created from `since` on), whenever they were won. */
+  wonDealsOfLeads(leadIds: string[], since: Date): Promise<WonDeal[]>;
   /** Deals won within the range, by whoever sold them. */
   wonDealsIn(range: Range, scope: ReportScope): Promise<WonDeal[]>;
   /** Open leads, deals and tasks per person, for these people. */

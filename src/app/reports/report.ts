@@ -180,7 +180,10 @@ export async function buildReport(
     store.wonDealsIn(month, scope),
     store.plans(month.month),
   ]);
-  const wonOfLeads = await store.wonDealsOfLeads(leads.map((lead) => lead.id));
+  const wonOfLeads = await store.wonDealsOfLeads(
+    leads.map((lead) => lead.id),
+    range.from,
+  );
   const managers = people.filter((person) => person.active && person.roles.includes('manager'));
   const load = await store.openLoad(managers.map((person) => person.id));
   const qualifiedStages = new Set(

@@ -137,15 +137,23 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
         .map((doc): DealRow => ({ type: doc.type, stage: doc.stage }));
     },
 
-    async wonDealsOfLeads(leadIds) {
-      // The won deals, then those of these leads: `{closed}` serves the first as an equality,
-      // where lists of lead ids (`$in`) were a scan of every deal per list on some engines.
+    async wonDealsOfLeads(leadIds, since) {
+      // The deals won since these leads began (a deal is closed after its lead was made), then
+      // those of these leads: `{closed, closedAt}` serves both reads (a range; an equality for
+      // deals closed before `closedAt` was kept), where lists of lead ids (`$in`) were a scan of
+      // every deal per list on some engines, and every won deal ever grows with the years.
       const wanted = new Set(leadIds);
-      const docs = await Deal.find({ closed: 'won' })
-        .select({ leadId: 1, amount: 1, 'responsibles.sales': 1 })
-        .limit(MAX_DOCUMENTS)
-        .lean();
-      return wonOf(docs.filter((doc) => doc.leadId && wanted.has(doc.leadId.toHexString())));
+      const fields = { leadId: 1, amount: 1, 'responsibles.sales': 1 };
+      const found = await Promise.all([
+        Deal.find({ closed: 'won', closedAt: { $gte: since } })
+          .select(fields)
+          .limit(MAX_DOCUMENTS)
+          .lean(),
+        Deal.find({ closed: 'won', closedAt: null }).select(fields).limit(MAX_DOCUMENTS).lean(),
+      ]);
+      return wonOf(
+        found.flat().filter((doc) => doc.leadId && wanted.has(doc.leadId.toHexString())),
+      );
     },
 
     async wonDealsIn(range, scope) {
