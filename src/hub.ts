@@ -160,15 +160,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       clock: systemClock,
       digestAt: env.DIGEST_TIME === 'off' ? '00:00' : env.DIGEST_TIME,
     });
-    // Waits of the replies sent before they were noted as sent: once per database, meanwhile.
-    const backfilled = reports.backfillReplyWaits().then(
-      (read) => {
-        if (read !== undefined) logger.info({ conversations: read }, 'earlier reply waits noted');
-      },
-      (error: unknown) =>
-        logger.error({ err: error }, 'noting earlier reply waits failed; tried at the next start'),
-    );
-    stack.push(() => backfilled);
+    stack.push(reports.backfillReplyWaits(logger));
     // The digest goes through the manager bot, made further down; bound once it exists.
     const digest: { send?: (report: Report) => Promise<void> } = {};
     const { jobs, recurring } = hubJobs({

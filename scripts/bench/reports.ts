@@ -41,7 +41,7 @@ async function insert(db: Db, collection: string, docs: Record<string, unknown>[
 }
 
 /** A company's last two months: leads, deals from them, conversations with messages, tasks. */
-export async function seed(db: Db, sizes: { leads: number; deals: number; messages: number }) {
+async function seed(db: Db, sizes: { leads: number; deals: number; messages: number }) {
   const now = Date.now();
   const pick = <T>(values: readonly T[], i: number) => values[i % values.length]!;
   const department = new ObjectId();

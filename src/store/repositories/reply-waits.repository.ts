@@ -113,9 +113,13 @@ export function createReplyWaitStore(models: Models): ReplyWaitStore {
  * Notes the waits of replies sent before waits were noted as replies went out, once per
  * database: each answered conversation's history is walked as reports used to, and the
  * conversation learns its first reply. Returns how many conversations it read, or undefined when
- * it had already run.
+ * it had already run or was stopped.
  */
-export async function backfillReplyWaits(models: Models): Promise<number | undefined> {
+export async function backfillReplyWaits(
+  models: Models,
+  /** Checked between pages: a stopping hub ends it there, to carry on at its next start. */
+  stopping: () => boolean = () => false,
+): Promise<number | undefined> {
   const { Conversation, Message, Setting } = models;
   if (await Setting.exists({ key: BACKFILLED })) return undefined;
   const store = createReplyWaitStore(models);
@@ -140,6 +144,7 @@ export async function backfillReplyWaits(models: Models): Promise<number | undef
   // A page of conversations at a time: their waits go in one write per hour they touch and their
   // first replies in one bulk write, rather than a few writes per conversation.
   for (let page = 0; page < answered.length; page += BACKFILL_PAGE) {
+    if (stopping()) return undefined;
     const ids = answered.slice(page, page + BACKFILL_PAGE).map((doc) => doc._id);
     const waits: ReplyWait[][] = [];
     for (let i = 0; i < ids.length; i += READS_IN_FLIGHT) {
