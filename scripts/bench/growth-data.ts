@@ -7,6 +7,7 @@
 import { ObjectId, type Db, type Document } from 'mongodb';
 import pino from 'pino';
 import { connectDatabase } from '../../src/store/database';
+import { BACKFILLED } from '../../src/store/repositories/reply-waits.repository';
 import type { ScenarioDatabase } from './database';
 
 const BATCH = 1000;
@@ -46,6 +47,11 @@ export async function preloadHistory(
   await hubDatabase.close();
   const indexSeconds = (performance.now() - started) / 1000;
   const { db } = database;
+  // A year of history as a hub that noted its replies' waits all along has it: G measures ingest,
+  // not the one-time backfill a database from before reply waits would get at its first start.
+  await db
+    .collection('settings')
+    .updateOne({ key: BACKFILLED }, { $set: { value: true } }, { upsert: true });
   const deadline = started + options.timeoutMs;
   const conversations = Math.max(1, Math.ceil(options.messages / options.messagesPerConversation));
   const now = Date.now();

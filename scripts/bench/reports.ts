@@ -16,6 +16,9 @@ import { loadProcessDefinition } from '../../src/config/process/load-definition'
 import { PROJECT_ROOT } from '../../src/infra/project-root';
 import { renderBarChart } from '../../src/infra/charts/render-chart';
 import type { User } from '../../src/domain/user';
+import type { Channel } from '../../src/domain/channel';
+import { replyWaitsOfHistory, type TimedMessage } from '../../src/domain/reply-wait';
+import { replyWaitHours } from '../../src/store/repositories/reply-waits.repository';
 import type { BenchContext } from './harness';
 import { round } from './stats';
 import path from 'node:path';
@@ -117,22 +120,40 @@ async function seed(db: Db, sizes: { leads: number; deals: number; messages: num
       };
     });
   await insert(db, 'conversations', conversations);
+  const messages = conversations
+    .flatMap((conversation, c) =>
+      Array.from({ length: perConversation }, (_, m) => ({
+        _id: new ObjectId(),
+        conversationId: conversation._id,
+        channel: conversation.channel,
+        direction: m % 2 === 0 ? ('inbound' as const) : ('outbound' as const),
+        externalId: `b${c}-${m}`,
+        status: m % 2 === 0 ? 'received' : 'sent',
+        ...(m % 2 === 1 ? { authorUserId: pick(managers, c)._id } : {}),
+        sentAt: new Date(conversation.createdAt.getTime() + m * 600_000 + ((c * m) % 7) * 60_000),
+      })),
+    )
+    .slice(0, sizes.messages);
+  await insert(db, 'messages', messages);
+  // The replies' waits as the hub notes them when each reply goes out (reply-waits.repository.ts).
+  const byConversation = new Map<string, TimedMessage[]>();
+  for (const message of messages) {
+    const key = message.conversationId.toHexString();
+    byConversation.set(key, [
+      ...(byConversation.get(key) ?? []),
+      {
+        id: message._id.toHexString(),
+        channel: message.channel as Channel,
+        direction: message.direction,
+        ...(message.authorUserId ? { authorUserId: message.authorUserId.toHexString() } : {}),
+        sentAt: message.sentAt,
+      },
+    ]);
+  }
   await insert(
     db,
-    'messages',
-    conversations
-      .flatMap((conversation, c) =>
-        Array.from({ length: perConversation }, (_, m) => ({
-          conversationId: conversation._id,
-          channel: conversation.channel,
-          direction: m % 2 === 0 ? 'inbound' : 'outbound',
-          externalId: `b${c}-${m}`,
-          status: m % 2 === 0 ? 'received' : 'sent',
-          ...(m % 2 === 1 ? { authorUserId: pick(managers, c)._id } : {}),
-          sentAt: new Date(conversation.createdAt.getTime() + m * 600_000 + ((c * m) % 7) * 60_000),
-        })),
-      )
-      .slice(0, sizes.messages),
+    'replywaithours',
+    replyWaitHours([...byConversation.values()].flatMap((history) => replyWaitsOfHistory(history))),
   );
   await insert(
     db,

@@ -16,6 +16,8 @@ export interface Conversation {
   lastOutboundAt?: Date;
   /** The customer's first unanswered message; the reply SLA counts from here. */
   awaitingReplySince?: Date;
+  /** The first staff reply that answered a wait (reports' "first reply"). */
+  firstReplyAt?: Date;
 }
 
 /**

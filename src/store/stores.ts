@@ -28,6 +28,7 @@ import {
   createRuleStore,
 } from './repositories/routing.repository';
 import { createScopedSearch } from './scoped/search.scoped-repository';
+import { createReplyWaitStore } from './repositories/reply-waits.repository';
 import { createSettings } from './repositories/settings.repository';
 import { createSlaConversations } from './repositories/sla-conversation.repository';
 import { createStaffStore } from './repositories/staff.repository';
@@ -72,6 +73,7 @@ export function createStores(models: Models) {
     routingPeople: createRoutingPeople(models, directory),
     routingRules: createRuleStore(models),
     search: createScopedSearch(models),
+    replyWaits: createReplyWaitStore(models),
     settings: createSettings(models),
     slaConversations: createSlaConversations(models),
     staff: createStaffStore(models),

@@ -126,6 +126,7 @@ export function createMessaging(deps: {
     conversations: stores.conversations,
     outbox: stores.outbox,
     sla: process.sla,
+    replyWaits: stores.replyWaits,
     clock,
     delivery: deps.outbox,
     receipts: deps.receipts,

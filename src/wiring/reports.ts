@@ -5,13 +5,20 @@ import { buildReport, type Report } from '../app/reports/report';
 import type { ProcessDefinition } from '../domain/process/definition';
 import type { Clock } from '../domain/ports';
 import { chartRenderer } from '../infra/charts/render-chart';
+import type { Logger } from '../infra/logger';
 import type { Models } from '../store/models';
 import { createDigestLatch, createReportsStore } from '../store/repositories/reports.repository';
+import { backfillReplyWaits } from '../store/repositories/reply-waits.repository';
 
 export interface ReportParts {
   bot: ReportBotDeps;
   /** Sends the day's digest if it is due and not yet sent; the recurring job calls it. */
   dailyDigest(send: (report: Report) => Promise<void>): Promise<boolean>;
+  /**
+   * Starts noting, in the background, the waits of replies sent before waits were noted (once
+   * per database); what it returns stops it after its current page, to go on at the next start.
+   */
+  backfillReplyWaits(logger: Logger): () => Promise<void>;
 }
 
 /** Reports, plans and the daily digest over the store, in the company's time zone. */
@@ -46,5 +53,19 @@ export function createReports(options: {
         atMinute: hours * 60 + minutes,
         send,
       }),
+    backfillReplyWaits(logger) {
+      let stopping = false;
+      const done = backfillReplyWaits(options.models, () => stopping).then(
+        (read) => {
+          if (read !== undefined) logger.info({ conversations: read }, 'earlier reply waits noted');
+        },
+        (error: unknown) =>
+          logger.error({ err: error }, 'noting earlier reply waits failed; tried at next start'),
+      );
+      return async () => {
+        stopping = true;
+        await done;
+      };
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import type { Database } from '../../src/store/database';
+import { backfillReplyWaits } from '../../src/store/repositories/reply-waits.repository';
 import type { seedCompany } from './process';
 
 const at = (iso: string) => new Date(iso);
@@ -233,6 +234,10 @@ export async function seedReportMonth(
     ['inbound', '2026-11-20T08:00:00Z'],
     ['outbound', '2026-11-20T09:00:00Z', sales1.id],
   ]);
+
+  // The conversations above were answered before this database noted waits as replies went
+  // out: the one-time backfill notes theirs, as it would at a hub's first start.
+  await backfillReplyWaits(database.models);
 
   await Plan.create([
     { userId: sales1.id, month: '2026-12', target: 200_000 },

@@ -3,7 +3,12 @@ import type { Clock } from '../../domain/ports';
 import type { DeliveryReceipts } from './delivery-receipts';
 import type { OutboxDelivery } from './outbox-delivery';
 import type { ConversationStore, OutboxStore } from './ports';
-import { sendToCustomer, type OutgoingMessage, type QueuedMessage } from './send-to-customer';
+import {
+  sendToCustomer,
+  type OutgoingMessage,
+  type QueuedMessage,
+  type SendDeps,
+} from './send-to-customer';
 
 /** A queued reply; `attachReceipt` puts the author's "sending…" line on it once that is sent. */
 export type QueuedReply = QueuedMessage & {
@@ -22,7 +27,8 @@ export class CustomerReplies {
     private readonly deps: {
       conversations: ConversationStore;
       outbox: OutboxStore;
-      sla: { managerReplied(conversationId: string): Promise<void> };
+      sla: NonNullable<SendDeps['sla']>;
+      replyWaits: NonNullable<SendDeps['replyWaits']>;
       clock: Clock;
       delivery: OutboxDelivery;
       receipts: DeliveryReceipts;
@@ -37,6 +43,7 @@ export class CustomerReplies {
         conversations: this.deps.conversations,
         outbox,
         sla: this.deps.sla,
+        replyWaits: this.deps.replyWaits,
         clock: this.deps.clock,
         wake: delivery.wake,
         worker: delivery,

@@ -29,7 +29,8 @@ export interface ConversationStore {
   attach(id: string, subject: TaskSubject): Promise<void>;
   /** The contact's most recently active open conversation: where robots' messages go. */
   latestOfContact(contactId: string): Promise<Conversation | undefined>;
-  touchOutbound(id: string, at: Date): Promise<void>;
+  /** `firstReplyAt`: this message answered a wait; the first such is kept (ReplyWait `first`). */
+  touchOutbound(id: string, at: Date, firstReplyAt?: Date): Promise<void>;
 }
 
 export interface ContactStore {
@@ -115,6 +116,8 @@ export interface OutboxStore {
     lease?: Lease,
   ): Promise<{
     messageId: string;
+    /** When the message was stored: `at` of the call that stored it. */
+    sentAt: Date;
     duplicate: boolean;
     hasReceipt: boolean;
     /** The entries this call stored, in part order. */

@@ -1,6 +1,7 @@
 import { accountOf } from '../../domain/channel';
 import type { Attachment } from '../../domain/message';
 import type { OutboxItem } from '../../domain/outbox';
+import { replyWaitOf, type ReplyWait } from '../../domain/reply-wait';
 import type { Clock } from '../../domain/ports';
 import type { Lease } from '../lease';
 import { ProcessError } from '../process/errors';
@@ -10,7 +11,13 @@ export interface SendDeps {
   conversations: ConversationStore;
   outbox: OutboxStore;
   /** A staff reply answers the customer: the reply SLA stops (robots' messages do not). */
-  sla?: { managerReplied(conversationId: string, at: Date): Promise<void> };
+  /**
+   * A staff reply answers the customer: the reply SLA stops (robots' messages do not), in the
+   * same write as the outbound time and, when it ended a wait, the first reply's time.
+   */
+  sla?: { managerReplied(conversationId: string, at: Date, firstReplyAt?: Date): Promise<void> };
+  /** Where a staff reply's wait is noted for reports (one write per reply that ended a wait). */
+  replyWaits?: { note(wait: ReplyWait): Promise<void> };
   clock: Clock;
   /** Tells the outbox worker there is something to send now rather than at its next tick. */
   wake(): void;
@@ -27,6 +34,8 @@ export interface OutgoingMessage {
   text?: string;
   attachments?: Attachment[];
   authorUserId?: string;
+  /** The author's department, kept with the reply's wait. */
+  authorDepartmentId?: string;
   receipt?: { chatId: number; messageId: number };
 }
 
@@ -70,11 +79,24 @@ export async function sendToCustomer(
   );
   if (deps.worker && queued.entries.length > 0) deps.worker.take(queued.entries);
   else if (!queued.duplicate) deps.wake();
+  // Noted before the conversation stops waiting, so a retry after a crash in between still finds
+  // the wait; measured to when the message was first stored, it comes out the same on a retry.
+  const wait =
+    message.authorUserId && deps.replyWaits
+      ? replyWaitOf(conversation, {
+          messageId: queued.messageId,
+          at: queued.sentAt,
+          userId: message.authorUserId,
+          ...(message.authorDepartmentId ? { departmentId: message.authorDepartmentId } : {}),
+          channel: conversation.channel,
+        })
+      : undefined;
+  if (wait) await deps.replyWaits?.note(wait);
   // Run again for a duplicate too: the first attempt may have stopped right after queueing, and
-  // both steps come out the same when repeated. A staff reply stops the reply clock and marks
-  // the outbound time in one write.
-  if (message.authorUserId && deps.sla) await deps.sla.managerReplied(conversationId, now);
-  else await deps.conversations.touchOutbound(conversationId, now);
+  // these steps come out the same when repeated.
+  if (message.authorUserId && deps.sla)
+    await deps.sla.managerReplied(conversationId, now, wait?.at);
+  else await deps.conversations.touchOutbound(conversationId, now, wait?.at);
   return {
     messageId: queued.messageId,
     duplicate: queued.duplicate,

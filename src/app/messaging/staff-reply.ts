@@ -67,5 +67,6 @@ export async function staffReply<F, Q>(
     ...(content.text ? { text: content.text } : {}),
     attachments,
     authorUserId: user.id,
+    ...(user.departmentId ? { authorDepartmentId: user.departmentId } : {}),
   });
 }

@@ -16,8 +16,11 @@ export interface SlaConversations {
   get(id: string): Promise<SlaConversation | undefined>;
   /** Marks the conversation as waiting unless it already waits; returns since when it waits. */
   startWaiting(id: string, since: Date): Promise<Date>;
-  /** `repliedAt`: the reply's time, stored as the conversation's last outbound in the same write. */
-  stopWaiting(id: string, repliedAt?: Date): Promise<void>;
+  /**
+   * `repliedAt`: the reply's time, stored as the conversation's last outbound in the same write;
+   * `firstReplyAt`: the reply ended a wait (the earliest such is kept, for reports).
+   */
+  stopWaiting(id: string, repliedAt?: Date, firstReplyAt?: Date): Promise<void>;
   /** Notes that the customer wrote again while the conversation already waits. */
   touchInbound(id: string, at: Date): Promise<void>;
 }
@@ -94,8 +97,8 @@ export class SlaLadder {
     await this.scheduleStep(conversationId, since, 0, { fresh: true });
   }
 
-  async managerReplied(conversationId: string, at?: Date): Promise<void> {
-    await this.deps.conversations.stopWaiting(conversationId, at);
+  async managerReplied(conversationId: string, at?: Date, firstReplyAt?: Date): Promise<void> {
+    await this.deps.conversations.stopWaiting(conversationId, at, firstReplyAt);
     await this.deps.timers.cancel(timerKey(conversationId));
   }
 

@@ -1,7 +1,7 @@
 import type { LeadSource, Utm } from '../../domain/lead';
 import type { Role } from '../../domain/user';
 import type { Range } from '../../domain/report-period';
-import type { TimedMessage } from './reply-times';
+import type { Reply } from './reply-times';
 
 /**
  * Whose figures a report counts: everyone's (an admin), or the records these people hold —
@@ -42,7 +42,6 @@ export interface OpenLoad {
   leads: number;
   deals: number;
   tasks: number;
-  overdue: number;
 }
 
 export interface OverdueTask {
@@ -61,21 +60,22 @@ export interface ReportsStore {
   departments(): Promise<{ id: string; code: string; name: string }[]>;
   leadsCreated(range: Range, scope: ReportScope): Promise<LeadRow[]>;
   dealsCreated(range: Range, scope: ReportScope): Promise<DealRow[]>;
-  /** Won deals that came from these leads, whenever they were won. */
-  wonDealsOfLeads(leadIds: string[]): Promise<WonDeal[]>;
+  /** Won deals that came from these leads (created from `since` on), whenever they were won. */
+  wonDealsOfLeads(leadIds: string[], since: Date): Promise<WonDeal[]>;
   /** Deals won within the range, by whoever sold them. */
   wonDealsIn(range: Range, scope: ReportScope): Promise<WonDeal[]>;
-  /** Open leads, deals, tasks and overdue tasks per person, for these people. */
-  openLoad(userIds: string[], now: Date): Promise<Map<string, OpenLoad>>;
-  /** Every message, up to `range.to`, of conversations a staff member answered since `range.from`. */
-  answeredConversations(range: Range): Promise<TimedMessage[]>;
+  /** Open leads, deals and tasks per person, for these people. */
+  openLoad(userIds: string[]): Promise<Map<string, OpenLoad>>;
+  /** Every staff reply sent within the range and the wait it ended (noted as each was sent). */
+  replies(range: Range): Promise<Reply[]>;
   /** When each conversation in scope that waits for a reply now started waiting. */
   waitingSince(scope: ReportScope): Promise<Date[]>;
+  /** The overdue tasks in scope: how many, the `limit` oldest, how many each person has. */
   overdueTasks(
     scope: ReportScope,
     now: Date,
     limit: number,
-  ): Promise<{ count: number; top: OverdueTask[] }>;
+  ): Promise<{ count: number; top: OverdueTask[]; byAssignee: Map<string, number> }>;
   plans(month: string): Promise<Map<string, number>>;
   setPlan(userId: string, month: string, target: number): Promise<void>;
 }

@@ -1,64 +1,9 @@
 import type { Channel } from '../../domain/channel';
-import type { Range } from '../../domain/report-period';
+import type { ReplyWait } from '../../domain/reply-wait';
 import { summarise, type Durations } from './percentiles';
 
-/** One message as the reply clock needs it. */
-export interface TimedMessage {
-  conversationId: string;
-  channel: Channel;
-  direction: 'inbound' | 'outbound';
-  /** Set on a staff member's reply; robots' messages have none and do not stop the clock. */
-  authorUserId?: string;
-  sentAt: Date;
-}
-
-export interface Reply {
-  userId: string;
-  channel: Channel;
-  ms: number;
-  /** The answer to the conversation's first wait. */
-  first: boolean;
-}
-
-/**
- * Every staff reply sent within `range` and how long the client had waited for it: from the
- * first of their messages still unanswered to the reply (PRODUCT.md, process 3: the wait counts
- * from the client's message, a reply stops the clock). `messages` must hold each conversation's
- * whole history up to `range.to`, so the first reply is known to be the first.
- */
-export function repliesIn(messages: readonly TimedMessage[], range: Range): Reply[] {
-  const byConversation = new Map<string, TimedMessage[]>();
-  for (const message of messages) {
-    const list = byConversation.get(message.conversationId) ?? [];
-    list.push(message);
-    byConversation.set(message.conversationId, list);
-  }
-  const replies: Reply[] = [];
-  for (const list of byConversation.values()) {
-    list.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
-    let waitingSince: Date | undefined;
-    let answered = false;
-    for (const message of list) {
-      if (message.direction === 'inbound') {
-        waitingSince ??= message.sentAt;
-        continue;
-      }
-      if (!message.authorUserId || !waitingSince) continue;
-      const at = message.sentAt.getTime();
-      if (at >= range.from.getTime() && at < range.to.getTime()) {
-        replies.push({
-          userId: message.authorUserId,
-          channel: message.channel,
-          ms: at - waitingSince.getTime(),
-          first: !answered,
-        });
-      }
-      answered = true;
-      waitingSince = undefined;
-    }
-  }
-  return replies;
-}
+/** A staff reply as the figures need it (src/domain/reply-wait.ts notes them as they are sent). */
+export type Reply = Pick<ReplyWait, 'userId' | 'channel' | 'ms' | 'first'>;
 
 export interface ReplyStats {
   first: Durations;

@@ -12,7 +12,7 @@ import type {
   ReportsStore,
   WonDeal,
 } from './ports';
-import { repliesIn, replyTimes, type ReplyTimes } from './reply-times';
+import { replyTimes, type ReplyTimes } from './reply-times';
 import { waitingBuckets } from './waiting';
 
 /** How many overdue tasks a report names; the rest are counted. */
@@ -171,26 +171,26 @@ export async function buildReport(
     scope.kind === 'all' || (userId !== undefined && scope.userIds.includes(userId));
   const month = monthOfRange(range, deps.timeZone);
 
-  const [leads, deals, messages, waitingSince, overdue, wonInMonth, targets] = await Promise.all([
+  const [leads, deals, allReplies, waitingSince, overdue, wonInMonth, targets] = await Promise.all([
     store.leadsCreated(range, scope),
     store.dealsCreated(range, scope),
-    store.answeredConversations(range),
+    store.replies(range),
     store.waitingSince(scope),
     store.overdueTasks(scope, now, OVERDUE_SHOWN),
     store.wonDealsIn(month, scope),
     store.plans(month.month),
   ]);
-  const wonOfLeads = await store.wonDealsOfLeads(leads.map((lead) => lead.id));
-  const managers = people.filter((person) => person.active && person.roles.includes('manager'));
-  const load = await store.openLoad(
-    managers.map((person) => person.id),
-    now,
+  const wonOfLeads = await store.wonDealsOfLeads(
+    leads.map((lead) => lead.id),
+    range.from,
   );
+  const managers = people.filter((person) => person.active && person.roles.includes('manager'));
+  const load = await store.openLoad(managers.map((person) => person.id));
   const qualifiedStages = new Set(
     definition.lead.stages.filter((stage) => stage.kind === 'won').map((stage) => stage.id),
   );
 
-  const replies = repliesIn(messages, range).filter((reply) => inScope(reply.userId));
+  const replies = allReplies.filter((reply) => inScope(reply.userId));
   // Replies and overdue tasks are counted for people in scope only, so they all have a name here.
   const names = new Map(people.map((person) => [person.id, person.name]));
 
@@ -212,14 +212,14 @@ export async function buildReport(
     managers: managers.map((person) => {
       const own = leads.filter((lead) => lead.salesId === person.id);
       const qualified = own.filter((lead) => qualifiedStages.has(lead.stage)).length;
-      const open = load.get(person.id) ?? { leads: 0, deals: 0, tasks: 0, overdue: 0 };
+      const open = load.get(person.id) ?? { leads: 0, deals: 0, tasks: 0 };
       return {
         userId: person.id,
         name: person.name,
         openLeads: open.leads,
         openDeals: open.deals,
         openTasks: open.tasks,
-        overdue: open.overdue,
+        overdue: overdue.byAssignee.get(person.id) ?? 0,
         leads: own.length,
         qualified,
         ...(own.length > 0 ? { conversion: Math.round((qualified / own.length) * 100) } : {}),
@@ -228,7 +228,7 @@ export async function buildReport(
     replies: replyTimes(replies),
     names,
     waiting: waitingBuckets(waitingSince, now),
-    overdue,
+    overdue: { count: overdue.count, top: overdue.top },
     plan: planRows({
       month,
       now,

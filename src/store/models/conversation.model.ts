@@ -16,6 +16,8 @@ export const conversationSchema = new Schema(
     lastInboundAt: Date,
     lastOutboundAt: Date,
     awaitingReplySince: Date,
+    /** The first staff reply that answered a wait: later ones are not first replies. */
+    firstReplyAt: Date,
   },
   { timestamps: true },
 );

@@ -14,6 +14,7 @@ import { leadSchema } from './lead.model';
 import { messageSchema } from './message.model';
 import { notificationSchema } from './notification.model';
 import { planSchema } from './plan.model';
+import { replyWaitHourSchema } from './reply-wait.model';
 import { outboxSchema } from './outbox.model';
 import { routingRuleSchema } from './routing-rule.model';
 import { settingSchema } from './setting.model';
@@ -39,6 +40,7 @@ export function registerModels(connection: Connection) {
     Notification: connection.model('Notification', notificationSchema),
     Outbox: connection.model('Outbox', outboxSchema, 'outbox'),
     Plan: connection.model('Plan', planSchema),
+    ReplyWaitHour: connection.model('ReplyWaitHour', replyWaitHourSchema, 'replywaithours'),
     RoutingRule: connection.model('RoutingRule', routingRuleSchema),
     Setting: connection.model('Setting', settingSchema),
     Task: connection.model('Task', taskSchema),

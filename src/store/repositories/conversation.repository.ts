@@ -81,8 +81,11 @@ export function createConversationStore(models: Models): ConversationStore {
           createdAt: -1,
         }),
       ),
-    async touchOutbound(id, at) {
-      await ConversationModel.updateOne({ _id: oid(id) }, { $set: { lastOutboundAt: at } });
+    async touchOutbound(id, at, firstReplyAt) {
+      await ConversationModel.updateOne(
+        { _id: oid(id) },
+        { $set: { lastOutboundAt: at }, ...(firstReplyAt ? { $min: { firstReplyAt } } : {}) },
+      );
     },
   };
 }

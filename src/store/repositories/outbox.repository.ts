@@ -104,6 +104,7 @@ export function createOutboxStore(models: Models): OutboxStore {
       }
       return {
         messageId: stored._id.toHexString(),
+        sentAt: stored.sentAt,
         duplicate: duplicate && missing.length === 0,
         hasReceipt: existing.some((entry) => entry.receipt?.messageId !== undefined),
         entries,

@@ -1,16 +1,14 @@
 import type { Types } from 'mongoose';
 import type { Range } from '../../domain/report-period';
 import type { DealRow, LeadRow, ReportScope, ReportsStore, WonDeal } from '../../app/reports/ports';
-import type { TimedMessage } from '../../app/reports/reply-times';
 import type { DigestLatch } from '../../app/reports/daily-digest';
 import { isDuplicateKeyError } from '../database';
-import type { Channel } from '../../domain/channel';
 import type { LeadSource, Utm } from '../../domain/lead';
 import type { Locale, Role } from '../../domain/user';
 import { ALERT_CHAT } from './organisation.repository';
 import type { Models } from '../models';
-import { createListStore } from './lists.repository';
 import { createPlanStore } from './plan.repository';
+import { createReplyWaitStore } from './reply-waits.repository';
 import { oid } from './plain';
 
 /**
@@ -20,8 +18,6 @@ import { oid } from './plain';
 const MAX_DOCUMENTS = 200_000;
 /** Conversation ids per `$in`, so one query's filter stays small. */
 const IN_CHUNK = 1000;
-/** Per-conversation reads at once: enough to keep the database busy, not to flood it. */
-const READS_IN_FLIGHT = 8;
 
 type Id = Types.ObjectId;
 const hex = (id: Id | null | undefined) => (id ? id.toHexString() : undefined);
@@ -33,25 +29,31 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
   return out;
 }
 
-const LEAD_SLOTS = ['sales'];
-const DEAL_SLOTS = ['sales', 'operations'];
+type Holders = { sales?: Id | null; operations?: Id | null } | null | undefined;
 
-/** Records held by the people in scope (in any of the slots that kind uses). */
-function scopeFilter(slots: readonly string[], scope: ReportScope): Record<string, unknown> {
-  if (scope.kind === 'all') return {};
-  const people = scope.userIds.map(oid);
-  const branches: Record<string, unknown>[] = slots.map((slot) => ({
-    [`responsibles.${slot}`]: { $in: people },
-  }));
-  // Only a lead waits for someone in sales to take it; a deal always has its seller.
-  if (scope.unassigned && slots === LEAD_SLOTS) branches.push({ 'responsibles.sales': null });
-  return { $or: branches };
+/**
+ * Whether the people in scope hold a record (in any of the slots that kind uses). Checked here,
+ * on what an index-served read returned: an `$or` of `$in`s is a scan of every record on some
+ * engines.
+ */
+function heldIn(scope: ReportScope, slots: readonly Slot[]): (holders: Holders) => boolean {
+  if (scope.kind === 'all') return () => true;
+  const people = new Set(scope.userIds);
+  return (holders) =>
+    // Only a lead waits for someone in sales to take it; a deal always has its seller.
+    (scope.unassigned && slots === LEAD_SLOTS && !holders?.sales) ||
+    slots.some((slot) => people.has(hex(holders?.[slot]) ?? ''));
 }
 
+type Slot = 'sales' | 'operations';
+const LEAD_SLOTS: readonly Slot[] = ['sales'];
+const DEAL_SLOTS: readonly Slot[] = ['sales', 'operations'];
+const HOLDERS = { 'responsibles.sales': 1, 'responsibles.operations': 1 };
+
 export function createReportsStore(models: Models, leadStages: readonly string[]): ReportsStore {
-  const { Lead, Deal, Conversation, Message, Task, User, Department } = models;
-  const lists = createListStore(models);
+  const { Lead, Deal, Conversation, Task, User, Department } = models;
   const plans = createPlanStore(models);
+  const replyWaits = createReplyWaitStore(models);
 
   const wonOf = (
     docs: {
@@ -69,6 +71,13 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
         amount: typeof doc.amount === 'number' && Number.isFinite(doc.amount) ? doc.amount : 0,
       };
     });
+
+  /** How many documents match, per person: one equality per person, served by an index. */
+  const perPerson = async (
+    userIds: readonly string[],
+    count: (userId: Id) => Promise<number>,
+  ): Promise<Map<string, number>> =>
+    new Map(await Promise.all(userIds.map(async (id) => [id, await count(oid(id))] as const)));
 
   return {
     async people(departmentId) {
@@ -93,94 +102,107 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
     async leadsCreated(range, scope) {
       // `{stage, createdAt}` serves this: every stage of the lead pipeline, one range each (an
       // `$in` of the stages is served on some engines by scanning every lead).
+      const held = heldIn(scope, LEAD_SLOTS);
       const perStage = await Promise.all(
         [...leadStages].map((stage) =>
-          Lead.find({ stage, createdAt: inRange(range), ...scopeFilter(LEAD_SLOTS, scope) })
+          Lead.find({ stage, createdAt: inRange(range) })
             .select({ stage: 1, source: 1, utm: 1, 'responsibles.sales': 1 })
             .limit(MAX_DOCUMENTS)
             .lean(),
         ),
       );
-      return perStage.flat().map((doc): LeadRow => {
-        const salesId = hex(doc.responsibles?.sales);
-        return {
-          id: doc._id.toHexString(),
-          stage: doc.stage,
-          source: doc.source as LeadSource,
-          utm: (doc.utm ?? {}) as Utm,
-          ...(salesId ? { salesId } : {}),
-        };
-      });
+      return perStage
+        .flat()
+        .filter((doc) => held(doc.responsibles))
+        .map((doc): LeadRow => {
+          const salesId = hex(doc.responsibles?.sales);
+          return {
+            id: doc._id.toHexString(),
+            stage: doc.stage,
+            source: doc.source as LeadSource,
+            utm: (doc.utm ?? {}) as Utm,
+            ...(salesId ? { salesId } : {}),
+          };
+        });
     },
 
     async dealsCreated(range, scope) {
-      const docs = await Deal.find({ createdAt: inRange(range), ...scopeFilter(DEAL_SLOTS, scope) })
-        .select({ type: 1, stage: 1 })
+      const held = heldIn(scope, DEAL_SLOTS);
+      const docs = await Deal.find({ createdAt: inRange(range) })
+        .select({ type: 1, stage: 1, ...HOLDERS })
         .limit(MAX_DOCUMENTS)
         .lean();
-      return docs.map((doc): DealRow => ({ type: doc.type, stage: doc.stage }));
+      return docs
+        .filter((doc) => held(doc.responsibles))
+        .map((doc): DealRow => ({ type: doc.type, stage: doc.stage }));
     },
 
-    async wonDealsOfLeads(leadIds) {
-      // The won deals, then those of these leads: `{closed}` serves the first as an equality,
-      // where lists of lead ids (`$in`) were a scan of every deal per list on some engines.
+    async wonDealsOfLeads(leadIds, since) {
+      // The deals won since these leads began (a deal is closed after its lead was made), then
+      // those of these leads: `{closed, closedAt}` serves both reads (a range; an equality for
+      // deals closed before `closedAt` was kept), where lists of lead ids (`$in`) were a scan of
+      // every deal per list on some engines, and every won deal ever grows with the years.
       const wanted = new Set(leadIds);
-      const docs = await Deal.find({ closed: 'won' })
-        .select({ leadId: 1, amount: 1, 'responsibles.sales': 1 })
-        .limit(MAX_DOCUMENTS)
-        .lean();
-      return wonOf(docs.filter((doc) => doc.leadId && wanted.has(doc.leadId.toHexString())));
+      const fields = { leadId: 1, amount: 1, 'responsibles.sales': 1 };
+      const found = await Promise.all([
+        Deal.find({ closed: 'won', closedAt: { $gte: since } })
+          .select(fields)
+          .limit(MAX_DOCUMENTS)
+          .lean(),
+        Deal.find({ closed: 'won', closedAt: null }).select(fields).limit(MAX_DOCUMENTS).lean(),
+      ]);
+      return wonOf(
+        found.flat().filter((doc) => doc.leadId && wanted.has(doc.leadId.toHexString())),
+      );
     },
 
     async wonDealsIn(range, scope) {
-      // Deals closed before `closedAt` was kept are dated by their last change.
-      const docs = await Deal.find({
-        closed: 'won',
-        $and: [
-          { $or: [{ closedAt: inRange(range) }, { closedAt: null, updatedAt: inRange(range) }] },
-          scopeFilter(DEAL_SLOTS, scope),
-        ],
-      })
-        .select({ leadId: 1, amount: 1, 'responsibles.sales': 1 })
-        .limit(MAX_DOCUMENTS)
-        .lean();
-      return wonOf(docs);
+      // Two reads `{closed, closedAt}` serves (an equality and a range; two equalities), where
+      // one `$or` of both was a scan of every deal. Deals closed before `closedAt` was kept are
+      // dated by their last change.
+      const held = heldIn(scope, DEAL_SLOTS);
+      const fields = { leadId: 1, amount: 1, updatedAt: 1, ...HOLDERS };
+      const [dated, undated] = await Promise.all([
+        Deal.find({ closed: 'won', closedAt: inRange(range) })
+          .select(fields)
+          .limit(MAX_DOCUMENTS)
+          .lean(),
+        Deal.find({ closed: 'won', closedAt: null }).select(fields).limit(MAX_DOCUMENTS).lean(),
+      ]);
+      const changedIn = (doc: { updatedAt?: Date | null }) =>
+        doc.updatedAt !== undefined &&
+        doc.updatedAt !== null &&
+        doc.updatedAt >= range.from &&
+        doc.updatedAt < range.to;
+      return wonOf(
+        [...dated, ...undated.filter(changedIn)].filter((doc) => held(doc.responsibles)),
+      );
     },
 
-    openLoad: (userIds, now) => lists.teamCounts(userIds, now),
-
-    async answeredConversations(range) {
-      // Conversations whose last reply to the client came after the period began: a superset
-      // of those answered in it. Their messages come whole (up to the period's end) through the
-      // `{conversationId, sentAt}` index, so a reply is known to be the conversation's first.
-      const conversations = await Conversation.find({ lastOutboundAt: { $gte: range.from } })
-        .select({ _id: 1 })
-        .limit(MAX_DOCUMENTS)
-        .lean();
-      // One conversation per query, an equality and one range on the index: a list of ids
-      // (`$in`) is served on some engines by scanning every stored message, once per list.
-      const messages: TimedMessage[] = [];
-      const read = async (conversation: { _id: Types.ObjectId }) => {
-        const docs = await Message.find({
-          conversationId: conversation._id,
-          sentAt: { $lt: range.to },
-        })
-          .select({ conversationId: 1, channel: 1, direction: 1, authorUserId: 1, sentAt: 1 })
-          .lean();
-        for (const doc of docs) {
-          const authorUserId = hex(doc.authorUserId);
-          messages.push({
-            conversationId: doc.conversationId.toHexString(),
-            channel: doc.channel as Channel,
-            direction: doc.direction,
-            ...(authorUserId ? { authorUserId } : {}),
-            sentAt: doc.sentAt,
-          });
-        }
-      };
-      for (const part of chunks(conversations, READS_IN_FLIGHT)) await Promise.all(part.map(read));
-      return messages;
+    async openLoad(userIds) {
+      // Per person, an equality on `{responsibles.<slot>, closed}` / `{assigneeId, status}`:
+      // only their open records are read, where a `$in` of the people was a scan of every
+      // record, closed ones included. Overdue tasks come with `overdueTasks`.
+      const open = { closed: false };
+      const [leads, dealsSold, dealsRun, tasks] = await Promise.all([
+        perPerson(userIds, (id) => Lead.countDocuments({ 'responsibles.sales': id, ...open })),
+        perPerson(userIds, (id) => Deal.countDocuments({ 'responsibles.sales': id, ...open })),
+        perPerson(userIds, (id) => Deal.countDocuments({ 'responsibles.operations': id, ...open })),
+        perPerson(userIds, (id) => Task.countDocuments({ assigneeId: id, status: 'open' })),
+      ]);
+      return new Map(
+        userIds.map((id) => [
+          id,
+          {
+            leads: leads.get(id) ?? 0,
+            deals: (dealsSold.get(id) ?? 0) + (dealsRun.get(id) ?? 0),
+            tasks: tasks.get(id) ?? 0,
+          },
+        ]),
+      );
     },
+
+    replies: (range) => replyWaits.between(range),
 
     async waitingSince(scope) {
       // `{open, awaitingReplySince}`, the index the SLA ladder reads: an equality and a range
@@ -193,24 +215,26 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
         .limit(MAX_DOCUMENTS)
         .lean();
       if (scope.kind === 'all') return waiting.map((doc) => doc.awaitingReplySince!);
-      const held = async (model: typeof Lead, slots: readonly string[], ids: Id[]) => {
+      // Their records by `_id` lists (a point lookup each), who holds them checked here.
+      const heldOf = async (model: typeof Lead, slots: readonly Slot[], ids: Id[]) => {
+        const held = heldIn(scope, slots);
         const out = new Set<string>();
         for (const part of chunks(ids, IN_CHUNK)) {
           const docs = await model
-            .find({ _id: { $in: part }, ...scopeFilter(slots, scope) })
-            .select({ _id: 1 })
+            .find({ _id: { $in: part } })
+            .select(HOLDERS)
             .lean();
-          for (const doc of docs) out.add(doc._id.toHexString());
+          for (const doc of docs) if (held(doc.responsibles)) out.add(doc._id.toHexString());
         }
         return out;
       };
       const [leads, deals] = await Promise.all([
-        held(
+        heldOf(
           Lead,
           LEAD_SLOTS,
           waiting.flatMap((doc) => (doc.leadId ? [doc.leadId] : [])),
         ),
-        held(
+        heldOf(
           Deal as unknown as typeof Lead,
           DEAL_SLOTS,
           waiting.flatMap((doc) => (doc.dealId ? [doc.dealId] : [])),
@@ -222,27 +246,27 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
     },
 
     async overdueTasks(scope, now, limit) {
-      const filter = {
-        status: 'open' as const,
-        due: { $lt: now },
-        ...(scope.kind === 'all' ? {} : { assigneeId: { $in: scope.userIds.map(oid) } }),
-      };
-      const [count, docs] = await Promise.all([
-        Task.countDocuments(filter),
-        Task.find(filter)
-          .select({ title: 1, assigneeId: 1, due: 1 })
-          .sort({ due: 1 })
-          .limit(limit)
-          .lean(),
-      ]);
-      return {
-        count,
-        top: docs.map((doc) => ({
+      // Every overdue task once, oldest first, from `{status, due}` (an equality and a range):
+      // the count, the oldest few and each person's overdue all come from it, where a count, a
+      // page and a count per person read them three times.
+      const people = scope.kind === 'all' ? undefined : new Set(scope.userIds);
+      const docs = await Task.find({ status: 'open', due: { $lt: now } })
+        .select({ title: 1, assigneeId: 1, due: 1 })
+        .sort({ due: 1 })
+        .limit(MAX_DOCUMENTS)
+        .lean();
+      const tasks = docs
+        .map((doc) => ({
           title: { ru: doc.title.ru ?? '', en: doc.title.en ?? '' },
           assigneeId: doc.assigneeId.toHexString(),
           due: doc.due,
-        })),
-      };
+        }))
+        .filter((task) => !people || people.has(task.assigneeId));
+      const byAssignee = new Map<string, number>();
+      for (const task of tasks) {
+        byAssignee.set(task.assigneeId, (byAssignee.get(task.assigneeId) ?? 0) + 1);
+      }
+      return { count: tasks.length, top: tasks.slice(0, limit), byAssignee };
     },
 
     async plans(month) {

@@ -27,12 +27,13 @@ export function createSlaConversations(models: Models): SlaConversations {
     async touchInbound(id, at) {
       await update({ _id: oid(id) }, { $max: { lastInboundAt: at } });
     },
-    async stopWaiting(id, repliedAt) {
+    async stopWaiting(id, repliedAt, firstReplyAt) {
       await Conversation.updateOne(
         { _id: oid(id) },
         {
           $unset: { awaitingReplySince: 1 },
           ...(repliedAt ? { $set: { lastOutboundAt: repliedAt } } : {}),
+          ...(firstReplyAt ? { $min: { firstReplyAt } } : {}),
         },
       );
     },
