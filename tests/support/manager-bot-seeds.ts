@@ -33,6 +33,7 @@ export async function member(
 
 /** The person's bot speaks this language from now on (as `/lang` sets it). */
 export async function speaks(person: FakeUser, language: 'ru' | 'en'): Promise<void> {
+  await team();
   const { User } = world.hub.database.models;
   const user = await User.findOne({ telegramId: person.id }).lean();
   if (user?.language !== language) await person.command(`/lang ${language}`);
@@ -43,6 +44,7 @@ export async function speaks(person: FakeUser, language: 'ru' | 'en'): Promise<v
  * ("Contact the client") in their chat.
  */
 export async function leadFor(owner: FakeUser, clientName: string): Promise<ProcessRecord> {
+  await team();
   const { Contact, User } = world.hub.database.models;
   const user = await User.findOne({ telegramId: owner.id }).lean();
   const contact = await Contact.create({ name: clientName });

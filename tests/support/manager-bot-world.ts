@@ -34,6 +34,8 @@ export const world = {} as {
  */
 export function useManagerBotWorld(env: NodeJS.ProcessEnv = {}): void {
   beforeAll(async () => {
+    // A world left from the previous file is not this one's.
+    Object.assign(world, { hub: undefined, telegram: undefined, vk: undefined });
     world.telegram = await FakeTelegram.start({
       token: TOKEN,
       secret: SECRET,
@@ -65,11 +67,16 @@ export function useManagerBotWorld(env: NodeJS.ProcessEnv = {}): void {
     world.operator = world.telegram.user(1004, 'Ольга');
     world.stranger = world.telegram.user(1099, 'Незнакомец');
   });
+  // Stops whatever started, even after a start that failed halfway (a fake left listening would
+  // keep the test process from exiting).
   afterAll(async () => {
-    await world.hub.database.connection.dropDatabase();
-    await world.hub.stop();
-    await world.telegram.stop();
-    await world.vk.close();
+    try {
+      await world.hub?.database.connection.dropDatabase();
+    } finally {
+      await world.hub?.stop();
+      await world.telegram?.stop();
+      await world.vk?.close();
+    }
   });
 }
 
