@@ -1,9 +1,10 @@
 import { SYSTEM } from '../../src/app/process/actor';
-import type { ProcessRecord } from '../../src/domain/process/record';
 import type { Hub } from '../../src/hub';
 import { buttonsOf, type FakeUser } from '../support/fake-telegram';
 import {
   done,
+  fieldsOf,
+  handOffCard,
   leadAtHandOff,
   leadFor,
   member,
@@ -34,25 +35,6 @@ beforeAll(() => {
 // Each test makes what it needs (`../support/manager-bot-seeds`) and passes alone; clients'
 // names are the test's own, so a search or a count sees only its records.
 const head = () => member(1005, 'Роман', 'head', 'sales');
-
-/** A lead of the seller's at the hand-off with these fields filled, its card open in English. */
-async function handOffCard(clientName: string, fields: Record<string, unknown> = {}) {
-  await speaks(seller, 'en');
-  const lead = await leadAtHandOff(seller, clientName);
-  if (Object.keys(fields).length > 0) {
-    await hub.process.engine.fillFields(lead.subject, fields, SYSTEM);
-  }
-  const handOff = seller.history().findLast((m) => /^📋 Hand off to operations/.test(m.text));
-  await seller.press('📄 Card', handOff);
-  expect(seller.lastText()).toMatch(new RegExp(`^📄 Lead #\\d+ · ${clientName}\n`));
-  return lead;
-}
-
-const fieldsOf = async (lead: ProcessRecord) =>
-  (await hub.database.models.Lead.findById(lead.subject.id).lean())!.fields as Record<
-    string,
-    unknown
-  >;
 
 describe('the manager bot', () => {
   it('registers the configured admin and people the admin invites, each link once', async () => {
@@ -334,7 +316,7 @@ describe('the manager bot', () => {
   });
 
   it('fills a required value and uploads a required file in a short dialog', async () => {
-    const lead = await handOffCard('ООО Астра');
+    const lead = await handOffCard(seller, 'ООО Астра');
     const card = seller.history().findLast((m) => /^📄 Lead/.test(m.text))!;
     await seller.press('✏️ Number of employees', card);
     expect(seller.lastText()).toBe('Send the value of “Number of employees”. /cancel — stop.');
@@ -357,7 +339,7 @@ describe('the manager bot', () => {
   });
 
   it('/cancel stops the dialog and leaves the field empty', async () => {
-    const lead = await handOffCard('ООО Пион');
+    const lead = await handOffCard(seller, 'ООО Пион');
     await seller.press('✏️ Area');
     await seller.command('/cancel');
     expect(seller.lastText()).toBe('Cancelled, nothing changed.');
@@ -374,7 +356,7 @@ describe('the manager bot', () => {
 
   it('refuses an invalid value with the reason and asks again until it gets one', async () => {
     // Everything else required is there already, so the last value completes them.
-    const lead = await handOffCard('ООО Мак', {
+    const lead = await handOffCard(seller, 'ООО Мак', {
       employees: 40,
       brief: { fileRef: 'BQACAgIAAxkBAAIB', name: 'brief.pdf' },
     });

@@ -1,3 +1,4 @@
+import { SYSTEM } from '../../src/app/process/actor';
 import type { ProcessRecord } from '../../src/domain/process/record';
 import type { FakeUser } from './fake-telegram';
 import { deliver, invite, registerTeam, world } from './manager-bot-world';
@@ -74,6 +75,29 @@ export async function leadAtHandOff(owner: FakeUser, clientName: string): Promis
   await done(owner); // send_proposal
   expect(owner.lastText()).toMatch(/^📋 (Передать в делопроизводство|Hand off to operations)/);
   return lead;
+}
+
+/** A lead of the owner's at the hand-off with these fields filled, its card open in English. */
+export async function handOffCard(
+  owner: FakeUser,
+  clientName: string,
+  fields: Record<string, unknown> = {},
+): Promise<ProcessRecord> {
+  await speaks(owner, 'en');
+  const lead = await leadAtHandOff(owner, clientName);
+  if (Object.keys(fields).length > 0) {
+    await world.hub.process.engine.fillFields(lead.subject, fields, SYSTEM);
+  }
+  const handOff = owner.history().findLast((m) => /^📋 Hand off to operations/.test(m.text));
+  await owner.press('📄 Card', handOff);
+  expect(owner.lastText()).toMatch(new RegExp(`^📄 Lead #\\d+ · ${clientName}\n`));
+  return lead;
+}
+
+/** The values stored on the lead, by field. */
+export async function fieldsOf(lead: ProcessRecord): Promise<Record<string, unknown>> {
+  const stored = await world.hub.database.models.Lead.findById(lead.subject.id).lean();
+  return stored!.fields as Record<string, unknown>;
 }
 
 /** The record's number, as its cards show it. */
