@@ -5,7 +5,7 @@
  * however it is written (a bare directory, a long relative path, `import type`, `import()`), is
  * refused, because the check runs on resolved files, not on the text of the import.
  * Only the composition root (src/wiring, src/hub.ts, src/main.ts) may import everything.
- * tests/architecture/fence.test.ts breaks each rule on purpose and expects it caught.
+ * tests/unit/dependency-fence.test.ts breaks each rule on purpose and expects it caught.
  */
 
 /** Files of npm packages (and their `@types`), by name. */

@@ -1,4 +1,4 @@
-import { GrammyError, HttpError, InputFile, type Api, type InlineKeyboard } from 'grammy';
+import { HttpError, type Api } from 'grammy';
 import type { TFunction } from 'i18next';
 import pLimit from 'p-limit';
 import type {
@@ -9,9 +9,12 @@ import type {
 import type { Notice } from '../../src/app/process/notices';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
 import type { RecordLabels } from '../../src/app/process/record-labels';
+import { sendClientFiles } from './client-files';
 import { contextOf } from './notice-context';
+import { isRateLimit, retryDelayMs } from './notice-retry';
 import type { Naming } from './record-label';
 import { renderNotice } from './render-notice';
+import { showInPlace } from './show-in-place';
 
 type ClientMessageNotice = Extract<Notice, { kind: 'client_message' }>;
 
@@ -38,18 +41,6 @@ export interface DeliveryDeps {
   concurrency?: number;
   /** Names the record and client on task cards and red alerts; without it they say less. */
   cards?: { labels: RecordLabels; naming: Naming };
-}
-
-const isRateLimit = (error: unknown) => error instanceof GrammyError && error.error_code === 429;
-
-/** When to try a notice again after a failure that may pass (a rate limit, an outage). */
-function retryDelayMs(error: unknown, attempts: number): number | undefined {
-  if (error instanceof GrammyError && error.error_code === 429) {
-    return (error.parameters.retry_after ?? 1) * 1000;
-  }
-  const transient =
-    error instanceof HttpError || (error instanceof GrammyError && error.error_code >= 500);
-  return transient ? Math.min(1000 * 2 ** (attempts - 1), 60_000) : undefined;
 }
 
 interface Recipients {
@@ -260,69 +251,6 @@ export class NoticeDelivery {
         this.reportError(storeError);
         return { retry: new HttpError('the notice could not be marked', storeError) };
       }
-    }
-  }
-}
-
-/**
- * Some notices change a message the person already has rather than add one: a reply's delivery
- * state edits the bot's "sending…" line, a customer's edit edits the card that showed the
- * original. False when there is nothing to change (the card was never shown), so it is sent anew.
- */
-async function showInPlace(
-  delivery: StaffDelivery,
-  telegramId: number,
-  message: { text: string; keyboard?: InlineKeyboard },
-  deps: DeliveryDeps,
-): Promise<boolean> {
-  const { notice } = delivery;
-  let targets: { chatId: number; messageId: number }[] = [];
-  if (notice.kind === 'delivery_state') {
-    targets = [notice.receipt];
-  } else if (notice.kind === 'client_message' && notice.edited) {
-    const refs = await deps.queue.refsOfClientMessage(notice.messageId);
-    targets = refs
-      .map((ref) => ref.split(':').map(Number) as [number, number])
-      .filter(([chatId]) => chatId === telegramId)
-      .map(([chatId, messageId]) => ({ chatId, messageId }));
-  }
-  if (targets.length === 0) return false;
-  for (const target of targets) {
-    await deps.api
-      .editMessageText(target.chatId, target.messageId, message.text, {
-        ...(message.keyboard ? { reply_markup: message.keyboard } : {}),
-      })
-      .catch((error: unknown) => {
-        // The same text again, or a message the person deleted: nothing left to change.
-        if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
-      });
-  }
-  return true;
-}
-
-/**
- * The customer's files follow their card, as replies to it. A file that cannot be fetched or sent
- * (an expired link, too large for Telegram) is skipped: the card already names it, and failing
- * the whole notice would hide the customer's text too.
- */
-async function sendClientFiles(
-  deps: DeliveryDeps,
-  telegramId: number,
-  cardId: number,
-  notice: ClientMessageNotice,
-): Promise<void> {
-  if (!deps.loadFile || notice.edited) return;
-  for (const file of notice.files) {
-    try {
-      const loaded = await deps.loadFile(notice.channel, file.ref);
-      if (!loaded) continue;
-      const input = new InputFile(loaded.data, file.name);
-      const extra = { reply_parameters: { message_id: cardId } };
-      if (file.kind === 'photo') await deps.api.sendPhoto(telegramId, input, extra);
-      else await deps.api.sendDocument(telegramId, input, extra);
-    } catch (error) {
-      // Not retried: a retry of the notice would repeat the card the person already has.
-      deps.onFileError?.(error);
     }
   }
 }

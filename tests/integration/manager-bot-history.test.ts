@@ -67,27 +67,45 @@ async function customerWritesInTelegram(id: number, text: string) {
   await hub.messaging.inbox.drained();
 }
 
+/**
+ * Марина writes in VK, the dispatcher answers, she writes again from Telegram, and the dispatcher
+ * gives her lead to the seller: the first test checks this; the others start from it, made here
+ * when they run alone.
+ */
+async function marinaHandedToSeller(): Promise<void> {
+  if (lastMatching(seller, /^📂 Вам передан клиент: Марина Ковалёва/)) return;
+  await postVk(vkMessage('message_new', VK_PEER, 7001, 'Здравствуйте! Нужны буклеты.'));
+  await deliver();
+  const { Contact, Conversation } = hub.database.models;
+  const vkConversation = await Conversation.findOne({ chatId: String(VK_PEER) }).lean();
+  await Contact.updateOne({ _id: vkConversation!.contactId }, { name: 'Марина Ковалёва' });
+
+  // The dispatcher answers before choosing the manager.
+  const card = lastMatching(dispatcher, /Нужны буклеты/)!;
+  await dispatcher.reply(card, { text: 'Добрый день! Какой тираж?' });
+  await hub.messaging.deliverNow();
+  await customerWritesInTelegram(1, 'Тираж 500, бриф прилагаю');
+  await deliver();
+
+  await dispatcher.press('✅ Готово', lastMatching(dispatcher, /^📋 Выбрать ответственного/));
+  await dispatcher.press('Семён');
+  await deliver();
+}
+
+/** Ten more questions from Марина in VK (a redelivery, changing nothing, once they are in). */
+async function tenMoreQuestions(): Promise<void> {
+  for (let id = 7002; id <= 7011; id++) await postVk(vkLater(id, `Вопрос номер ${id - 7001}`));
+  await deliver();
+}
+
 describe("a client's history in the manager bot", () => {
   it('the manager a lead is given receives the conversation so far, across channels, naming who wrote what', async () => {
-    await postVk(vkMessage('message_new', VK_PEER, 7001, 'Здравствуйте! Нужны буклеты.'));
-    await deliver();
-    const { Contact, Conversation, Message } = hub.database.models;
+    await marinaHandedToSeller();
+    const { Conversation, Message } = hub.database.models;
     const vkConversation = await Conversation.findOne({ chatId: String(VK_PEER) }).lean();
-    await Contact.updateOne({ _id: vkConversation!.contactId }, { name: 'Марина Ковалёва' });
-
-    // The dispatcher answers before choosing the manager.
-    const card = lastMatching(dispatcher, /Нужны буклеты/)!;
-    await dispatcher.reply(card, { text: 'Добрый день! Какой тираж?' });
-    await hub.messaging.deliverNow();
-    await customerWritesInTelegram(1, 'Тираж 500, бриф прилагаю');
-    await deliver();
     // Only one client and one lead: the Telegram message joined them.
     expect(await Conversation.countDocuments({ contactId: vkConversation!.contactId })).toBe(2);
     expect(await Message.countDocuments({ conversationId: vkConversation!._id })).toBe(2);
-
-    await dispatcher.press('✅ Готово', lastMatching(dispatcher, /^📋 Выбрать ответственного/));
-    await dispatcher.press('Семён');
-    await deliver();
 
     const handOver = lastMatching(seller, /^📂/)!;
     const lines = handOver.text.split('\n');
@@ -113,8 +131,8 @@ describe("a client's history in the manager bot", () => {
   });
 
   it('the History button pages through the conversation in one message, older and newer', async () => {
-    for (let id = 7002; id <= 7011; id++) await postVk(vkLater(id, `Вопрос номер ${id - 7001}`));
-    await deliver();
+    await marinaHandedToSeller();
+    await tenMoreQuestions();
     // 3 + 10 messages: two pages of ten.
     await seller.press('🕘 История', lastMatching(seller, /^📂/));
     const sent = seller.history().length;
@@ -143,6 +161,8 @@ describe("a client's history in the manager bot", () => {
   });
 
   it("the Tasks button on a client's card lists that client's tasks, not all of mine", async () => {
+    await marinaHandedToSeller();
+    await tenMoreQuestions();
     await seller.command('/task Позвонить в бухгалтерию');
     const clientCard = lastMatching(seller, /^🟦 ВКонтакте · .+\n.+\n\nВопрос номер 10$/)!;
     await seller.press('📋 Задачи', clientCard);
@@ -155,6 +175,7 @@ describe("a client's history in the manager bot", () => {
   });
 
   it('refuses the history of a client to someone who may not act on their lead', async () => {
+    await marinaHandedToSeller();
     const button = buttonsOf(lastMatching(seller, /^📂/)!).find((b) => b.text === '🕘 История')!;
     await world.operator.sendCallbackData(button.callback_data!);
     expect(world.operator.lastText()).not.toMatch(/Марина/);
@@ -224,6 +245,8 @@ describe("a client's history in the manager bot", () => {
   });
 
   it('in English: deactivating the manager hands the dispatcher the client with the history', async () => {
+    await marinaHandedToSeller();
+    await tenMoreQuestions();
     await dispatcher.command('/lang en');
     await admin.command('/deactivate Семён');
     expect(admin.lastText()).toMatch(/^Семён отключён/);

@@ -1,6 +1,17 @@
 import { SYSTEM } from '../../src/app/process/actor';
 import type { Hub } from '../../src/hub';
-import { buttonsOf, type FakeTelegram, type FakeUser } from '../support/fake-telegram';
+import { buttonsOf, type FakeUser } from '../support/fake-telegram';
+import {
+  done,
+  fieldsOf,
+  handOffCard,
+  leadAtHandOff,
+  leadFor,
+  member,
+  numberOf,
+  speaks,
+  team,
+} from '../support/manager-bot-seeds';
 import {
   deliver,
   invite,
@@ -10,7 +21,6 @@ import {
 } from '../support/manager-bot-world';
 
 let hub: Hub;
-let telegram: FakeTelegram;
 let admin: FakeUser;
 let dispatcher: FakeUser;
 let seller: FakeUser;
@@ -19,8 +29,12 @@ let stranger: FakeUser;
 
 useManagerBotWorld();
 beforeAll(() => {
-  ({ hub, telegram, admin, dispatcher, seller, operator, stranger } = world);
+  ({ hub, admin, dispatcher, seller, operator, stranger } = world);
 });
+
+// Each test makes what it needs (`../support/manager-bot-seeds`) and passes alone; clients'
+// names are the test's own, so a search or a count sees only its records.
+const head = () => member(1005, 'Роман', 'head', 'sales');
 
 describe('the manager bot', () => {
   it('registers the configured admin and people the admin invites, each link once', async () => {
@@ -42,6 +56,8 @@ describe('the manager bot', () => {
   });
 
   it('customer lead → dispatcher picks the manager → the manager completes tasks, the next arrives', async () => {
+    await team();
+    await speaks(seller, 'ru');
     const contact = await hub.database.models.Contact.create({ name: 'ООО Ромашка' });
     await hub.process.engine.createLead({
       contactId: contact._id.toHexString(),
@@ -76,6 +92,8 @@ describe('the manager bot', () => {
   });
 
   it("refuses someone pressing another department's task button", async () => {
+    await team();
+    await leadFor(seller, 'ООО Лютик');
     const task = await openTaskOf(seller);
     await operator.sendCallbackData(`t:d:${task!._id.toHexString()}`);
     expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
@@ -83,6 +101,10 @@ describe('the manager bot', () => {
   });
 
   it('refuses the hand-off while required fields are empty, naming them, before any choice', async () => {
+    await team();
+    await speaks(seller, 'ru');
+    await leadFor(seller, 'ООО Василёк');
+    await done(seller); // first_contact
     await seller.press('✅ Готово'); // qualify → proposal
     await deliver();
     await seller.press('✅ Готово'); // send_proposal
@@ -102,49 +124,50 @@ describe('the manager bot', () => {
   });
 
   it('postpones by an hour and speaks English after /lang en', async () => {
-    const task = await openTaskOf(seller);
-    await seller.press(
+    // A manager of their own, so the list below holds only what this test gives them.
+    const petr = await member(1006, 'Пётр', 'manager', 'sales');
+    await leadAtHandOff(petr, 'ООО Колокольчик');
+    const task = await openTaskOf(petr);
+    await petr.press(
       '⏰ +1 час',
-      seller.history().findLast((m) => /Передать/.test(m.text)),
+      petr.history().findLast((m) => /Передать/.test(m.text)),
     );
     // The card itself is edited to say so.
     expect(
-      seller.texts().filter((t) => /^⏰ Перенесено на \d+ \S+ \d{2}:\d{2}$/.test(t)),
+      petr.texts().filter((t) => /^⏰ Перенесено на \d+ \S+ \d{2}:\d{2}$/.test(t)),
     ).toHaveLength(1);
     const moved = await hub.database.models.Task.findById(task!._id).lean();
     // An hour from now (the hub runs on the real clock here), not from the old due time.
     expect(Math.abs(moved!.due.getTime() - (Date.now() + 3_600_000))).toBeLessThan(60_000);
     expect(moved!.postponements).toHaveLength(1);
 
-    await seller.command('/task Позвонить в бухгалтерию');
-    expect(seller.lastText()).toMatch(/^📋 Позвонить в бухгалтерию\n⏱ \d+ \S+ 10:00$/);
+    await petr.command('/task Позвонить в бухгалтерию');
+    expect(petr.lastText()).toMatch(/^📋 Позвонить в бухгалтерию\n⏱ \d+ \S+ 10:00$/);
 
-    await seller.command('/lang en');
-    expect(seller.lastText()).toBe('Done, I will write in English.');
-    await seller.command('/tasks');
-    expect(seller.lastText()).toMatch(/^Open tasks: 2 tasks\n\n1\. .+\n2\. .+/);
+    await petr.command('/lang en');
+    expect(petr.lastText()).toBe('Done, I will write in English.');
+    await petr.command('/tasks');
+    expect(petr.lastText()).toMatch(/^Open tasks: 2 tasks\n\n1\. .+\n2\. .+/);
     // The hand-off task's card, opened from the list, is what the next steps press on.
-    await seller.press(/^\d+\. Hand off to operations$/);
-    expect(seller.lastText()).toMatch(
-      /^📋 Hand off to operations · ООО Ромашка · Lead #\d+\nStage: Proposal\n⏱ /,
+    await petr.press(/^\d+\. Hand off to operations$/);
+    expect(petr.lastText()).toMatch(
+      /^📋 Hand off to operations · ООО Колокольчик · Lead #\d+\nStage: Proposal\n⏱ /,
     );
   });
 
   it('sends the heads a red alert that a head can take, and nobody else can', async () => {
-    const head = telegram.user(1005, 'Роман');
-    await invite('head', 'sales', head);
-    const task = await openTaskOf(seller);
+    const roman = await head();
+    const lead = await leadFor(seller, 'ООО Гвоздика');
     const red = await hub.process.engine.raiseProblem(
-      { kind: task!.subject!.kind, id: task!.subject!.id!.toHexString() },
+      lead.subject,
       SYSTEM,
       'Клиент недоволен сроками',
     );
     await deliver();
-    const lead = await hub.database.models.Lead.findById(task!.subject!.id).lean();
-    expect(head.lastText()).toBe(
+    expect(roman.lastText()).toBe(
       [
-        `🔴 Проблема: Лид №${lead!.number}`,
-        'Клиент: ООО Ромашка',
+        `🔴 Проблема: Лид №${await numberOf(lead)}`,
+        'Клиент: ООО Гвоздика',
         'Менеджер продаж: Семён',
         'Кто сообщил: система',
         'Причина: Клиент недоволен сроками',
@@ -155,15 +178,16 @@ describe('the manager bot', () => {
     await operator.sendCallbackData(`t:t:${red.id}`);
     expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
 
-    await head.press('🙋 Взять себе');
+    await roman.press('🙋 Взять себе');
     expect((await hub.database.models.Task.findById(red.id).lean())!.assigneeId.toHexString()).toBe(
-      (await hub.database.models.User.findOne({ telegramId: head.id }).lean())!._id.toHexString(),
+      (await hub.database.models.User.findOne({ telegramId: roman.id }).lean())!._id.toHexString(),
     );
     await deliver();
-    expect(head.lastText()).toMatch(/^📋 🔴 Проблема: Клиент недоволен сроками · ООО Ромашка/);
+    expect(roman.lastText()).toMatch(/^📋 🔴 Проблема: Клиент недоволен сроками · ООО Гвоздика/);
   });
 
   it('enters a lead by hand with /new: the creator owns a cold call, one contact per phone', async () => {
+    await team();
     const before = admin.texts().length;
     await admin.command('/new Иван Петров, 8 912 000-11-22, cold_call');
     await deliver();
@@ -183,32 +207,46 @@ describe('the manager bot', () => {
   });
 
   it('finds by name or phone only the records this person may see', async () => {
-    await admin.command('/find Иван');
+    await team();
+    await speaks(seller, 'en');
+    // Two cold calls of the admin's to one client (one phone), and a lead of the seller's.
+    await admin.command('/new Глеб Сидоров, 8 912 000-33-44, cold_call');
+    await admin.command('/new Глеб С., +79120003344, cold_visit');
+    await leadFor(seller, 'ООО Одуванчик');
+    await done(seller); // first_contact
+    await done(seller); // qualify → proposal
+
+    await admin.command('/find Глеб');
     expect(admin.lastText()).toMatch(
-      /^Нашлось 2 записи:\n• Лид №\d+ — Иван Петров — Выявление потребности\n• Лид №\d+ — Иван Петров — Выявление потребности$/,
+      /^Нашлось 2 записи:\n• Лид №\d+ — Глеб Сидоров — Выявление потребности\n• Лид №\d+ — Глеб Сидоров — Выявление потребности$/,
     );
-    await admin.command('/find +7 (912) 000-11-22');
+    await admin.command('/find +7 (912) 000-33-44');
     expect(admin.lastText()).toMatch(/^Нашлось 2 записи:/);
 
-    await seller.command('/find Иван');
+    await seller.command('/find Глеб');
     expect(seller.lastText()).toBe('Nothing found among your records.');
-    await seller.command('/find ромашка');
-    expect(seller.lastText()).toMatch(/^Found 1 record:\n• Lead #\d+ — ООО Ромашка — Proposal$/);
-    await operator.command('/find Ромашка');
+    await seller.command('/find одуванчик');
+    expect(seller.lastText()).toMatch(/^Found 1 record:\n• Lead #\d+ — ООО Одуванчик — Proposal$/);
+    await operator.command('/find Одуванчик');
     expect(operator.lastText()).toBe('Среди ваших записей ничего не нашлось.');
   });
 
   it('opens the record card from a task and offers only declared moves', async () => {
+    await head();
+    await speaks(seller, 'en');
+    const lead = await leadAtHandOff(seller, 'ООО Ирис');
+    await hub.process.engine.raiseProblem(lead.subject, SYSTEM, 'Клиент недоволен сроками');
+    await deliver();
     const handOff = seller.history().findLast((m) => /^📋 Hand off to operations/.test(m.text))!;
     await seller.press('📄 Card', handOff);
     expect(seller.lastText()).toBe(
       [
-        `📄 Lead #${(await hub.database.models.Lead.findOne({ stage: 'proposal' }).lean())!.number} · ООО Ромашка`,
+        `📄 Lead #${await numberOf(lead)} · ООО Ирис`,
         'Stage: Proposal',
         'Sales: Семён',
         'To move on, fill in: Number of employees, Area, Brief',
         'Open tasks: 2 tasks',
-        // The problem raised above is still open: the head took its red task.
+        // The hand-off, and the red task the problem raised.
         '🔴 Open problem: Клиент недоволен сроками',
       ].join('\n'),
     );
@@ -231,11 +269,18 @@ describe('the manager bot', () => {
   });
 
   it('opens the contact card from a lead card, for those who may see one of its records', async () => {
+    await team();
+    await speaks(seller, 'en');
+    await leadFor(seller, 'ООО Незабудка');
+    await seller.press(
+      '📄 Card',
+      seller.history().findLast((m) => /^📋 Contact the client/.test(m.text)),
+    );
     const card = seller.history().findLast((m) => /^📄 Lead/.test(m.text))!;
     await seller.press('👤 Contact', card);
     expect(seller.lastText()).toBe(
       [
-        '👤 ООО Ромашка',
+        '👤 ООО Незабудка',
         'Phones: —',
         'Email: —',
         'Channels: —',
@@ -249,24 +294,29 @@ describe('the manager bot', () => {
   });
 
   it("shows the contact's company card with its people", async () => {
+    await team();
+    // One client with two open leads: two cold calls from one phone.
+    await admin.command('/new Фёдор Орлов, 8 912 000-55-66, cold_call');
+    await admin.command('/new Фёдор О., +79120005566, cold_visit');
     const { Company, Contact } = hub.database.models;
-    const company = await Company.create({ name: 'ООО Петров и партнёры', taxId: '7701234567' });
-    const ivan = await Contact.findOneAndUpdate(
-      { phones: '+79120001122' },
+    const company = await Company.create({ name: 'ООО Орлов и партнёры', taxId: '7701234567' });
+    const fedor = await Contact.findOneAndUpdate(
+      { phones: '+79120005566' },
       { $set: { companyId: company._id } },
       { returnDocument: 'after' },
     ).lean();
-    await admin.sendCallbackData(`k:${ivan!._id.toHexString()}`);
+    await admin.sendCallbackData(`k:${fedor!._id.toHexString()}`);
     expect(admin.lastText()).toMatch(
-      /^👤 Иван Петров\nТелефоны: \+79120001122\n.*\nКомпания: ООО Петров и партнёры\nОткрыто 2 лида или сделки$/s,
+      /^👤 Фёдор Орлов\nТелефоны: \+79120005566\n.*\nКомпания: ООО Орлов и партнёры\nОткрыто 2 лида или сделки$/s,
     );
     await admin.press('🏢 Компания');
     expect(admin.lastText()).toBe(
-      '🏢 ООО Петров и партнёры\nИНН: 7701234567\nКонтакты: Иван Петров\nОткрыто 2 лида или сделки',
+      '🏢 ООО Орлов и партнёры\nИНН: 7701234567\nКонтакты: Фёдор Орлов\nОткрыто 2 лида или сделки',
     );
   });
 
   it('fills a required value and uploads a required file in a short dialog', async () => {
+    const lead = await handOffCard(seller, 'ООО Астра');
     const card = seller.history().findLast((m) => /^📄 Lead/.test(m.text))!;
     await seller.press('✏️ Number of employees', card);
     expect(seller.lastText()).toBe('Send the value of “Number of employees”. /cancel — stop.');
@@ -281,14 +331,15 @@ describe('the manager bot', () => {
     await seller.say({ document: { file_id: 'BQACAgIAAxkBAAIB', file_name: 'brief.pdf' } });
     expect(seller.lastText()).toMatch(/\nTo move on, fill in: Area\n/);
 
-    const lead = await hub.database.models.Lead.findOne({ 'fields.employees': 40 }).lean();
-    expect((lead!.fields as Record<string, unknown>).brief).toEqual({
+    expect(await fieldsOf(lead)).toMatchObject({ employees: 40 });
+    expect((await fieldsOf(lead)).brief).toEqual({
       fileRef: 'BQACAgIAAxkBAAIB',
       name: 'brief.pdf',
     });
   });
 
   it('/cancel stops the dialog and leaves the field empty', async () => {
+    const lead = await handOffCard(seller, 'ООО Пион');
     await seller.press('✏️ Area');
     await seller.command('/cancel');
     expect(seller.lastText()).toBe('Cancelled, nothing changed.');
@@ -300,11 +351,15 @@ describe('the manager bot', () => {
     await seller.command('/cancel');
     expect(seller.lastText()).toBe('There is nothing to cancel.');
 
-    const lead = await hub.database.models.Lead.findOne({ 'fields.employees': 40 }).lean();
-    expect((lead!.fields as Record<string, unknown>).area).toBeUndefined();
+    expect((await fieldsOf(lead)).area).toBeUndefined();
   });
 
   it('refuses an invalid value with the reason and asks again until it gets one', async () => {
+    // Everything else required is there already, so the last value completes them.
+    const lead = await handOffCard(seller, 'ООО Мак', {
+      employees: 40,
+      brief: { fileRef: 'BQACAgIAAxkBAAIB', name: 'brief.pdf' },
+    });
     // A second press replaces the question still waiting.
     await seller.press('✏️ Area');
     await seller.press('✏️ Area');
@@ -317,11 +372,13 @@ describe('the manager bot', () => {
     expect(seller.texts().slice(-2)[0]).toBe('✅ Saved.');
     expect(seller.lastText()).toMatch(/\n✅ Required fields are filled\n/);
 
-    const lead = await hub.database.models.Lead.findOne({ 'fields.employees': 40 }).lean();
-    expect((lead!.fields as Record<string, unknown>).area).toBe('120 m²');
+    expect((await fieldsOf(lead)).area).toBe('120 m²');
   });
 
   it('raises a problem from a task card with the reason given as a reply', async () => {
+    const roman = await head();
+    await speaks(seller, 'en');
+    await leadAtHandOff(seller, 'ООО Ландыш');
     const handOff = seller.history().findLast((m) => /^📋 Hand off to operations/.test(m.text))!;
     await seller.press('🚩 Problem', handOff);
     expect(seller.lastText()).toMatch(/^What is wrong\?/);
@@ -333,9 +390,8 @@ describe('the manager bot', () => {
     );
 
     await deliver();
-    const head = telegram.user(1005, 'Роман');
-    expect(head.lastText()).toMatch(
-      /^🔴 Проблема: Лид №\d+\nКлиент: ООО Ромашка\nМенеджер продаж: Семён\nКто сообщил: Семён\nПричина: Client wants a discount$/,
+    expect(roman.lastText()).toMatch(
+      /^🔴 Проблема: Лид №\d+\nКлиент: ООО Ландыш\nМенеджер продаж: Семён\nКто сообщил: Семён\nПричина: Client wants a discount$/,
     );
   });
 });

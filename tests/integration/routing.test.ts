@@ -97,22 +97,28 @@ describe('routing new leads by the rules', () => {
 
   it('refuses an invalid change with its reasons and saves nothing', async () => {
     const before = await hub.routing.editor.list();
+    // The reasons as the admin reads them in the bot (each problem through its text).
+    const t = hub.translator.forLocale('ru');
     const refusal = (work: Promise<unknown>) =>
       work.then(
-        () => undefined,
-        (error: unknown) => error,
+        () => [],
+        (error: unknown) => {
+          expect(error).toBeInstanceOf(RoutingError);
+          return (error as RoutingError).problems.map((problem) =>
+            t(`admin:problems.${problem.code}`, { ...problem }),
+          );
+        },
       );
 
-    expect(await refusal(hub.routing.editor.add(admin, 'channel=vk -> manager Никто'))).toEqual(
-      new RoutingError([{ code: 'unknown_manager', value: 'Никто' }]),
-    );
-    const shadowed = await refusal(
-      hub.routing.editor.add(admin, 'channel=viber -> least_loaded sales'),
-    );
-    expect((shadowed as RoutingError).problems).toEqual([{ code: 'shadowed', position: 4, by: 3 }]);
-    expect(await refusal(hub.routing.editor.add(admin, 'lang= -> round_robin marketing'))).toEqual(
-      new RoutingError([{ code: 'empty_condition', value: 'lang' }]),
-    );
+    expect(await refusal(hub.routing.editor.add(admin, 'channel=vk -> manager Никто'))).toEqual([
+      'нет активного сотрудника «Никто»',
+    ]);
+    expect(
+      await refusal(hub.routing.editor.add(admin, 'channel=viber -> least_loaded sales')),
+    ).toEqual(['правило 4 никогда не сработает: его перекрывает правило 3']);
+    expect(await refusal(hub.routing.editor.add(admin, 'lang= -> round_robin marketing'))).toEqual([
+      'у условия «lang» нет значения',
+    ]);
     expect(await hub.routing.editor.list()).toEqual(before);
   });
 });

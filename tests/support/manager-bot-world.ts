@@ -37,6 +37,8 @@ export function useManagerBotWorld(
   hubOptions: Omit<HubOptions, 'logger' | 'managerBotInfo'> = {},
 ): void {
   beforeAll(async () => {
+    // A world left from the previous file is not this one's.
+    Object.assign(world, { hub: undefined, telegram: undefined, vk: undefined });
     world.telegram = await FakeTelegram.start({
       token: TOKEN,
       secret: SECRET,
@@ -68,11 +70,16 @@ export function useManagerBotWorld(
     world.operator = world.telegram.user(1004, 'Ольга');
     world.stranger = world.telegram.user(1099, 'Незнакомец');
   });
+  // Stops whatever started, even after a start that failed halfway (a fake left listening would
+  // keep the test process from exiting).
   afterAll(async () => {
-    await world.hub.database.connection.dropDatabase();
-    await world.hub.stop();
-    await world.telegram.stop();
-    await world.vk.close();
+    try {
+      await world.hub?.database.connection.dropDatabase();
+    } finally {
+      await world.hub?.stop();
+      await world.telegram?.stop();
+      await world.vk?.close();
+    }
   });
 }
 

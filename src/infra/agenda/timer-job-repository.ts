@@ -10,13 +10,14 @@ import {
   LOCK_LIFETIME_MS,
   LOOKAHEAD_MS,
   timerKeyOf,
-  toJobParameters,
   type ArmedJob,
   type ClaimedJob,
 } from './job-document';
 import { ensureJobIndexes } from './job-indexes';
 import { DueJobs } from './due-jobs';
-import { lockBatch, type Held } from './lock-batch';
+import type { Held } from './lock-batch';
+import { claimJobs } from './claim-jobs';
+import { writeOneOffState } from './one-off-state';
 import { RearmedKeys } from './rearmed-keys';
 import { TimerArming } from './timer-arming';
 import { ClaimWakes } from './claim-wakes';
@@ -35,10 +36,8 @@ import { ClaimWakes } from './claim-wakes';
  *   So a burst is claimed in batches seconds before it is due and fires on time, the idle hub
  *   sends one command per tick, and a timer armed here that no tick would claim in time is
  *   claimed on its own. Locks past their lifetime (a crashed process) are swept every 15 s.
- * - A one-off job writes nothing when it starts (its lock is the record that it runs) and is
- *   deleted when it finishes, in batches, so the collection holds only pending jobs. Each write
- *   names the claim's token and a set lock: a timer re-armed meanwhile (the upsert resets its
- *   lock) or claimed again is left alone, so a handler that schedules its own next step keeps it.
+ * - A one-off job writes nothing when it starts and is deleted when it finishes, in batches, so
+ *   the collection holds only pending jobs (`one-off-state.ts`: a re-armed timer is left alone).
  * - Recurring (`every`) jobs keep Agenda's own state writes.
  */
 export class TimerJobRepository extends MongoJobRepository {
@@ -208,56 +207,17 @@ export class TimerJobRepository extends MongoJobRepository {
     }
   }
 
-  /**
-   * Locks up to a batch of the jobs `filter` finds, under one new token; returns those it got,
-   * and whether the batch was full (there may be more).
-   */
+  /** Locks up to a batch of the jobs `filter` finds, under one new token (see `claimJobs`). */
   private async claim(
     filter: Document,
     stillClaimable: Document,
   ): Promise<{ jobs: ClaimedJob[]; full: boolean }> {
-    const none = { jobs: [], full: false };
-    if (this.names.length === 0) return none;
+    if (this.names.length === 0) return { jobs: [], full: false };
     const token = `${this.processId}:${++this.claims}`;
-    const { claimed, armedWithById, lockedAt, full } = await lockBatch(
-      this.db.collection(JOBS_COLLECTION),
-      filter,
-      stillClaimable,
-      token,
-    );
-    if (claimed.length === 0) return { jobs: [], full };
     const jobs = this.db.collection(JOBS_COLLECTION);
-    const result: ClaimedJob[] = [];
-    const dropped: ObjectId[] = [];
-    for (const doc of claimed) {
-      const job = { ...toJobParameters(doc), lockedAt, lockToken: token };
-      const key = timerKeyOf(doc.data);
-      // Re-armed or cancelled here while this claim was in flight: what was read may be stale.
-      // Unlocked again, it is claimed afresh by the next round (if it still exists).
-      const armedWith = armedWithById.get(String(doc._id));
-      if (this.rearmed.isStale(key, armedWith, lockedAt)) {
-        dropped.push(doc._id as ObjectId);
-        continue;
-      }
-      this.held.set(`${job._id}/${token}`, {
-        id: String(job._id),
-        token,
-        key,
-        ...(armedWith ? { armedWith } : {}),
-        handed: false,
-        started: false,
-        superseded: false,
-      });
-      result.push(job);
-    }
-    if (dropped.length > 0) {
-      await jobs.updateMany(
-        { _id: { $in: dropped }, lockToken: token },
-        { $set: { lockedAt: null } },
-      );
-      this.roundAgain = true;
-    }
-    return { jobs: result, full };
+    const claimed = await claimJobs(jobs, filter, stillClaimable, token, this.rearmed, this.held);
+    if (claimed.retry) this.roundAgain = true;
+    return claimed;
   }
 
   /**
@@ -298,45 +258,18 @@ export class TimerJobRepository extends MongoJobRepository {
 
     // The start: the claim's lock already records that it runs.
     if (starting) return;
-    const mine = { _id: new ObjectId(String(job._id)), lockToken: token, lockedAt: { $ne: null } };
     const jobs = this.db.collection(JOBS_COLLECTION);
-    if (job.lockedAt) {
-      // touch(): a long handler renews its lock
-      await jobs.updateOne(mine, {
-        $set: { lockedAt: job.lockedAt, progress: job.progress ?? null },
-      });
-      return;
+    if ((await writeOneOffState(jobs, job, token, held?.superseded === true)) === 'finished') {
+      this.finished.add({ id: String(job._id), token, key: timerKeyOf(job.data) });
     }
-    if (held?.superseded) return;
-    if (job.nextRunAt) {
-      // A retry with backoff: pending again at its new time.
-      await jobs.updateOne(mine, {
-        $set: {
-          lockedAt: null,
-          nextRunAt: job.nextRunAt,
-          lastRunAt: job.lastRunAt ?? null,
-          lastFinishedAt: job.lastFinishedAt ?? null,
-          failCount: job.failCount ?? null,
-          failReason: job.failReason ?? null,
-          failedAt: job.failedAt ?? null,
-        },
-      });
-      return;
-    }
-    // Done (a failure is logged by the 'fail' listener): the collection keeps pending jobs only.
-    this.finished.add({ id: String(job._id), token, key: timerKeyOf(job.data) });
   }
 
   override async unlockJob(job: JobParameters): Promise<void> {
     const token = (job as ClaimedJob).lockToken;
     if (!token || !job._id) return super.unlockJob(job);
     this.held.delete(`${job._id}/${token}`);
-    await this.db
-      .collection(JOBS_COLLECTION)
-      .updateOne(
-        { _id: new ObjectId(String(job._id)), lockToken: token },
-        { $set: { lockedAt: null } },
-      );
+    const mine = { _id: new ObjectId(String(job._id)), lockToken: token };
+    await this.db.collection(JOBS_COLLECTION).updateOne(mine, { $set: { lockedAt: null } });
   }
 
   /**
