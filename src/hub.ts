@@ -1,3 +1,7 @@
+/**
+ * Over 300 lines on purpose: the one composition root builds every part in dependency order and
+ * stops them in reverse; split, that order would have to be read across files.
+ */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';

@@ -2,6 +2,7 @@
  * Offered load. Open loop: messages go out on their schedule whatever the hub answers, and each
  * answer and card is timed against the moment its message left. Closed loop (ingest rate): a fixed
  * number of customers each write, wait for their card, and write again.
+ * (Over 300 lines on purpose: one measuring tool read top to bottom, as its README describes.)
  */
 import type { FakeBotApi } from './fake-bot-api';
 import { interruption } from './interrupt';

@@ -15,6 +15,7 @@
  * Counted at the fake: every message accepted once (lost: never; duplicated: more than once),
  * each chat's 429s beyond its first, and the time to the last accepted, against the fastest
  * schedule the same limits allow for the same messages ready at the same moments (`fastestFinish`).
+ * (Over 300 lines on purpose: one measuring tool read top to bottom, as its README describes.)
  */
 import type { Db } from 'mongodb';
 import { DISPATCHER_TELEGRAM_ID, dispatcherDoc } from './database';

@@ -1,4 +1,7 @@
-/** One row per measurement of ../shared/design/PERFORMANCE.md: median over the runs, its target. */
+/**
+ * One row per measurement of ../shared/design/PERFORMANCE.md: median over the runs, its target.
+ * (Over 300 lines on purpose: one measuring tool read top to bottom, as its README describes.)
+ */
 import type { LoadSummary } from './load';
 import type { P1Result } from './p1';
 import { succeeded, type P1Key, type RunResult } from './results';

@@ -1,3 +1,8 @@
+/**
+ * Over 300 lines on purpose: ingest's correctness is the order of its steps (a redelivery told
+ * before anything is acted on, the record before the conversation, retries resuming where the
+ * first try stopped); one file keeps that order readable top to bottom.
+ */
 import { chatOf, accountOf, identityKey } from '../../domain/channel';
 import type { Contact } from '../../domain/contact';
 import { normalizeEmail, normalizePhone } from '../../domain/contact';

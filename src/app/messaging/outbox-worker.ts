@@ -1,3 +1,7 @@
+/**
+ * Over 300 lines on purpose: lanes, per-chat pace, holds after refusals and the send state
+ * machine share one per-chat state; split, each would reach into the others' maps.
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
 import Bottleneck from 'bottleneck';
 import type { AccountId, Channel } from '../../domain/channel';

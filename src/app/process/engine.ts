@@ -1,3 +1,7 @@
+/**
+ * Over 300 lines on purpose: the process engine's moves (create, complete, move, close, reassign)
+ * share their checks and their order of writes; split by move, each would repeat them.
+ */
 import { randomUUID } from 'node:crypto';
 import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';

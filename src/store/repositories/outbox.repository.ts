@@ -1,3 +1,8 @@
+/**
+ * Over 300 lines on purpose: an outbox entry's states (queued, claimed, sending, sent, retried,
+ * failed) and their transitions are one state machine whose filters guard each other; kept in
+ * one file so a change to one transition is read beside the others.
+ */
 import { accountOf } from '../../domain/channel';
 import type { Collection } from 'mongodb';
 import type { Types } from 'mongoose';
