@@ -40,6 +40,7 @@ import { createReports } from './wiring/reports';
 import type { Report } from './app/reports/report';
 import { createTransfer, type TransferParts } from './wiring/transfer';
 import { importRouter } from './http/import.router';
+import { startWakeups } from './wiring/wakeups';
 
 /** How often timers are looked for beyond those this process armed (it claims those itself). */
 const SCHEDULER_POLL_MS = 5000;
@@ -70,6 +71,8 @@ export interface HubOptions {
   customerBotInfo?: UserFromGetMe;
   /** How long an inbox item stays with this process before another may take it over. */
   inboxLeaseMs?: number;
+  /** How often the outbox looks for entries nobody holds (another process's, a crashed one's). */
+  outboxTickMs?: number;
   /** The address to listen on; every interface unless told (the sandbox keeps to loopback). */
   host?: string;
   /** Routes and a socket server served beside the hub's own: the sandbox's page, nothing else. */
@@ -204,6 +207,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       logger,
       clock: systemClock,
       ...(options.inboxLeaseMs ? { inboxLeaseMs: options.inboxLeaseMs } : {}),
+      ...(options.outboxTickMs ? { outboxTickMs: options.outboxTickMs } : {}),
     });
 
     const transfer = createTransfer({
@@ -251,6 +255,15 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       translator,
       logger,
     });
+    // Another process's queued work and widget packets, heard at once (README, "How it scales").
+    const wakeups = await startWakeups({
+      database,
+      messaging,
+      managerBot,
+      widget: widget.adapter,
+      logger,
+    });
+    stack.push(() => wakeups.close());
     const adapters = [
       ...createConfiguredChannels({
         config,

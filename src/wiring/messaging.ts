@@ -88,6 +88,8 @@ export function createMessaging(deps: {
   inboxLeaseMs?: number;
   /** How long a process keeps an outbox entry before another may take it over. */
   outboxLeaseMs?: number;
+  /** The outbox's safety tick (OUTBOX_TICK_MS unless told). */
+  outboxTickMs?: number;
 }): Messaging {
   const { models, process, logger, clock } = deps;
   const conversations = createConversationStore(models);
@@ -248,7 +250,7 @@ export function createMessaging(deps: {
         void runOutbox()
           .catch(reportDelivery)
           .finally(() => (ticking = false));
-      }, OUTBOX_TICK_MS);
+      }, deps.outboxTickMs ?? OUTBOX_TICK_MS);
     },
     wakeOutbox: wake,
     async stop() {

@@ -1,8 +1,11 @@
 import type { Server } from 'node:http';
 import express, { type Router } from 'express';
 import { Types } from 'mongoose';
-import type { ChannelAdapter } from '../../channels/contract';
-import { createWidgetChannel, type WidgetHistoryItem } from '../../channels/widget';
+import {
+  createWidgetChannel,
+  type WidgetChannel,
+  type WidgetHistoryItem,
+} from '../../channels/widget';
 import { createWidgetAssets } from '../../widget/server/widget-assets';
 import type { Env } from '../config/env.schema';
 import type { FileStore } from '../domain/ports';
@@ -18,7 +21,7 @@ const HISTORY_LIMIT = 200;
 const SCRIPT_MAX_AGE_S = 300;
 
 export interface WidgetParts {
-  adapter: ChannelAdapter;
+  adapter: WidgetChannel;
   router: Router;
   attach(server: Server): void;
 }
