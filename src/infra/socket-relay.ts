@@ -23,7 +23,7 @@ const NAMESPACE_EXISTS = 48;
 
 export interface SocketRelay {
   /** The socket.io adapter for a namespace: emits reach the sockets of every hub process. */
-  adapter(nsp: { name: string }): MongoAdapter;
+  adapter: (nsp: { name: string }) => MongoAdapter;
   /** The other processes' packets, heard through the process's one change stream. */
   watch: InsertWatch;
 }
@@ -46,7 +46,8 @@ export async function openSocketRelay(
   const uid = randomBytes(8).toString('hex');
   const adapters = new Map<string, MongoAdapter>();
   return {
-    adapter(nsp) {
+    // A `function`: socket.io calls it with `new` (a method or an arrow cannot be).
+    adapter: function relayAdapter(nsp) {
       const adapter = new MongoAdapter(nsp, collection, {
         uid,
         heartbeatInterval: HEARTBEAT_MS,

@@ -73,6 +73,6 @@ export async function startWakeups(deps: {
     logger.warn({ err: error }, 'widget replies reach only this process: no relay collection');
     return undefined;
   });
-  if (relay) deps.widget.relay((nsp) => relay.adapter(nsp));
+  if (relay) deps.widget.relay(relay.adapter);
   return watchInserts(db, relay ? [...work, relay.watch] : work, logger);
 }
