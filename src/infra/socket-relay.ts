@@ -11,13 +11,15 @@ export const RELAY_COLLECTION = 'socket_relay';
  */
 const RELAY_BYTES = 16 * 1024 * 1024;
 /**
- * A process says it is alive this often when it has sent nothing else. Only the count of live
- * processes depends on it (a broadcast waits for each one's delivery report), so it can be rare:
- * each is an insert, and wakes every other process's change stream.
+ * The adapter counts live processes by heartbeats (an insert each, waking every other process's
+ * stream) only so that a send can wait for every process's delivery confirmations. The widget's
+ * send needs none (a visitor's tabs elsewhere get the message all the same; a missing confirmation
+ * is no error there), and a count that still holds a stopped process would make each send wait its
+ * full timeout after a restart. So no process is ever counted but this one: no heartbeats (the
+ * longest timer Node keeps), and another process is forgotten a millisecond after it was heard.
  */
-const HEARTBEAT_MS = 30_000;
-/** Counted as gone after this long unheard: a reply meanwhile waits its delivery timeout. */
-const HEARTBEAT_TIMEOUT_MS = 2 * HEARTBEAT_MS + 5_000;
+const HEARTBEAT_MS = 2 ** 31 - 1;
+const HEARTBEAT_TIMEOUT_MS = 1;
 /** MongoServerError code of createCollection when the collection is already there. */
 const NAMESPACE_EXISTS = 48;
 
