@@ -71,7 +71,7 @@ export function watchInserts(
         if (!closed) {
           logger.warn(
             { err: error },
-            'the change stream failed: work queued by another hub process is found at the safety ticks',
+            'the change stream failed: until a restart, work another hub process queues is found at the safety ticks, and its widget packets do not reach this process',
           );
           await stream.close().catch(() => undefined);
         }
