@@ -81,7 +81,7 @@ export function watchInserts(
         try {
           byCollection.get(change.ns.coll)?.onInsert(change);
         } catch (error) {
-          logger.error({ err: error }, 'a wake-up on another process’s insert failed');
+          logger.error({ err: error }, "a wake-up on another process's insert failed");
         }
       } else if (Date.now() - askedAt < MAX_AWAIT_MS / 2 && !closed) {
         await paused(EMPTY_ANSWER_PAUSE_MS);
