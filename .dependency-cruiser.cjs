@@ -58,6 +58,8 @@ module.exports = {
           'i18next',
           'mongodb',
           'bson',
+          // The widget's sockets across hub processes, relayed through the database.
+          '@socket\\.io/mongo-adapter',
           'pino',
           'prom-client',
           // Charts: Vega-Lite to SVG to PNG, the native part shipped inside the npm package.

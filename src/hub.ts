@@ -46,6 +46,7 @@ import { createWidget } from './wiring/widget';
 import { createRouting, type RoutingParts } from './wiring/routing';
 import { createReports } from './wiring/reports';
 import { createTransfer, type TransferParts } from './wiring/transfer';
+import { startWakeups } from './wiring/wakeups';
 
 /** How often timers are looked for beyond those this process armed (it claims those itself). */
 const SCHEDULER_POLL_MS = 5000;
@@ -76,6 +77,8 @@ export interface HubOptions {
   customerBotInfo?: UserFromGetMe;
   /** How long an inbox item stays with this process before another may take it over. */
   inboxLeaseMs?: number;
+  /** How often the outbox looks for entries nobody holds (another process's, a crashed one's). */
+  outboxTickMs?: number;
   /** The address to listen on; every interface unless told (the sandbox keeps to loopback). */
   host?: string;
   /** Routes and a socket server served beside the hub's own: the sandbox's page, nothing else. */
@@ -185,6 +188,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       fileUrl,
       clock,
       logger,
+      ...(options.outboxTickMs ? { tickMs: options.outboxTickMs } : {}),
     });
     const process = createProcess({
       stores,
@@ -290,6 +294,16 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       widget: widget.router,
       extras: options.extras?.routers ?? [],
     });
+    // Another process's queued work and widget packets, heard at once (README, "How it scales").
+    const wakeups = await startWakeups({
+      database,
+      messaging,
+      outbox,
+      managerBot,
+      widget: widget.adapter,
+      logger,
+    });
+    stack.push(() => wakeups.close());
     const app = createHttpApp({
       probe: database.probe,
       metrics,

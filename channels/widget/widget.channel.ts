@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { Server, type DefaultEventsMap } from 'socket.io';
+import { Server, type DefaultEventsMap, type ServerOptions } from 'socket.io';
 import { ChannelSendError, type ChannelAdapter, type InboundSink } from '../contract';
 import type { OutboundMessage } from '../../src/domain/message';
 import { visitorRoom } from './chat-items';
@@ -22,6 +22,12 @@ export interface WidgetChannel extends ChannelAdapter {
   readonly fetchFile?: undefined;
   /** Serves socket.io on `server` at the default `/socket.io` path; call once, before listening. */
   attach(server: HttpServer): void;
+  /**
+   * Lets another hub process's sends reach the sockets held here, and this one's reach theirs
+   * (socket.io's adapter over the shared database); call before `attach`. Without it a message
+   * reaches only the tabs connected to the process that sends it.
+   */
+  relay(adapter: NonNullable<ServerOptions['adapter']>): void;
   /** Shows the visitor that someone is writing to them. */
   typing(chatId: string): void;
   /** Marks the visitor's messages as read in every tab they have open. */
@@ -34,6 +40,7 @@ export function createWidgetChannel(options: WidgetChannelOptions): WidgetChanne
   const limiter = new RateLimiterMemory({ points: options.messagesPerMinute ?? 20, duration: 60 });
   let io: Server<DefaultEventsMap, ServerEvents, DefaultEventsMap, SessionData> | undefined;
   let sink: InboundSink | undefined;
+  let adapter: ServerOptions['adapter'] | undefined;
 
   const room = (chatId: string) => {
     if (!io) throw new ChannelSendError('the widget socket server is not attached', true);
@@ -43,9 +50,15 @@ export function createWidgetChannel(options: WidgetChannelOptions): WidgetChanne
   return {
     id: 'widget',
 
+    relay(relayAdapter) {
+      if (io) throw new Error('the widget relay must be set before the channel is attached');
+      adapter = relayAdapter;
+    },
+
     attach(server) {
       if (io) throw new Error('the widget channel is already attached');
       io = new Server(server, {
+        ...(adapter ? { adapter } : {}),
         maxHttpBufferSize: maxFileBytes + PACKET_OVERHEAD_BYTES,
         // The widget runs on the company's site, another origin; the token, not cookies, is the
         // visitor's identity, so any origin may connect.
@@ -63,9 +76,12 @@ export function createWidgetChannel(options: WidgetChannelOptions): WidgetChanne
     async stop() {
       sink = undefined;
       if (!io) return;
-      io.disconnectSockets(true);
+      // Only this process's sockets: through the relay, `io.disconnectSockets` would end every process's.
+      io.local.disconnectSockets(true);
       // `io.close()` would also close the hub's HTTP server, which the hub closes itself.
       io.engine.close();
+      // The relay's adapter stops its heartbeat (the in-memory one has nothing to stop).
+      await io.of('/').adapter.close();
       io = undefined;
     },
 

@@ -40,6 +40,8 @@ export function createOutbox(deps: {
   fileUrl(fileRef: string, name: string): string;
   clock: Clock;
   logger: Logger;
+  /** The outbox's safety tick (OUTBOX_TICK_MS unless told). */
+  tickMs?: number;
 }): OutboxDelivery {
   const { logger, receipts } = deps;
   return new OutboxDelivery({
@@ -48,7 +50,7 @@ export function createOutbox(deps: {
     fileUrl: deps.fileUrl,
     clock: deps.clock,
     lease: leaseMaker(deps.clock, OUTBOX_LEASE_MS),
-    tickMs: OUTBOX_TICK_MS,
+    tickMs: deps.tickMs ?? OUTBOX_TICK_MS,
     onPassError: (error) => logger.error({ err: error }, 'outbox pass failed'),
     onError: (error) =>
       logger.warn({ err: error }, 'an outbox chat stopped; it is picked up again'),

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { Router } from 'express';
-import type { ChannelAdapter } from '../../channels/contract';
-import { createWidgetChannel } from '../../channels/widget';
+import { createWidgetChannel, type WidgetChannel } from '../../channels/widget';
 import { createWidgetAssets } from '../../widget/server/widget-assets';
 import type { Env } from '../config/env.schema';
 import type { FileStore } from '../domain/ports';
@@ -11,7 +10,7 @@ import type { Logger } from '../infra/logger';
 import type { WidgetChats } from '../store/repositories/widget-chat.repository';
 
 export interface WidgetParts {
-  adapter: ChannelAdapter;
+  adapter: WidgetChannel;
   router: Router;
   attach(server: Server): void;
 }
