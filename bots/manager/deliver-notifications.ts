@@ -172,8 +172,9 @@ export class NoticeDelivery {
   }
 
   private async drain(queue: Recipients): Promise<void> {
-    while (queue.items.length > 0 && !this.stopped) {
-      const delivery = queue.items[0]!;
+    while (!this.stopped) {
+      const delivery = queue.items[0];
+      if (!delivery) return;
       const outcome = await this.deliver(delivery);
       if (typeof outcome === 'object') {
         // A rate limit says how long to wait; only failures lengthen the back-off, or a run of
@@ -281,10 +282,10 @@ async function showInPlace(
     targets = [notice.receipt];
   } else if (notice.kind === 'client_message' && notice.edited) {
     const refs = await deps.queue.refsOfClientMessage(notice.messageId);
-    targets = refs
-      .map((ref) => ref.split(':').map(Number) as [number, number])
-      .filter(([chatId]) => chatId === telegramId)
-      .map(([chatId, messageId]) => ({ chatId, messageId }));
+    targets = refs.flatMap((ref) => {
+      const target = telegramMessageAt(ref);
+      return target?.chatId === telegramId ? [target] : [];
+    });
   }
   if (targets.length === 0) return false;
   for (const target of targets) {
@@ -325,4 +326,10 @@ async function sendClientFiles(
       deps.onFileError?.(error);
     }
   }
+}
+
+/** A stored `chatId:messageId` reference (a group chat's id is negative); undefined if garbled. */
+function telegramMessageAt(ref: string): { chatId: number; messageId: number } | undefined {
+  const [, chatId, messageId] = /^(-?\d+):(\d+)$/.exec(ref) ?? [];
+  return chatId && messageId ? { chatId: Number(chatId), messageId: Number(messageId) } : undefined;
 }
