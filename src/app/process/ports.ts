@@ -1,3 +1,4 @@
+import type { AccessScope } from '../../domain/access';
 import type { AuditEvent } from '../../domain/audit-event';
 import type { Responsibles, ResponsibleSlot } from '../../domain/department';
 import type { LeadSource, Utm } from '../../domain/lead';
@@ -19,7 +20,15 @@ export interface NewLead {
 }
 
 export interface RecordStore {
+  /** The record whoever may see it: the system's read (staff reach records through `getIn`). */
   get(subject: TaskSubject): Promise<ProcessRecord | undefined>;
+  /**
+   * The record if the scope covers it: one query by id and scope, so a record out of the scope is
+   * never read at all. Undefined when there is no such record or it is not in the scope.
+   */
+  getIn(scope: AccessScope, subject: TaskSubject): Promise<ProcessRecord | undefined>;
+  /** Whether the record exists: tells "no such record" from "not yours" after `getIn` missed. */
+  exists(subject: TaskSubject): Promise<boolean>;
   createLead(lead: NewLead, stage: string, responsibles: Responsibles): Promise<ProcessRecord>;
   /** Inserts a deal with a planned id; returns false when it already exists (a resumed step). */
   insertDeal(deal: {

@@ -1,12 +1,10 @@
 import {
   SYSTEM_SCOPE,
-  covers,
   coversPerson,
   scopeOf,
   staffActor,
   type AccessScope,
 } from '../../domain/access';
-import type { ProcessRecord } from '../../domain/process/record';
 import type { Task } from '../../domain/task';
 import type { User } from '../../domain/user';
 import type { Actor } from './actor';
@@ -51,14 +49,6 @@ export class Rights {
     if (task.status !== 'open') throw new ProcessError('task_not_open');
     if (!(await this.mayActOnWorkOf(actor, task.assigneeId))) throw new ProcessError('not_allowed');
     return task;
-  }
-
-  async mayAct(actor: Actor, record: ProcessRecord): Promise<boolean> {
-    if (actor.kind === 'system') return true;
-    // One's own record needs no read of the department.
-    if (actor.user.active && Object.values(record.responsibles).includes(actor.user.id))
-      return true;
-    return covers(await this.scopeOf(actor), record);
   }
 
   /** Whether the actor works in that department (the system and admins count as any). */
