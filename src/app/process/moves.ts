@@ -72,7 +72,11 @@ export class StageMoves {
   }
 
   async move(subject: TaskSubject, to: string, actor: Actor, reason?: string): Promise<void> {
-    const record = await this.deps.access.open(subject, actor);
+    await this.apply(await this.deps.access.open(subject, actor), to, actor, reason);
+  }
+
+  /** The move itself, on a record reached for this actor. */
+  async apply(record: ReachedRecord, to: string, actor: Actor, reason?: string): Promise<void> {
     const target = await this.check(record, to, actor);
     const why = reason?.trim();
     if (isClosing(target) && !why) throw new ProcessError('reason_required');
