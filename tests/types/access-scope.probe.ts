@@ -11,11 +11,12 @@ import type { StageMoves } from '../../src/app/process/moves';
 import type { RecordStore } from '../../src/app/process/ports';
 import type { RecordAccess } from '../../src/app/process/record-access';
 import type { RecordEdits } from '../../src/app/process/record-edits';
+import type { RuleEditor } from '../../src/app/routing/rule-editor';
 import type { PeopleStore } from '../../src/app/process/people-cards';
 import type { SearchStore } from '../../src/app/search/find-records';
 import { SYSTEM_SCOPE, scopeOf, type AccessScope } from '../../src/domain/access';
 import type { ProcessRecord } from '../../src/domain/process/record';
-import type { User } from '../../src/domain/user';
+import { isAdminUser, type User } from '../../src/domain/user';
 import { recordsIn } from '../../src/store/scoped/access-filter';
 
 declare const search: SearchStore;
@@ -81,3 +82,9 @@ void edits.write(seen, { budget: 1 });
 void moves.apply(seen, 'junk', staff, 'spam');
 // @ts-expect-error nor is a plain read made into a reached one by saying so
 void moves.check({ ...seen }, 'junk', staff);
+
+// Routing changes are an admin's: the editor takes a person checked to be one.
+declare const editor: RuleEditor;
+if (isAdminUser(person)) void editor.add(person, '* -> dispatcher');
+// @ts-expect-error a routing change by someone nobody checked is an admin
+void editor.add(person, '* -> dispatcher');
