@@ -8,7 +8,7 @@ import type { ListStore } from '../../src/app/lists/lists';
 import { SYSTEM } from '../../src/app/process/actor';
 import type { HistoryStore } from '../../src/app/process/client-history';
 import type { StageMoves } from '../../src/app/process/moves';
-import type { RecordStore } from '../../src/app/process/ports';
+import type { RecordStore, TaskStore } from '../../src/app/process/ports';
 import type { RecordAccess } from '../../src/app/process/record-access';
 import type { RecordEdits } from '../../src/app/process/record-edits';
 import type { RuleEditor } from '../../src/app/routing/rule-editor';
@@ -71,6 +71,12 @@ void (async () => {
   await moves.apply(reached, 'junk', staff, 'spam');
   await moves.apply(await access.open(lead, SYSTEM), 'qualified', SYSTEM);
 })();
+
+// A task too: read for a staff member by id and scope.
+declare const tasks: TaskStore;
+void tasks.getIn(scope, 'task');
+// @ts-expect-error a task read by a scope written by hand
+void tasks.getIn({ kind: 'people', userIds: ['u2'], unassigned: false }, 'task');
 
 // @ts-expect-error a record opened for nobody in particular
 void access.open(lead);

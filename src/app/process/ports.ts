@@ -80,7 +80,12 @@ export interface NewTask {
 export interface TaskStore {
   /** Creates the task unless one with the same key exists; says which happened. */
   ensure(task: NewTask): Promise<{ task: Task; created: boolean }>;
+  /** The task whoever may see it: for locks and the system (staff reach tasks through `getIn`). */
   get(id: string): Promise<Task | undefined>;
+  /** The task if the scope covers its assignee: one query by id and scope. */
+  getIn(scope: AccessScope, id: string): Promise<Task | undefined>;
+  /** Whether the task exists: tells "no such task" from "not yours" after `getIn` missed. */
+  exists(id: string): Promise<boolean>;
   /** Flips open → done atomically; false when it was no longer open (a replayed button). */
   markDone(id: string, at: Date): Promise<boolean>;
   /** Writes due, postponements and assignee of a task that is still open; false otherwise. */
