@@ -200,6 +200,13 @@ describe("buttons on someone else's lead", () => {
     ).toBe(0);
   });
 
+  it('says a record that does not exist is not found, not that it is forbidden', async () => {
+    await seller.sendCallbackData('c:lead:0123456789abcdef01234567');
+    expect(seller.lastText()).toBe('Запись не найдена.');
+    await seller.sendCallbackData('m:deal:0123456789abcdef01234567:documents');
+    expect(seller.lastText()).toBe('Запись не найдена.');
+  });
+
   it('refuses the head of another department as well', async () => {
     const before = await state();
     await oleg.sendCallbackData(`m:lead:${leadId}:identification`);
