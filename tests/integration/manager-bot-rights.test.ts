@@ -236,3 +236,33 @@ describe("buttons on someone else's lead", () => {
     expect(String((await lead()).responsibles!.sales)).toBe((await idOf(peter)).toHexString());
   });
 });
+
+describe("buttons on someone else's task", () => {
+  let taskId: string;
+  const task = async () => (await world.hub.database.models.Task.findById(taskId).lean())!;
+
+  beforeAll(async () => {
+    const created = await world.hub.database.models.Task.create({
+      key: 'rights:call-back',
+      title: { ru: 'Перезвонить клиенту', en: 'Call the client back' },
+      assigneeId: await idOf(peter),
+      due: new Date(Date.now() + 86_400_000),
+    });
+    taskId = created._id.toHexString();
+  });
+
+  it('refuses a manager Done, Later, Reassign, Take and Problem, and changes nothing', async () => {
+    const before = await task();
+    const presses = ['d', 'r', 't', 'x'].map((button) => `t:${button}:${taskId}`);
+    for (const data of [...presses, `t:p:${taskId}:1h`]) {
+      await seller.sendCallbackData(data);
+      expect(seller.lastText()).toBe(REFUSED);
+    }
+    expect(await task()).toEqual(before);
+  });
+
+  it('lets the head of sales take it over', async () => {
+    await elena.sendCallbackData(`t:t:${taskId}`);
+    expect(String((await task()).assigneeId)).toBe((await idOf(elena)).toHexString());
+  });
+});

@@ -22,17 +22,12 @@ export class Rights {
   async scopeOf(actor: Actor | User): Promise<AccessScope> {
     const user = 'kind' in actor ? (actor.kind === 'system' ? undefined : actor.user) : actor;
     if (!user) return SYSTEM_SCOPE;
-    const overseesDepartment =
-      user.active &&
-      user.departmentId &&
-      user.roles.includes('head') &&
-      !user.roles.includes('admin');
-    const department = overseesDepartment
-      ? {
-          id: user.departmentId!,
-          memberIds: await this.deps.directory.membersOf(user.departmentId!),
-        }
-      : undefined;
+    const { departmentId } = user;
+    const oversees = user.active && user.roles.includes('head') && !user.roles.includes('admin');
+    const department =
+      oversees && departmentId
+        ? { id: departmentId, memberIds: await this.deps.directory.membersOf(departmentId) }
+        : undefined;
     return scopeOf(staffActor(user), department);
   }
 
@@ -41,17 +36,21 @@ export class Rights {
    * read is one query by id and scope: someone else's task is never read for them.
    */
   async openTask(taskId: string, actor: Actor): Promise<Task> {
-    const { tasks } = this.deps;
-    const task =
-      actor.kind === 'system'
-        ? await tasks.get(taskId)
-        : await tasks.getIn(await this.scopeOf(actor), taskId);
+    const task = await this.visibleTask(taskId, actor);
     if (!task) {
-      const foreign = actor.kind === 'user' && (await tasks.exists(taskId));
+      const foreign = actor.kind === 'user' && (await this.deps.tasks.exists(taskId));
       throw new ProcessError(foreign ? 'not_allowed' : 'not_found');
     }
     if (task.status !== 'open') throw new ProcessError('task_not_open');
     return task;
+  }
+
+  /** The task, open or not, if the actor may see it; undefined for none or someone else's. */
+  async visibleTask(taskId: string, actor: Actor): Promise<Task | undefined> {
+    const { tasks } = this.deps;
+    return actor.kind === 'system'
+      ? tasks.get(taskId)
+      : tasks.getIn(await this.scopeOf(actor), taskId);
   }
 
   /** Whether the actor works in that department (the system and admins count as any). */
