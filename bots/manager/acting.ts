@@ -1,11 +1,14 @@
-import type { Actor } from '../../src/app/process/actor';
+import type { StaffMember } from '../../src/app/process/actor';
 import { ProcessError } from '../../src/app/process/errors';
 import type { TaskSubject } from '../../src/domain/task';
 import type { StaffMemberContext } from './context';
 import { refuse } from './refuse';
 
 /** The staff member pressing or writing, as the use cases know them. */
-export const actorOf = (ctx: StaffMemberContext): Actor => ({ kind: 'user', user: ctx.staff });
+export const actorOf = (ctx: StaffMemberContext): StaffMember => ({
+  kind: 'user',
+  user: ctx.staff,
+});
 
 /** A record named by a button (its callback pattern admits only `lead` or `deal`). */
 export const subjectFrom = (kind: string, id: string): TaskSubject => ({

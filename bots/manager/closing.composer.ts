@@ -4,6 +4,7 @@ import type { TaskSubject } from '../../src/domain/task';
 import { CLOSE_RECORD, type CloseRecordArgs } from './close-record.dialog';
 import { CLOSE_PRESS } from './closing.render';
 import type { ManagerBotDeps, StaffMemberContext } from './context';
+import { actorOf } from './acting';
 import { startDialog } from './dialog';
 import { refuse } from './refuse';
 
@@ -16,7 +17,7 @@ export function closingComposer(deps: ManagerBotDeps): Composer<StaffMemberConte
   composer.callbackQuery(CLOSE_PRESS, async (ctx) => {
     const subject: TaskSubject = { kind: ctx.match[1] as 'lead' | 'deal', id: ctx.match[2]! };
     const to = ctx.match[3]!;
-    const actor = { kind: 'user' as const, user: ctx.staff };
+    const actor = actorOf(ctx);
     try {
       await deps.engine.checkMove(subject, to, actor);
       const card = await deps.cards.card(subject, actor);

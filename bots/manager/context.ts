@@ -12,7 +12,7 @@ import type { ManualSource } from '../../src/app/intake/manual-lead';
 import type { SearchHit } from '../../src/app/search/find-records';
 import type { StaffService } from '../../src/app/staff/staff';
 import type { AlertCopies } from '../../src/app/staff/alert-copies';
-import type { User } from '../../src/domain/user';
+import { isAdminUser, type Admin, type User } from '../../src/domain/user';
 import type { RecordLabels } from '../../src/app/process/record-labels';
 import type { ParkedInbox } from './inbox.composer';
 import type { ImportBotDeps } from './import.composer';
@@ -110,8 +110,13 @@ export type StaffMemberContext = ManagerContext & { staff: User };
 export const isStaffMember = (ctx: ManagerContext): ctx is StaffMemberContext =>
   ctx.staff !== undefined;
 
+/** Past `composer.filter(isAdmin)`: an admin pressed or wrote, and the handler's type proves it. */
+export type AdminContext = StaffMemberContext & { staff: Admin };
+
+export const isAdmin = (ctx: StaffMemberContext): ctx is AdminContext => isAdminUser(ctx.staff);
+
 /**
  * A dialog's handle. Inside it each update is a plain Context; who answers and in which language
  * come from the outside context through `conversation.external`.
  */
-export type Dialog = Conversation<StaffContext, Context>;
+export type Dialog = Conversation<StaffMemberContext, Context>;

@@ -163,8 +163,9 @@ export class NoticeDelivery {
   }
 
   private async drain(queue: Recipients): Promise<void> {
-    while (queue.items.length > 0 && !this.stopped) {
-      const delivery = queue.items[0]!;
+    while (!this.stopped) {
+      const delivery = queue.items[0];
+      if (!delivery) return;
       const outcome = await this.deliver(delivery);
       if (typeof outcome === 'object') {
         // A rate limit says how long to wait; only failures lengthen the back-off, or a run of

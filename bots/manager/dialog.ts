@@ -1,6 +1,6 @@
 import type { Context, Filter } from 'grammy';
 import type { TFunction } from 'i18next';
-import type { Actor } from '../../src/app/process/actor';
+import type { StaffMember } from '../../src/app/process/actor';
 import { ProcessError, type ProcessErrorCode } from '../../src/app/process/errors';
 import type { Dialog, ManagerBotDeps, ManagerContext } from './context';
 
@@ -75,11 +75,11 @@ async function answerIn(
  */
 export function asStaff<R>(
   conversation: Dialog,
-  work: (actor: Actor) => Promise<R>,
+  work: (actor: StaffMember) => Promise<R>,
 ): Promise<Outcome<R>> {
   return conversation.external(async (outside): Promise<Outcome<R>> => {
     try {
-      return { done: await work({ kind: 'user', user: outside.staff! }) };
+      return { done: await work({ kind: 'user', user: outside.staff }) };
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       return { refused: error.code };

@@ -1,6 +1,6 @@
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { Composer, type Context } from 'grammy';
-import type { ManagerBotDeps, ManagerContext, StaffContext } from './context';
+import type { ManagerBotDeps, StaffMemberContext } from './context';
 import { CLOSE_RECORD, closeRecordDialog } from './close-record.dialog';
 import { FILL_FIELD, fillFieldDialog } from './fill-field.dialog';
 import { PICK_DUE, pickDueDialog } from './pick-due.dialog';
@@ -12,11 +12,12 @@ const MAX_WAIT_MS = 30 * 60_000;
  * Dialogs that ask a question and wait for the answer in the chat. Mounted before the feature
  * composers, so a waiting dialog sees the person's next message first.
  */
-export function dialogsComposer(deps: ManagerBotDeps): Composer<ManagerContext> {
-  const composer = new Composer<ManagerContext>();
+export function dialogsComposer(deps: ManagerBotDeps): Composer<StaffMemberContext> {
+  const composer = new Composer<StaffMemberContext>();
   // In memory: a dialog is a few seconds of typing, and after a restart the person simply
   // presses the button again. Nothing is saved until the dialog's last step.
-  composer.use(conversations<StaffContext, Context>());
+  // Mounted past `staffOnly`: inside a dialog, the person answering is known to be staff.
+  composer.use(conversations<StaffMemberContext, Context>());
   composer.use(
     createConversation(fillFieldDialog(deps), {
       id: FILL_FIELD,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { ParkedItem } from '../../src/app/messaging/ports';
-import type { StaffMemberContext } from './context';
+import { isAdmin, type StaffMemberContext } from './context';
 import { formatDate } from './render';
 
 /** The inbox's items given up on after their bounded retries, as admins handle them. */
@@ -27,7 +27,6 @@ const tag = (key: string) => createHash('sha256').update(key).digest('base64url'
  */
 export function inboxComposer(deps: InboxBotDeps): Composer<StaffMemberContext> {
   const composer = new Composer<StaffMemberContext>();
-  const isAdmin = (ctx: StaffMemberContext) => ctx.staff.roles.includes('admin');
   composer
     .filter((ctx) => !isAdmin(ctx))
     .command('inbox', (ctx) => ctx.reply(ctx.t('admin:refused')));

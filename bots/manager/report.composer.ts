@@ -4,7 +4,7 @@ import type { PlanEntry, SetPlanResult } from '../../src/app/reports/plans';
 import type { Report } from '../../src/app/reports/report';
 import { PERIODS, type PeriodKey } from '../../src/domain/report-period';
 import type { User } from '../../src/domain/user';
-import type { StaffMemberContext } from './context';
+import { isAdmin, type StaffMemberContext } from './context';
 import { editInPlace } from './lists.composer';
 import { reportCharts } from './report.charts';
 import {
@@ -57,7 +57,7 @@ export function reportComposer(deps: ReportBotDeps): Composer<StaffMemberContext
     const chosen = report.audience.kind === 'department' ? report.audience.departmentId : undefined;
     const keyboard = reportKeyboard(
       view,
-      { period, ...(chosen && ctx.staff.roles.includes('admin') ? { departmentId: chosen } : {}) },
+      { period, ...(chosen && isAdmin(ctx) ? { departmentId: chosen } : {}) },
       await deps.departments(ctx.staff),
     );
     return { messages: packMessages(reportSections(view, report)), keyboard };

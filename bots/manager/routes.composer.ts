@@ -8,7 +8,7 @@ import { UTM_KEYS, type Utm } from '../../src/domain/lead';
 import type { AuditEvent } from '../../src/domain/audit-event';
 import type { RoutingAction, RoutingRule } from '../../src/domain/routing/rule';
 import { formatConditions } from '../../src/domain/routing/syntax';
-import type { StaffMemberContext } from './context';
+import { isAdmin, type StaffMemberContext } from './context';
 import { formatDate } from './render';
 
 export interface RoutingBotDeps {
@@ -27,10 +27,10 @@ export interface RoutingBotDeps {
  */
 export function routesComposer(deps: RoutingBotDeps): Composer<StaffMemberContext> {
   const composer = new Composer<StaffMemberContext>();
-  const admins = composer.filter((ctx) => ctx.staff.roles.includes('admin'));
+  const admins = composer.filter(isAdmin);
   const refuse = async (ctx: StaffMemberContext) => ctx.reply(ctx.t('admin:refused'));
   composer
-    .filter((ctx) => !ctx.staff.roles.includes('admin'))
+    .filter((ctx) => !isAdmin(ctx))
     .command(
       [
         'routes',

@@ -19,10 +19,10 @@ export async function showInPlace(
     targets = [notice.receipt];
   } else if (notice.kind === 'client_message' && notice.edited) {
     const refs = await deps.queue.refsOfClientMessage(notice.messageId);
-    targets = refs
-      .map((ref) => ref.split(':').map(Number) as [number, number])
-      .filter(([chatId]) => chatId === telegramId)
-      .map(([chatId, messageId]) => ({ chatId, messageId }));
+    targets = refs.flatMap((ref) => {
+      const target = telegramMessageAt(ref);
+      return target?.chatId === telegramId ? [target] : [];
+    });
   }
   if (targets.length === 0) return false;
   for (const target of targets) {
@@ -36,4 +36,10 @@ export async function showInPlace(
       });
   }
   return true;
+}
+
+/** A stored `chatId:messageId` reference (a group chat's id is negative); undefined if garbled. */
+function telegramMessageAt(ref: string): { chatId: number; messageId: number } | undefined {
+  const [, chatId, messageId] = /^(-?\d+):(\d+)$/.exec(ref) ?? [];
+  return chatId && messageId ? { chatId: Number(chatId), messageId: Number(messageId) } : undefined;
 }

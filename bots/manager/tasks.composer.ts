@@ -100,15 +100,16 @@ export function tasksComposer(
 
   const complete = (ctx: StaffMemberContext, taskId: string, input: CompleteInput) =>
     attempt(ctx, async () => {
-      const described = await deps.engine.queries.describeTask(taskId);
-      if (!described) throw new ProcessError('not_found');
+      // Read before Done, as the person may see it; Done refuses someone else's task itself.
+      const described = await deps.engine.queries.describeTask(taskId, actorOf(ctx));
       await deps.engine.completeTask(taskId, actorOf(ctx), input);
+      if (!described) throw new ProcessError('not_found');
       return ctx.t('bot:task.completed', { title: text(described.task.title, ctx.lng) });
     });
 
   composer.callbackQuery(/^t:d:([0-9a-f]{24})$/, async (ctx) => {
     const taskId = ctx.match[1]!;
-    const described = await deps.engine.queries.describeTask(taskId);
+    const described = await deps.engine.queries.describeTask(taskId, actorOf(ctx));
     const onDone = described?.step?.onDone;
     // Whatever Done would refuse (someone else's task, empty required fields) is said before a
     // choice is asked for; choices list colleagues, so only someone who may act sees them.
@@ -164,7 +165,7 @@ export function tasksComposer(
     if (!(await deps.engine.queries.mayHandle(taskId, actorOf(ctx))))
       return refuse(ctx, new ProcessError('not_allowed'));
     const keyboard = new InlineKeyboard();
-    for (const colleague of await deps.engine.queries.colleaguesFor(taskId)) {
+    for (const colleague of await deps.engine.queries.colleaguesFor(taskId, actorOf(ctx))) {
       keyboard.text(colleague.name, callbacks.give(taskId, colleague.id)).row();
     }
     await ctx.answerCallbackQuery();
@@ -204,7 +205,7 @@ export function tasksComposer(
   composer.on('message:text', async (ctx, next) => {
     const answer = prompts.answered(ctx, 'problem');
     if (!answer) return next();
-    const described = await deps.engine.queries.describeTask(answer.pending.taskId);
+    const described = await deps.engine.queries.describeTask(answer.pending.taskId, actorOf(ctx));
     if (!described?.task.subject) return ctx.reply(ctx.t('bot:errors.not_found'));
     try {
       await deps.engine.raiseProblem(described.task.subject, actorOf(ctx), ctx.message.text);

@@ -20,3 +20,13 @@ export interface User {
   schedule?: WorkSchedule;
   active: boolean;
 }
+
+declare const adminRole: unique symbol;
+
+/**
+ * A user checked to hold the admin role: only `isAdminUser` narrows to it, so a use case only
+ * admins may run (routing changes) takes an `Admin` and no caller can forget the check.
+ */
+export type Admin = User & { readonly [adminRole]: true };
+
+export const isAdminUser = (user: User): user is Admin => user.roles.includes('admin');

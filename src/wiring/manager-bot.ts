@@ -157,8 +157,7 @@ export async function startManagerBot(options: {
       staffReply(
         {
           conversations: stores.conversations,
-          records: stores.records,
-          rights: options.process.engine.rights,
+          records: options.process.engine.access,
           keepFile: (file) =>
             keepTelegramFile(bot, env.TELEGRAM_API_ROOT, token, options.files, file),
           send: options.reply,

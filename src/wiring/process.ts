@@ -2,6 +2,7 @@ import { robotMessenger, type ClientMessenger } from '../app/messaging/robot-mes
 import type { Notifier } from '../app/process/notices';
 import { ProcessEngine } from '../app/process/engine';
 import { ClientHistory } from '../app/process/client-history';
+import { RecordAccess } from '../app/process/record-access';
 import { Rights } from '../app/process/rights';
 import type { Timers } from '../app/process/ports';
 import { PeopleCards } from '../app/process/people-cards';
@@ -55,12 +56,14 @@ export function createProcess(options: {
     },
     onUndeliverable: options.clientMessages.onUndeliverable,
   });
+  const rights = new Rights({ directory, tasks });
   const history = new ClientHistory({
     records,
     store: stores.history,
     names: stores.contactNames,
     notifier,
-    rights: new Rights({ directory, tasks }),
+    rights,
+    access: new RecordAccess({ records, rights }),
   });
   const engine = new ProcessEngine({
     history,
@@ -87,10 +90,9 @@ export function createProcess(options: {
   });
   const cards = new RecordCards({
     definition,
-    records,
+    access: engine.access,
     tasks,
     directory,
-    rights: engine.rights,
     names: stores.contactNames,
   });
   const people = new PeopleCards({ people: stores.people, rights: engine.rights });

@@ -147,3 +147,122 @@ describe("a client's card", () => {
     expect(await openContact(oleg, clients.semyon)).toBe(REFUSED);
   });
 });
+
+describe("buttons on someone else's lead", () => {
+  /** A lead at the proposal stage that Семён held when he opened its card; Пётр holds it now. */
+  let leadId: string;
+  let stale: ReturnType<FakeUser['history']>[number];
+
+  const lead = async () => (await world.hub.database.models.Lead.findById(leadId).lean())!;
+  const state = async () => {
+    const { stage, stageEntry, closed, fields, responsibles } = await lead();
+    return { stage, stageEntry, closed, fields, responsibles };
+  };
+
+  beforeAll(async () => {
+    const { Contact, Lead } = world.hub.database.models;
+    const contact = await Contact.create({ name: 'Кузнецов Пётр' });
+    const created = await Lead.create({
+      contactId: contact._id,
+      number: 9105,
+      source: { kind: 'manual', type: 'cold_call' },
+      stage: 'proposal',
+      responsibles: { sales: await idOf(seller) },
+    });
+    leadId = created._id.toHexString();
+    await seller.sendCallbackData(`c:lead:${leadId}`);
+    stale = seller.history().at(-1)!;
+    expect(stale.text).toMatch(/Кузнецов Пётр\nСтадия: Коммерческое предложение\n/);
+    await Lead.updateOne(
+      { _id: created._id },
+      { $set: { 'responsibles.sales': await idOf(peter) } },
+    );
+  });
+
+  it('refuses a manager moving, filling or closing it, politely, and changes nothing', async () => {
+    const before = await state();
+    const tasksBefore = await world.hub.database.models.Task.countDocuments();
+    await seller.press('➡️ Выявление потребности', stale);
+    expect(seller.lastText()).toBe(REFUSED);
+    await seller.press('✏️ Число сотрудников', stale);
+    expect(seller.lastText()).toBe(REFUSED);
+    await seller.press('🗑 Некачественный лид', stale);
+    expect(seller.lastText()).toBe(REFUSED);
+    await seller.sendCallbackData(`c:lead:${leadId}`);
+    expect(seller.lastText()).toBe(REFUSED);
+    // No question was asked, so a number he writes now fills nothing.
+    await seller.say({ text: '40' });
+
+    expect(await state()).toEqual(before);
+    expect(await world.hub.database.models.Task.countDocuments()).toBe(tasksBefore);
+    expect(
+      await world.hub.database.models.AuditEvent.countDocuments({ 'subject.id': leadId }),
+    ).toBe(0);
+  });
+
+  it('says a record that does not exist is not found, not that it is forbidden', async () => {
+    await seller.sendCallbackData('c:lead:0123456789abcdef01234567');
+    expect(seller.lastText()).toBe('Запись не найдена.');
+    await seller.sendCallbackData('m:deal:0123456789abcdef01234567:documents');
+    expect(seller.lastText()).toBe('Запись не найдена.');
+  });
+
+  it('refuses the head of another department as well', async () => {
+    const before = await state();
+    await oleg.sendCallbackData(`m:lead:${leadId}:identification`);
+    expect(oleg.lastText()).toBe(REFUSED);
+    await oleg.sendCallbackData(`z:lead:${leadId}:junk`);
+    expect(oleg.lastText()).toBe(REFUSED);
+    expect(await state()).toEqual(before);
+  });
+
+  it("lets the head of sales fill and move their department's lead", async () => {
+    await elena.sendCallbackData(`c:lead:${leadId}`);
+    const card = elena.history().at(-1)!;
+    await elena.press('✏️ Число сотрудников', card);
+    expect(elena.lastText()).toBe(
+      'Напишите значение поля «Число сотрудников». /cancel — отменить.',
+    );
+    await elena.say({ text: '40' });
+    expect(elena.texts().slice(-2)[0]).toBe('✅ Сохранено.');
+    expect((await lead()).fields).toMatchObject({ employees: 40 });
+
+    await elena.press('➡️ Выявление потребности', card);
+    // The card she pressed is redrawn at its new stage.
+    const redrawn = elena.history().find((shown) => shown.message_id === card.message_id);
+    expect(redrawn!.text).toMatch(/\nСтадия: Выявление потребности\n/);
+    expect(await state()).toMatchObject({ stage: 'identification', closed: false });
+    // Пётр still holds it: the head acted on it, she did not take it over.
+    expect(String((await lead()).responsibles!.sales)).toBe((await idOf(peter)).toHexString());
+  });
+});
+
+describe("buttons on someone else's task", () => {
+  let taskId: string;
+  const task = async () => (await world.hub.database.models.Task.findById(taskId).lean())!;
+
+  beforeAll(async () => {
+    const created = await world.hub.database.models.Task.create({
+      key: 'rights:call-back',
+      title: { ru: 'Перезвонить клиенту', en: 'Call the client back' },
+      assigneeId: await idOf(peter),
+      due: new Date(Date.now() + 86_400_000),
+    });
+    taskId = created._id.toHexString();
+  });
+
+  it('refuses a manager Done, Later, Reassign, Take and Problem, and changes nothing', async () => {
+    const before = await task();
+    const presses = ['d', 'r', 't', 'x'].map((button) => `t:${button}:${taskId}`);
+    for (const data of [...presses, `t:p:${taskId}:1h`]) {
+      await seller.sendCallbackData(data);
+      expect(seller.lastText()).toBe(REFUSED);
+    }
+    expect(await task()).toEqual(before);
+  });
+
+  it('lets the head of sales take it over', async () => {
+    await elena.sendCallbackData(`t:t:${taskId}`);
+    expect(String((await task()).assigneeId)).toBe((await idOf(elena)).toHexString());
+  });
+});

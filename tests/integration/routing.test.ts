@@ -1,14 +1,14 @@
 import type { Hub } from '../../src/hub';
 import { RoutingError } from '../../src/app/routing/routing-error';
 import type { InboundMessage } from '../../src/domain/message';
-import type { User } from '../../src/domain/user';
+import { isAdminUser, type Admin } from '../../src/domain/user';
 import { testDatabaseUri } from '../support/database';
 import { startTestHub } from '../support/hub';
 import { seedCompany } from '../support/process';
 
 let hub: Hub;
 let staff: Awaited<ReturnType<typeof seedCompany>>;
-let admin: User;
+let admin: Admin;
 let nextId = 1;
 
 // Monday 23 November 2026, 12:00 in Moscow; Saturday 28 November, 12:00.
@@ -18,7 +18,9 @@ const SATURDAY = new Date('2026-11-28T09:00:00Z');
 beforeAll(async () => {
   hub = await startTestHub(testDatabaseUri(), { HUB_SECRET: 'routing-test-secret-123' });
   staff = await seedCompany(hub.database);
-  admin = { ...staff.head, roles: ['admin'] };
+  const made = { ...staff.head, roles: ['admin' as const] };
+  if (!isAdminUser(made)) throw new Error('an admin is expected');
+  admin = made;
   for (const line of [
     'outside=mon-fri/09:00-18:00 -> dispatcher',
     `channel=vk utm_source=ads -> manager ${staff.sales1.name}`,

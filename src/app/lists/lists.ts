@@ -31,7 +31,7 @@ export interface TeamCounts {
 
 /** What the lists read; each query is served by an index (see src/store/models). */
 export interface ListStore {
-  /** Open records in the person's scope (what `Rights.mayAct` allows one by one), newest first. */
+  /** Open records in the person's scope (what `RecordAccess` reaches one by one), newest first. */
   openRecords(
     kind: RecordKind,
     query: {

@@ -1,9 +1,7 @@
 import type { Attachment } from '../../domain/message';
-import type { ProcessRecord } from '../../domain/process/record';
-import type { TaskSubject } from '../../domain/task';
 import type { User } from '../../domain/user';
-import type { Actor } from '../process/actor';
 import { ProcessError } from '../process/errors';
+import type { RecordAccess } from '../process/record-access';
 import { subjectOf } from './ingest-inbound';
 import type { ConversationStore } from './ports';
 import type { OutgoingMessage } from './send-to-customer';
@@ -16,8 +14,8 @@ export interface ReplyCause {
 
 export interface StaffReplyDeps<F, Q> {
   conversations: Pick<ConversationStore, 'get'>;
-  records: { get(subject: TaskSubject): Promise<ProcessRecord | undefined> };
-  rights: { mayAct(actor: Actor, record: ProcessRecord): Promise<boolean> };
+  /** The conversation's record, reached through the person's scope (or refused). */
+  records: Pick<RecordAccess, 'open'>;
   /** Copies a file the person sent into the hub's store, so any channel can fetch it. */
   keepFile(file: F): Promise<Attachment>;
   send(conversationId: string, message: OutgoingMessage): Promise<Q>;
@@ -56,11 +54,8 @@ export async function staffReply<F, Q>(
 ): Promise<Q> {
   const conversation = await deps.conversations.get(conversationId);
   const subject = conversation && subjectOf(conversation);
-  const record = subject && (await deps.records.get(subject));
-  if (!record) throw new ProcessError('not_found');
-  if (!(await deps.rights.mayAct({ kind: 'user', user }, record))) {
-    throw new ProcessError('not_allowed');
-  }
+  if (!subject) throw new ProcessError('not_found');
+  await deps.records.open(subject, { kind: 'user', user });
   const attachments = content.file ? [await deps.keepFile(content.file)] : [];
   return deps.send(conversationId, {
     cause: staffReplyCause(cause),

@@ -1,13 +1,13 @@
-import { covers, type AccessScope } from '../../domain/access';
+import type { AccessScope } from '../../domain/access';
 import type { Channel } from '../../domain/channel';
 import type { Message } from '../../domain/message';
 import type { ProcessRecord } from '../../domain/process/record';
 import type { Task, TaskSubject } from '../../domain/task';
 import type { Actor } from './actor';
-import { ProcessError } from './errors';
 import type { Notifier } from './notices';
 import type { RecordStore } from './ports';
 import type { ContactNames } from './record-card';
+import type { RecordAccess } from './record-access';
 import type { Rights } from './rights';
 
 /** Messages on one page of a client's history, and in the card a new responsible receives. */
@@ -78,13 +78,14 @@ export class ClientHistory {
       store: HistoryStore;
       names: ContactNames;
       notifier: Notifier;
-      rights: Rights;
+      rights: Pick<Rights, 'scopeOf'>;
+      access: Pick<RecordAccess, 'within'>;
     },
   ) {}
 
   /** A page of the history of the record's client, for someone who may act on the record. */
   async page(subject: TaskSubject, actor: Actor, page: number): Promise<HistoryPage> {
-    const record = await this.allowed(subject, await this.deps.rights.scopeOf(actor));
+    const record = await this.deps.access.within(await this.deps.rights.scopeOf(actor), subject);
     return this.read(record, Math.max(0, page));
   }
 
@@ -94,7 +95,7 @@ export class ClientHistory {
     actor: Actor,
   ): Promise<{ tasks: Task[]; contactName?: string }> {
     const scope = await this.deps.rights.scopeOf(actor);
-    const record = await this.allowed(subject, scope);
+    const record = await this.deps.access.within(scope, subject);
     const mine = (await this.deps.store.recordsOf(scope, record.contactId)).map((r) => r.subject);
     const [tasks, names] = await Promise.all([
       this.deps.store.tasksOf(mine, CLIENT_TASKS_LIMIT),
@@ -118,13 +119,6 @@ export class ClientHistory {
       entries: latest.entries,
       total: latest.total,
     });
-  }
-
-  private async allowed(subject: TaskSubject, scope: AccessScope): Promise<ProcessRecord> {
-    const record = await this.deps.records.get(subject);
-    if (!record) throw new ProcessError('not_found');
-    if (!covers(scope, record)) throw new ProcessError('not_allowed');
-    return record;
   }
 
   private async read(record: ProcessRecord, requested: number): Promise<HistoryPage> {

@@ -7,11 +7,8 @@ import { skipsDispatch } from '../../domain/lead';
 import type { Clock } from '../../domain/ports';
 import type { Responsibles } from '../../domain/department';
 import type { ProcessDefinition, Text, TriggerEvent } from '../../domain/process/definition';
-import { parseFieldValue } from '../../domain/process/field-value';
 import {
-  amountAmong,
   answeringSlots,
-  declaredField,
   isFinal,
   pipelineOf,
   stageOf,
@@ -28,11 +25,12 @@ import type { Notifier } from './notices';
 import { Assignees } from './assignees';
 import { LeadConversion } from './conversion';
 import { ProcessTimers } from './process-timers';
+import { RecordAccess } from './record-access';
+import { RecordEdits } from './record-edits';
 import { Rights } from './rights';
 import { requireRecord, StageEntry, subjectKey, type StageDeps } from './stage-entry';
 import { TaskQueries } from './task-queries';
 import { Problems } from './problems';
-import { isEditableField, safeKeys } from './field-rules';
 import { checkCanLeave, StageMoves } from './moves';
 import type {
   ConversionLog,
@@ -85,6 +83,9 @@ export class ProcessEngine {
   private readonly moves: StageMoves;
   readonly timers: ProcessTimers;
   readonly rights: Rights;
+  /** Single records as each actor may reach them: staff through their scope. */
+  readonly access: RecordAccess;
+  private readonly edits: RecordEdits;
   /** Reads for the manager bot. */
   readonly queries: TaskQueries;
 
@@ -95,8 +96,10 @@ export class ProcessEngine {
     this.conversion = new LeadConversion(parts);
     this.timers = new ProcessTimers(parts);
     this.rights = new Rights(deps);
-    this.problems = new Problems({ ...parts, rights: this.rights });
-    this.moves = new StageMoves({ ...parts, rights: this.rights });
+    this.access = new RecordAccess({ records: deps.records, rights: this.rights });
+    this.edits = new RecordEdits({ ...deps, access: this.access });
+    this.problems = new Problems({ ...parts, access: this.access });
+    this.moves = new StageMoves({ ...parts, access: this.access, rights: this.rights });
     this.queries = new TaskQueries({ ...deps, rights: this.rights });
   }
 
@@ -286,10 +289,8 @@ export class ProcessEngine {
   ): Promise<Task> {
     const assigneeId = task.assigneeId ?? (actor.kind === 'user' ? actor.user.id : undefined);
     if (!assigneeId) throw new ProcessError('needs_assignee');
-    if (task.subject) {
-      const record = await requireRecord(this.deps.records, task.subject);
-      if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
-    }
+    // A task on a record is for someone who may reach the record.
+    if (task.subject) await this.access.open(task.subject, actor);
     const { task: created } = await this.deps.tasks.ensure({
       key: `adhoc:${randomUUID()}`,
       title: typeof task.title === 'string' ? { ru: task.title, en: task.title } : task.title,
@@ -318,39 +319,13 @@ export class ProcessEngine {
   }
 
   async closeLost(subject: TaskSubject, actor: Actor, reason: string): Promise<void> {
-    const record = await requireRecord(this.deps.records, subject);
+    const record = await this.access.open(subject, actor);
     await this.moveStage(subject, this.moves.closingStage(record).id, actor, reason);
   }
 
   /** Fills fields; a file field takes `{ fileRef, name }` as uploaded from Telegram. */
-  async fillFields(
-    subject: TaskSubject,
-    fields: Record<string, unknown>,
-    actor: Actor,
-  ): Promise<void> {
-    // Names and nested keys become document keys; fields the engine keeps are not for editing.
-    if (Object.entries(fields).some(([name, value]) => !isEditableField(name) || !safeKeys(value)))
-      throw new ProcessError('invalid_field');
-    const record = await requireRecord(this.deps.records, subject);
-    if (!(await this.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
-    if (record.closed) throw new ProcessError('closed');
-    const typed = this.typed(record.pipeline, fields);
-    const amount = amountAmong(pipelineOf(this.deps.definition, record.pipeline), typed);
-    await this.deps.records.setFields(subject, typed, amount);
-  }
-
-  /** Declared fields are stored as their type reads them (40, not "40"); a misfit is refused. */
-  private typed(pipelineId: string, fields: Record<string, unknown>): Record<string, unknown> {
-    const pipeline = pipelineOf(this.deps.definition, pipelineId);
-    return Object.fromEntries(
-      Object.entries(fields).map(([name, raw]) => {
-        const spec = declaredField(pipeline, name);
-        if (!spec) return [name, raw];
-        const parsed = parseFieldValue(spec, raw);
-        if ('problem' in parsed) throw new ProcessError('invalid_field');
-        return [name, parsed.value];
-      }),
-    );
+  fillFields(subject: TaskSubject, fields: Record<string, unknown>, actor: Actor): Promise<void> {
+    return this.edits.fill(subject, fields, actor);
   }
 
   /** A client event (payment recorded, form filled…) moves the record as the definition says. */

@@ -12,8 +12,9 @@ import type { TaskSubject } from '../../domain/task';
 import type { Actor } from './actor';
 import { ProcessError } from './errors';
 import type { RecordAudit, RecordStore, TaskStore } from './ports';
+import type { RecordAccess, ReachedRecord } from './record-access';
 import type { Rights } from './rights';
-import { requireRecord, type StageEntry } from './stage-entry';
+import type { StageEntry } from './stage-entry';
 
 /**
  * Required fields hold on the way forward only: leaving a stage for a later one waits for them,
@@ -38,9 +39,10 @@ export class StageMoves {
     private readonly deps: {
       definition: ProcessDefinition;
       records: RecordStore;
+      access: RecordAccess;
       tasks: TaskStore;
       audit: RecordAudit;
-      rights: Rights;
+      rights: Pick<Rights, 'isFrom'>;
       stages: StageEntry;
       clock: Clock;
     },
@@ -50,9 +52,9 @@ export class StageMoves {
    * Whether this person may move the record there now; the refusal says why. Closing as lost or
    * junk is possible from any open stage; any other move must be declared from this stage. The
    * target's `onlyBy` names who may enter it; the required fields hold only on the way forward.
+   * The record was reached for this actor, so it is one they may act on.
    */
-  async check(record: ProcessRecord, to: string, actor: Actor): Promise<Stage> {
-    if (!(await this.deps.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
+  async check(record: ReachedRecord, to: string, actor: Actor): Promise<Stage> {
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
     if (isFinal(stage) || record.closed) throw new ProcessError('closed');
@@ -66,11 +68,15 @@ export class StageMoves {
 
   /** The same checks, for a button that asks something (a reason) before moving. */
   async checkFor(subject: TaskSubject, to: string, actor: Actor): Promise<Stage> {
-    return this.check(await requireRecord(this.deps.records, subject), to, actor);
+    return this.check(await this.deps.access.open(subject, actor), to, actor);
   }
 
   async move(subject: TaskSubject, to: string, actor: Actor, reason?: string): Promise<void> {
-    const record = await requireRecord(this.deps.records, subject);
+    await this.apply(await this.deps.access.open(subject, actor), to, actor, reason);
+  }
+
+  /** The move itself, on a record reached for this actor. */
+  async apply(record: ReachedRecord, to: string, actor: Actor, reason?: string): Promise<void> {
     const target = await this.check(record, to, actor);
     const why = reason?.trim();
     if (isClosing(target) && !why) throw new ProcessError('reason_required');

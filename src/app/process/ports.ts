@@ -1,3 +1,4 @@
+import type { AccessScope } from '../../domain/access';
 import type { AuditEvent } from '../../domain/audit-event';
 import type { Responsibles, ResponsibleSlot } from '../../domain/department';
 import type { LeadSource, Utm } from '../../domain/lead';
@@ -19,7 +20,15 @@ export interface NewLead {
 }
 
 export interface RecordStore {
+  /** The record whoever may see it: the system's read (staff reach records through `getIn`). */
   get(subject: TaskSubject): Promise<ProcessRecord | undefined>;
+  /**
+   * The record if the scope covers it: one query by id and scope, so a record out of the scope is
+   * never read at all. Undefined when there is no such record or it is not in the scope.
+   */
+  getIn(scope: AccessScope, subject: TaskSubject): Promise<ProcessRecord | undefined>;
+  /** Whether the record exists: tells "no such record" from "not yours" after `getIn` missed. */
+  exists(subject: TaskSubject): Promise<boolean>;
   createLead(lead: NewLead, stage: string, responsibles: Responsibles): Promise<ProcessRecord>;
   /** Inserts a deal with a planned id; returns false when it already exists (a resumed step). */
   insertDeal(deal: {
@@ -71,7 +80,12 @@ export interface NewTask {
 export interface TaskStore {
   /** Creates the task unless one with the same key exists; says which happened. */
   ensure(task: NewTask): Promise<{ task: Task; created: boolean }>;
+  /** The task whoever may see it: for locks and the system (staff reach tasks through `getIn`). */
   get(id: string): Promise<Task | undefined>;
+  /** The task if the scope covers its assignee: one query by id and scope. */
+  getIn(scope: AccessScope, id: string): Promise<Task | undefined>;
+  /** Whether the task exists: tells "no such task" from "not yours" after `getIn` missed. */
+  exists(id: string): Promise<boolean>;
   /** Flips open → done atomically; false when it was no longer open (a replayed button). */
   markDone(id: string, at: Date): Promise<boolean>;
   /** Writes due, postponements and assignee of a task that is still open; false otherwise. */

@@ -7,7 +7,7 @@ import type { Assignees } from './assignees';
 import { ProcessError } from './errors';
 import type { Notifier } from './notices';
 import type { RecordAudit, RecordStore, TaskStore } from './ports';
-import type { Rights } from './rights';
+import type { RecordAccess } from './record-access';
 import { requireRecord, subjectKey, type StageEntry } from './stage-entry';
 
 /** Where a deal's chain stood when a problem stopped it: the chain goes on from there. */
@@ -35,7 +35,7 @@ export class Problems {
       tasks: TaskStore;
       notifier: Notifier;
       audit: RecordAudit;
-      rights: Rights;
+      access: RecordAccess;
       assignees: Assignees;
       stages: StageEntry;
       clock: Clock;
@@ -52,8 +52,7 @@ export class Problems {
     const now = this.deps.clock.now();
     const why = reason.trim();
     if (!why) throw new ProcessError('reason_required');
-    const record = await requireRecord(this.deps.records, subject);
-    if (!(await this.deps.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
+    const record = await this.deps.access.open(subject, actor);
     if (record.closed) throw new ProcessError('closed');
     const path = pipelineOf(this.deps.definition, record.pipeline).problem;
     const byUserId = actor.kind === 'user' ? actor.user.id : undefined;

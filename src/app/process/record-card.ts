@@ -13,9 +13,8 @@ import {
 import type { Task, TaskSubject } from '../../domain/task';
 import type { User } from '../../domain/user';
 import type { Actor } from './actor';
-import { ProcessError } from './errors';
-import type { Directory, RecordStore, TaskStore } from './ports';
-import type { Rights } from './rights';
+import type { Directory, TaskStore } from './ports';
+import type { RecordAccess } from './record-access';
 
 export interface ContactNames {
   namesOf(contactId: string): Promise<{ contact?: string; company?: string }>;
@@ -40,18 +39,15 @@ export class RecordCards {
   constructor(
     private readonly deps: {
       definition: ProcessDefinition;
-      records: RecordStore;
+      access: RecordAccess;
       tasks: TaskStore;
       directory: Directory;
-      rights: Rights;
       names: ContactNames;
     },
   ) {}
 
   async card(subject: TaskSubject, actor: Actor): Promise<RecordCard> {
-    const record = await this.deps.records.get(subject);
-    if (!record) throw new ProcessError('not_found');
-    if (!(await this.deps.rights.mayAct(actor, record))) throw new ProcessError('not_allowed');
+    const record = await this.deps.access.open(subject, actor);
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
     const names = await this.deps.names.namesOf(record.contactId);

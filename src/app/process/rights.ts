@@ -1,12 +1,4 @@
-import {
-  SYSTEM_SCOPE,
-  covers,
-  coversPerson,
-  scopeOf,
-  staffActor,
-  type AccessScope,
-} from '../../domain/access';
-import type { ProcessRecord } from '../../domain/process/record';
+import { SYSTEM_SCOPE, scopeOf, staffActor, type AccessScope } from '../../domain/access';
 import type { Task } from '../../domain/task';
 import type { User } from '../../domain/user';
 import type { Actor } from './actor';
@@ -30,35 +22,35 @@ export class Rights {
   async scopeOf(actor: Actor | User): Promise<AccessScope> {
     const user = 'kind' in actor ? (actor.kind === 'system' ? undefined : actor.user) : actor;
     if (!user) return SYSTEM_SCOPE;
-    const overseesDepartment =
-      user.active &&
-      user.departmentId &&
-      user.roles.includes('head') &&
-      !user.roles.includes('admin');
-    const department = overseesDepartment
-      ? {
-          id: user.departmentId!,
-          memberIds: await this.deps.directory.membersOf(user.departmentId!),
-        }
-      : undefined;
+    const { departmentId } = user;
+    const oversees = user.active && user.roles.includes('head') && !user.roles.includes('admin');
+    const department =
+      oversees && departmentId
+        ? { id: departmentId, memberIds: await this.deps.directory.membersOf(departmentId) }
+        : undefined;
     return scopeOf(staffActor(user), department);
   }
 
-  /** An open task the actor may act on, or the refusal that explains why not. */
+  /**
+   * An open task the actor may act on, or the refusal that explains why not. A staff member's
+   * read is one query by id and scope: someone else's task is never read for them.
+   */
   async openTask(taskId: string, actor: Actor): Promise<Task> {
-    const task = await this.deps.tasks.get(taskId);
-    if (!task) throw new ProcessError('not_found');
+    const task = await this.visibleTask(taskId, actor);
+    if (!task) {
+      const foreign = actor.kind === 'user' && (await this.deps.tasks.exists(taskId));
+      throw new ProcessError(foreign ? 'not_allowed' : 'not_found');
+    }
     if (task.status !== 'open') throw new ProcessError('task_not_open');
-    if (!(await this.mayActOnWorkOf(actor, task.assigneeId))) throw new ProcessError('not_allowed');
     return task;
   }
 
-  async mayAct(actor: Actor, record: ProcessRecord): Promise<boolean> {
-    if (actor.kind === 'system') return true;
-    // One's own record needs no read of the department.
-    if (actor.user.active && Object.values(record.responsibles).includes(actor.user.id))
-      return true;
-    return covers(await this.scopeOf(actor), record);
+  /** The task, open or not, if the actor may see it; undefined for none or someone else's. */
+  async visibleTask(taskId: string, actor: Actor): Promise<Task | undefined> {
+    const { tasks } = this.deps;
+    return actor.kind === 'system'
+      ? tasks.get(taskId)
+      : tasks.getIn(await this.scopeOf(actor), taskId);
   }
 
   /** Whether the actor works in that department (the system and admins count as any). */
@@ -66,11 +58,5 @@ export class Rights {
     if (actor.kind === 'system') return true;
     if (actor.user.roles.includes('admin')) return true;
     return (await this.deps.directory.departmentCodeOf(actor.user)) === department;
-  }
-
-  private async mayActOnWorkOf(actor: Actor, userId: string): Promise<boolean> {
-    if (actor.kind === 'system') return true;
-    if (actor.user.active && actor.user.id === userId) return true;
-    return coversPerson(await this.scopeOf(actor), userId);
   }
 }

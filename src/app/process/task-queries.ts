@@ -13,13 +13,19 @@ export class TaskQueries {
       definition: ProcessDefinition;
       tasks: TaskStore;
       directory: Directory;
-      rights: Rights;
+      rights: Pick<Rights, 'openTask' | 'visibleTask'>;
     },
   ) {}
 
-  /** A task with the chain step that created it, so the bot knows what Done will ask for. */
-  async describeTask(taskId: string): Promise<{ task: Task; step?: TaskStep } | undefined> {
-    const task = await this.deps.tasks.get(taskId);
+  /**
+   * A task the actor may see, with the chain step that created it, so the bot knows what Done
+   * will ask for; undefined for none or someone else's.
+   */
+  async describeTask(
+    taskId: string,
+    actor: Actor,
+  ): Promise<{ task: Task; step?: TaskStep } | undefined> {
+    const task = await this.deps.rights.visibleTask(taskId, actor);
     if (!task) return undefined;
     if (!task.chain) return { task };
     const pipeline = pipelineOf(this.deps.definition, task.chain.pipeline);
@@ -48,9 +54,9 @@ export class TaskQueries {
     );
   }
 
-  /** Colleagues a task can be handed to: managers of its assignee's department. */
-  async colleaguesFor(taskId: string): Promise<User[]> {
-    const task = await this.deps.tasks.get(taskId);
+  /** Colleagues a task the actor may see can be handed to: managers of its assignee's department. */
+  async colleaguesFor(taskId: string, actor: Actor): Promise<User[]> {
+    const task = await this.deps.rights.visibleTask(taskId, actor);
     const assignee = task ? await this.deps.directory.getUser(task.assigneeId) : undefined;
     const department = assignee ? await this.deps.directory.departmentCodeOf(assignee) : undefined;
     const colleagues = department ? await this.managersOf(department) : [];

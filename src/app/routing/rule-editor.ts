@@ -3,7 +3,7 @@ import type { Clock } from '../../domain/ports';
 import type { RoutingAction, RoutingRule } from '../../domain/routing/rule';
 import { shadows } from '../../domain/routing/shadowing';
 import { parseRule, type ParsedRule } from '../../domain/routing/syntax';
-import type { User } from '../../domain/user';
+import type { Admin } from '../../domain/user';
 import type { RoutingAudit, RoutingPeople, RuleStore } from './ports';
 import { RoutingError, type RoutingProblem } from './routing-error';
 
@@ -28,7 +28,7 @@ export class RuleEditor {
   }
 
   /** Adds a rule at a 1-based position (the end by default). */
-  async add(admin: User, line: string, position?: number): Promise<RoutingRule[]> {
+  async add(admin: Admin, line: string, position?: number): Promise<RoutingRule[]> {
     const rule = await this.build(line);
     return this.change(admin, 'routing.add', (rules) => {
       const at = position === undefined ? rules.length : this.index(rules, position, true);
@@ -36,7 +36,7 @@ export class RuleEditor {
     });
   }
 
-  async edit(admin: User, position: number, line: string): Promise<RoutingRule[]> {
+  async edit(admin: Admin, position: number, line: string): Promise<RoutingRule[]> {
     const rule = await this.build(line);
     return this.change(admin, 'routing.edit', (rules) => {
       const at = this.index(rules, position);
@@ -44,14 +44,14 @@ export class RuleEditor {
     });
   }
 
-  remove(admin: User, position: number): Promise<RoutingRule[]> {
+  remove(admin: Admin, position: number): Promise<RoutingRule[]> {
     return this.change(admin, 'routing.delete', (rules) => {
       const at = this.index(rules, position);
       return rules.filter((_, i) => i !== at);
     });
   }
 
-  move(admin: User, from: number, to: number): Promise<RoutingRule[]> {
+  move(admin: Admin, from: number, to: number): Promise<RoutingRule[]> {
     return this.change(admin, 'routing.move', (rules) => {
       const [a, b] = [this.index(rules, from), this.index(rules, to)];
       const next = [...rules];
@@ -62,7 +62,7 @@ export class RuleEditor {
   }
 
   /** Restores the list as it was before the last change not yet undone. */
-  async undo(admin: User): Promise<RoutingRule[]> {
+  async undo(admin: Admin): Promise<RoutingRule[]> {
     const last = await this.deps.audit.lastChange();
     if (!last) throw new RoutingError([{ code: 'nothing_to_undo' }]);
     const restored = (last.before ?? []) as RoutingRule[];
@@ -79,7 +79,7 @@ export class RuleEditor {
   }
 
   private async change(
-    admin: User,
+    admin: Admin,
     action: string,
     apply: (rules: RoutingRule[]) => RoutingRule[],
   ): Promise<RoutingRule[]> {
@@ -93,7 +93,7 @@ export class RuleEditor {
   }
 
   private record(
-    admin: User,
+    admin: Admin,
     action: string,
     before: RoutingRule[],
     after: RoutingRule[],

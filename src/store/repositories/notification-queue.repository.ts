@@ -1,4 +1,5 @@
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Filter } from 'mongodb';
+import type { Types } from 'mongoose';
 import type { Lease } from '../../app/lease';
 import type {
   NotificationQueue,
@@ -16,8 +17,26 @@ import { claimLeased } from './leases';
 import { ALERT_CHAT } from './organisation.repository';
 import { oid, plain } from './plain';
 
-type Stored = NotificationDoc & { _id: import('mongoose').Types.ObjectId };
+type Stored = NotificationDoc & { _id: Types.ObjectId };
 type Outcome = { id: string; set: Record<string, unknown>; refs?: string[] };
+
+/**
+ * The driver's collection behind the model, typed as its documents are stored: the queue reads and
+ * writes without hydrating documents, and the compiler still checks every filter and update.
+ */
+function storedNotifications(models: Models): Collection<Stored> {
+  const { Notification } = models;
+  const db = Notification.db.db;
+  if (!db) throw new Error('the notification queue needs a connected database');
+  return db.collection<Stored>(Notification.collection.collectionName);
+}
+
+/** Staff notices still to deliver whose lease ran out (or that never had one). */
+const expiredFor = (now: Date): Filter<Stored> => ({
+  status: 'pending',
+  audience: { $in: ['user', 'heads'] },
+  $or: [{ leaseUntil: { $lte: now } }, { leaseUntil: null }],
+});
 
 /** `alertChatLocale`: the language of the heads' group chat, when admins set one. */
 export function createNotificationQueue(
@@ -30,8 +49,8 @@ export function createNotificationQueue(
     onUndecodable?: (id: string, error: string) => void;
   },
 ): NotificationQueue {
-  const { Notification, User, Setting } = models;
-  const collection = Notification.collection as unknown as import('mongodb').Collection<Stored>;
+  const { User, Setting } = models;
+  const collection = storedNotifications(models);
   // Who receives what is read for every notice and changes only by an admin's command.
   const staff = cachedRead(['users'], async () => {
     const users = await User.find({ active: true }).sort({ _id: 1 }).lean();
@@ -92,7 +111,6 @@ export function createNotificationQueue(
     await collection.bulkWrite(operations, { ordered: false });
     return batch.map(() => true as const);
   });
-  const staffAudience = { $in: ['user', 'heads'] };
 
   return {
     async resolve(notices) {
@@ -102,11 +120,7 @@ export function createNotificationQueue(
       const now = (options.clock ?? systemClock).now();
       const claimed = await claimLeased(
         collection,
-        {
-          status: 'pending',
-          audience: staffAudience,
-          $or: [{ leaseUntil: { $lte: now } }, { leaseUntil: null }],
-        } as never,
+        expiredFor(now),
         { createdAt: 1 },
         options.lease(),
         limit,

@@ -6,6 +6,7 @@ import { FIELD_NAME, type ProcessRecord } from '../../domain/process/record';
 import type { TaskSubject } from '../../domain/task';
 import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
+import { recordsIn } from '../scoped/access-filter';
 import { oid, plain } from './plain';
 import { createRecordNumbers, type RecordNumbers } from './record-numbers';
 
@@ -69,6 +70,23 @@ export function createRecordRepository(
     async get(subject) {
       const doc = subject.kind === 'lead' ? await leadById(subject.id) : await dealById(subject.id);
       return doc ? toProcessRecord(subject.kind, doc) : undefined;
+    },
+
+    async getIn(scope, subject) {
+      // Not batched with `get`: the scope is part of the query, and a staff member's button
+      // reads one record at a time.
+      const filter = { _id: oid(subject.id), ...recordsIn(scope) };
+      const doc =
+        subject.kind === 'lead'
+          ? await Lead.findOne(filter).lean()
+          : await Deal.findOne(filter).lean();
+      return doc ? toProcessRecord(subject.kind, doc) : undefined;
+    },
+
+    async exists(subject) {
+      const filter = { _id: oid(subject.id) };
+      const found = subject.kind === 'lead' ? await Lead.exists(filter) : await Deal.exists(filter);
+      return found !== null;
     },
 
     async createLead({ contactName, ...lead }, stage, responsibles) {

@@ -3,6 +3,7 @@ import type { TaskStore } from '../../app/process/ports';
 import type { Task } from '../../domain/task';
 import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
+import { workIn } from '../scoped/access-filter';
 import { oid, plain } from './plain';
 
 export function toTask(doc: unknown): Task {
@@ -27,6 +28,15 @@ export function createTaskRepository(models: Models): TaskStore {
     async get(id) {
       const doc = await TaskModel.findById(id).lean();
       return doc ? toTask(doc) : undefined;
+    },
+
+    async getIn(scope, id) {
+      const doc = await TaskModel.findOne({ _id: oid(id), ...workIn(scope) }).lean();
+      return doc ? toTask(doc) : undefined;
+    },
+
+    async exists(id) {
+      return (await TaskModel.exists({ _id: oid(id) })) !== null;
     },
 
     async markDone(id, at) {

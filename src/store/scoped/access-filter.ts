@@ -29,3 +29,13 @@ export function recordsIn(
   if (scope.unassigned && !options.held) branches.push({ 'responsibles.sales': null });
   return branches.length === 1 ? branches[0]! : { $or: branches };
 }
+
+/**
+ * The tasks the scope covers, as a filter on a task collection: the work assigned to its people
+ * (`coversPerson` in src/domain/access.ts), everything for the system or an admin.
+ */
+export function workIn(scope: AccessScope): Filter {
+  if (scope.kind === 'all') return {};
+  if (scope.kind === 'none') return NOTHING;
+  return { assigneeId: { $in: scope.userIds.map(oid) } };
+}
