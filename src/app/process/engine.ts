@@ -178,24 +178,25 @@ export class ProcessEngine {
 
   private async completeTaskNow(taskId: string, actor: Actor, input: CompleteInput): Promise<void> {
     const task = await this.rights.openTask(taskId, actor);
-    if (!task.chain || !task.subject) {
+    const { chain, subject } = task;
+    if (!chain || !subject) {
       await this.claim(task);
       // Sales closing a red task closes the problem it stood for, and the chain goes on.
-      if (task.problem && task.subject) await this.problems.resolve(task.subject, actor);
+      if (task.problem && subject) await this.problems.resolve(subject, actor);
       return;
     }
-    const { record, pipeline, stage, index, step } = await this.chainStepOf(task);
+    const { record, pipeline, stage, index, step } = await this.chainStepOf(chain, subject);
+    const { assign, convert, moveTo } = step.onDone;
 
     // Everything that can refuse is checked before anything is written.
-    if (step.onDone.assign) await this.checkAssignee(step.onDone.assign, input.assignTo);
-    if (step.onDone.convert) this.checkDealTypes(input.dealTypes);
-    if (step.onDone.moveTo) checkCanLeave(pipeline, record, stage, step.onDone.moveTo);
+    const assignTo = assign && (await this.checkAssignee(assign, input.assignTo));
+    const dealTypes = convert ? this.checkDealTypes(input.dealTypes) : undefined;
+    if (moveTo) checkCanLeave(pipeline, record, stage, moveTo);
 
-    if (step.onDone.assign) await this.stages.assign(record, step.onDone.assign, input.assignTo!);
+    if (assign && assignTo) await this.stages.assign(record, assign, assignTo);
     // Conversion runs before the task is claimed: it is idempotent, so a crash midway leaves the
     // task open and pressing Done again (or the start-up resume) finishes the same deals.
-    if (step.onDone.convert)
-      await this.conversion.convert(record, input.dealTypes!, input.operations ?? {});
+    if (dealTypes) await this.conversion.convert(record, dealTypes, input.operations ?? {});
     await this.claim(task);
 
     if (step.onDone.moveTo) {
@@ -207,14 +208,15 @@ export class ProcessEngine {
   }
 
   /** Where a chain task stands: its record, still on the visit that created it, and its step. */
-  private async chainStepOf(task: Task) {
-    const record = await requireRecord(this.deps.records, task.subject!);
-    if (record.stage !== task.chain!.stage || record.stageEntry !== task.chain!.stageEntry) {
+  private async chainStepOf(chain: NonNullable<Task['chain']>, subject: TaskSubject) {
+    // The task was opened for the actor: its record is read as the process's own.
+    const record = await requireRecord(this.deps.records, subject);
+    if (record.stage !== chain.stage || record.stageEntry !== chain.stageEntry) {
       throw new ProcessError('stale_task');
     }
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
-    const index = stage.tasks.findIndex((step) => step.id === task.chain!.stepId);
+    const index = stage.tasks.findIndex((step) => step.id === chain.stepId);
     const step = stage.tasks[index];
     if (!step) throw new ProcessError('stale_task');
     return { record, pipeline, stage, index, step };
@@ -227,7 +229,7 @@ export class ProcessEngine {
   async checkCompletion(taskId: string, actor: Actor): Promise<void> {
     const task = await this.rights.openTask(taskId, actor);
     if (!task.chain || !task.subject) return;
-    const { record, pipeline, stage, step } = await this.chainStepOf(task);
+    const { record, pipeline, stage, step } = await this.chainStepOf(task.chain, task.subject);
     if (step.onDone.moveTo) checkCanLeave(pipeline, record, stage, step.onDone.moveTo);
   }
 
@@ -363,17 +365,24 @@ export class ProcessEngine {
     await this.deps.timers.cancel(`task:${task.id}`);
   }
 
-  private async checkAssignee(department: 'sales' | 'operations', userId?: string): Promise<void> {
+  /** The chosen person, if they are an active member of the department. */
+  private async checkAssignee(
+    department: 'sales' | 'operations',
+    userId?: string,
+  ): Promise<string> {
     if (!userId) throw new ProcessError('needs_assignee');
     const user = await this.deps.directory.getUser(userId);
     if (!user?.active || (await this.deps.directory.departmentCodeOf(user)) !== department)
       throw new ProcessError('needs_assignee');
+    return userId;
   }
 
-  private checkDealTypes(dealTypes?: string[]): void {
+  /** The chosen deal types, if there are some, each declared and named once. */
+  private checkDealTypes(dealTypes?: string[]): string[] {
     if (!dealTypes || dealTypes.length === 0) throw new ProcessError('needs_deal_types');
     const known = new Set(this.deps.definition.deals.map((deal) => deal.id));
     if (dealTypes.some((type) => !known.has(type)) || new Set(dealTypes).size !== dealTypes.length)
       throw new ProcessError('unknown_deal_type');
+    return dealTypes;
   }
 }

@@ -113,9 +113,9 @@ export class Problems {
 
   /** The chain steps open on the record's current visit: they are what resumes. */
   private async resumePoint(record: ProcessRecord): Promise<ResumePoint> {
-    const steps = (await this.deps.tasks.listOpen({ subject: record.subject }))
-      .filter((task) => task.chain?.stageEntry === record.stageEntry)
-      .map((task) => task.chain!.stepId);
+    const steps = (await this.deps.tasks.listOpen({ subject: record.subject })).flatMap((task) =>
+      task.chain?.stageEntry === record.stageEntry ? [task.chain.stepId] : [],
+    );
     return { stage: record.stage, steps };
   }
 
