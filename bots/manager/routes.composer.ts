@@ -143,7 +143,13 @@ async function actionText(
     case 'manager':
       return t('admin:actions.manager', { name: await deps.nameOf(action.userId) });
     default:
-      return t(`admin:actions.${action.kind}`, { department: action.department });
+      // The department by its name in the reader's language, not its code (a rule refers to a
+      // department that no longer exists only through an old audit entry: then the code).
+      return t(`admin:actions.${action.kind}`, {
+        department: t(`bot:departments.${action.department}`, {
+          defaultValue: action.department,
+        }),
+      });
   }
 }
 

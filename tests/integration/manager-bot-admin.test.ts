@@ -59,7 +59,7 @@ describe('admin commands in the manager bot', () => {
     await admin.command('/audit');
     const entries = admin.texts().slice(-3);
     expect(entries[0]).toMatch(
-      /Анна · отменил изменение\nБыло:\n1\. .*\n2\. channel=vk → по очереди в отделе sales\nСтало:\n1\. channel=vk utm_source=ads/,
+      /Анна · отменил изменение\nБыло:\n1\. .*\n2\. channel=vk → по очереди в отделе продаж\nСтало:\n1\. channel=vk utm_source=ads/,
     );
     expect(entries[1]).toMatch(/Анна · добавил правило \(отменено\)/);
     expect(entries[2]).toMatch(/Анна · добавил правило\nБыло:\nПравил нет/);
