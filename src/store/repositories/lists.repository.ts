@@ -1,4 +1,3 @@
-import type { Types } from 'mongoose';
 import type { ListStore, RecordKind, TeamCounts } from '../../app/lists/lists';
 import type { ResponsibleSlot } from '../../domain/department';
 import type { User } from '../../domain/user';
@@ -6,6 +5,7 @@ import type { Models } from '../models';
 import { recordsIn } from '../scoped/access-filter';
 import { toProcessRecord } from './record.repository';
 import { toTask } from './task.repository';
+import { openLoadOf, overdueOf } from './open-load';
 import { oid, plain } from './plain';
 
 /**
@@ -19,24 +19,10 @@ const SLOTS: Record<RecordKind, readonly ResponsibleSlot[]> = {
 
 const ids = (values: string[]) => [...new Set(values)].map(oid);
 
-type Counted = { _id: Types.ObjectId | null; n: number };
-
 export function createListStore(models: Models): ListStore {
   const { Lead, Deal, Conversation, Contact, User: UserModel, Task } = models;
 
   /** One grouped count: how many matching documents each person holds in `field`. */
-  const countBy = async (
-    model: typeof Lead | typeof Deal | typeof Task,
-    match: Record<string, unknown>,
-    field: string,
-  ): Promise<Map<string, number>> => {
-    const rows = await (model as typeof Task).aggregate<Counted>([
-      { $match: match },
-      { $group: { _id: `$${field}`, n: { $sum: 1 } } },
-    ]);
-    return new Map(rows.filter((row) => row._id).map((row) => [String(row._id), row.n]));
-  };
-
   return {
     async openRecords(kind, query, page) {
       const filter: Record<string, unknown> = {
@@ -129,30 +115,17 @@ export function createListStore(models: Models): ListStore {
     },
 
     async teamCounts(userIds, now) {
-      const people = ids(userIds);
-      if (people.length === 0) return new Map();
-      const open = { closed: false };
-      const [leads, dealsSold, dealsRun, tasks, overdue] = await Promise.all([
-        countBy(Lead, { ...open, 'responsibles.sales': { $in: people } }, 'responsibles.sales'),
-        countBy(Deal, { ...open, 'responsibles.sales': { $in: people } }, 'responsibles.sales'),
-        countBy(
-          Deal,
-          { ...open, 'responsibles.operations': { $in: people } },
-          'responsibles.operations',
-        ),
-        countBy(Task, { assigneeId: { $in: people }, status: 'open' }, 'assigneeId'),
-        countBy(
-          Task,
-          { assigneeId: { $in: people }, status: 'open', due: { $lt: now } },
-          'assigneeId',
-        ),
+      const [load, overdue] = await Promise.all([
+        openLoadOf(models, userIds),
+        overdueOf(models, userIds, now),
       ]);
       const counts = new Map<string, TeamCounts>();
       for (const id of userIds) {
+        const held = load.get(id);
         counts.set(id, {
-          leads: leads.get(id) ?? 0,
-          deals: (dealsSold.get(id) ?? 0) + (dealsRun.get(id) ?? 0),
-          tasks: tasks.get(id) ?? 0,
+          leads: held?.leads ?? 0,
+          deals: held?.deals ?? 0,
+          tasks: held?.tasks ?? 0,
           overdue: overdue.get(id) ?? 0,
         });
       }

@@ -13,6 +13,7 @@ import { ALERT_CHAT } from './organisation.repository';
 import type { Models } from '../models';
 import { createPlanStore } from './plan.repository';
 import { createReplyWaitStore } from './reply-waits.repository';
+import { openLoadOf } from './open-load';
 import { oid } from './plain';
 
 /**
@@ -75,13 +76,6 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
         amount: typeof doc.amount === 'number' && Number.isFinite(doc.amount) ? doc.amount : 0,
       };
     });
-
-  /** How many documents match, per person: one equality per person, served by an index. */
-  const perPerson = async (
-    userIds: readonly string[],
-    count: (userId: Id) => Promise<number>,
-  ): Promise<Map<string, number>> =>
-    new Map(await Promise.all(userIds.map(async (id) => [id, await count(oid(id))] as const)));
 
   return {
     async people(departmentId) {
@@ -183,28 +177,8 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
       );
     },
 
-    async openLoad(userIds) {
-      // Per person, an equality on `{responsibles.<slot>, closed}` / `{assigneeId, status}`:
-      // only their open records are read, where a `$in` of the people was a scan of every
-      // record, closed ones included. Overdue tasks come with `overdueTasks`.
-      const open = { closed: false };
-      const [leads, dealsSold, dealsRun, tasks] = await Promise.all([
-        perPerson(userIds, (id) => Lead.countDocuments({ 'responsibles.sales': id, ...open })),
-        perPerson(userIds, (id) => Deal.countDocuments({ 'responsibles.sales': id, ...open })),
-        perPerson(userIds, (id) => Deal.countDocuments({ 'responsibles.operations': id, ...open })),
-        perPerson(userIds, (id) => Task.countDocuments({ assigneeId: id, status: 'open' })),
-      ]);
-      return new Map(
-        userIds.map((id) => [
-          id,
-          {
-            leads: leads.get(id) ?? 0,
-            deals: (dealsSold.get(id) ?? 0) + (dealsRun.get(id) ?? 0),
-            tasks: tasks.get(id) ?? 0,
-          },
-        ]),
-      );
-    },
+    // Per person, served by an index (open-load.ts); overdue tasks come with `overdueTasks`.
+    openLoad: (userIds) => openLoadOf(models, userIds),
 
     replies: (range) => replyWaits.between(range),
 
