@@ -3,7 +3,7 @@ import { as, DAY, file, HOUR, processWalk } from '../support/process-walk';
 
 const walk = processWalk();
 const { fixture, openTasks, currentTask, stageOf, completeCurrent } = walk;
-const { walkLeadToHandOff, dealsOf, standardDealAtInvoice } = walk;
+const { standardDeal, standardDealAtInvoice } = walk;
 let process: ReturnType<typeof walk.process>;
 beforeAll(() => {
   process = walk.process();
@@ -11,17 +11,9 @@ beforeAll(() => {
 
 describe('a problem in the default process, on a controllable clock', () => {
   it('problem in operations → red task and alert → back to sales → lost with a reason', async () => {
-    const lead = await walkLeadToHandOff();
-    await process.engine.fillFields(
-      lead,
-      { employees: 5, area: '30 м²', brief: file('b.pdf') },
-      as(fixture.org.sales1),
-    );
-    await completeCurrent(lead, 1, { dealTypes: ['standard'] });
-    const [deal] = await dealsOf(lead);
-    const subject = { kind: 'deal', id: deal!.id } as const;
+    const { deal, subject } = await standardDeal();
     const operations = Object.values(fixture.org).find(
-      (user) => user.id === deal!.responsibles.operations,
+      (user) => user.id === deal.responsibles.operations,
     )!;
 
     const red = await process.engine.raiseProblem(

@@ -97,8 +97,8 @@ export function processWalk() {
     );
   }
 
-  /** A lead handed off into one standard deal, its contract prepared: the invoice is next. */
-  async function standardDealAtInvoice() {
+  /** A lead handed off into one standard deal, at the deal's first stage. */
+  async function standardDeal() {
     const lead = await walkLeadToHandOff();
     await process.engine.fillFields(
       lead,
@@ -107,9 +107,14 @@ export function processWalk() {
     );
     await completeCurrent(lead, 1, { dealTypes: ['standard'] });
     const [deal] = await dealsOf(lead);
-    const subject = { kind: 'deal', id: deal!.id } as const;
+    return { deal: deal!, subject: { kind: 'deal', id: deal!.id } as const };
+  }
+
+  /** A lead handed off into one standard deal, its contract prepared: the invoice is next. */
+  async function standardDealAtInvoice() {
+    const { deal, subject } = await standardDeal();
     await completeCurrent(subject); // prepare_contract
-    return { deal: deal!, subject };
+    return { deal, subject };
   }
 
   return {
@@ -122,6 +127,7 @@ export function processWalk() {
     completeCurrent,
     walkLeadToHandOff,
     dealsOf,
+    standardDeal,
     standardDealAtInvoice,
   };
 }
