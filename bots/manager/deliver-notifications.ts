@@ -6,6 +6,7 @@ import type {
   QueuedNotice,
   StaffDelivery,
 } from '../../src/app/staff/notification-queue';
+import { HeldLeases } from '../../src/app/lease';
 import type { Notice } from '../../src/app/process/notices';
 import { TELEGRAM_TEXT_LIMIT, truncated } from './card.render';
 import type { RecordLabels } from '../../src/app/process/record-labels';
@@ -65,7 +66,7 @@ const SAFETY_POLL_MS = 10_000;
 export class NoticeDelivery {
   private readonly byRecipients = new Map<string, Recipients>();
   /** Notices held here, so a poll never takes one twice (until their outcome is stored). */
-  private readonly held = new Set<string>();
+  private readonly held = new HeldLeases();
   /** Sent, and the "sent" not stored yet (the database failed): stored again, never resent. */
   private readonly unrecorded = new Map<string, string[]>();
   private readonly active = new Set<Promise<void>>();
@@ -79,16 +80,20 @@ export class NoticeDelivery {
 
   start(): void {
     this.stopped = false;
-    const leaseMs = this.deps.leaseMs ?? 60_000;
+    const leaseMs = this.leaseMs;
     this.timers = [
       setInterval(() => {
         for (const [id, refs] of this.unrecorded) this.recordSent(id, refs);
         void this.claimExpired().catch(this.reportError);
       }, SAFETY_POLL_MS),
-      setInterval(
-        () => void this.deps.queue.renew([...this.held]).catch(this.reportError),
-        leaseMs / 3,
-      ),
+      setInterval(() => {
+        const now = this.deps.clock.now();
+        void this.held
+          .renewDue(now, (leaseMs * 2) / 3, new Date(now.getTime() + leaseMs), (ids) =>
+            this.deps.queue.renew(ids),
+          )
+          .catch(this.reportError);
+      }, leaseMs / 3),
     ];
   }
 
@@ -106,7 +111,9 @@ export class NoticeDelivery {
     const touched = new Set<string>();
     for (const delivery of deliveries) {
       if (this.held.has(delivery.id)) continue;
-      this.held.add(delivery.id);
+      // Stored (or claimed) just now, so its lease runs about this long; renewal keeps a third
+      // of a lease in hand for the difference.
+      this.held.hold(delivery.id, new Date(this.deps.clock.now().getTime() + this.leaseMs));
       const key = delivery.recipients.map((r) => r.telegramId).join(',');
       let queue = this.byRecipients.get(key);
       if (!queue) {
@@ -132,6 +139,10 @@ export class NoticeDelivery {
     for (const queue of this.byRecipients.values()) clearTimeout(queue.timer);
     // What is not sent yet stays pending; its lease runs out and the next process sends it.
     await Promise.all([...this.active]);
+  }
+
+  private get leaseMs(): number {
+    return this.deps.leaseMs ?? 60_000;
   }
 
   private readonly reportError = (error: unknown) => this.deps.onError?.(error);
@@ -177,7 +188,7 @@ export class NoticeDelivery {
       }
       queue.attempts = 0;
       queue.items.shift();
-      if (outcome === 'failed') this.held.delete(delivery.id);
+      if (outcome === 'failed') this.held.release(delivery.id);
     }
   }
 
@@ -190,7 +201,7 @@ export class NoticeDelivery {
     this.unrecorded.delete(id);
     const write = this.deps.queue.markSent(id, refs).then(
       () => {
-        this.held.delete(id);
+        this.held.release(id);
       },
       (error: unknown) => {
         this.unrecorded.set(id, refs);

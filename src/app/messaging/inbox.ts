@@ -4,6 +4,7 @@ import { chatOf, identityKey } from '../../domain/channel';
 import type { InboundMessage } from '../../domain/message';
 import type { Clock } from '../../domain/ports';
 import { KeyedLock } from '../keyed-lock';
+import { HeldLeases } from '../lease';
 import type { InboxItem, InboxStore, ParkedItem } from './ports';
 
 export interface InboxOptions {
@@ -22,6 +23,12 @@ export interface InboxOptions {
   maxAttempts?: number;
   /** Chats ingested at once: more only queue at the database, ahead of the acknowledgements. */
   concurrency?: number;
+  /**
+   * Items held in memory at most. Past it (a burst) an accepted item is stored for whoever takes
+   * it first and taken from the store as room frees, oldest first: the backlog waits in the
+   * database, where it costs nothing, not in leases renewed while it waits.
+   */
+  window?: number;
   onError(error: unknown, item: InboxItem): void;
   onParked(item: InboxItem, error: string): void;
 }
@@ -52,7 +59,17 @@ export class Inbox {
   private readonly blocked = new Map<string, Date>();
   private readonly inFlight = new Set<Promise<void>>();
   /** Items taken here and not finished: their leases are renewed while they wait or run. */
-  private readonly held = new Set<string>();
+  private readonly held = new HeldLeases();
+  /** Accepted, and their leased write not answered yet: they count against the window. */
+  private reserved = 0;
+  /**
+   * Set once an item was stored for later (the window was full). Until the store has none left,
+   * later messages are stored for later too, so that none overtakes an earlier one of its chat.
+   */
+  private overflowing = false;
+  /** Writes of items stored for later: started so far, and not answered yet. */
+  private unheldStarted = 0;
+  private unheldWriting = 0;
   private poll: NodeJS.Timeout | undefined;
   private renewal: NodeJS.Timeout | undefined;
   private wakeAt: { at: number; timer: NodeJS.Timeout } | undefined;
@@ -65,6 +82,10 @@ export class Inbox {
 
   private get leaseMs() {
     return this.options.leaseMs ?? 30_000;
+  }
+
+  private get window() {
+    return this.options.window ?? 256;
   }
 
   private lease() {
@@ -83,7 +104,26 @@ export class Inbox {
       receivedAt: this.options.clock.now(),
       attempts: 0,
     };
-    if (await this.options.store.add(item, this.lease())) this.schedule(item, false);
+    if (this.overflowing || this.held.size + this.reserved >= this.window) {
+      this.overflowing = true;
+      this.unheldStarted += 1;
+      this.unheldWriting += 1;
+      try {
+        await this.options.store.add(item);
+      } finally {
+        this.unheldWriting -= 1;
+      }
+      return;
+    }
+    this.reserved += 1;
+    const lease = this.lease();
+    let added: boolean;
+    try {
+      added = await this.options.store.add(item, lease);
+    } finally {
+      this.reserved -= 1;
+    }
+    if (added) this.schedule(item, lease.until, false);
   }
 
   start(): void {
@@ -96,8 +136,11 @@ export class Inbox {
     this.renewal = setInterval(() => {
       if (this.held.size === 0 || renewing) return; // a slow renewal is not stacked on
       renewing = true;
-      this.options.store
-        .renew([...this.held], this.lease())
+      const lease = this.lease();
+      this.held
+        .renewDue(this.options.clock.now(), (this.leaseMs * 2) / 3, lease.until, (keys) =>
+          this.options.store.renew(keys, lease),
+        )
         .catch(() => undefined)
         .finally(() => (renewing = false));
     }, this.leaseMs / 3);
@@ -138,34 +181,45 @@ export class Inbox {
     return this.options.store.discard(key);
   }
 
-  /** Takes over items whose lease ran out: a crashed process's, or retries now due. */
+  /**
+   * Takes over items whose lease ran out (a crashed process's, retries now due) and items stored
+   * for later, as many as the window has room for.
+   */
   recover(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.recovering ??= (async () => {
-      try {
-        const now = this.options.clock.now();
-        for (;;) {
-          const items = await this.options.store.claimExpired(this.lease(), now, 200);
-          for (const item of items) this.schedule(item, true);
-          if (items.length < 200) break;
-        }
-      } catch {
-        // The database is away; the next poll tries again.
-      } finally {
-        this.recovering = undefined;
-      }
-    })();
+    // Cleared in `finally`, which always runs after the assignment (a look that ends before its
+    // first await would otherwise clear it first, and every later call would get its old promise).
+    this.recovering ??= this.takeOver()
+      .catch(() => undefined) // the database is away; the next poll tries again
+      .finally(() => (this.recovering = undefined));
     return this.recovering;
   }
 
-  private schedule(item: InboxItem, resumed: boolean): void {
+  private async takeOver(): Promise<void> {
+    for (;;) {
+      const room = Math.min(200, this.window - this.held.size - this.reserved);
+      if (room <= 0) return; // items finishing call again
+      // Stored for later before this look (and none being stored): the look sees them all.
+      const settled = this.unheldWriting === 0 ? this.unheldStarted : undefined;
+      const lease = this.lease();
+      const items = await this.options.store.claimExpired(lease, this.options.clock.now(), room);
+      for (const item of items) this.schedule(item, lease.until, true);
+      if (items.length < room) {
+        if (settled === this.unheldStarted) this.overflowing = false;
+        return;
+      }
+    }
+  }
+
+  private schedule(item: InboxItem, leaseUntil: Date, resumed: boolean): void {
     if (this.held.has(item.key)) return;
-    this.held.add(item.key);
+    this.held.hold(item.key, leaseUntil);
     const run = this.chats.run(item.chat, () => this.limit(() => this.process(item, resumed)));
     this.inFlight.add(run);
     void run.finally(() => {
       this.inFlight.delete(run);
-      this.held.delete(item.key);
+      this.held.release(item.key);
+      if (this.overflowing && this.held.size <= this.window / 2) void this.recover();
     });
   }
 

@@ -184,8 +184,11 @@ export interface InboxItem {
 export type InboxLease = Lease;
 
 export interface InboxStore {
-  /** One durable write, leased to the caller; false when the key is already waiting. */
-  add(item: InboxItem, lease: InboxLease): Promise<boolean>;
+  /**
+   * One durable write, leased to the caller, or without a lease: stored for whoever takes it
+   * first (`claimExpired` finds it at once). False when the key is already waiting.
+   */
+  add(item: InboxItem, lease?: InboxLease): Promise<boolean>;
   /** Pending items whose lease ran out (a crashed process, a retry now due), oldest first. */
   claimExpired(lease: InboxLease, now: Date, limit: number): Promise<InboxItem[]>;
   /**

@@ -4,7 +4,7 @@ import { isDuplicateKeyError } from '../database';
 import { groupCommit, writeErrorsByIndex } from '../../infra/group-commit';
 import type { Models } from '../models';
 import type { InboxDoc } from '../models/inbox.model';
-import { claimLeased } from './leases';
+import { claimLeased, inChunks } from './leases';
 
 type StoredItem = InboxDoc & { _id: string };
 
@@ -40,11 +40,10 @@ export function createInboxStore(models: Models): InboxStore {
   const remove = groupCommit<{ key: string; owner: string }, true>(async (items) => {
     const owners = new Set(items.map((item) => item.owner));
     await Promise.all(
-      [...owners].map((owner) =>
-        collection.deleteMany({
-          _id: { $in: items.filter((item) => item.owner === owner).map((item) => item.key) },
-          owner,
-        }),
+      [...owners].flatMap((owner) =>
+        inChunks(items.filter((item) => item.owner === owner).map((item) => item.key)).map(
+          (keys) => collection.deleteMany({ _id: { $in: keys }, owner }),
+        ),
       ),
     );
     return items.map(() => true as const);
@@ -59,8 +58,7 @@ export function createInboxStore(models: Models): InboxStore {
         receivedAt: item.receivedAt,
         state: 'pending',
         attempts: item.attempts,
-        owner: lease.owner,
-        leaseUntil: lease.until,
+        ...(lease ? { owner: lease.owner, leaseUntil: lease.until } : { leaseUntil: item.receivedAt }),
       }),
 
     async claimExpired(lease, now, limit) {
@@ -81,10 +79,12 @@ export function createInboxStore(models: Models): InboxStore {
 
     async renew(keys, lease) {
       if (keys.length === 0) return;
-      await collection.updateMany(
-        { _id: { $in: keys }, owner: lease.owner, state: 'pending' },
-        { $set: { leaseUntil: lease.until } },
-      );
+      for (const some of inChunks(keys)) {
+        await collection.updateMany(
+          { _id: { $in: some }, owner: lease.owner, state: 'pending' },
+          { $set: { leaseUntil: lease.until } },
+        );
+      }
     },
 
     async retryAt(key, owner, attempts, at, error) {

@@ -13,7 +13,7 @@ import type { Models } from '../models';
 import type { NotificationDoc } from '../models/notification.model';
 import { decodeStaffNotice } from '../models/staff-notice.schema';
 import { cachedRead } from '../read-cache';
-import { claimLeased } from './leases';
+import { claimLeased, inChunks } from './leases';
 import { ALERT_CHAT } from './organisation.repository';
 import { oid, plain } from './plain';
 
@@ -146,10 +146,12 @@ export function createNotificationQueue(
     async renew(ids) {
       if (ids.length === 0) return;
       const { owner, until } = options.lease();
-      await collection.updateMany(
-        { _id: { $in: ids.map(oid) }, owner, status: 'pending' },
-        { $set: { leaseUntil: until } },
-      );
+      for (const some of inChunks(ids)) {
+        await collection.updateMany(
+          { _id: { $in: some.map(oid) }, owner, status: 'pending' },
+          { $set: { leaseUntil: until } },
+        );
+      }
     },
     async markSent(id, refs) {
       await outcome({ id, set: { status: 'sent' }, refs });
