@@ -75,6 +75,48 @@ it('keeps a burst past its window in the store and ingests it all, once each, in
     await inbox.accept(message(503, 1));
     await eventually(async () => ingested.includes('503/1'));
   } finally {
+    open();
     await inbox.stop();
+  }
+});
+
+it('does not ingest a message taken over from the store while another process is on an earlier one of its chat', async () => {
+  const ingested: string[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const processOf = (name: string, window: number) =>
+    new Inbox({
+      store: createInboxStore(database.models),
+      clock: systemClock,
+      window,
+      pollMs: 600_000,
+      ingest: async (m) => {
+        if (name === 'first') await gate;
+        ingested.push(`${m.text ?? ''} by ${name}`);
+      },
+      onError: () => undefined,
+      onParked: () => undefined,
+    });
+  // The first process holds one item at a time: the customer's first message stays with it
+  // (its ingest is slow), the second is stored for whoever has room.
+  const first = processOf('first', 1);
+  const second = processOf('second', 10);
+  first.start();
+  second.start();
+  try {
+    await first.accept(message(601, 1));
+    await first.accept(message(601, 2));
+    // The second process has room and takes the stored message over, but its chat's first
+    // message is still with the other process: it waits.
+    await second.recover();
+    expect(ingested).toEqual([]);
+
+    open();
+    await eventually(async () => ingested.length === 2);
+    expect(ingested.map((line) => line.split(' by ')[0])).toEqual(['601/1', '601/2']);
+    await eventually(async () => (await database.models.Inbox.countDocuments()) === 0);
+  } finally {
+    open();
+    await Promise.all([first.stop(), second.stop()]);
   }
 });

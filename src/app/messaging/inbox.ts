@@ -42,6 +42,8 @@ export function inboxKey(message: InboundMessage): string {
 }
 
 const backoffMs = (attempts: number) => Math.min(1000 * 2 ** (attempts - 1), 60_000);
+/** How long an item waits when another process is on an earlier message of its chat. */
+const BEHIND_ANOTHER_MS = 1000;
 
 /**
  * Acknowledge after one durable write (ARCHITECTURE.md, "core inbox"): a channel's delivery is
@@ -203,7 +205,13 @@ export class Inbox {
       const settled = this.unheldWriting === 0 ? this.unheldStarted : undefined;
       const lease = this.lease();
       const items = await this.options.store.claimExpired(lease, this.options.clock.now(), room);
-      for (const item of items) this.schedule(item, lease.until, true);
+      // Taken over: an earlier message of the same chat may be with another process right now
+      // (its own webhook, or taken a moment before); this one waits for it, as within a process.
+      const behind = await this.options.store.earlierElsewhere(items, this.owner);
+      for (const item of items) {
+        if (behind.has(item.key)) this.waitBehind(item);
+        else this.schedule(item, lease.until, true);
+      }
       if (items.length < room) {
         if (settled === this.unheldStarted) this.overflowing = false;
         return;
@@ -274,6 +282,22 @@ export class Inbox {
     } catch {
       // The failure could not even be noted: the lease runs out and the safety net retries.
     }
+  }
+
+  /**
+   * Another process has an earlier message of this item's chat: this one goes back to the store
+   * and is looked at again in a moment, when that one is likely done.
+   */
+  private waitBehind(item: InboxItem): void {
+    const at = new Date(this.options.clock.now().getTime() + BEHIND_ANOTHER_MS);
+    const wait = this.options.store
+      .retryAt(item.key, this.owner, item.attempts, at, 'waiting for an earlier message')
+      .then(
+        () => this.wakeForRetry(at),
+        () => undefined, // its lease runs out and the safety net takes it
+      )
+      .finally(() => this.inFlight.delete(wait));
+    this.inFlight.add(wait);
   }
 
   /** Looks for due retries at the earliest retry's time rather than at the next safety poll. */

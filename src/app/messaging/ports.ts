@@ -197,6 +197,11 @@ export interface InboxStore {
    * must not delete or move an item the new holder may not have finished.
    */
   done(key: string, owner: string): Promise<void>;
+  /**
+   * Of these items, those whose chat has an earlier message still pending that `owner` does not
+   * hold: another process ingests it now (or will), and the later one must wait for it.
+   */
+  earlierElsewhere(items: readonly InboxItem[], owner: string): Promise<Set<string>>;
   /** Extends the leases this owner still holds on these items (a burst waits here a while). */
   renew(keys: string[], lease: InboxLease): Promise<void>;
   /** Keeps the item for another attempt at `at` (its lease runs until then). */

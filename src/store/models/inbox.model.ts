@@ -23,5 +23,7 @@ export const inboxSchema = new Schema(
 );
 // The safety-net poll and retries: pending items whose lease ran out, oldest first.
 inboxSchema.index({ state: 1, leaseUntil: 1 });
+// Whether a chat has an earlier message still waiting (taken over items keep their chat's order).
+inboxSchema.index({ chat: 1, receivedAt: 1 });
 
 export type InboxDoc = InferSchemaType<typeof inboxSchema>;

@@ -41,8 +41,8 @@ export function createInboxStore(models: Models): InboxStore {
     const owners = new Set(items.map((item) => item.owner));
     await Promise.all(
       [...owners].flatMap((owner) =>
-        inChunks(items.filter((item) => item.owner === owner).map((item) => item.key)).map(
-          (keys) => collection.deleteMany({ _id: { $in: keys }, owner }),
+        inChunks(items.filter((item) => item.owner === owner).map((item) => item.key)).map((keys) =>
+          collection.deleteMany({ _id: { $in: keys }, owner }),
         ),
       ),
     );
@@ -58,7 +58,9 @@ export function createInboxStore(models: Models): InboxStore {
         receivedAt: item.receivedAt,
         state: 'pending',
         attempts: item.attempts,
-        ...(lease ? { owner: lease.owner, leaseUntil: lease.until } : { leaseUntil: item.receivedAt }),
+        ...(lease
+          ? { owner: lease.owner, leaseUntil: lease.until }
+          : { leaseUntil: item.receivedAt }),
       }),
 
     async claimExpired(lease, now, limit) {
@@ -75,6 +77,38 @@ export function createInboxStore(models: Models): InboxStore {
 
     done: async (key, owner) => {
       await remove({ key, owner });
+    },
+
+    async earlierElsewhere(items, owner) {
+      if (items.length === 0) return new Set<string>();
+      const chats = [...new Set(items.map((item) => item.chat))];
+      // The chats' pending items held by others or nobody, from `{chat, receivedAt}` (a burst's
+      // few live items per chat, never its history: finished items are deleted).
+      const others = (
+        await Promise.all(
+          inChunks(chats).map((some) =>
+            collection
+              .find(
+                { chat: { $in: some }, state: 'pending', owner: { $ne: owner } },
+                { projection: { chat: 1, receivedAt: 1 } },
+              )
+              .toArray(),
+          ),
+        )
+      ).flat();
+      const oldest = new Map<string, Date>();
+      for (const doc of others) {
+        const first = oldest.get(doc.chat);
+        if (!first || doc.receivedAt < first) oldest.set(doc.chat, doc.receivedAt);
+      }
+      return new Set(
+        items
+          .filter((item) => {
+            const first = oldest.get(item.chat);
+            return first !== undefined && first < item.receivedAt;
+          })
+          .map((item) => item.key),
+      );
     },
 
     async renew(keys, lease) {
