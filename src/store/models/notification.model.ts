@@ -31,7 +31,6 @@ export const notificationSchema = new Schema(
 notificationSchema.index({ status: 1, createdAt: 1 });
 // Claims after a crash: pending notices whose lease ran out (or never had one).
 notificationSchema.index({ status: 1, leaseUntil: 1 });
-notificationSchema.index({ audience: 1, userId: 1, createdAt: -1 });
 notificationSchema.index({ telegramRefs: 1 });
 notificationSchema.index({ 'payload.messageId': 1 });
 // Taking a problem finds every copy of its alert to edit.
