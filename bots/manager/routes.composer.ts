@@ -14,8 +14,8 @@ import { formatDate } from './render';
 export interface RoutingBotDeps {
   editor: RuleEditor;
   router: Router;
-  /** A person's display name by id. */
-  nameOf(userId: string): Promise<string>;
+  /** A person's display name by id; none for someone no longer known. */
+  nameOf(userId: string): Promise<string | undefined>;
   timeZone: string;
   clock: { now(): Date };
 }
@@ -141,7 +141,7 @@ async function actionText(
     case 'dispatcher':
       return t('admin:actions.dispatcher');
     case 'manager':
-      return t('admin:actions.manager', { name: await deps.nameOf(action.userId) });
+      return t('admin:actions.manager', { name: (await deps.nameOf(action.userId)) ?? '—' });
     default:
       // The department by its name in the reader's language, not its code (a rule refers to a
       // department that no longer exists only through an old audit entry: then the code).
@@ -162,7 +162,7 @@ async function auditEntry(event: AuditEvent, deps: RoutingBotDeps, ctx: StaffMem
     ).join('\n') || ctx.t('admin:routes.none');
   return ctx.t('admin:audit.entry', {
     when: formatDate(event.at, ctx.lng, deps.timeZone),
-    who: event.actorUserId ? await deps.nameOf(event.actorUserId) : '—',
+    who: (event.actorUserId ? await deps.nameOf(event.actorUserId) : undefined) ?? '—',
     action: ctx.t(`admin:audit.actions.${event.action.replace('routing.', '')}`),
     undone: event.undoneAt ? ctx.t('admin:audit.undone') : '',
     before: await list(event.before),
