@@ -33,7 +33,7 @@ import { createUpdateClaims } from '../store/repositories/manager-update.reposit
 import { managerWebhook, type ManagerWebhook } from './manager-webhook';
 import type { ReportParts } from './reports';
 import type { Report } from '../app/reports/report';
-import { sendDigest } from '../../bots/manager/report-digest';
+import { DigestSender } from '../../bots/manager/report-digest';
 import { createDigestRecipients } from '../store/repositories/reports.repository';
 import type { TransferParts } from './transfer';
 
@@ -221,23 +221,19 @@ export async function startManagerBot(options: {
     cards: { labels, naming },
   });
   delivery.start();
-  const digestRecipients = createDigestRecipients(models, env.DEFAULT_LOCALE);
+  const digest = new DigestSender({
+    api: bot.api,
+    translate: translator.forLocale,
+    timeZone: env.COMPANY_TIMEZONE,
+    renderChart: options.reports.bot.renderChart,
+    recipients: createDigestRecipients(models, env.DEFAULT_LOCALE),
+  });
 
   return {
     router,
     deliverNow: () => delivery.deliverNow(),
     push: (notices) => delivery.push(notices),
-    sendDigest: async (report) =>
-      sendDigest(
-        {
-          api: bot.api,
-          translate: translator.forLocale,
-          timeZone: env.COMPANY_TIMEZONE,
-          renderChart: options.reports.bot.renderChart,
-        },
-        await digestRecipients(),
-        report,
-      ),
+    sendDigest: digest.send,
     async stop() {
       await webhook?.drain();
       await menus.stop();
