@@ -147,7 +147,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       logger,
       processEveryMs: options.schedulerProcessEveryMs ?? SCHEDULER_POLL_MS,
     });
-    const stores = createStores(database.models);
+    const stores = createStores(database.models, clock);
     const address = new HubAddress(env.PUBLIC_URL);
     const secret = hubSecret(env.HUB_SECRET, logger);
     const links = new FileLinks(secret, address.url, { clock });
@@ -158,6 +158,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
     const staffNotices = new NoticeRelay();
     const noticeLease = leaseMaker(clock, NOTICE_LEASE_MS);
     const notifier = createStoredNotifier(database.models, {
+      clock,
       lease: noticeLease,
       onQueued: staffNotices.push,
     });
@@ -168,6 +169,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       fileUrl,
       translator,
       logger,
+      clock,
     });
     const adapters: ChannelAdapters = {
       ...createConfiguredChannels({

@@ -23,6 +23,9 @@ import { reportComposer } from './report.composer';
 import { importComposer } from './import.composer';
 import { exportComposer } from './export.composer';
 
+/** grammY waits 500 s for a Bot API call by default: one hung call would hold an update. */
+export const BOT_API_TIMEOUT_SECONDS = 20;
+
 export interface ManagerBotOptions {
   token: string;
   apiRoot: string;
@@ -37,8 +40,7 @@ export function createManagerBot(
   options: ManagerBotOptions,
 ): Bot<ManagerContext> {
   const bot = new Bot<ManagerContext>(options.token, {
-    // grammY waits 500 s for a Bot API call by default: one hung call would hold an update.
-    client: { apiRoot: options.apiRoot, timeoutSeconds: 20 },
+    client: { apiRoot: options.apiRoot, timeoutSeconds: BOT_API_TIMEOUT_SECONDS },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.use(identify(deps));

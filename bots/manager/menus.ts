@@ -99,7 +99,7 @@ export interface StaffMenusDeps {
   translate: (lng: Locale) => TFunction;
   defaultLocale: Locale;
   /** The person as stored now (role and language), undefined when unknown. */
-  identify: (telegramId: number) => Promise<User | undefined>;
+  staff: { identify(telegramId: number): Promise<User | undefined> };
   onError: (error: unknown) => void;
 }
 
@@ -185,7 +185,7 @@ export class StaffMenus {
   /** As `update`, with the person read again (after an admin changed their role or let them go). */
   refresh(api: Api, telegramId: number): Promise<void> {
     return this.apply(api, telegramId, async () => {
-      const person = await this.deps.identify(telegramId);
+      const person = await this.deps.staff.identify(telegramId);
       return person?.active ? this.menuFor(person) : undefined;
     });
   }

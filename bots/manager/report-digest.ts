@@ -12,34 +12,40 @@ import { digestText } from './report.render';
  * removed the bot) does not keep the others from theirs; only when nobody got it is the failure
  * rethrown, so the day's digest is tried again rather than sent twice to those who have it.
  */
-export async function sendDigest(
-  deps: {
-    api: Api;
-    translate: (lng: Locale) => TFunction;
-    timeZone: string;
-    renderChart: ChartRenderer;
-  },
-  recipients: readonly { chatId: number; language: Locale }[],
-  report: Report,
-): Promise<void> {
-  let failure: unknown;
-  let sent = 0;
-  for (const { chatId, language } of recipients) {
-    const view = { t: deps.translate(language), lng: language, timeZone: deps.timeZone };
-    try {
-      await deps.api.sendMessage(chatId, digestText(view, report));
-      const plan = reportCharts(view, report)[1]!;
-      await deps.api.sendPhoto(
-        chatId,
-        new InputFile(await deps.renderChart(plan.chart), 'plan.png'),
-        {
-          caption: plan.caption,
-        },
-      );
-      sent++;
-    } catch (error) {
-      failure ??= error;
+export class DigestSender {
+  constructor(
+    private readonly deps: {
+      api: Api;
+      translate: (lng: Locale) => TFunction;
+      timeZone: string;
+      renderChart: ChartRenderer;
+      /** The heads' chat in its language, or each head in theirs; read at each send. */
+      recipients(): Promise<readonly { chatId: number; language: Locale }[]>;
+    },
+  ) {}
+
+  /** Bound: the hub's digest job holds it. */
+  readonly send = async (report: Report): Promise<void> => {
+    const { deps } = this;
+    let failure: unknown;
+    let sent = 0;
+    for (const { chatId, language } of await deps.recipients()) {
+      const view = { t: deps.translate(language), lng: language, timeZone: deps.timeZone };
+      try {
+        await deps.api.sendMessage(chatId, digestText(view, report));
+        const plan = reportCharts(view, report)[1]!;
+        await deps.api.sendPhoto(
+          chatId,
+          new InputFile(await deps.renderChart(plan.chart), 'plan.png'),
+          {
+            caption: plan.caption,
+          },
+        );
+        sent++;
+      } catch (error) {
+        failure ??= error;
+      }
     }
-  }
-  if (sent === 0 && failure) throw failure;
+    if (sent === 0 && failure) throw failure;
+  };
 }

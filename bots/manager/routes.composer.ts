@@ -14,8 +14,8 @@ import { formatDate } from './render';
 export interface RoutingBotDeps {
   editor: RuleEditor;
   router: Router;
-  /** A person's display name by id. */
-  nameOf(userId: string): Promise<string>;
+  /** A person's display name by id; none for someone no longer known. */
+  nameOf(userId: string): Promise<string | undefined>;
   timeZone: string;
   clock: { now(): Date };
 }
@@ -128,20 +128,18 @@ export function routesComposer(deps: RoutingBotDeps): Composer<StaffMemberContex
   return composer;
 }
 
-async function describe(rule: RoutingRule, position: number, deps: RoutingBotDeps, t: TFunction) {
+type Naming = Pick<RoutingBotDeps, 'nameOf'>;
+
+async function describe(rule: RoutingRule, position: number, deps: Naming, t: TFunction) {
   return `${position}. ${formatConditions(rule.conditions)} → ${await actionText(rule.action, deps, t)}`;
 }
 
-async function actionText(
-  action: RoutingAction,
-  deps: RoutingBotDeps,
-  t: TFunction,
-): Promise<string> {
+async function actionText(action: RoutingAction, deps: Naming, t: TFunction): Promise<string> {
   switch (action.kind) {
     case 'dispatcher':
       return t('admin:actions.dispatcher');
     case 'manager':
-      return t('admin:actions.manager', { name: await deps.nameOf(action.userId) });
+      return t('admin:actions.manager', { name: (await deps.nameOf(action.userId)) ?? '—' });
     default:
       // The department by its name in the reader's language, not its code (a rule refers to a
       // department that no longer exists only through an old audit entry: then the code).
@@ -153,16 +151,25 @@ async function actionText(
   }
 }
 
-async function auditEntry(event: AuditEvent, deps: RoutingBotDeps, ctx: StaffMemberContext) {
+/** One `/audit` entry as its reader sees it (exported for the routing tests, which run no bot). */
+export async function auditEntry(
+  event: AuditEvent,
+  deps: Pick<RoutingBotDeps, 'nameOf' | 'timeZone'>,
+  ctx: Pick<StaffMemberContext, 't' | 'lng'>,
+) {
   const list = async (rules: unknown) =>
     (
       await Promise.all(
-        ((rules ?? []) as RoutingRule[]).map((rule, i) => describe(rule, i + 1, deps, ctx.t)),
+        ((rules ?? []) as RoutingRule[]).map((rule, i) =>
+          // The audit keeps rules as stored documents, where a catch-all's empty conditions
+          // (`*`) are dropped: read as none, not as a crash of the whole /audit.
+          describe({ ...rule, conditions: rule.conditions ?? {} }, i + 1, deps, ctx.t),
+        ),
       )
     ).join('\n') || ctx.t('admin:routes.none');
   return ctx.t('admin:audit.entry', {
     when: formatDate(event.at, ctx.lng, deps.timeZone),
-    who: event.actorUserId ? await deps.nameOf(event.actorUserId) : '—',
+    who: (event.actorUserId ? await deps.nameOf(event.actorUserId) : undefined) ?? '—',
     action: ctx.t(`admin:audit.actions.${event.action.replace('routing.', '')}`),
     undone: event.undoneAt ? ctx.t('admin:audit.undone') : '',
     before: await list(event.before),

@@ -2,6 +2,7 @@ import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { DefaultEventsMap, Socket } from 'socket.io';
 import type { InboundSink } from '../contract';
 import type { Attachment } from '../../src/domain/message';
+import { systemClock } from '../../src/domain/ports';
 import { helloSchema, messageSchema, seenSchema, type ParsedMessage } from './events.schema';
 import { attachmentKind, normalizeWidgetMessage } from './normalize';
 import type { ChatItem, HelloReply, MessageReply, ServerEvents } from './protocol';
@@ -149,7 +150,7 @@ async function receive(
     ...(parsed.prechat ? { prechat: parsed.prechat } : {}),
     ...(parsed.page ? { page: parsed.page } : {}),
     first,
-    receivedAt: new Date(),
+    receivedAt: (options.clock ?? systemClock).now(),
   });
   if (!inbound) throw new Error('empty widget message passed validation');
   await sink(inbound);

@@ -3,6 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type DefaultEventsMap, type ServerOptions } from 'socket.io';
 import { ChannelSendError, type ChannelAdapter, type InboundSink } from '../contract';
 import type { OutboundMessage } from '../../src/domain/message';
+import { systemClock } from '../../src/domain/ports';
 import { visitorRoom } from './chat-items';
 import type { ChatItem, ServerEvents } from './protocol';
 import { serveVisitor, type SessionData } from './visitor-session';
@@ -36,6 +37,7 @@ export interface WidgetChannel extends ChannelAdapter {
 
 export function createWidgetChannel(options: WidgetChannelOptions): WidgetChannel {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const clock = options.clock ?? systemClock;
   const tokens = createVisitorTokens(options.secret);
   const limiter = new RateLimiterMemory({ points: options.messagesPerMinute ?? 20, duration: 60 });
   let io: Server<DefaultEventsMap, ServerEvents, DefaultEventsMap, SessionData> | undefined;
@@ -95,7 +97,7 @@ export function createWidgetChannel(options: WidgetChannelOptions): WidgetChanne
           ...(attachment.mimeType ? { mimeType: attachment.mimeType } : {}),
           ...(attachment.size !== undefined ? { size: attachment.size } : {}),
         })),
-        sentAt: new Date().toISOString(),
+        sentAt: clock.now().toISOString(),
       };
       if (message.text) item.text = message.text;
       // A visitor with no tab open, or a tab gone mid-send, reads it from history next time:

@@ -1,4 +1,4 @@
-import type { FileStore } from '../../src/domain/ports';
+import type { Clock, FileStore } from '../../src/domain/ports';
 import type { WidgetHistoryItem } from './chat-items';
 import type { PrechatField } from './protocol';
 
@@ -28,4 +28,6 @@ export interface WidgetChannelOptions {
   /** The visitor has seen the company's messages. */
   onSeen?(chatId: string): Promise<void>;
   onError?(error: unknown, context: string): void;
+  /** What dates the visitor's messages and the hub's to them; the system clock unless given. */
+  clock?: Clock;
 }

@@ -1,4 +1,4 @@
-import { createManualLead } from '../app/intake/manual-lead';
+import { ManualLeads } from '../app/intake/manual-lead';
 import { SYSTEM, type Actor } from '../app/process/actor';
 import type { ProcessEngine } from '../app/process/engine';
 import type { TaskSubject } from '../domain/task';
@@ -44,7 +44,7 @@ export async function seedDemoCompany(deps: {
 
   const as = (key: string): Actor => ({ kind: 'user', user: people[key]! });
   const tasks = createTaskRepository(models);
-  const contacts = createContactRepository(models);
+  const manualLeads = new ManualLeads({ contacts: createContactRepository(models), engine });
   const current = async (subject: TaskSubject) =>
     (await tasks.listOpen({ subject })).find((task) => task.chain);
   const complete = async (subject: TaskSubject, who: string, input = {}) => {
@@ -52,7 +52,7 @@ export async function seedDemoCompany(deps: {
     if (task) await engine.completeTask(task.id, as(who), input);
   };
   const lead = (name: string, phone: string, creator: string, source: 'cold_call' | 'referral') =>
-    createManualLead({ contacts, engine }, people[creator]!, { name, phone, source });
+    manualLeads.create(people[creator]!, { name, phone, source });
 
   // A referral the dispatcher gave to Семён: he is identifying the need.
   const romashka = (await lead('ООО Ромашка', '+7 912 000-11-01', 'seller', 'referral')).subject;

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { loadConfig } from '../config/config';
+import { systemClock } from '../domain/ports';
 import { startHub, type Hub, type HubOptions } from '../hub';
 import { LOCALES } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
@@ -129,15 +130,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       extras: { routers: [page.router], attach: (server) => page.attach(server) },
     });
     const { models } = hub.database;
+    // The hub's own clock: the demo's dates and the checklist agree with what the hub stamps.
+    const clock = hubOptions.clock ?? systemClock;
     if ((await models.User.countDocuments()) === 0) {
-      await seedDemoCompany({ models, engine: hub.process.engine, language, now: new Date() });
+      await seedDemoCompany({ models, engine: hub.process.engine, language, now: clock.now() });
       // The staff start with clean chats: the seed's notices are history, their tasks are in
       // /tasks, and a stale card of a task done while seeding would only puzzle.
       await hub.managerBot?.deliverNow();
       standIns.log.clear({ keepMenus: true });
       logger.info('sandbox: the demo company is seeded');
     }
-    checklist = new Checklist({ models, log: standIns.log, since: new Date() });
+    checklist = new Checklist({ models, log: standIns.log, since: clock.now() });
     seeded();
   }
 

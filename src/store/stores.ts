@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/ports';
 import type { Models } from './models';
 import { createAlertCopies } from './repositories/alert-copies.repository';
 import { createClientCardLookup } from './repositories/client-card.repository';
@@ -43,7 +44,7 @@ export type Stores = ReturnType<typeof createStores>;
  * Those that need the hub's own settings (the notifier's lease, a locale, the definition's
  * stages, a clock) are made where those are known, once each.
  */
-export function createStores(models: Models) {
+export function createStores(models: Models, clock: Clock) {
   const directory = createDirectory(models);
   return {
     alertCopies: createAlertCopies(models),
@@ -60,7 +61,7 @@ export function createStores(models: Models) {
     imports: createImportStore(models),
     inbox: createInboxStore(models),
     lists: createListStore(models),
-    messages: createMessageRepository(models),
+    messages: createMessageRepository(models, clock),
     openRecords: createOpenRecords(models),
     organisation: createOrganisationStore(models),
     outbox: createOutboxStore(models),
@@ -68,7 +69,7 @@ export function createStores(models: Models) {
     plans: createPlanStore(models),
     recordAudit: createRecordAudit(models),
     recordLabels: createRecordLabels(models),
-    records: createRecordRepository(models),
+    records: createRecordRepository(models, clock),
     routingAudit: createRoutingAudit(models),
     routingPeople: createRoutingPeople(models, directory),
     routingRules: createRuleStore(models),

@@ -4,12 +4,11 @@ import { createManagerBot } from '../../bots/manager/manager-bot';
 import { NoticeDelivery } from '../../bots/manager/deliver-notifications';
 import type { Lease } from '../app/lease';
 import type { QueuedNotice } from '../app/staff/notification-queue';
-import { createManualLead, type ManualSource } from '../app/intake/manual-lead';
-import { findRecords } from '../app/search/find-records';
+import { ManualLeads } from '../app/intake/manual-lead';
+import { RecordSearch } from '../app/search/find-records';
 import { Lists } from '../app/lists/lists';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { StaffService } from '../app/staff/staff';
-import type { User } from '../domain/user';
 import type { Config } from '../config/config';
 import { systemClock, type Clock } from '../domain/ports';
 import type { Translator } from '../infra/i18n';
@@ -18,23 +17,23 @@ import type { Models } from '../store/models';
 import type { Stores } from '../store/stores';
 import { createNotificationQueue } from '../store/repositories/notification-queue.repository';
 import type { ProcessParts } from './process';
-import type { Bot } from 'grammy';
-import type { ManagerContext, StaffFile } from '../../bots/manager/context';
+import type { StaffFile } from '../../bots/manager/context';
 import type { ParkedInbox } from '../../bots/manager/inbox.composer';
 import { StaffMenus } from '../../bots/manager/menus';
-import { staffReply } from '../app/messaging/staff-reply';
-import type { Attachment } from '../domain/message';
+import { StaffReplies } from '../app/messaging/staff-reply';
+import type { QueuedReply } from '../app/messaging/customer-replies';
+import { TelegramFiles } from '../../bots/manager/telegram-files';
+import { StaffNames } from '../app/staff/staff-names';
 import type { FileStore } from '../domain/ports';
 import type { Messaging } from './messaging';
 import type { RoutingParts } from './routing';
 import { Organisation } from '../app/staff/organisation';
 import { Assignees } from '../app/process/assignees';
-import { SYSTEM } from '../app/process/actor';
 import { createUpdateClaims } from '../store/repositories/manager-update.repository';
 import { managerWebhook, type ManagerWebhook } from './manager-webhook';
 import type { ReportParts } from './reports';
 import type { Report } from '../app/reports/report';
-import { sendDigest } from '../../bots/manager/report-digest';
+import { DigestSender } from '../../bots/manager/report-digest';
 import { createDigestRecipients } from '../store/repositories/reports.repository';
 import type { TransferParts } from './transfer';
 
@@ -90,16 +89,19 @@ export async function startManagerBot(options: {
   const store = stores.staff;
   for (const code of DEPARTMENTS) await store.ensureDepartment(code);
   const staff = new StaffService({ store, clock, adminTelegramIds: env.ADMIN_TELEGRAM_IDS });
-  const contacts = stores.contacts;
-  const search = stores.search;
   const directory = stores.directory;
   const organisationStore = stores.organisation;
   const labels = stores.recordLabels;
   const naming = { definition: options.definition };
+  const telegramFiles = new TelegramFiles({
+    token,
+    apiRoot: env.TELEGRAM_API_ROOT,
+    files: options.files,
+  });
   const menus = new StaffMenus({
     translate: translator.forLocale,
     defaultLocale: env.DEFAULT_LOCALE,
-    identify: (telegramId) => staff.identify(telegramId),
+    staff,
     onError: (error) => logger.warn({ err: error }, 'could not set a command menu'),
   });
   const deps = {
@@ -118,55 +120,37 @@ export async function startManagerBot(options: {
       definition: options.definition,
       clock,
     }),
-    find: (user: User, text: string) =>
-      findRecords(
-        { search, rights: options.process.engine.rights, definition: options.definition },
-        user,
-        text,
-      ),
-    newLead: (creator: User, input: { name: string; phone: string; source: ManualSource }) =>
-      createManualLead({ contacts, engine: options.process.engine }, creator, input),
+    find: new RecordSearch({
+      search: stores.search,
+      rights: options.process.engine.rights,
+      definition: options.definition,
+    }).find,
+    newLead: new ManualLeads({ contacts: stores.contacts, engine: options.process.engine }).create,
     routing: {
       editor: options.routing.editor,
       router: options.routing.router,
-      nameOf: async (userId: string) => (await directory.getUser(userId))?.name ?? '—',
+      nameOf: new StaffNames(directory).nameOf,
       timeZone: env.COMPANY_TIMEZONE,
       clock,
     },
     organisation: new Organisation({
       store: organisationStore,
       tasks: stores.tasks,
-      reassignTask: (taskId: string, toUserId: string, history: boolean) =>
-        options.process.engine.reassignTask(taskId, SYSTEM, toUserId, history),
-      dispatcher: () => new Assignees(directory).pick('dispatcher'),
+      engine: options.process.engine,
+      assignees: new Assignees(directory),
       defaultThresholds: options.definition.sla.ladder.map((rung) => rung.afterMs),
     }),
     clientCardAt: stores.clientCards,
     inbox: options.inbox,
     reports: options.reports.bot,
-    ...options.transfer.bot((fileId) =>
-      downloadTelegramFile(bot, env.TELEGRAM_API_ROOT, token, fileId),
-    ),
+    ...options.transfer.bot(telegramFiles.download),
     menus,
-    replyToClient: (
-      user: User,
-      conversationId: string,
-      content: { text?: string; file?: StaffFile },
-      receipt: { chatId: number; messageId: number },
-    ) =>
-      staffReply(
-        {
-          conversations: stores.conversations,
-          records: options.process.engine.access,
-          keepFile: (file) =>
-            keepTelegramFile(bot, env.TELEGRAM_API_ROOT, token, options.files, file),
-          send: options.reply,
-        },
-        user,
-        conversationId,
-        content,
-        receipt,
-      ),
+    replyToClient: new StaffReplies<StaffFile, QueuedReply>({
+      conversations: stores.conversations,
+      records: options.process.engine.access,
+      keepFile: telegramFiles.keep,
+      send: options.reply,
+    }).reply,
     translate: translator.forLocale,
     defaultLocale: env.DEFAULT_LOCALE,
     timeZone: env.COMPANY_TIMEZONE,
@@ -237,23 +221,19 @@ export async function startManagerBot(options: {
     cards: { labels, naming },
   });
   delivery.start();
-  const digestRecipients = createDigestRecipients(models, env.DEFAULT_LOCALE);
+  const digest = new DigestSender({
+    api: bot.api,
+    translate: translator.forLocale,
+    timeZone: env.COMPANY_TIMEZONE,
+    renderChart: options.reports.bot.renderChart,
+    recipients: createDigestRecipients(models, env.DEFAULT_LOCALE),
+  });
 
   return {
     router,
     deliverNow: () => delivery.deliverNow(),
     push: (notices) => delivery.push(notices),
-    sendDigest: async (report) =>
-      sendDigest(
-        {
-          api: bot.api,
-          translate: translator.forLocale,
-          timeZone: env.COMPANY_TIMEZONE,
-          renderChart: options.reports.bot.renderChart,
-        },
-        await digestRecipients(),
-        report,
-      ),
+    sendDigest: digest.send,
     async stop() {
       await webhook?.drain();
       await menus.stop();
@@ -261,32 +241,4 @@ export async function startManagerBot(options: {
       if (bot.isRunning()) await bot.stop();
     },
   };
-}
-
-/** Downloads a file a staff member sent the bot and keeps it, so any channel can fetch it. */
-async function keepTelegramFile(
-  bot: Bot<ManagerContext>,
-  apiRoot: string,
-  token: string,
-  files: FileStore,
-  file: StaffFile,
-): Promise<Attachment> {
-  const data = await downloadTelegramFile(bot, apiRoot, token, file.fileId);
-  const mimeType = file.mimeType ?? 'application/octet-stream';
-  const stored = await files.put({ name: file.name, mimeType, data });
-  return { kind: file.kind, fileRef: stored.id, name: file.name, mimeType, size: stored.size };
-}
-
-/** The bytes of a file a staff member sent the bot: getFile, then the file's address. */
-async function downloadTelegramFile(
-  bot: Bot<ManagerContext>,
-  apiRoot: string,
-  token: string,
-  fileId: string,
-): Promise<Buffer> {
-  const { file_path: filePath } = await bot.api.getFile(fileId);
-  if (!filePath) throw new Error('Telegram gave no path for the file');
-  const response = await fetch(`${apiRoot}/file/bot${token}/${filePath}`);
-  if (!response.ok) throw new Error(`file download answered ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
 }

@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { createWidgetChannel, type WidgetChannel } from '../../channels/widget';
 import { createWidgetAssets } from '../../widget/server/widget-assets';
 import type { Env } from '../config/env.schema';
-import type { FileStore } from '../domain/ports';
+import type { Clock, FileStore } from '../domain/ports';
 import { widgetRouter } from '../http/widget.router';
 import { LOCALES, type Translator } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
@@ -23,6 +23,7 @@ export function createWidget(deps: {
   fileUrl: (fileId: string, name: string) => string;
   translator: Translator;
   logger: Logger;
+  clock: Clock;
 }): WidgetParts {
   const { env, chats, logger } = deps;
   // The hub fills in a per-process secret when none is configured, and warns about it.
@@ -37,6 +38,7 @@ export function createWidget(deps: {
     anyoneOnline: () => chats.anyoneOnline(),
     onSeen: (chatId) => chats.markSeen(chatId),
     onError: (error, context) => logger.error({ err: error }, context),
+    clock: deps.clock,
   });
   // The script carries every language's texts; the page picks one.
   const strings = Object.fromEntries(

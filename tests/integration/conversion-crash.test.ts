@@ -63,7 +63,7 @@ describe('converting a lead into deals', () => {
     const { lead, handOff } = await leadAtHandOff(healthy.engine);
 
     // The process dies right after writing the first deal.
-    const records = createRecordRepository(fixture.database.models);
+    const records = createRecordRepository(fixture.database.models, healthy.clock);
     let inserted = 0;
     const crashing: RecordStore = {
       ...records,
@@ -79,7 +79,7 @@ describe('converting a lead into deals', () => {
       directory: createDirectory(fixture.database.models),
       conversions: createConversionLog(fixture.database.models),
       audit: createRecordAudit(fixture.database.models),
-      notifier: createStoredNotifier(fixture.database.models),
+      notifier: createStoredNotifier(fixture.database.models, { clock: healthy.clock }),
       clients: healthy.clients,
       timers: healthy.timers,
       clock: healthy.clock,

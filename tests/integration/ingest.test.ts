@@ -36,7 +36,7 @@ function ingestOnStore(
     contacts: createContactRepository(database.models),
     conversations: createConversationStore(database.models),
     records: createOpenRecords(database.models),
-    messages: createMessageRepository(database.models),
+    messages: createMessageRepository(database.models, process.clock),
     leads: process.engine,
     route: async () => undefined,
     sla: process.sla,

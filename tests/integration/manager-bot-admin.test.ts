@@ -65,6 +65,18 @@ describe('admin commands in the manager bot', () => {
     expect(entries[2]).toMatch(/Анна · добавил правило\nБыло:\nПравил нет/);
   });
 
+  it('shows a catch-all rule (*) in the audit', async () => {
+    await admin.command('/route_add * -> dispatcher');
+    await admin.command('/audit');
+    const entry = admin
+      .texts()
+      .find((text) => /· добавил правило\n/.test(text) && /\* →/.test(text));
+    expect(entry).toMatch(/\nСтало:\n(?:.*\n)*\d+\. \* → диспетчеру$/);
+    // The rule goes again, so what follows routes as before.
+    await admin.command('/route_undo');
+    expect(admin.lastText()).not.toMatch(/\* →/);
+  });
+
   it("lets an admin run the organisation; a deactivated person's work goes to the dispatcher", async () => {
     await seller.command('/users');
     expect(seller.lastText()).toBe('Эта команда только для администраторов.');

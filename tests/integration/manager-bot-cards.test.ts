@@ -2,13 +2,13 @@ import { DateTime } from 'luxon';
 import { SYSTEM } from '../../src/app/process/actor';
 import type { TaskSubject } from '../../src/domain/task';
 import type { Hub } from '../../src/hub';
-import { plain } from '../../src/store/repositories/plain';
 import { buttonsOf, type FakeTelegram, type FakeUser } from '../support/fake-telegram';
 import {
   deliver,
   invite,
   postVk,
   registerTeam,
+  standardDealOf,
   useManagerBotWorld,
   vkMessage,
   world,
@@ -55,34 +55,6 @@ async function leadOf(name: string): Promise<TaskSubject> {
   return lead.subject;
 }
 
-/** Walks a lead through sales to its hand-off and converts it into a standard order. */
-async function standardDealOf(lead: TaskSubject): Promise<TaskSubject> {
-  const { Task, Deal, User } = hub.database.models;
-  const seller = (await User.findOne({ telegramId: world.seller.id }).lean())!._id;
-  await hub.process.engine.fillFields(
-    lead,
-    { employees: 12, area: '80 м²', brief: { fileRef: 'tg:brief', name: 'brief.pdf' } },
-    SYSTEM,
-  );
-  for (;;) {
-    const task = plain<{ id: string; chain: { stepId: string } }>(
-      await Task.findOne({ 'subject.id': lead.id, status: 'open' }).lean(),
-    );
-    const handOff = task.chain.stepId === 'hand_off';
-    const input =
-      task.chain.stepId === 'choose_manager'
-        ? { assignTo: seller.toHexString() }
-        : handOff
-          ? { dealTypes: ['standard'] }
-          : {};
-    await hub.process.engine.completeTask(task.id, SYSTEM, input);
-    if (handOff) break;
-  }
-  await deliver();
-  const deal = await Deal.findOne({ leadId: lead.id }).lean();
-  return { kind: 'deal', id: deal!._id.toHexString() };
-}
-
 describe('cards that say who and what', () => {
   it("a new customer's lead: the dispatcher's card names the client, the lead's number and its stage", async () => {
     await postVk(vkMessage('message_new', 740001, 1, 'Добрый день, нужен расчёт'));
@@ -114,8 +86,10 @@ describe('cards that say who and what', () => {
   });
 
   it('a waiting client is named with their record, with Reply and Card', async () => {
+    await postVk(vkMessage('message_new', 740002, 1, 'Здравствуйте, вы работаете в субботу?'));
+    await deliver();
     const conversation = await hub.database.models.Conversation.findOne({
-      chatId: '740001',
+      chatId: '740002',
     }).lean();
     const lead = await hub.database.models.Lead.findById(conversation!.leadId).lean();
     const dispatcherUser = await hub.database.models.User.findOne({
@@ -202,7 +176,8 @@ describe('cards that say who and what', () => {
   });
 
   it('an overdue task names its client and record, to its assignee and to the heads', async () => {
-    const deal = await hub.database.models.Deal.findOne({ type: 'standard' }).lean();
+    const { id } = await standardDealOf(await leadOf('Марина Ковалёва'));
+    const deal = await hub.database.models.Deal.findById(id).lean();
     const task = await hub.database.models.Task.findOne({
       'subject.id': deal!._id,
       status: 'open',
@@ -226,7 +201,8 @@ describe('cards that say who and what', () => {
   });
 
   it('the red alert names client, deal and type, the sales manager, who raised it and why; Take edits it', async () => {
-    const deal = await hub.database.models.Deal.findOne({ type: 'standard' }).lean();
+    const { id } = await standardDealOf(await leadOf('Марина Ковалёва'));
+    const deal = await hub.database.models.Deal.findById(id).lean();
     const number = deal!.number!;
     const dealTask = operator.history().findLast((m) => m.text.startsWith('📋 Подготовить'))!;
     await operator.press('🚩 Проблема', dealTask);
@@ -272,12 +248,8 @@ describe('cards that say who and what', () => {
   });
 
   it('an English head taking an alert sees it edited in English', async () => {
-    const deal = await hub.database.models.Deal.findOne({ type: 'standard' }).lean();
-    await hub.process.engine.raiseProblem(
-      { kind: 'deal', id: deal!._id.toHexString() },
-      SYSTEM,
-      'Late payment',
-    );
+    const deal = await standardDealOf(await leadOf('Марина Ковалёва'));
+    await hub.process.engine.raiseProblem(deal, SYSTEM, 'Late payment');
     await deliver();
     const alert = englishHead.history().findLast((m) => m.text.startsWith('🔴'))!;
     expect(alert.text).toMatch(/\nRaised by: the system\nReason: Late payment$/);

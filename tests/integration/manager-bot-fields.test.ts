@@ -74,6 +74,7 @@ describe('typed fields in the manager bot', () => {
   });
 
   it('reads "в пятницу в 15" as that Friday 15:00 in the company time zone', async () => {
+    await openCard();
     await seller.press('✏️ Дата встречи');
     const question = seller.history().at(-1)!;
     expect(question.text).toMatch(/^Когда — «Дата встречи»\? .*Время компании \(UTC\+5\)\./);

@@ -309,6 +309,12 @@ describe('/tasks', () => {
 
 describe('/team', () => {
   it("counts each person's open leads, deals, tasks and overdue tasks", async () => {
+    // One of Семён's twelve tasks is done: the /tasks test completes it through the bot; run
+    // alone, this test marks it done itself.
+    await world.hub.database.models.Task.updateOne(
+      { key: 'lists-test-12', status: 'open' },
+      { $set: { status: 'done' } },
+    );
     await helen.command('/team');
     const team = helen.lastText();
     expect(team.split('\n')).toEqual([

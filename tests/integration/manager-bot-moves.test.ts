@@ -1,6 +1,12 @@
 import type { Types } from 'mongoose';
 import { buttonsOf, type FakeUser } from '../support/fake-telegram';
-import { deliver, registerTeam, useManagerBotWorld, world } from '../support/manager-bot-world';
+import {
+  deliver,
+  registerTeam,
+  standardDealOf,
+  useManagerBotWorld,
+  world,
+} from '../support/manager-bot-world';
 
 useManagerBotWorld();
 
@@ -190,12 +196,14 @@ describe('every move the process allows, in the manager bot', () => {
 
   it('a problem sends the deal back to sales and stops operations until it is resolved (English)', async () => {
     await seller.command('/lang en');
-    await deliver();
-    const deal = await world.hub.database.models.Deal.findOne({
-      type: 'standard',
-      leadId: { $exists: true },
-    }).lean();
-    const id = deal!._id.toHexString();
+    await operator.command('/lang en');
+    const contact = await world.hub.database.models.Contact.create({ name: 'ООО Два заказа' });
+    const lead = await world.hub.process.engine.createLead(
+      { contactId: contact._id.toHexString(), source: { kind: 'channel', channel: 'telegram' } },
+      undefined,
+      ids.seller.toHexString(),
+    );
+    const { id } = await standardDealOf(lead.subject);
     const contract = lastMatching(operator, /^📋 Prepare the contract and specification/);
 
     await operator.press('🚩 Problem', contract);
@@ -208,15 +216,15 @@ describe('every move the process allows, in the manager bot', () => {
       /^📋 🔴 Problem: The client wants to cancel · ООО Два заказа · Deal #\d+ \(Standard order\)\nStage: Problem with sales\n/,
     );
     const redTask = last(seller);
-    const open = () =>
-      world.hub.database.models.Task.find({ 'subject.id': deal!._id, status: 'open' }).lean();
-    expect((await open()).map((task) => [task.problem, String(task.assigneeId)])).toEqual([
-      [true, ids.seller.toHexString()],
-    ]);
-    await seller.sendCallbackData(`c:deal:${id}`);
-    expect(seller.lastText()).toMatch(
+    // The deal's card: the red task is its one open task; operations' task is gone.
+    const card = async (person: FakeUser) => {
+      await person.sendCallbackData(`c:deal:${id}`);
+      return person.lastText();
+    };
+    expect(await card(seller)).toMatch(
       /^📄 Deal #\d+ \(Standard order\) · ООО Два заказа\nStage: Problem with sales\n/,
     );
+    expect(seller.lastText()).toMatch(/\nOpen tasks: 1 task(\n|$)/);
     expect(seller.lastText()).toMatch(/\n🔴 Open problem: The client wants to cancel$/);
     expect(labels(seller)).toContain('❌ Lost');
 
@@ -227,7 +235,7 @@ describe('every move the process allows, in the manager bot', () => {
     // Operations cannot move the stopped chain on.
     await operator.press('✅ Done', contract);
     expect(operator.lastText()).toBe('This task is already closed.');
-    expect(await open()).toHaveLength(1);
+    expect(await card(seller)).toMatch(/\nOpen tasks: 1 task(\n|$)/);
 
     // Sales resolves it: the chain goes on where it stopped, with the operations manager.
     await seller.press('✅ Done', redTask);
@@ -236,9 +244,10 @@ describe('every move the process allows, in the manager bot', () => {
       /^📋 Prepare the contract and specification · ООО Два заказа · Deal #\d+ \(Standard order\)\n/,
     );
     expect((await world.hub.database.models.Deal.findById(id).lean())!.stage).toBe('documents');
-    expect((await open()).map((task) => [task.problem, String(task.assigneeId)])).toEqual([
-      [false, ids.operator.toHexString()],
-    ]);
+    // The task card the operations manager just got is the deal's one open task; the red one
+    // is done.
+    expect(await card(seller)).toMatch(/\nOpen tasks: 1 task(\n|$)/);
+    expect(seller.lastText()).not.toMatch(/Open problem/);
     // Resolved: the client's messages are the operations manager's again.
     await expect(answerer()).resolves.toBe(ids.operator.toHexString());
   });

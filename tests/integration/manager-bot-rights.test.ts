@@ -262,7 +262,14 @@ describe("buttons on someone else's task", () => {
   });
 
   it('lets the head of sales take it over', async () => {
+    const listed = async (person: FakeUser) => {
+      await person.command('/tasks');
+      return /Перезвонить клиенту|Call the client back/.test(person.lastText());
+    };
+    expect(await listed(peter)).toBe(true);
     await elena.sendCallbackData(`t:t:${taskId}`);
-    expect(String((await task()).assigneeId)).toBe((await idOf(elena)).toHexString());
+    // Hers now: in her task list, gone from Пётр's.
+    expect(await listed(elena)).toBe(true);
+    expect(await listed(peter)).toBe(false);
   });
 });

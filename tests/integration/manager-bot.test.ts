@@ -132,14 +132,16 @@ describe('the manager bot', () => {
       '⏰ +1 час',
       petr.history().findLast((m) => /Передать/.test(m.text)),
     );
-    // The card itself is edited to say so.
-    expect(
-      petr.texts().filter((t) => /^⏰ Перенесено на \d+ \S+ \d{2}:\d{2}$/.test(t)),
-    ).toHaveLength(1);
+    // The card itself is edited to say so, once; the task list shows the new time.
+    const notes = petr.texts().filter((t) => /^⏰ Перенесено на \d+ \S+ \d{2}:\d{2}$/.test(t));
+    expect(notes).toHaveLength(1);
     const moved = await hub.database.models.Task.findById(task!._id).lean();
     // An hour from now (the hub runs on the real clock here), not from the old due time.
     expect(Math.abs(moved!.due.getTime() - (Date.now() + 3_600_000))).toBeLessThan(60_000);
-    expect(moved!.postponements).toHaveLength(1);
+    await petr.command('/tasks');
+    expect(petr.lastText()).toContain(
+      `1. Передать в делопроизводство — ⏱ ${notes[0]!.replace('⏰ Перенесено на ', '')}`,
+    );
 
     await petr.command('/task Позвонить в бухгалтерию');
     expect(petr.lastText()).toMatch(/^📋 Позвонить в бухгалтерию\n⏱ \d+ \S+ 10:00$/);
@@ -178,12 +180,18 @@ describe('the manager bot', () => {
     await operator.sendCallbackData(`t:t:${red.id}`);
     expect(operator.lastText()).toBe('Извините, у вас нет прав на это действие.');
 
+    const openTasks = async (person: FakeUser) => {
+      await person.command('/tasks');
+      return Number(/^Открытые задачи: (\d+)/.exec(person.lastText())?.[1] ?? 0);
+    };
+    const sellers = await openTasks(seller);
     await roman.press('🙋 Взять себе');
-    expect((await hub.database.models.Task.findById(red.id).lean())!.assigneeId.toHexString()).toBe(
-      (await hub.database.models.User.findOne({ telegramId: roman.id }).lean())!._id.toHexString(),
-    );
     await deliver();
     expect(roman.lastText()).toMatch(/^📋 🔴 Проблема: Клиент недоволен сроками · ООО Гвоздика/);
+    // The red task is the head's now: in his list, and gone from the sales manager's.
+    await roman.command('/tasks');
+    expect(roman.lastText()).toMatch(/\n\d+\. 🔴 Проблема: Клиент недоволен сроками — ⏱ /);
+    expect(await openTasks(seller)).toBe(sellers - 1);
   });
 
   it('enters a lead by hand with /new: the creator owns a cold call, one contact per phone', async () => {

@@ -156,6 +156,7 @@ describe('delivering staff notifications', () => {
       { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } },
     ]);
     const notifier = createStoredNotifier(database.models, {
+      clock: here.clock,
       lease: here.lease,
       onQueued: (notices) => here.deliverer.push(notices),
     });

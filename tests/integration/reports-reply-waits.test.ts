@@ -36,7 +36,7 @@ function hub() {
     contacts: createContactRepository(models),
     conversations,
     records: createOpenRecords(models),
-    messages: createMessageRepository(models),
+    messages: createMessageRepository(models, process.clock),
     leads: process.engine,
     route: async () => undefined,
     sla: process.sla,

@@ -1,5 +1,8 @@
 import type { Hub } from '../../src/hub';
+import { auditEntry } from '../../bots/manager/routes.composer';
 import { RoutingError } from '../../src/app/routing/routing-error';
+import { StaffNames } from '../../src/app/staff/staff-names';
+import { createDirectory } from '../../src/store/repositories/directory.repository';
 import type { InboundMessage } from '../../src/domain/message';
 import { isAdminUser, type Admin } from '../../src/domain/user';
 import { testDatabaseUri } from '../support/database';
@@ -92,8 +95,14 @@ describe('routing new leads by the rules', () => {
     const [undo, edit] = await hub.routing.editor.recentChanges(2);
     expect(undo).toMatchObject({ action: 'routing.undo', actorUserId: admin.id });
     expect(edit).toMatchObject({ action: 'routing.edit', undoneAt: expect.any(Date) });
-    expect((edit!.after as { action: { userId: string } }[])[1]!.action.userId).toBe(
-      staff.sales2.id,
+    // The edit as an admin reads it in /audit: rule 2 now gives the lead to that manager.
+    const reader = { t: hub.translator.forLocale('ru'), lng: 'ru' as const };
+    const names = { nameOf: new StaffNames(createDirectory(hub.database.models)).nameOf };
+    const shown = await auditEntry(edit!, { ...names, timeZone: 'Europe/Moscow' }, reader);
+    expect(shown).toMatch(
+      new RegExp(
+        `\\nСтало:\\n1\\. .*\\n2\\. channel=vk utm_source=ads → менеджеру ${staff.sales2.name}\\n`,
+      ),
     );
   });
 

@@ -1,4 +1,5 @@
 import type { InboundMessage } from '../../src/domain/message';
+import { systemClock } from '../../src/domain/ports';
 import type { Database } from '../../src/store/database';
 import { createContactRepository } from '../../src/store/repositories/contact.repository';
 import { createMessageRepository } from '../../src/store/repositories/message.repository';
@@ -22,7 +23,7 @@ const inbound = (externalId: string, text = 'Здравствуйте, нуже�
 
 describe('inbound messages', () => {
   it('keeps one document when the same delivery is stored twice', async () => {
-    const messages = createMessageRepository(database.models);
+    const messages = createMessageRepository(database.models, systemClock);
     const conversationId = '6561f0a0a0a0a0a0a0a0a0a1';
 
     const first = await messages.saveInbound(conversationId, inbound('1001:77'));
@@ -35,7 +36,7 @@ describe('inbound messages', () => {
   });
 
   it('stores one document when two deliveries of a message race each other', async () => {
-    const messages = createMessageRepository(database.models);
+    const messages = createMessageRepository(database.models, systemClock);
     const conversationId = '6561f0a0a0a0a0a0a0a0a0a2';
 
     const results = await Promise.all([
@@ -48,7 +49,7 @@ describe('inbound messages', () => {
   });
 
   it('keeps messages with the same id from different channels apart', async () => {
-    const messages = createMessageRepository(database.models);
+    const messages = createMessageRepository(database.models, systemClock);
     const conversationId = '6561f0a0a0a0a0a0a0a0a0a3';
     await messages.saveInbound(conversationId, inbound('shared-1'));
     const fromVk = await messages.saveInbound(conversationId, {

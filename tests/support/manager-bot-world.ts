@@ -1,4 +1,7 @@
+import { SYSTEM } from '../../src/app/process/actor';
+import type { TaskSubject } from '../../src/domain/task';
 import type { Hub, HubOptions } from '../../src/hub';
+import { plain } from '../../src/store/repositories/plain';
 import { botInfo } from './bot-info';
 import { testDatabaseUri } from './database';
 import { FakeTelegram, type FakeUser } from './fake-telegram';
@@ -99,6 +102,38 @@ export async function registerTeam(): Promise<void> {
   await invite('dispatcher', 'sales', world.dispatcher);
   await invite('manager', 'sales', world.seller);
   await invite('manager', 'operations', world.operator);
+}
+
+/**
+ * Walks a lead through sales (Семён its manager) to its hand-off, as the system, into one standard
+ * order; the deal's first task goes to operations. A test that needs a deal at operations' first
+ * step seeds it with this instead of relying on an earlier test's.
+ */
+export async function standardDealOf(lead: TaskSubject): Promise<TaskSubject> {
+  const { Task, Deal, User } = world.hub.database.models;
+  const seller = (await User.findOne({ telegramId: world.seller.id }).lean())!._id;
+  await world.hub.process.engine.fillFields(
+    lead,
+    { employees: 12, area: '80 м²', brief: { fileRef: 'tg:brief', name: 'brief.pdf' } },
+    SYSTEM,
+  );
+  for (;;) {
+    const task = plain<{ id: string; chain: { stepId: string } }>(
+      await Task.findOne({ 'subject.id': lead.id, status: 'open' }).lean(),
+    );
+    const handOff = task.chain.stepId === 'hand_off';
+    const input =
+      task.chain.stepId === 'choose_manager'
+        ? { assignTo: seller.toHexString() }
+        : handOff
+          ? { dealTypes: ['standard'] }
+          : {};
+    await world.hub.process.engine.completeTask(task.id, SYSTEM, input);
+    if (handOff) break;
+  }
+  await deliver();
+  const deal = await Deal.findOne({ leadId: lead.id }).lean();
+  return { kind: 'deal', id: deal!._id.toHexString() };
 }
 
 export async function openTaskOf(person: FakeUser) {

@@ -56,8 +56,8 @@ export function processOnManualClock(database: Database, start = new Date('2026-
   const clock = new ManualClock(start);
   const timers = new ManualTimers(clock);
   const parts = createProcess({
-    stores: createStores(database.models),
-    notifier: createStoredNotifier(database.models),
+    stores: createStores(database.models, clock),
+    notifier: createStoredNotifier(database.models, { clock }),
     definition: defaultDefinition(),
     timers,
     clock,

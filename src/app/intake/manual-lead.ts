@@ -13,27 +13,32 @@ export type ManualSource = (typeof MANUAL_SOURCES)[number];
  * made; cold calls and cold visits belong to their creator at once, other sources go through the
  * dispatcher like any inbound lead.
  */
-export async function createManualLead(
-  deps: { contacts: ContactRepository; engine: ProcessEngine },
-  creator: User,
-  input: { name: string; phone: string; source: ManualSource },
-): Promise<ProcessRecord> {
-  const phone = normalizePhone(input.phone);
-  if (!phone || !input.name.trim()) throw new ProcessError('invalid_field');
-  const contact =
-    (await deps.contacts.findByAny({ phones: [phone] })) ??
-    (await deps.contacts.create({
-      name: input.name.trim(),
-      identities: [],
-      phones: [phone],
-      emails: [],
-    }));
-  return deps.engine.createLead(
-    {
-      contactId: contact.id,
-      contactName: contact.name ?? '',
-      source: { kind: 'manual', method: input.source },
-    },
-    creator.id,
-  );
+export class ManualLeads {
+  constructor(private readonly deps: { contacts: ContactRepository; engine: ProcessEngine }) {}
+
+  /** Bound: the bot holds it as its `newLead`. */
+  readonly create = async (
+    creator: User,
+    input: { name: string; phone: string; source: ManualSource },
+  ): Promise<ProcessRecord> => {
+    const { contacts, engine } = this.deps;
+    const phone = normalizePhone(input.phone);
+    if (!phone || !input.name.trim()) throw new ProcessError('invalid_field');
+    const contact =
+      (await contacts.findByAny({ phones: [phone] })) ??
+      (await contacts.create({
+        name: input.name.trim(),
+        identities: [],
+        phones: [phone],
+        emails: [],
+      }));
+    return engine.createLead(
+      {
+        contactId: contact.id,
+        contactName: contact.name ?? '',
+        source: { kind: 'manual', method: input.source },
+      },
+      creator.id,
+    );
+  };
 }

@@ -18,6 +18,7 @@ export interface StaffReplyDeps<F, Q> {
   records: Pick<RecordAccess, 'open'>;
   /** Copies a file the person sent into the hub's store, so any channel can fetch it. */
   keepFile(file: F): Promise<Attachment>;
+  /** Queues the message in the outbox. */
   send(conversationId: string, message: OutgoingMessage): Promise<Q>;
 }
 
@@ -43,25 +44,31 @@ export function staffReplyCause(cause: ReplyCause): string {
  * A staff member answers a client. Only someone who may act on the conversation's lead or deal
  * may write to its client: a manager their own, a head their department's, an admin anyone's.
  * The reply is queued under its cause, so the same Telegram message handled twice (a redelivered
- * update, a handler that outlived the webhook's deadline) reaches the customer once.
+ * update, a handler that outlived the webhook's deadline) reaches the customer once. `F` is a file
+ * as the person's messenger names it, `Q` the queued reply as the outbox hands it back.
  */
-export async function staffReply<F, Q>(
-  deps: StaffReplyDeps<F, Q>,
-  user: User,
-  conversationId: string,
-  content: { text?: string; file?: F },
-  cause: ReplyCause,
-): Promise<Q> {
-  const conversation = await deps.conversations.get(conversationId);
-  const subject = conversation && subjectOf(conversation);
-  if (!subject) throw new ProcessError('not_found');
-  await deps.records.open(subject, { kind: 'user', user });
-  const attachments = content.file ? [await deps.keepFile(content.file)] : [];
-  return deps.send(conversationId, {
-    cause: staffReplyCause(cause),
-    ...(content.text ? { text: content.text } : {}),
-    attachments,
-    authorUserId: user.id,
-    ...(user.departmentId ? { authorDepartmentId: user.departmentId } : {}),
-  });
+export class StaffReplies<F, Q> {
+  constructor(private readonly deps: StaffReplyDeps<F, Q>) {}
+
+  /** Bound: the bot holds it as its `replyToClient`. */
+  readonly reply = async (
+    user: User,
+    conversationId: string,
+    content: { text?: string; file?: F },
+    cause: ReplyCause,
+  ): Promise<Q> => {
+    const { deps } = this;
+    const conversation = await deps.conversations.get(conversationId);
+    const subject = conversation && subjectOf(conversation);
+    if (!subject) throw new ProcessError('not_found');
+    await deps.records.open(subject, { kind: 'user', user });
+    const attachments = content.file ? [await deps.keepFile(content.file)] : [];
+    return deps.send(conversationId, {
+      cause: staffReplyCause(cause),
+      ...(content.text ? { text: content.text } : {}),
+      attachments,
+      authorUserId: user.id,
+      ...(user.departmentId ? { authorDepartmentId: user.departmentId } : {}),
+    });
+  };
 }

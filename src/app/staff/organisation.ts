@@ -2,6 +2,9 @@ import ms, { type StringValue } from 'ms';
 import type { Hours } from '../../domain/routing/rule';
 import { ROLES, type Role, type User } from '../../domain/user';
 import type { Task } from '../../domain/task';
+import { SYSTEM } from '../process/actor';
+import type { Assignees } from '../process/assignees';
+import type { ProcessEngine } from '../process/engine';
 
 export interface OrganisationStore {
   /** Everyone, active or not, with their department's code. */
@@ -48,9 +51,10 @@ export class Organisation {
     private readonly deps: {
       store: OrganisationStore;
       tasks: { listOpen(query: { assigneeId: string }): Promise<Task[]> };
-      /** `history`: whether the person is sent the client's conversation with this task. */
-      reassignTask(taskId: string, toUserId: string, history: boolean): Promise<unknown>;
-      dispatcher(): Promise<string>;
+      /** Hands a task on as the system: the admin's right to do so is checked here. */
+      engine: Pick<ProcessEngine, 'reassignTask'>;
+      /** Who the dispatcher is now. */
+      assignees: Pick<Assignees, 'pick'>;
       /** The reply-SLA ladder's waits as the process definition declares them. */
       defaultThresholds: number[];
     },
@@ -89,7 +93,7 @@ export class Organisation {
     if (person.id === admin.id) throw new OrganisationError('self');
     // Whoever takes the work over is found first: with nobody to take it, nothing changes.
     const open = await this.deps.tasks.listOpen({ assigneeId: person.id });
-    const dispatcher = await this.deps.dispatcher();
+    const dispatcher = await this.deps.assignees.pick('dispatcher');
     if (dispatcher === person.id) throw new OrganisationError('last_dispatcher');
     await this.deps.store.setActive(person.id, false);
     const records = await this.deps.store.releaseRecords(person.id);
@@ -97,7 +101,12 @@ export class Organisation {
     const told = new Set<string>();
     for (const task of open) {
       const client = task.subject ? `${task.subject.kind}:${task.subject.id}` : undefined;
-      await this.deps.reassignTask(task.id, dispatcher, !!client && !told.has(client));
+      await this.deps.engine.reassignTask(
+        task.id,
+        SYSTEM,
+        dispatcher,
+        !!client && !told.has(client),
+      );
       if (client) told.add(client);
     }
     return { person, tasks: open.length, records };

@@ -4,7 +4,7 @@ import type { Channel } from '../../domain/channel';
 import type { Attachment, InboundMessage, Message } from '../../domain/message';
 import { distinct, groupedLookup } from '../grouped-reads';
 import type { InboundMessages } from '../../app/messaging/ports';
-import type { MessageRepository } from '../../domain/ports';
+import type { Clock, MessageRepository } from '../../domain/ports';
 import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
 import type { MessageDoc } from '../models/message.model';
@@ -38,7 +38,11 @@ export function toMessage(doc: StoredMessage): Message {
   return message;
 }
 
-export function createMessageRepository(models: Models): MessageRepository & InboundMessages {
+export function createMessageRepository(
+  models: Models,
+  /** Dates a customer's edit of their message. */
+  clock: Clock,
+): MessageRepository & InboundMessages {
   const { Message: MessageModel } = models;
   const insert = groupedCreate(MessageModel);
   // `{channel, externalId: {$in}}` walks the unique index's prefix on every engine.
@@ -70,7 +74,7 @@ export function createMessageRepository(models: Models): MessageRepository & Inb
     async applyEdit(channel, externalId, { text, attachments }) {
       const doc = await MessageModel.findOneAndUpdate(
         { channel, externalId, direction: 'inbound' },
-        { $set: { attachments, editedAt: new Date(), ...(text !== undefined ? { text } : {}) } },
+        { $set: { attachments, editedAt: clock.now(), ...(text !== undefined ? { text } : {}) } },
         { returnDocument: 'after' },
       ).lean<StoredMessage>();
       return doc ? toMessage(doc) : undefined;

@@ -4,6 +4,7 @@ import type { Notifier } from '../../app/process/notices';
 import type { QueuedNotice } from '../../app/staff/notification-queue';
 import { groupCommit, writeErrorsByIndex } from '../../infra/group-commit';
 import { isDuplicateKeyError } from '../database';
+import type { Clock } from '../../domain/ports';
 import type { Models } from '../models';
 import { oid } from './plain';
 
@@ -20,11 +21,11 @@ type NewNotice = Omit<QueuedNotice, 'id'> & {
 export function createStoredNotifier(
   models: Models,
   /** Without a lease (nobody here delivers), any process may take the notices at once. */
-  options: { lease?: () => Lease; onQueued?: (notices: QueuedNotice[]) => void } = {},
+  options: { clock: Clock; lease?: () => Lease; onQueued?: (notices: QueuedNotice[]) => void },
 ): Notifier {
   const { Notification } = models;
   const store = groupCommit<NewNotice, undefined>(async (batch) => {
-    const now = new Date();
+    const now = options.clock.now();
     const lease = options.lease?.();
     const docs = batch.map((notice) => ({
       _id: new Types.ObjectId(),

@@ -2,6 +2,7 @@ import { groupedCreate } from '../grouped-writes';
 import { groupedById } from '../grouped-reads';
 import type { UpdateQuery } from 'mongoose';
 import type { RecordStore } from '../../app/process/ports';
+import type { Clock } from '../../domain/ports';
 import { FIELD_NAME, type ProcessRecord } from '../../domain/process/record';
 import type { TaskSubject } from '../../domain/task';
 import { isDuplicateKeyError } from '../database';
@@ -50,6 +51,8 @@ function fieldUpdate(fields: Record<string, unknown>): Record<string, unknown> {
 
 export function createRecordRepository(
   models: Models,
+  /** Dates a deal's closing (its plan/fact month). */
+  clock: Clock,
   numbers: RecordNumbers = createRecordNumbers(models),
 ): RecordStore {
   const { Lead, Deal, Company, Contact } = models;
@@ -128,7 +131,7 @@ export function createRecordRepository(
           $set: {
             stage: to,
             closed,
-            ...(closedAs && subject.kind === 'deal' ? { closedAt: new Date() } : {}),
+            ...(closedAs && subject.kind === 'deal' ? { closedAt: clock.now() } : {}),
           },
           $inc: { stageEntry: 1 },
         },
