@@ -1,18 +1,8 @@
-import type { Attachment } from '../../src/domain/message';
+import type { ChatLine } from '../../src/domain/message';
 import type { ChatFile, ChatItem } from './protocol';
 
 /** A stored message of one visitor's conversation, as the hub's history port returns it. */
-export interface WidgetHistoryItem {
-  /** The stored external id: `visitorId:clientId` for the visitor's messages. */
-  id: string;
-  direction: 'inbound' | 'outbound';
-  text?: string;
-  /** `fileRef` is a `FileStore` id (or, for files sent by link, the link itself). */
-  attachments: Attachment[];
-  sentAt: Date;
-  /** The visitor's message was read by the company. */
-  read?: boolean;
-}
+export type WidgetHistoryItem = ChatLine;
 
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 

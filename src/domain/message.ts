@@ -13,6 +13,22 @@ export interface Attachment {
   size?: number;
 }
 
+/**
+ * One stored message of a chat as a chat window shows it (the site widget's history): the
+ * store reads it, the widget channel renders it.
+ */
+export interface ChatLine {
+  /** The stored external id (the widget's own messages: `visitorId:clientId`). */
+  id: string;
+  direction: 'inbound' | 'outbound';
+  text?: string;
+  /** `fileRef` is a `FileStore` id (or, for files sent by link, the link itself). */
+  attachments: Attachment[];
+  sentAt: Date;
+  /** The visitor's message was read by the company. */
+  read?: boolean;
+}
+
 /** Where a new customer came from, carried by their first message into the lead. */
 export interface InboundOrigin {
   /** A channel-specific tag, e.g. the payload of a Telegram `/start` deep link from an ad. */

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { Attachment } from '../../domain/message';
+import type { ChatLine } from '../../domain/message';
 import type { Models } from '../models';
 import type { MessageDoc } from '../models/message.model';
 import { toAttachment } from './message.repository';
@@ -7,21 +7,10 @@ import { toAttachment } from './message.repository';
 /** Enough to scroll back through a long chat; older messages stay in the CRM. */
 const HISTORY_LIMIT = 200;
 
-/** One message of a visitor's chat as the widget shows it (the widget channel's history item). */
-export interface WidgetChatLine {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  text?: string;
-  attachments: Attachment[];
-  sentAt: Date;
-  /** The visitor's message was read by the company. */
-  read?: boolean;
-}
-
 /** What the site widget reads and marks in a visitor's chat, across its conversations. */
 export interface WidgetChats {
   /** The chat's latest messages, oldest first. */
-  history(chatId: string): Promise<WidgetChatLine[]>;
+  history(chatId: string): Promise<ChatLine[]>;
   /** Someone on the staff is active and online: the widget says a reply may come soon. */
   anyoneOnline(): Promise<boolean>;
   /** The visitor saw the company's messages: sent or delivered ones become read. */
@@ -61,8 +50,8 @@ export function createWidgetChats(models: Models): WidgetChats {
   };
 }
 
-function toLine(doc: MessageDoc): WidgetChatLine {
-  const line: WidgetChatLine = {
+function toLine(doc: MessageDoc): ChatLine {
+  const line: ChatLine = {
     id: doc.externalId,
     direction: doc.direction,
     attachments: doc.attachments.map(toAttachment),
