@@ -2,13 +2,12 @@ import { Types } from 'mongoose';
 import type { ExportBotDeps } from '../../bots/manager/export.composer';
 import type { ImportBotDeps } from '../../bots/manager/import.composer';
 import { BackgroundWork } from '../../bots/manager/background';
-import { COLUMNS, exportRecords, type ExportLabels } from '../app/export/export-records';
+import { ExportFiles } from '../app/export/export-file';
 import { importFile, type ImportDeps } from '../app/import/import-file';
 import { Assignees } from '../app/process/assignees';
 import type { ProcessEngine } from '../app/process/engine';
 import type { Clock } from '../domain/ports';
-import type { Pipeline, ProcessDefinition } from '../domain/process/definition';
-import type { Locale } from '../domain/user';
+import type { ProcessDefinition } from '../domain/process/definition';
 import type { Translator } from '../infra/i18n';
 import type { Logger } from '../infra/logger';
 import { createTableFile, csvBytes, readTable } from '../infra/table-files';
@@ -49,39 +48,19 @@ export function createTransfer(options: {
     newBatchId: () => new Types.ObjectId().toHexString(),
     maxBytes: options.maxImportBytes,
   };
-  const exportStore = stores.exports;
   const background = new BackgroundWork((error) =>
     options.logger.error({ err: error }, 'an import or export failed'),
   );
 
-  const labelsFor = (lng: Locale): ExportLabels => {
-    const t = translator.forLocale(lng);
-    const date = new Intl.DateTimeFormat(lng === 'ru' ? 'ru-RU' : 'en-GB', {
-      timeZone: options.timeZone,
-      dateStyle: 'short',
-      timeStyle: 'short',
-    });
-    const title = (pipeline: Pipeline | undefined, stage: string) =>
-      pipeline?.stages.find((each) => each.id === stage)?.title[lng] ?? '—';
-    const dealPipeline = (type: string) => definition.deals.find((deal) => deal.id === type);
-    return {
-      leadStage: (stage) => title(definition.lead, stage),
-      dealType: (type) => dealPipeline(type)?.title[lng] ?? '—',
-      dealStage: (type, stage) => title(dealPipeline(type), stage),
-      source: (source) => {
-        if (source.kind === 'channel') {
-          return t('transfer:export.sources.channel', {
-            channel: t(`bot:client.channels.${source.channel}`),
-          });
-        }
-        if (source.kind === 'import' && source.origin) {
-          return t('transfer:export.sources.importFrom', { origin: source.origin });
-        }
-        return t(`transfer:export.sources.${source.kind}`);
-      },
-      date: (at) => date.format(at),
-    };
-  };
+  const exports = new ExportFiles({
+    store: stores.exports,
+    scopes: options.engine.rights,
+    clock,
+    translate: (lng) => translator.forLocale(lng),
+    definition,
+    timeZone: options.timeZone,
+    openFile: createTableFile,
+  });
 
   return {
     importDeps,
@@ -96,29 +75,7 @@ export function createTransfer(options: {
         background,
         clock,
       },
-      exports: {
-        background,
-        async run(user, kind, format, lng) {
-          const t = translator.forLocale(lng);
-          const day = clock.now().toISOString().slice(0, 10);
-          const name = `${t(`transfer:export.fileName.${kind}`)}-${day}.${format}`;
-          const header = COLUMNS[kind].map((column) => t(`transfer:export.columns.${column}`));
-          const file = await createTableFile(format, name, header);
-          try {
-            const { count } = await exportRecords(
-              { store: exportStore, scopes: options.engine.rights, clock },
-              user,
-              { kind, format },
-              labelsFor(lng),
-              file,
-            );
-            return { ...(await file.finish()), name, count };
-          } catch (error) {
-            await file.discard();
-            throw error;
-          }
-        },
-      },
+      exports: { background, run: exports.run },
     }),
   };
 }

@@ -55,3 +55,11 @@ export interface ExportStore {
 export interface TableSink {
   add(rows: string[][]): Promise<void>;
 }
+
+/** A file of rows being written, as the platform opens it for one export. */
+export interface TableFileSink extends TableSink {
+  /** Closes the file; `remove` deletes it once it has been sent. */
+  finish(): Promise<{ path: string; size: number; remove(): Promise<void> }>;
+  /** Drops a file that will not be sent (the export failed). */
+  discard(): Promise<void>;
+}
