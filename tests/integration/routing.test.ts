@@ -93,12 +93,17 @@ describe('routing new leads by the rules', () => {
     expect(await newLeadFrom('vk', MONDAY, 'ads')).toBe(staff.sales1.id);
 
     const [undo, edit] = await hub.routing.editor.recentChanges(2);
-    expect(undo).toMatchObject({ action: 'routing.undo', actorUserId: admin.id });
-    expect(edit).toMatchObject({ action: 'routing.edit', undoneAt: expect.any(Date) });
-    // The edit as an admin reads it in /audit: rule 2 now gives the lead to that manager.
+    // Both as an admin reads them in /audit: who undid it, and that the edit was undone; rule 2
+    // then gave the lead to that manager.
     const reader = { t: hub.translator.forLocale('ru'), lng: 'ru' as const };
     const names = { nameOf: new StaffNames(createDirectory(hub.database.models)).nameOf };
-    const shown = await auditEntry(edit!, { ...names, timeZone: 'Europe/Moscow' }, reader);
+    const audit = { ...names, timeZone: 'Europe/Moscow' };
+    const undoShown = await auditEntry(undo!, audit, reader);
+    expect(undoShown).toContain(admin.name);
+    expect(undoShown).toContain(reader.t('admin:audit.actions.undo'));
+    const shown = await auditEntry(edit!, audit, reader);
+    expect(shown).toContain(reader.t('admin:audit.actions.edit'));
+    expect(shown).toContain(reader.t('admin:audit.undone'));
     expect(shown).toMatch(
       new RegExp(
         `\\nСтало:\\n1\\. .*\\n2\\. channel=vk utm_source=ads → менеджеру ${staff.sales2.name}\\n`,
