@@ -81,8 +81,11 @@ describe('client messages in the manager bot', () => {
   });
 
   it('refuses a reply to a client from someone who may not act on their lead', async () => {
+    // A customer of its own: the sales dispatcher's lead, not the operator's department's.
+    await postVk(vkMessage('message_new', 730002, 9101, 'Подскажите по оплате'));
+    await deliver();
     const conversation = await hub.database.models.Conversation.findOne({
-      chatId: '730001',
+      chatId: '730002',
     }).lean();
     const sent = vk.deliveries().length;
     await operator.sendCallbackData(`r:${conversation!._id.toHexString()}`);
