@@ -80,6 +80,8 @@ describe('admin commands in the manager bot', () => {
   it("lets an admin run the organisation; a deactivated person's work goes to the dispatcher", async () => {
     await seller.command('/users');
     expect(seller.lastText()).toBe('Эта команда только для администраторов.');
+    // Семён says he is working, as a manager does at the start of the day.
+    await seller.command('/online');
     await admin.command('/users');
     expect(admin.lastText()).toMatch(/^Сотрудники:\n1\. Анна \(1001\) — администратор/);
     expect(admin.lastText()).toMatch(/\d\. Семён \(1003\) — менеджер, sales · 🟢 в сети/);
