@@ -1,3 +1,8 @@
+/**
+ * Over 300 lines on purpose: the inbox's promises (each key once, each chat in order, leases
+ * held and renewed, the window past which a burst waits in the store, retries and parking)
+ * share one set of per-chat and per-item state; split, each part would reach into the others'.
+ */
 import { createHash, randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { chatOf, identityKey } from '../../domain/channel';
