@@ -22,7 +22,7 @@ beforeAll(async () => {
 async function pickDateForAccountantCall() {
   const { Task, User } = hub.database.models;
   const me = await User.findOne({ telegramId: seller.id }).lean();
-  const open = { 'title.en': 'Call the accountant', status: 'open', assigneeId: me!._id };
+  const open = { 'title.en': 'Call the accountant', status: 'open' as const, assigneeId: me!._id };
   if (!(await Task.exists(open))) await seller.command('/task Call the accountant');
   const task = await Task.findOne(open).lean();
   const card = seller.history().findLast((m) => /^📋 Call the accountant/.test(m.text))!;
