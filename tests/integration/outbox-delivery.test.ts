@@ -14,7 +14,6 @@ import {
   deliverAll,
   entriesOf,
 } from '../support/outbox-world';
-import { eventually } from '../support/database';
 
 /** Each message reaches the customer once: through redeliveries, rate limits, outages and crashes. */
 useOutboxWorld();
@@ -103,34 +102,6 @@ describe('a crash between the send and its record', () => {
     expect(vk.deliveries().length).toBe(before);
     expect(vk.deliveries().filter((d) => d.text === 'Мы начали работу')).toHaveLength(1);
     expect(outcomes).toEqual([{ key: 'robot:n1:0', state: 'sent' }]);
-  });
-
-  it("Telegram: a reply still waiting its turn under the bot's limit is not in flight yet, so a crash then could not leave it unconfirmed", async () => {
-    // A bot allowed one message a second: of two replies to two chats, the second waits its turn.
-    const slow: ChannelAdapter = { ...telegram, perSecond: 1 };
-    await store.enqueue(
-      message('staff:901:1', 'telegram', '7101', { text: 'Первый' }),
-      clock.now(),
-    );
-    await store.enqueue(
-      message('staff:902:1', 'telegram', '7102', { text: 'Второй' }),
-      clock.now(),
-    );
-    const w = worker('p3', { telegram: slow });
-    await w.runOnce();
-    await eventually(
-      async () => botApi.delivered('7101').length + botApi.delivered('7102').length > 0,
-    );
-    const [waiting] = [...(await entriesOf('staff:901')), ...(await entriesOf('staff:902'))].filter(
-      (entry) => entry.status !== 'sent',
-    );
-    // Before its turn it is still only queued: a process dying now leaves it to be sent later.
-    expect(waiting?.status).toBe('pending');
-    await w.idle();
-    expect([...botApi.delivered('7101'), ...botApi.delivered('7102')].sort()).toEqual([
-      'Второй',
-      'Первый',
-    ]);
   });
 
   it('Telegram: not resent (no idempotency there); the author is told it is unconfirmed', async () => {

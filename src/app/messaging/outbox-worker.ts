@@ -294,25 +294,21 @@ export class OutboxWorker {
   private async send(chatKey: string, item: OutboxItem, sender: ChannelSender): Promise<boolean> {
     const { deps } = this;
     const now = deps.clock.now();
-    let sent: { externalId: string } | undefined;
+    // In flight from here: a crash now leaves it `sending`, which the lines above reconcile.
+    // Not ours any more (another process took it over, or it failed with an earlier part): the
+    // chat goes on, and the check above keeps a later entry behind one still live elsewhere.
+    if (!(await deps.store.markSending(item, deps.lease(), now))) return true;
+    let externalId: string;
     try {
-      sent = await this.paced(item.channel, sender, async () => {
-        // In flight from here, once its turn under the channel's limit has come, not while it
-        // queues for it: a crash now leaves it `sending`, which `attempt` reconciles, and only
-        // the send under way is left unconfirmed. Not ours any more (another process took it
-        // over, or it failed with an earlier part): the chat goes on, and the check in
-        // `attempt` keeps a later entry behind one still live elsewhere.
-        if (!(await deps.store.markSending(item, deps.lease(), deps.clock.now()))) return undefined;
+      ({ externalId } = await this.paced(item.channel, sender, () => {
         if (sender.perChatIntervalMs) {
           this.paces.set(chatKey, deps.clock.now().getTime() + sender.perChatIntervalMs);
         }
         return sender.send(item.chatId, this.outbound(item), item.account);
-      });
+      }));
     } catch (error) {
       return this.failed(chatKey, item, now, error);
     }
-    if (!sent) return true;
-    const { externalId } = sent;
     // Sent: a failure from here on must not send it again, so it is not treated as a send error.
     this.unrecorded.set(item.id, externalId);
     await this.finish(item, externalId);
