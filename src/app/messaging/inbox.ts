@@ -212,7 +212,11 @@ export class Inbox {
       const items = await this.options.store.claimExpired(lease, this.options.clock.now(), room);
       // Taken over: an earlier message of the same chat may be with another process right now
       // (its own webhook, or taken a moment before); this one waits for it, as within a process.
-      const behind = await this.options.store.earlierElsewhere(items, this.owner);
+      // Should that look fail (the database just went away), the items taken are run as before,
+      // not left under a lease nobody works on until it runs out.
+      const behind = await this.options.store
+        .earlierElsewhere(items, this.owner)
+        .catch(() => new Set<string>());
       for (const item of items) {
         if (behind.has(item.key)) this.waitBehind(item);
         else this.schedule(item, lease.until, true);
