@@ -4,7 +4,8 @@ import { isDuplicateKeyError } from '../database';
 import { groupCommit, writeErrorsByIndex } from '../../infra/group-commit';
 import type { Models } from '../models';
 import type { InboxDoc } from '../models/inbox.model';
-import { claimLeased, inChunks } from './leases';
+import { claimLeased } from './leases';
+import { inChunks } from './plain';
 
 type StoredItem = InboxDoc & { _id: string };
 

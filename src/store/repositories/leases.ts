@@ -1,20 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Filter, Sort } from 'mongodb';
 import type { Lease } from '../../app/lease';
 
-/**
- * The longest `_id` list one query carries. SecantusDB's Python server tests each candidate
- * against the whole `$in` list, so one list of n ids costs n² comparisons: 2,000 ids, seconds
- * of the server's only core.
- */
-const IN_LIST_MAX = 200;
-
-/** `ids` cut into lists one query may carry (see IN_LIST_MAX). */
-export function inChunks<T>(ids: readonly T[]): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < ids.length; i += IN_LIST_MAX) chunks.push(ids.slice(i, i + IN_LIST_MAX));
-  return chunks;
-}
-
 interface Leased {
   owner?: string | null;
   leaseUntil?: Date | null;

@@ -13,9 +13,9 @@ import type { Models } from '../models';
 import type { NotificationDoc } from '../models/notification.model';
 import { decodeStaffNotice } from '../models/staff-notice.schema';
 import { cachedRead } from '../read-cache';
-import { claimLeased, inChunks } from './leases';
+import { claimLeased } from './leases';
 import { ALERT_CHAT } from './organisation.repository';
-import { oid, plain } from './plain';
+import { inChunks, oid, plain } from './plain';
 
 type Stored = NotificationDoc & { _id: Types.ObjectId };
 type Outcome = { id: string; set: Record<string, unknown>; refs?: string[] };

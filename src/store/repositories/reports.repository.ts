@@ -14,25 +14,17 @@ import type { Models } from '../models';
 import { createPlanStore } from './plan.repository';
 import { createReplyWaitStore } from './reply-waits.repository';
 import { openLoadOf } from './open-load';
-import { oid } from './plain';
+import { inChunks, oid } from './plain';
 
 /**
  * At most this many documents per query: a report over more is cut (and still answers) rather
  * than holding the database; 10k leads, 3k deals and 100k messages fit (PERFORMANCE.md).
  */
 const MAX_DOCUMENTS = 200_000;
-/** Conversation ids per `$in`, so one query's filter stays small. */
-const IN_CHUNK = 1000;
 
 type Id = Types.ObjectId;
 const hex = (id: Id | null | undefined) => (id ? id.toHexString() : undefined);
 const inRange = (range: Range) => ({ $gte: range.from, $lt: range.to });
-
-function chunks<T>(values: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
-}
 
 type Holders = { sales?: Id | null; operations?: Id | null } | null | undefined;
 
@@ -197,7 +189,7 @@ export function createReportsStore(models: Models, leadStages: readonly string[]
       const heldOf = async (model: typeof Lead, slots: readonly Slot[], ids: Id[]) => {
         const held = heldIn(scope, slots);
         const out = new Set<string>();
-        for (const part of chunks(ids, IN_CHUNK)) {
+        for (const part of inChunks(ids)) {
           const docs = await model
             .find({ _id: { $in: part } })
             .select(HOLDERS)
