@@ -46,7 +46,9 @@ export async function connectDatabase(
   await connection.asPromise();
 
   const models = registerModels(connection);
-  for (const model of Object.values(models)) await model.createIndexes();
+  // Built as the schemas declare them, and those they no longer declare dropped: every index is
+  // one more write for each document stored, so a retired one must not linger in old databases.
+  for (const model of Object.values(models)) await model.syncIndexes();
 
   const probe: DatabaseProbe = {
     async ping(timeoutMs) {

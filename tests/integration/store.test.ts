@@ -1,9 +1,9 @@
 import type { InboundMessage } from '../../src/domain/message';
 import { systemClock } from '../../src/domain/ports';
-import type { Database } from '../../src/store/database';
+import { connectDatabase, type Database } from '../../src/store/database';
 import { createContactRepository } from '../../src/store/repositories/contact.repository';
 import { createMessageRepository } from '../../src/store/repositories/message.repository';
-import { openTestDatabase } from '../support/database';
+import { openTestDatabase, silentLogger, testDatabaseUri } from '../support/database';
 
 let database: Database & { drop(): Promise<void> };
 beforeAll(async () => {
@@ -107,5 +107,34 @@ describe('users', () => {
     await expect(
       database.models.User.create({ telegramId: 9001, name: 'Двойник' }),
     ).rejects.toThrow(/duplicate key/i);
+  });
+});
+
+describe('indexes', () => {
+  it('drops the indexes an older version built and rebuilds a changed one, keeping the data', async () => {
+    // A database as the hub left it before staff notices lost two indexes and one became sparse.
+    const uri = testDatabaseUri();
+    const older = await connectDatabase(uri, silentLogger);
+    const notices = older.connection.db!.collection('notifications');
+    await notices.dropIndexes();
+    await notices.createIndex({ status: 1, leaseUntil: 1 });
+    await notices.createIndex({ kind: 1, 'payload.taskId': 1 });
+    await notices.createIndex({ 'payload.messageId': 1 });
+    await notices.insertOne({ audience: 'user', kind: 'robot', status: 'sent', payload: {} });
+    await older.close();
+
+    const reopened = await connectDatabase(uri, silentLogger);
+    try {
+      const indexes = await reopened.connection.db!.collection('notifications').indexes();
+      const byName = new Map(indexes.map((index) => [index.name, index]));
+      expect(byName.has('status_1_leaseUntil_1')).toBe(false);
+      expect(byName.has('kind_1_payload.taskId_1')).toBe(false);
+      expect(byName.get('payload.messageId_1')?.sparse).toBe(true);
+      expect(byName.get('payload.taskId_1')?.sparse).toBe(true);
+      expect(await reopened.models.Notification.countDocuments()).toBe(1);
+    } finally {
+      await reopened.connection.dropDatabase();
+      await reopened.close();
+    }
   });
 });

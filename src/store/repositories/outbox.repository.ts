@@ -28,21 +28,11 @@ const FAILURES = [
 
 export function createOutboxStore(models: Models): OutboxStore {
   const { Message, Outbox } = models;
-  // Before entries had parts, one entry per message was enforced by a unique index on the message;
-  // a database from then still has it, and it would refuse a message's second part.
-  let oldIndexGone: Promise<void> | undefined;
-  const dropOldIndex = () =>
-    (oldIndexGone ??= Outbox.collection.dropIndex('messageId_1').then(
-      () => undefined,
-      () => undefined,
-    ));
-
   const entriesOf = async (messageId: Types.ObjectId) =>
     Outbox.find({ messageId }).sort({ part: 1 }).lean();
 
   return {
     async enqueue(message, at, lease) {
-      await dropOldIndex();
       const conversationId = oid(message.conversationId);
       const authorUserId = message.authorUserId ? oid(message.authorUserId) : undefined;
       // Our own key until the channel assigns an id; unique with the channel, so the cause is
