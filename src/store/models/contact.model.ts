@@ -19,6 +19,7 @@ export const contactSchema = new Schema(
 contactSchema.index({ identityKeys: 1 });
 contactSchema.index({ phones: 1 });
 contactSchema.index({ emails: 1 });
-contactSchema.index({ companyId: 1 });
+// A company's card lists its people; sparse, so the many contacts without one cost no entry.
+contactSchema.index({ companyId: 1 }, { sparse: true });
 
 export type ContactDoc = InferSchemaType<typeof contactSchema>;

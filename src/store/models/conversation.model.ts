@@ -27,6 +27,7 @@ conversationSchema.index({ contactId: 1, open: 1 });
 // "Who has waited longest" lists for heads and the SLA ladder.
 conversationSchema.index({ open: 1, awaitingReplySince: 1 });
 // Reports: the conversations answered since a moment (a range the index serves, not a scan).
-conversationSchema.index({ lastOutboundAt: 1 });
+// Sparse: a new customer's conversation, not answered yet, costs no entry.
+conversationSchema.index({ lastOutboundAt: 1 }, { sparse: true });
 
 export type ConversationDoc = InferSchemaType<typeof conversationSchema>;
