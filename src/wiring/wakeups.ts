@@ -1,5 +1,5 @@
 import type { WidgetChannel } from '../../channels/widget';
-import { CoalescedRun } from '../app/coalesced-run';
+import Bottleneck from 'bottleneck';
 import { changeStreamsMissing, watchInserts } from '../infra/insert-wakeups';
 import type { Logger } from '../infra/logger';
 import { openSocketRelay } from '../infra/socket-relay';
@@ -7,6 +7,9 @@ import type { Database } from '../store/database';
 import type { ManagerBotParts } from './manager-bot';
 import type { OutboxDelivery } from '../app/messaging/outbox-delivery';
 import type { Messaging } from './messaging';
+
+/** At most this often a look for another process's work, while it keeps inserting. */
+const WAKE_SPACING_MS = 250;
 
 /**
  * What this process does at once when another process inserts: work nobody holds yet (an outbox
@@ -28,35 +31,49 @@ export async function startWakeups(deps: {
   const db = database.connection.db;
   if (!db) throw new Error('database connection has no Db handle');
   const { Outbox, Inbox, Notification } = database.models;
-  // A burst of inserts runs the look twice (now, and once after it), not once per insert.
-  const coalesced = (what: string, work: () => Promise<unknown>) => {
-    const runs = new CoalescedRun(work);
+  // A look costs a few round trips (find, claim, read back). Another process's burst of inserts
+  // runs it at once, then at most once per spacing with one more after the burst, never once per
+  // insert: what is inserted meanwhile is found by the next look.
+  const limiters: Bottleneck[] = [];
+  const throttled = (what: string, work: () => unknown) => {
+    const limiter = new Bottleneck({
+      maxConcurrent: 1,
+      minTime: WAKE_SPACING_MS,
+      highWater: 1,
+      strategy: Bottleneck.strategy.OVERFLOW,
+    });
+    limiters.push(limiter);
     return () =>
-      void runs
-        .run()
-        .catch((error: unknown) =>
-          logger.warn({ err: error }, `${what} woken by another process failed; the tick retries`),
-        );
+      void limiter
+        .schedule(async () => {
+          await work();
+        })
+        .catch((error: unknown) => {
+          // Dropped: a look is already waiting, and it will find this insert too.
+          if (error instanceof Bottleneck.BottleneckError) return;
+          logger.warn({ err: error }, `${what} woken by another process failed; the tick retries`);
+        });
   };
+  const stopLimiters = () =>
+    Promise.all(limiters.map((limiter) => limiter.stop({ dropWaitingJobs: true })));
   const unheld = { owner: { $exists: false } };
   const work = [
     {
       collection: Outbox.collection.collectionName,
       where: unheld,
-      // Coalesced by the outbox worker itself.
-      onInsert: () => deps.outbox.wake(),
+      onInsert: throttled('the outbox', () => deps.outbox.wake()),
     },
     {
       collection: Inbox.collection.collectionName,
       where: unheld,
-      onInsert: coalesced('the inbox', () => messaging.inbox.recover()),
+      onInsert: throttled('the inbox', () => messaging.inbox.recover()),
     },
     ...(managerBot
       ? [
           {
             collection: Notification.collection.collectionName,
             where: unheld,
-            onInsert: coalesced('staff notice delivery', () => managerBot.deliverNow()),
+            onInsert: throttled('staff notice delivery', () => managerBot.deliverNow()),
           },
         ]
       : []),
@@ -67,7 +84,7 @@ export async function startWakeups(deps: {
       { reason: missing },
       'no change streams on this database: work another hub process queues is found at the safety ticks, and a widget reply reaches only visitors connected to the process sending it (run one process, or keep each visitor on one)',
     );
-    return { close: async () => {} };
+    return { close: async () => void (await stopLimiters()) };
   }
   const relay = await openSocketRelay(db, (error) =>
     logger.warn({ err: error }, "another process's widget packet could not be passed on"),
@@ -76,5 +93,11 @@ export async function startWakeups(deps: {
     return undefined;
   });
   if (relay) deps.widget.relay(relay.adapter);
-  return watchInserts(db, relay ? [...work, relay.watch] : work, logger);
+  const watch = watchInserts(db, relay ? [...work, relay.watch] : work, logger);
+  return {
+    async close() {
+      await watch.close();
+      await stopLimiters();
+    },
+  };
 }

@@ -110,6 +110,60 @@ it('sends at once what another process queued, though its own look is an hour aw
   expect(texts(String(customer)).filter((text) => text === 'Ваш заказ готов')).toHaveLength(1);
 });
 
+it("sends every message of another process's burst once and in order: a look runs after the last insert", async () => {
+  // The looks a burst wakes are spaced out (not one per insert): the insert after the last look
+  // must still wake one, or it would wait for the hour-long tick.
+  const customer = 7402;
+  const webhook = await fetch(`http://127.0.0.1:${hubs[1].port}/webhooks/telegram/customer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    body: JSON.stringify({
+      update_id: 740_002,
+      message: {
+        message_id: 1,
+        from: { id: customer, is_bot: false, first_name: 'Клиентка' },
+        chat: { id: customer, type: 'private' },
+        date: Math.floor(Date.now() / 1000),
+        text: 'Добрый день',
+      },
+    }),
+  });
+  expect(webhook.status).toBe(200);
+  await hubs[1].messaging.inbox.drained();
+  const conversationId = await hubs[1].messaging.conversationOf('telegram', String(customer));
+  const burst = Array.from({ length: 12 }, (_, i) => `Обновление заказа ${i + 1}`);
+
+  const other = mongoose.createConnection(uri, { autoIndex: false });
+  try {
+    await other.asPromise();
+    const outbox = createOutboxStore(registerModels(other));
+    for (const [i, text] of burst.entries()) {
+      await outbox.enqueue(
+        {
+          cause: `another-process:burst:${i}`,
+          conversationId: conversationId!,
+          channel: 'telegram',
+          chatId: String(customer),
+          text,
+          attachments: [],
+        },
+        new Date(),
+      );
+    }
+  } finally {
+    await other.close();
+  }
+
+  const sent = () =>
+    texts(String(customer)).filter((text) => text !== undefined && burst.includes(text));
+  await eventually(async () => sent().length >= burst.length, {
+    timeoutMs: WOKEN_WITHIN_MS + burst.length * 1100, // one message a second per chat
+    intervalMs: 50,
+  });
+  await Promise.all(hubs.map((hub) => hub.messaging.deliverNow()));
+  expect(sent()).toEqual(burst);
+});
+
 it('brings a reply sent by one process to the visitor connected to the other, once', async () => {
   const [holder, sender] = hubs;
   const visitor = await connectVisitor(`http://127.0.0.1:${holder.port}`, { siteKey: 'demo' });

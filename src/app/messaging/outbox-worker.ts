@@ -65,6 +65,12 @@ export interface OutboxWorkerDeps {
 
 /** A chat's lane takes its next entries 20 at a time: at a second each, well in their lease. */
 const BATCHES = { pass: 200, lane: 20 };
+/**
+ * How soon a chat whose earlier entry is live elsewhere is looked at again. Its entries stay
+ * claimed by this process, so no other process's wake-up or tick would hand them out: without
+ * this look they waited for this process's safety tick.
+ */
+const BEHIND_ANOTHER_MS = 1000;
 
 interface Lane {
   chat: { channel: Channel; chatId: string };
@@ -268,7 +274,10 @@ export class OutboxWorker {
       return true;
     }
     // An earlier entry of this chat is live elsewhere (another process, a retry): after it.
-    if (await this.waitsForEarlier(item, lane)) return false;
+    if (await this.waitsForEarlier(item, lane)) {
+      deps.wakeAt(now.getTime() + BEHIND_ANOTHER_MS);
+      return false;
+    }
     if (item.status === 'sending' && !resendIsSafe(item.channel)) {
       // Its process died between marking it in flight and recording the outcome. This channel
       // can neither say whether it arrived nor take a repeat without showing it twice, so it is
