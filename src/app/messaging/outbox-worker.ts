@@ -306,7 +306,12 @@ export class OutboxWorker {
     // In flight from here: a crash now leaves it `sending`, which the lines above reconcile.
     // Not ours any more (another process took it over, or it failed with an earlier part): the
     // chat goes on, and the check above keeps a later entry behind one still live elsewhere.
-    if (!(await deps.store.markSending(item, deps.lease(), now))) return true;
+    // Marked only where a second send would show twice: where a resend is harmless (VK's
+    // `random_id`, the widget's own ids) the mark would cost a write before every send for
+    // nothing, and a crash simply leaves the entry to be sent again.
+    const marked =
+      resendIsSafe(item.channel) || (await deps.store.markSending(item, deps.lease(), now));
+    if (!marked) return true;
     let externalId: string;
     try {
       ({ externalId } = await this.paced(item.channel, sender, () => {
