@@ -8,6 +8,7 @@ import type { Inbox } from './inbox';
 import type { IngestResult } from './ingest-inbound';
 import type { OutboxDelivery } from './outbox-delivery';
 import type { ConversationStore } from './ports';
+import type { ConversationRef } from './send-to-customer';
 
 /**
  * Customers' messages both ways, as the rest of the hub uses them: in through the channels, the
@@ -41,8 +42,8 @@ export class CustomerMessaging {
    * Queues a message to the customer of a conversation; the outbox sends it. Callers pass the
    * cause (send-to-customer.ts); one without a cause of its own (a test, a console) is its own.
    */
-  readonly reply = (conversationId: string, message: ReplyMessage): Promise<QueuedReply> =>
-    this.parts.replies.send(conversationId, message);
+  readonly reply = (to: ConversationRef, message: ReplyMessage): Promise<QueuedReply> =>
+    this.parts.replies.send(to, message);
 
   /** A customer's file, from the hub's store (widget) or from its channel. */
   readonly loadFile = (

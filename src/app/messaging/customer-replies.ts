@@ -5,6 +5,7 @@ import type { OutboxDelivery } from './outbox-delivery';
 import type { ConversationStore, OutboxStore } from './ports';
 import {
   sendToCustomer,
+  type ConversationRef,
   type OutgoingMessage,
   type QueuedMessage,
   type SendDeps,
@@ -36,7 +37,7 @@ export class CustomerReplies {
   ) {}
 
   /** Callers pass the cause (send-to-customer.ts); a test or a console may leave it out. */
-  async send(conversationId: string, message: ReplyMessage): Promise<QueuedReply> {
+  async send(to: ConversationRef, message: ReplyMessage): Promise<QueuedReply> {
     const { delivery, outbox, receipts } = this.deps;
     const queued = await sendToCustomer(
       {
@@ -48,7 +49,7 @@ export class CustomerReplies {
         wake: delivery.wake,
         worker: delivery,
       },
-      conversationId,
+      to,
       { ...message, cause: message.cause ?? `adhoc:${randomUUID()}` },
     );
     return {

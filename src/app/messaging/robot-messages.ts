@@ -32,7 +32,7 @@ export function robotMessenger(deps: {
       const conversation = contactId && (await deps.conversations.latestOfContact(contactId));
       if (!conversation) return deps.onUndeliverable(subject, template, 'no_channel');
       try {
-        await sendToCustomer(deps.sending, conversation.id, {
+        await sendToCustomer(deps.sending, conversation, {
           text: deps.translate(`templates:${template}`),
           cause: robotMessageCause(key),
         });

@@ -3,6 +3,7 @@ import type { Attachment } from '../../domain/message';
 import type { OutboxItem } from '../../domain/outbox';
 import { replyWaitOf, type ReplyWait } from '../../domain/reply-wait';
 import type { Clock } from '../../domain/ports';
+import type { Conversation } from '../../domain/conversation';
 import type { Lease } from '../lease';
 import { ProcessError } from '../process/errors';
 import type { ConversationStore, OutboxStore } from './ports';
@@ -47,6 +48,9 @@ export interface QueuedMessage {
   hasReceipt: boolean;
 }
 
+/** A conversation as the caller just read it (no second read), or its id. */
+export type ConversationRef = Conversation | string;
+
 /**
  * Queues a message to the customer of a conversation. It is stored before any attempt, so the
  * caller can answer "queued" at once and a crash or a rate limit cannot lose it; queueing the same
@@ -54,11 +58,12 @@ export interface QueuedMessage {
  */
 export async function sendToCustomer(
   deps: SendDeps,
-  conversationId: string,
+  to: ConversationRef,
   message: OutgoingMessage,
 ): Promise<QueuedMessage> {
-  const conversation = await deps.conversations.get(conversationId);
+  const conversation = typeof to === 'string' ? await deps.conversations.get(to) : to;
   if (!conversation) throw new ProcessError('not_found');
+  const conversationId = conversation.id;
   const attachments = message.attachments ?? [];
   if (!message.text?.trim() && attachments.length === 0) throw new ProcessError('invalid_field');
   const now = deps.clock.now();

@@ -4,7 +4,7 @@ import { ProcessError } from '../process/errors';
 import type { RecordAccess } from '../process/record-access';
 import { subjectOf } from './ingest-inbound';
 import type { ConversationStore } from './ports';
-import type { OutgoingMessage } from './send-to-customer';
+import type { ConversationRef, OutgoingMessage } from './send-to-customer';
 
 /** The manager's Telegram message a reply came from: the reply's cause, the same on redelivery. */
 export interface ReplyCause {
@@ -18,8 +18,8 @@ export interface StaffReplyDeps<F, Q> {
   records: Pick<RecordAccess, 'open'>;
   /** Copies a file the person sent into the hub's store, so any channel can fetch it. */
   keepFile(file: F): Promise<Attachment>;
-  /** Queues the message in the outbox. */
-  send(conversationId: string, message: OutgoingMessage): Promise<Q>;
+  /** Queues the message in the outbox, to the conversation as read here. */
+  send(to: ConversationRef, message: OutgoingMessage): Promise<Q>;
 }
 
 /**
@@ -63,7 +63,7 @@ export class StaffReplies<F, Q> {
     if (!subject) throw new ProcessError('not_found');
     await deps.records.open(subject, { kind: 'user', user });
     const attachments = content.file ? [await deps.keepFile(content.file)] : [];
-    return deps.send(conversationId, {
+    return deps.send(conversation, {
       cause: staffReplyCause(cause),
       ...(content.text ? { text: content.text } : {}),
       attachments,
