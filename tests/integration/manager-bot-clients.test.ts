@@ -1,3 +1,4 @@
+import type { CommandStartedEvent } from 'mongodb';
 import type { Hub } from '../../src/hub';
 import { buttonsOf, type FakeUser } from '../support/fake-telegram';
 import type { FakeVk } from '../support/fake-vk';
@@ -93,5 +94,29 @@ describe('client messages in the manager bot', () => {
     expect(operator.lastText()).toMatch(/нет прав/);
     await hub.messaging.deliverNow();
     expect(vk.deliveries()).toHaveLength(sent);
+  });
+
+  it('reads the conversation once for a reply: checked, stored and sent from one read', async () => {
+    await postVk(vkMessage('message_new', 730003, 9201, 'Когда привезёте?'));
+    await deliver();
+    const card = dispatcher.history().at(-1)!;
+    const reads: string[] = [];
+    const listener = (event: CommandStartedEvent) => {
+      if (event.commandName === 'find' && event.command.find === 'conversations') {
+        reads.push(JSON.stringify(event.command.filter));
+      }
+    };
+    const client = hub.database.connection.getClient();
+    client.on('commandStarted', listener);
+    try {
+      await dispatcher.reply(card, { text: 'Завтра до обеда' });
+      await hub.messaging.deliverNow();
+    } finally {
+      client.off('commandStarted', listener);
+    }
+    expect(vk.deliveries()).toContainEqual(
+      expect.objectContaining({ chatId: '730003', text: 'Завтра до обеда' }),
+    );
+    expect(reads).toHaveLength(1);
   });
 });
