@@ -170,7 +170,9 @@ export class IngestInbound {
     if (!inBurst) await deps.followUps.onClientMessage(subject, { newSubject: newLead });
     // The card of a new lead's first message announces its first task. A retry may find the lead
     // its first try made (so not new) and the card never stored: the task is carried again then,
-    // and a card stored already is not stored twice (its key).
+    // and a card stored already is not stored twice (its key). A retry cannot tell that lead from
+    // an older one still at its first task, whose card may show that task once more: shown twice
+    // beats never shown.
     const tasks = found.tasks ?? (resumed ? await deps.leads.firstTasksOf(subject) : []);
     await deps.events.publish({
       message,
