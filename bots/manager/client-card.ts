@@ -23,10 +23,12 @@ export const BADGES: Record<ClientMessage['channel'], string> = {
  * the text and files, and buttons to reply, open the card or see tasks. Replying to the card in
  * Telegram answers the customer too. A card over Telegram's limit would be refused and the
  * customer never seen, so a long text is cut and a "full text" button sends the whole of it.
+ * `limit`: what the card may take of a message (less when tasks follow it on the same one).
  */
 export function clientCard(
   notice: ClientMessage,
   t: TFunction,
+  limit = TELEGRAM_TEXT_LIMIT,
 ): { text: string; keyboard: InlineKeyboard } {
   const extras = [
     notice.files.length > 0
@@ -51,14 +53,14 @@ export function clientCard(
     .row()
     .text(t('history:buttons.history'), historyCallbacks.open(notice.subject));
   const whole = card(bodyOf(notice.text));
-  if (whole.length <= TELEGRAM_TEXT_LIMIT) return { text: whole, keyboard };
+  if (whole.length <= limit) return { text: whole, keyboard };
 
   // The customer's text gets what the header and the file names leave, so those stay whole.
   const full = notice.text ?? '';
   const marker = `\n${t('bot:client.truncated', { total: full.length })}`;
-  const room = TELEGRAM_TEXT_LIMIT - (whole.length - full.length);
+  const room = limit - (whole.length - full.length);
   const shown = card(bodyOf(truncated(full, Math.max(room, 1), marker) ?? full));
   keyboard.row().text(t('bot:buttons.fullText'), FULL_TEXT_CALLBACK);
   // A header too long by itself (a hostile name, hundreds of file names) is cut as a last resort.
-  return { text: truncated(shown, TELEGRAM_TEXT_LIMIT) ?? shown, keyboard };
+  return { text: truncated(shown, Math.max(limit, 1)) ?? shown, keyboard };
 }

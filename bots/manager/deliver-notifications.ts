@@ -218,18 +218,19 @@ export class NoticeDelivery {
     try {
       const refs: string[] = [];
       const context = await contextOf(delivery.notice, deps.cards?.labels, deps.onError);
+      const { notice, shownAt } = await asShownBefore(delivery.notice, deps.queue);
       for (const recipient of delivery.recipients) {
         // An alert to several heads that failed halfway resumes where it stopped.
         if (delivery.deliveredTo.includes(recipient.telegramId)) continue;
         const t = deps.translate(recipient.language);
-        const rendered = renderNotice(delivery.notice, t, recipient.language, deps, context);
+        const rendered = renderNotice(notice, t, recipient.language, deps, context);
         // Telegram refuses a text over its limit for good, which would lose the notice: a client's
         // card is cut with a "full text" button already; anything else that is too long is cut.
         const message = {
           ...rendered,
           text: truncated(rendered.text, TELEGRAM_TEXT_LIMIT, '…') ?? rendered.text,
         };
-        if (await showInPlace(delivery, recipient.telegramId, message, deps)) continue;
+        if (await showInPlace(delivery, recipient.telegramId, message, deps, shownAt)) continue;
         const sent = await deps.api.sendMessage(
           recipient.telegramId,
           message.text,
@@ -265,4 +266,20 @@ export class NoticeDelivery {
       }
     }
   }
+}
+
+/**
+ * A customer's edit redraws the card that showed the message: with the tasks that card carried
+ * (a new lead's first), so their buttons stay. One read, which also says where it was shown.
+ */
+async function asShownBefore(
+  notice: StaffDelivery['notice'],
+  queue: NotificationQueue,
+): Promise<{ notice: StaffDelivery['notice']; shownAt?: string[] }> {
+  if (notice.kind !== 'client_message' || !notice.edited) return { notice };
+  const shown = await queue.clientMessageShown(notice.messageId);
+  return {
+    notice: shown.tasks.length > 0 ? { ...notice, tasks: shown.tasks } : notice,
+    shownAt: shown.refs,
+  };
 }

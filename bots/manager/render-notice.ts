@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import type { StaffNotice } from '../../src/app/staff/notification-queue';
 import type { Task } from '../../src/domain/task';
 import { clientCard } from './client-card';
+import { clientCardWithTasks } from './first-card';
 import { handOverCard } from './history.render';
 import type { NoticeContext } from './notice-context';
 import { problemAlert, type AlertContext } from './problem-alert';
@@ -91,7 +92,14 @@ export function renderNotice(
       );
     case 'client_message': {
       const recordNumber = notice.recordNumber ?? context.label?.number;
-      return clientCard(recordNumber === undefined ? notice : { ...notice, recordNumber }, t);
+      const numbered = recordNumber === undefined ? notice : { ...notice, recordNumber };
+      // A new lead's first tasks ride on its first card (one message per new customer).
+      return notice.tasks?.length
+        ? clientCardWithTasks(numbered, notice.tasks, t, lng, {
+            timeZone: deps.timeZone,
+            now: deps.clock.now(),
+          })
+        : clientCard(numbered, t);
     }
     case 'client_history':
       return handOverCard(notice, { t, lng, timeZone: deps.timeZone, fileUrl: deps.fileUrl });

@@ -6,19 +6,21 @@ import type { DeliveryDeps } from './deliver-notifications';
  * Some notices change a message the person already has rather than add one: a reply's delivery
  * state edits the bot's "sending…" line, a customer's edit edits the card that showed the
  * original. False when there is nothing to change (the card was never shown), so it is sent anew.
+ * `shownAt`: where the original was shown, when the caller read it already.
  */
 export async function showInPlace(
   delivery: StaffDelivery,
   telegramId: number,
   message: { text: string; keyboard?: InlineKeyboard },
   deps: Pick<DeliveryDeps, 'api' | 'queue'>,
+  shownAt?: string[],
 ): Promise<boolean> {
   const { notice } = delivery;
   let targets: { chatId: number; messageId: number }[] = [];
   if (notice.kind === 'delivery_state') {
     targets = [notice.receipt];
   } else if (notice.kind === 'client_message' && notice.edited) {
-    const refs = await deps.queue.refsOfClientMessage(notice.messageId);
+    const refs = shownAt ?? (await deps.queue.clientMessageShown(notice.messageId)).refs;
     targets = refs.flatMap((ref) => {
       const target = telegramMessageAt(ref);
       return target?.chatId === telegramId ? [target] : [];

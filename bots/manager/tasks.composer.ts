@@ -14,6 +14,7 @@ import { renderTaskPage } from './lists.render';
 import { showTaken } from './alert-taken';
 import { refuse } from './refuse';
 import { callbacks, formatDate, taskCard, text } from './render';
+import { withoutTaskButtons } from './first-card';
 import { actorOf } from './acting';
 
 /** 10:00 tomorrow in the company's time zone, whatever the server's zone. */
@@ -86,12 +87,21 @@ export function tasksComposer(
     await ctx.reply(card.text, { reply_markup: card.keyboard });
   });
 
-  /** Runs a use case for a button and shows its outcome on the card. */
-  const attempt = async (ctx: StaffMemberContext, work: () => Promise<string>) => {
+  /**
+   * Runs a use case for a button and shows its outcome on the card. A client's card that carries
+   * the task keeps the client's words: it loses the task's buttons and the outcome follows it.
+   */
+  const attempt = async (ctx: StaffMemberContext, taskId: string, work: () => Promise<string>) => {
     try {
       const done = await work();
       await ctx.answerCallbackQuery();
-      await ctx.editMessageText(done);
+      const card = ctx.callbackQuery?.message;
+      const left = withoutTaskButtons(card?.reply_markup, taskId);
+      if (!card || !left) return await ctx.editMessageText(done);
+      await ctx.editMessageReplyMarkup({ reply_markup: left });
+      await ctx.reply(done, {
+        reply_parameters: { message_id: card.message_id, allow_sending_without_reply: true },
+      });
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       await refuse(ctx, error);
@@ -99,7 +109,7 @@ export function tasksComposer(
   };
 
   const complete = (ctx: StaffMemberContext, taskId: string, input: CompleteInput) =>
-    attempt(ctx, async () => {
+    attempt(ctx, taskId, async () => {
       // Read before Done, as the person may see it; Done refuses someone else's task itself.
       const described = await deps.engine.queries.describeTask(taskId, actorOf(ctx));
       await deps.engine.completeTask(taskId, actorOf(ctx), input);
@@ -173,7 +183,7 @@ export function tasksComposer(
   });
 
   const handOver = (ctx: StaffMemberContext, taskId: string, userId: string) =>
-    attempt(ctx, async () => {
+    attempt(ctx, taskId, async () => {
       const task = await deps.engine.reassignTask(taskId, actorOf(ctx), userId);
       return ctx.t('bot:task.reassigned', { title: text(task.title, ctx.lng) });
     });
@@ -218,7 +228,7 @@ export function tasksComposer(
   });
 
   composer.callbackQuery(/^t:p:([0-9a-f]{24}):(1h|tm)$/, (ctx) =>
-    attempt(ctx, async () => {
+    attempt(ctx, ctx.match[1]!, async () => {
       const to =
         ctx.match[2] === '1h'
           ? new Date(deps.clock.now().getTime() + 60 * 60_000)

@@ -171,7 +171,7 @@ describe('Telegram customer webhook', () => {
     // Other notices (the reply clock's) may come before or after; the file follows its card.
     const card = shown.findIndex((d) => d.text?.includes('📎 ТЗ склад.pdf'));
     expect(shown[card]?.text).toMatch(
-      /^✈️ Telegram · Анна Смирнова\nЛид №\d+\n\n📎 ТЗ склад\.pdf$/,
+      /^✈️ Telegram · Анна Смирнова\nЛид №\d+\n\n📎 ТЗ склад\.pdf\n\nВаша задача по этому клиенту:\n📋 Выбрать/,
     );
     expect(shown[card + 1]).toMatchObject({ file: 'ТЗ склад.pdf' });
   });

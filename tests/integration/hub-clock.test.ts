@@ -30,7 +30,10 @@ describe('a whole hub on an injected clock', () => {
     const { dispatcher } = world;
     await postVk(vkMessage('message_new', 777_001, 1, 'Здравствуйте! Вы доставляете в Казань?'));
     await deliver();
-    expect(dispatcher.lastText()).toMatch(/Вы доставляете в Казань\?$/);
+    // One card: the client's words and the dispatcher's task they gave.
+    expect(dispatcher.lastText()).toMatch(
+      /Вы доставляете в Казань\?\n\n.+\n📋 Выбрать ответственного менеджера\n⏱ /,
+    );
     const seen = dispatcher.texts().length;
 
     await timers.advanceBy(19 * MINUTE);
@@ -59,7 +62,7 @@ describe('a whole hub on an injected clock', () => {
     await world.hub.messaging.inbox.drained();
     await deliver();
     // The card of this message (an earlier client's reminders may come around it).
-    const card = dispatcher.history().find((m) => m.text?.endsWith('Есть доставка в Тюмень?'));
+    const card = dispatcher.history().find((m) => m.text?.includes('Есть доставка в Тюмень?\n'));
     expect(card).toBeDefined();
 
     await timers.advanceBy(5 * MINUTE);

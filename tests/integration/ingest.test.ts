@@ -92,13 +92,14 @@ describe('ingesting a customer message', () => {
     let outage = false;
     const { ingest, events, process } = ingestOnStore((process) => ({
       leads: {
-        createLead: (lead, createdBy, routedTo) => {
+        createLead: (lead, createdBy, routedTo, options) => {
           if (outage) {
             outage = false;
             return Promise.reject(new Error('connection reset'));
           }
-          return process.engine.createLead(lead, createdBy, routedTo);
+          return process.engine.createLead(lead, createdBy, routedTo, options);
         },
+        firstTasksOf: (subject) => process.engine.firstTasksOf(subject),
       },
     }));
     const from = (externalId: string): InboundMessage => ({

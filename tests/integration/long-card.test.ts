@@ -139,6 +139,9 @@ const noLonePairHalf = (text: string) => !/[\uD800-\uDBFF]$/.test(text);
 
 describe('a customer message longer than a Telegram card', () => {
   it('a 4,000-character VK message fits a card with its header, and is shown whole', async () => {
+    // From a customer already known: a first message's card carries the dispatcher's task too
+    // (the 10,000-character case below).
+    await newCardAfter(() => postVk(vkMessage('message_new', 7301, 7300, 'Здравствуйте')));
     const text = longText(4000, 'привет');
     const card = await newCardAfter(() => postVk(vkMessage('message_new', 7301, 7301, text)));
     expect(card.text.length).toBeLessThanOrEqual(LIMIT);
@@ -157,12 +160,22 @@ describe('a customer message longer than a Telegram card', () => {
     expect(noLonePairHalf(card.text)).toBe(true);
     expect(card.text).toMatch(/^🟦 ВКонтакте · Клиент\nЛид №\d+\n\n/);
     expect(card.text).toMatch(/всего 10000 знаков/);
+    // The new lead's task follows the cut text whole, with its buttons.
+    expect(card.text).toMatch(
+      /\n\nВаша задача по этому клиенту:\n📋 Выбрать ответственного менеджера\n⏱ .+$/,
+    );
     expect(buttonsOf(card).map((b) => b.text)).toEqual([
       '↩️ Ответить',
       '📄 Карточка',
       '📋 Задачи',
       '🕘 История',
       '📜 Весь текст',
+      '✅ Готово',
+      '⏰ +1 час',
+      '📅 Завтра 10:00',
+      '📆 Выбрать дату',
+      '🔁 Передать',
+      '🚩 Проблема',
     ]);
 
     const parts = await fullTextOf(card);
@@ -219,16 +232,14 @@ describe('a customer message longer than a Telegram card', () => {
 
   it('an edit of a long message changes the card in place, and the button shows the new text', async () => {
     const peer = 7302;
-    const card = world.dispatcher
-      .history()
-      .find((message) => buttonsOf(message).length === 5 && /всего 10000/.test(message.text));
+    const card = world.dispatcher.history().find((message) => /всего 10000/.test(message.text));
     const edited = longText(9000, 'правка');
     const cards = world.dispatcher.history().length;
     await postVk(vkMessage('message_edit', peer, peer, edited));
     await deliver();
     expect(world.dispatcher.history()).toHaveLength(cards);
     const shown = world.dispatcher.history().find((m) => m.message_id === card!.message_id)!;
-    expect(shown.text).toMatch(/✏️ изменено$/);
+    expect(shown.text).toMatch(/✏️ изменено\n\nВаша задача по этому клиенту:\n📋 Выбрать/);
     expect(shown.text.length).toBeLessThanOrEqual(LIMIT);
     expect((await fullTextOf(shown)).join('')).toBe(edited);
     expect(refusedTooLong).toEqual([]);

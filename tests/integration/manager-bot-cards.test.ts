@@ -56,24 +56,25 @@ async function leadOf(name: string): Promise<TaskSubject> {
 }
 
 describe('cards that say who and what', () => {
-  it("a new customer's lead: the dispatcher's card names the client, the lead's number and its stage", async () => {
+  it("a new customer's lead: the dispatcher's one card names the client, the lead's number and the task", async () => {
     await postVk(vkMessage('message_new', 740001, 1, 'Добрый день, нужен расчёт'));
     await deliver();
     const lead = await hub.database.models.Lead.findOne().sort({ _id: -1 }).lean();
     expect(lead!.number).toBeGreaterThan(0);
-    const card = dispatcher.texts().findLast((text) => text.startsWith('📋'))!;
-    const [title, stage, due] = card.split('\n');
-    expect(title).toBe(
-      `📋 Выбрать ответственного менеджера · клиент без имени · Лид №${lead!.number}`,
-    );
-    expect(stage).toBe('Этап: Новая заявка');
-    expect(due).toMatch(new RegExp(`^⏱ \\d+ \\S+ ${await dueHourIn(/^Выбрать/)}$`));
-
-    // The customer's message names the same number, and so does its card redrawn after an edit.
+    // The customer's message and the dispatcher's task it gave, on one card under one number.
     const clientCard = dispatcher.history().findLast((m) => m.text.startsWith('🟦'))!;
-    expect(clientCard.text).toBe(
-      `🟦 ВКонтакте · Клиент\nЛид №${lead!.number}\n\nДобрый день, нужен расчёт`,
+    const [header, words, tasks] = clientCard.text.split('\n\n');
+    expect(header).toBe(`🟦 ВКонтакте · Клиент\nЛид №${lead!.number}`);
+    expect(words).toBe('Добрый день, нужен расчёт');
+    expect(tasks).toMatch(
+      new RegExp(
+        `^Ваша задача по этому клиенту:\n📋 Выбрать ответственного менеджера\n` +
+          `⏱ \\d+ \\S+ ${await dueHourIn(/^Выбрать/)}$`,
+      ),
     );
+    expect(dispatcher.history().at(-1)!.message_id).toBe(clientCard.message_id);
+
+    // The card redrawn after an edit names the same number.
     await postVk(vkMessage('message_edit', 740001, 1, 'Добрый день, нужен расчёт на 12 человек'));
     await deliver();
     expect(dispatcher.history().find((m) => m.message_id === clientCard.message_id)!.text).toMatch(

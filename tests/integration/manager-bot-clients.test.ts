@@ -28,15 +28,22 @@ describe('client messages in the manager bot', () => {
     const customer = 730001;
     await postVk(vkMessage('message_new', customer, 9001, 'Здравствуйте! Сколько стоит доставка?'));
     await deliver();
+    // One card: the customer's words, then the dispatcher's task they gave, with its buttons.
     const card = dispatcher.history().at(-1)!;
     expect(card.text).toMatch(
-      /^🟦 ВКонтакте · Клиент\nЛид №\d+\n\nЗдравствуйте! Сколько стоит доставка\?$/,
+      /^🟦 ВКонтакте · Клиент\nЛид №\d+\n\nЗдравствуйте! Сколько стоит доставка\?\n\nВаша задача по этому клиенту:\n📋 Выбрать ответственного менеджера\n⏱ .+$/,
     );
     expect(buttonsOf(card).map((b) => b.text)).toEqual([
       '↩️ Ответить',
       '📄 Карточка',
       '📋 Задачи',
       '🕘 История',
+      '✅ Готово',
+      '⏰ +1 час',
+      '📅 Завтра 10:00',
+      '📆 Выбрать дату',
+      '🔁 Передать',
+      '🚩 Проблема',
     ]);
 
     await dispatcher.reply(card, { text: 'Добрый день! Доставка по Москве бесплатна.' });
@@ -77,7 +84,7 @@ describe('client messages in the manager bot', () => {
     await deliver();
     expect(dispatcher.history()).toHaveLength(cards);
     expect(dispatcher.history().find((m) => m.message_id === card.message_id)?.text).toMatch(
-      /Сколько стоит доставка в Казань\?\n✏️ изменено$/,
+      /Сколько стоит доставка в Казань\?\n✏️ изменено\n\nВаша задача по этому клиенту:\n📋 Выбрать/,
     );
   });
 

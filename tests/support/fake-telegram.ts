@@ -217,11 +217,12 @@ export class FakeUser {
         [];
       const button = rows.flat().find(matches);
       if (!button?.callback_data) continue;
-      // Telegram sends the pressed message with its text, as the bot last showed it.
+      // Telegram sends the pressed message with its text and buttons, as the bot last showed it.
       const query = this.client.makeCallbackQuery(button.callback_data, {
         message: {
           message_id: (message as { message_id?: number }).message_id,
           text: message.text,
+          ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
         },
       });
       (query.from as { language_code?: string }).language_code = this.languageCode;

@@ -12,7 +12,7 @@ import { utmFromUrl } from '../../domain/lead';
 import type { InboundMessage, Message } from '../../domain/message';
 import type { ProcessRecord, RecordPlace } from '../../domain/process/record';
 import type { RoutingSample } from '../../domain/routing/rule';
-import type { TaskSubject } from '../../domain/task';
+import type { Task, TaskSubject } from '../../domain/task';
 import { KeyedLock } from '../keyed-lock';
 import { ProcessError } from '../process/errors';
 import type { NewLead } from '../process/ports';
@@ -25,7 +25,15 @@ export interface IngestDeps {
   records: OpenRecords;
   messages: InboundMessages;
   leads: {
-    createLead(lead: NewLead, createdBy?: string, routedTo?: string): Promise<ProcessRecord>;
+    /** `held`: the lead's first tasks, left for the customer's card to announce. */
+    createLead(
+      lead: NewLead,
+      createdBy: string | undefined,
+      routedTo: string | undefined,
+      options: { held: Task[] },
+    ): Promise<ProcessRecord>;
+    /** The first tasks of a lead a retried first message may have made (see `StageEntry`). */
+    firstTasksOf(subject: TaskSubject): Promise<Task[]>;
   };
   /** The routing rules' choice of manager for a new lead; none means the dispatcher's queue. */
   route(sample: RoutingSample): Promise<string | undefined>;
@@ -98,7 +106,7 @@ export class IngestInbound {
       if (saved.duplicate)
         return this.redelivered(saved.message, resumed, inbound, contact, existing);
       const found = await this.subjectFor(contact, false, inbound, existing);
-      return this.stored(saved.message, existing, found, 'continued', contact.name);
+      return this.stored(saved.message, existing, found, 'continued', contact.name, resumed);
     }
     if (!isNew) {
       // No open conversation: a redelivery of a message of a conversation closed since must not
@@ -119,13 +127,14 @@ export class IngestInbound {
     });
     const saved = await deps.messages.saveInbound(conversation.id, inbound);
     if (saved.duplicate) return this.redelivered(saved.message, resumed, inbound, contact);
-    return this.stored(saved.message, conversation, found, 'opened', contact.name);
+    return this.stored(saved.message, conversation, found, 'opened', contact.name, resumed);
   }
 
   /**
    * What follows storing: the reply clock, follow-ups, the event (each safe to run again).
    * `how`: the message opened its conversation, continued it, or is being retried — a retry
-   * cannot tell how far its first try got.
+   * cannot tell how far its first try got. `resumed`: this delivery was tried before (whatever
+   * `how` says: a first try that stopped before storing the message opens its conversation now).
    */
   private async stored(
     message: Message,
@@ -133,6 +142,7 @@ export class IngestInbound {
     found: Found | undefined,
     how: 'opened' | 'continued' | 'retried',
     contactName: string | undefined,
+    resumed: boolean,
   ): Promise<IngestResult> {
     const result = {
       outcome: 'stored',
@@ -158,6 +168,12 @@ export class IngestInbound {
     const sameRecord = !newLead && current?.kind === subject.kind && current.id === subject.id;
     const inBurst = how === 'continued' && sameRecord && sameBurst(conversation, at);
     if (!inBurst) await deps.followUps.onClientMessage(subject, { newSubject: newLead });
+    // The card of a new lead's first message announces its first task. A retry may find the lead
+    // its first try made (so not new) and the card never stored: the task is carried again then,
+    // and a card stored already is not stored twice (its key). A retry cannot tell that lead from
+    // an older one still at its first task, whose card may show that task once more: shown twice
+    // beats never shown.
+    const tasks = found.tasks ?? (resumed ? await deps.leads.firstTasksOf(subject) : []);
     await deps.events.publish({
       message,
       conversation: { ...conversation, ...conversationSubject(subject) },
@@ -168,6 +184,7 @@ export class IngestInbound {
       subject,
       ...(number === undefined ? {} : { recordNumber: number }),
       newLead,
+      ...(tasks.length > 0 ? { tasks } : {}),
       edited: false,
     });
     return result;
@@ -191,7 +208,7 @@ export class IngestInbound {
         : await this.deps.conversations.get(message.conversationId);
     if (!current?.open) return { outcome: 'duplicate' };
     const found = await this.subjectFor(contact, false, inbound, current);
-    return this.stored(message, current, found, 'retried', contact.name);
+    return this.stored(message, current, found, 'retried', contact.name, true);
   }
 
   private async applyEdit(inbound: InboundMessage): Promise<IngestResult> {
@@ -287,6 +304,7 @@ export class IngestInbound {
       ...(inbound.language ? { language: inbound.language } : {}),
       at: inbound.sentAt,
     });
+    const held: Task[] = [];
     const lead = await this.deps.leads
       .createLead(
         {
@@ -304,6 +322,7 @@ export class IngestInbound {
         },
         undefined,
         routedTo,
+        { held },
       )
       .catch((error: unknown) => {
         if (error instanceof ProcessError && error.code === 'no_staff') return undefined;
@@ -317,6 +336,7 @@ export class IngestInbound {
       responsibles: lead.responsibles,
       place: { pipeline: lead.pipeline, stage: lead.stage },
       ...(lead.number === undefined ? {} : { number: lead.number }),
+      tasks: held,
     };
   }
 }
@@ -329,6 +349,8 @@ type Found = {
   place: RecordPlace;
   /** Read with the record, so the responsible's card shows it without a read of its own. */
   number?: number;
+  /** A lead made just now: its first tasks, not announced yet (the card carries them). */
+  tasks?: Task[];
 };
 
 export function subjectOf(conversation: Conversation): TaskSubject | undefined {

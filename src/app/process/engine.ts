@@ -118,6 +118,8 @@ export class ProcessEngine {
     createdBy?: string,
     /** A manager the routing rules chose: they own the lead at once, like a cold call's creator. */
     routedTo?: string,
+    /** `held`: the first task is put there, not announced (see `StageEntry.createChainTask`). */
+    options: { held?: Task[] } = {},
   ): Promise<ProcessRecord> {
     const pipeline = this.deps.definition.lead;
     const start = startStage(pipeline);
@@ -132,8 +134,13 @@ export class ProcessEngine {
       skip ? (dispatchStep.onDone.moveTo ?? start.id) : start.id,
       skip ? { sales: owner } : {},
     );
-    await this.stages.enter(record);
+    await this.stages.enter(record, options.held);
     return record;
+  }
+
+  /** A lead's first task, open, on its first visit: for a retried first message's card. */
+  firstTasksOf(subject: TaskSubject): Promise<Task[]> {
+    return this.stages.firstTasksOf(subject);
   }
 
   /**

@@ -34,6 +34,11 @@ export type Notice =
       files: { name: string; kind: Attachment['kind']; ref: string }[];
       /** The customer changed a message the responsible was already shown. */
       edited: boolean;
+      /**
+       * A new lead's first tasks for this person, shown on this card with their buttons instead
+       * of a card each: one message per new customer, and one notice fewer to store and send.
+       */
+      tasks?: Task[];
     }
   /** A lead or deal was handed to this person: the conversation so far, newest page. */
   | ({ kind: 'client_history' } & Omit<HistoryPage, 'page' | 'pages'>)

@@ -84,13 +84,14 @@ export class StageEntry {
     await this.startTimers(back, { resumed: true });
   }
 
-  async enter(record: ProcessRecord): Promise<void> {
+  /** `held`: see `createChainTask`. */
+  async enter(record: ProcessRecord, held?: Task[]): Promise<void> {
     const pipeline = pipelineOf(this.deps.definition, record.pipeline);
     const stage = stageOf(pipeline, record.stage);
     const first = stage.tasks[0];
     // The first chain task already there means this visit was entered before (a resumed
     // conversion): robots and follow-ups already ran and must not run twice.
-    if (first && !(await this.createChainTask(record, first)).created) return;
+    if (first && !(await this.createChainTask(record, first, held)).created) return;
     await this.startTimers(record, { resumed: false });
   }
 
@@ -182,9 +183,14 @@ export class StageEntry {
     }
   }
 
+  /**
+   * `held`: a task made now is put there instead of announced, as its caller's own notice carries
+   * it (a new customer's card); its overdue timer is armed all the same.
+   */
   async createChainTask(
     record: ProcessRecord,
     step: TaskStep,
+    held?: Task[],
   ): Promise<{ task: Task; created: boolean }> {
     const ensured = await this.deps.tasks.ensure({
       key: taskKey(record.subject, record.stageEntry, step.id),
@@ -199,8 +205,34 @@ export class StageEntry {
         stageEntry: record.stageEntry,
       },
     });
-    if (ensured.created) await this.announce(ensured.task, { created: true, record });
+    if (ensured.created && held) {
+      held.push(ensured.task);
+      await this.scheduleOverdue(ensured.task, { created: true });
+    } else if (ensured.created) await this.announce(ensured.task, { created: true, record });
     return ensured;
+  }
+
+  /**
+   * The first chain task of a lead still on its first visit, while open: what the card of the
+   * customer's first message carries. A retried ingest asks for it, since its first try may have
+   * made the lead and stopped before the card was stored (and nothing else announces the task).
+   * Its overdue timer is armed again while still to come (the first try may not have got that
+   * far); one that fired already is not repeated.
+   */
+  async firstTasksOf(subject: TaskSubject): Promise<Task[]> {
+    if (subject.kind !== 'lead') return [];
+    const record = await this.deps.records.get(subject);
+    if (!record || record.closed || record.stageEntry !== 1) return [];
+    const first = stageOf(pipelineOf(this.deps.definition, record.pipeline), record.stage).tasks[0];
+    if (!first) return [];
+    const open = await this.deps.tasks.listOpen({ subject });
+    const tasks = open.filter(
+      ({ chain }) =>
+        chain?.stage === record.stage && chain.stepId === first.id && chain.stageEntry === 1,
+    );
+    for (const task of tasks)
+      if (task.due.getTime() > this.now.getTime()) await this.scheduleOverdue(task);
+    return tasks;
   }
 
   /** Makes the person responsible for the record in one department, and hands it over. */

@@ -1,3 +1,4 @@
+import type { Task } from '../../domain/task';
 import type { Locale } from '../../domain/user';
 import type { Alert, Notice } from '../process/notices';
 
@@ -41,6 +42,9 @@ export interface NotificationQueue {
   markSent(id: string, telegramRefs: string[]): Promise<void>;
   markDeliveredTo(id: string, telegramId: number): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
-  /** Where a client's message was shown, so an edit can change it in place. */
-  refsOfClientMessage(messageId: string): Promise<string[]>;
+  /**
+   * Where a client's message was shown, so an edit can change it in place, and the tasks its
+   * card carried (a new lead's first), so the edited card still shows them.
+   */
+  clientMessageShown(messageId: string): Promise<{ refs: string[]; tasks: Task[] }>;
 }

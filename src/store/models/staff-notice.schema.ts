@@ -80,6 +80,7 @@ export const staffNoticeSchema = z.discriminatedUnion('kind', [
       }),
     ),
     edited: z.boolean(),
+    tasks: z.array(task).optional(),
   }),
   z.object({
     kind: z.literal('client_history'),

@@ -162,11 +162,17 @@ export function createNotificationQueue(
     async markFailed(id, error) {
       await outcome({ id, set: { status: 'failed', error: error.slice(0, 2000) } });
     },
-    async refsOfClientMessage(messageId) {
+    async clientMessageShown(messageId) {
       const docs = await collection
         .find({ kind: 'client_message', 'payload.messageId': messageId })
         .toArray();
-      return docs.flatMap((doc) => doc.telegramRefs ?? []);
+      const tasks = docs.flatMap((doc) => {
+        const decoded = decodeStaffNotice(plain(doc.payload));
+        return 'notice' in decoded && decoded.notice.kind === 'client_message'
+          ? (decoded.notice.tasks ?? [])
+          : [];
+      });
+      return { refs: docs.flatMap((doc) => doc.telegramRefs ?? []), tasks };
     },
   };
 }
