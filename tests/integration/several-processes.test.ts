@@ -61,16 +61,16 @@ const texts = (chatId: string) =>
     .filter((d) => d.chatId === chatId)
     .map((d) => d.text);
 
-it('sends at once what another process queued, though its own look is an hour away', async () => {
-  const customer = 7401;
-  const webhook = await fetch(`http://127.0.0.1:${hubs[0].port}/webhooks/telegram/customer`, {
+/** A Telegram customer writes through one hub; their conversation's id once it is ingested. */
+async function customerWrites(hub: Hub, customer: number, name: string): Promise<string> {
+  const webhook = await fetch(`http://127.0.0.1:${hub.port}/webhooks/telegram/customer`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
     body: JSON.stringify({
-      update_id: 740_001,
+      update_id: customer * 100,
       message: {
         message_id: 1,
-        from: { id: customer, is_bot: false, first_name: 'Клиент' },
+        from: { id: customer, is_bot: false, first_name: name },
         chat: { id: customer, type: 'private' },
         date: Math.floor(Date.now() / 1000),
         text: 'Здравствуйте',
@@ -78,28 +78,40 @@ it('sends at once what another process queued, though its own look is an hour aw
     }),
   });
   expect(webhook.status).toBe(200);
-  await hubs[0].messaging.inbox.drained();
-  const conversationId = await hubs[0].messaging.conversationOf('telegram', String(customer));
+  await hub.messaging.inbox.drained();
+  const conversationId = await hub.messaging.conversationOf('telegram', String(customer));
   expect(conversationId).toBeDefined();
+  return conversationId!;
+}
 
-  // Queued the way another hub process (or a script) queues: its own connection, no lease.
+/** Queued the way another hub process (or a script) queues: its own connection, no lease. */
+async function queueFromAnotherProcess(conversationId: string, customer: number, texts: string[]) {
   const other = mongoose.createConnection(uri, { autoIndex: false });
   try {
     await other.asPromise();
-    await createOutboxStore(registerModels(other)).enqueue(
-      {
-        cause: 'another-process:1',
-        conversationId: conversationId!,
-        channel: 'telegram',
-        chatId: String(customer),
-        text: 'Ваш заказ готов',
-        attachments: [],
-      },
-      new Date(),
-    );
+    const outbox = createOutboxStore(registerModels(other));
+    for (const text of texts) {
+      await outbox.enqueue(
+        {
+          cause: `another-process:${customer}:${text}`,
+          conversationId,
+          channel: 'telegram',
+          chatId: String(customer),
+          text,
+          attachments: [],
+        },
+        new Date(),
+      );
+    }
   } finally {
     await other.close();
   }
+}
+
+it('sends at once what another process queued, though its own look is an hour away', async () => {
+  const customer = 7401;
+  const conversationId = await customerWrites(hubs[0], customer, 'Клиент');
+  await queueFromAnotherProcess(conversationId, customer, ['Ваш заказ готов']);
 
   await eventually(async () => texts(String(customer)).includes('Ваш заказ готов'), {
     timeoutMs: WOKEN_WITHIN_MS,
@@ -112,47 +124,12 @@ it('sends at once what another process queued, though its own look is an hour aw
 
 it("sends every message of another process's burst once and in order: a look runs after the last insert", async () => {
   // The looks a burst wakes are spaced out (not one per insert): the insert after the last look
-  // must still wake one, or it would wait for the hour-long tick.
+  // must still wake one, or it would wait for the hour-long tick. Both hubs claim some of them,
+  // and each waits for the other's earlier ones.
   const customer = 7402;
-  const webhook = await fetch(`http://127.0.0.1:${hubs[1].port}/webhooks/telegram/customer`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    body: JSON.stringify({
-      update_id: 740_002,
-      message: {
-        message_id: 1,
-        from: { id: customer, is_bot: false, first_name: 'Клиентка' },
-        chat: { id: customer, type: 'private' },
-        date: Math.floor(Date.now() / 1000),
-        text: 'Добрый день',
-      },
-    }),
-  });
-  expect(webhook.status).toBe(200);
-  await hubs[1].messaging.inbox.drained();
-  const conversationId = await hubs[1].messaging.conversationOf('telegram', String(customer));
+  const conversationId = await customerWrites(hubs[1], customer, 'Клиентка');
   const burst = Array.from({ length: 12 }, (_, i) => `Обновление заказа ${i + 1}`);
-
-  const other = mongoose.createConnection(uri, { autoIndex: false });
-  try {
-    await other.asPromise();
-    const outbox = createOutboxStore(registerModels(other));
-    for (const [i, text] of burst.entries()) {
-      await outbox.enqueue(
-        {
-          cause: `another-process:burst:${i}`,
-          conversationId: conversationId!,
-          channel: 'telegram',
-          chatId: String(customer),
-          text,
-          attachments: [],
-        },
-        new Date(),
-      );
-    }
-  } finally {
-    await other.close();
-  }
+  await queueFromAnotherProcess(conversationId, customer, burst);
 
   const sent = () =>
     texts(String(customer)).filter((text) => text !== undefined && burst.includes(text));
