@@ -85,6 +85,13 @@ async function noticesOfDispatcher(): Promise<Notice[]> {
   return docs.map((doc) => plain<Notice>(doc.payload));
 }
 
+/** The dispatcher was told once: one client card, whatever the retries did. */
+async function theDispatchersOneCard(): Promise<Extract<Notice, { kind: 'client_message' }>> {
+  const notices = await noticesOfDispatcher();
+  expect(notices.map((notice) => notice.kind)).toEqual(['client_message']);
+  return notices[0] as Extract<Notice, { kind: 'client_message' }>;
+}
+
 const titlesOf = (tasks: Task[] | undefined) => (tasks ?? []).map((task) => task.title.ru);
 
 describe("a new customer's first message, ingested again after a crash", () => {
@@ -99,9 +106,7 @@ describe("a new customer's first message, ingested again after a crash", () => {
     // dispatcher, on the card, once.
     await ingest.ingest(message('viber-crash-1'), { resumed: true });
     await ingest.ingest(message('viber-crash-1'), { resumed: true });
-    const notices = await noticesOfDispatcher();
-    expect(notices.map((notice) => notice.kind)).toEqual(['client_message']);
-    const card = notices[0] as Extract<Notice, { kind: 'client_message' }>;
+    const card = await theDispatchersOneCard();
     expect(card.text).toBe('Здравствуйте, нужен каталог');
     expect(titlesOf(card.tasks)).toEqual(['Выбрать ответственного менеджера']);
     // Its overdue timer runs as for any task.
@@ -119,10 +124,9 @@ describe("a new customer's first message, ingested again after a crash", () => {
     expect(await Task.countDocuments({ 'subject.id': lead!._id })).toBe(1);
 
     await ingest.ingest(message('viber-crash-2'), { resumed: true });
-    const notices = await noticesOfDispatcher();
-    expect(notices.map((notice) => notice.kind)).toEqual(['client_message']);
-    const card = notices[0] as Extract<Notice, { kind: 'client_message' }>;
-    expect(titlesOf(card.tasks)).toEqual(['Выбрать ответственного менеджера']);
+    expect(titlesOf((await theDispatchersOneCard()).tasks)).toEqual([
+      'Выбрать ответственного менеджера',
+    ]);
   });
 
   it('stores no second card when the first try got as far as storing it', async () => {
@@ -130,10 +134,9 @@ describe("a new customer's first message, ingested again after a crash", () => {
     // The first try finishes, and the process dies before the inbox forgets the item.
     await ingest.ingest(message('viber-crash-3'));
     await ingest.ingest(message('viber-crash-3'), { resumed: true });
-    const notices = await noticesOfDispatcher();
-    expect(notices.map((notice) => notice.kind)).toEqual(['client_message']);
-    const card = notices[0] as Extract<Notice, { kind: 'client_message' }>;
-    expect(titlesOf(card.tasks)).toEqual(['Выбрать ответственного менеджера']);
+    expect(titlesOf((await theDispatchersOneCard()).tasks)).toEqual([
+      'Выбрать ответственного менеджера',
+    ]);
   });
 
   it("announces a task of someone else's on its own, and the card carries none", async () => {
