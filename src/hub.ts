@@ -212,7 +212,7 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       clock,
       digestAt: env.DIGEST_TIME === 'off' ? '00:00' : env.DIGEST_TIME,
     });
-    stack.push(reports.backfillReplyWaits(logger));
+    stack.push(reports.backfillReplyWaits(logger), reports.warmUp(logger));
     // The digest goes through the manager bot, made further down; connected once it exists.
     const digest = new DigestJob(reports);
     const { jobs, recurring } = hubJobs({

@@ -5,6 +5,7 @@ import { succeeded, type RunResult } from './results';
 import { median } from './stats';
 
 /** Issue 14: every report answers within 2 s. */
+const CHANGES_NOTE = '20 leads moved and 20 tasks done before each';
 const TARGET_MS = 2000;
 
 export function reportsRow(runs: RunResult[]): Row {
@@ -32,7 +33,8 @@ export function reportsRow(runs: RunResult[]): Row {
     measurement,
     target: `each period ≤ ${TARGET_MS / 1000} s`,
     measured:
-      `p50 ${periods}; slowest ${fmt(slowest, 0)} ms; three charts ` +
+      `p50 ${periods}; slowest ${fmt(slowest, 0)} ms (${CHANGES_NOTE}); what they count read ` +
+      `at start, in the background, in ${fmt(median(results.map((r) => r.warmUpMs)), 0)} ms; three charts ` +
       `${fmt(median(results.map((r) => r.chartsMs)), 0)} ms${errors}`,
     pass: !errors && slowest <= TARGET_MS,
     value: slowest,

@@ -1,7 +1,7 @@
 import type { ReportBotDeps } from '../../bots/manager/report.composer';
 import { runDailyDigest } from '../app/reports/daily-digest';
 import { monthlyPlans, setMonthlyPlan } from '../app/reports/plans';
-import { buildReport, type Report } from '../app/reports/report';
+import { buildReport, countedFrom, type Report } from '../app/reports/report';
 import type { ProcessDefinition } from '../domain/process/definition';
 import type { Clock } from '../domain/ports';
 import { chartRenderer } from '../infra/charts/render-chart';
@@ -19,6 +19,11 @@ export interface ReportParts {
    * per database); what it returns stops it after its current page, to go on at the next start.
    */
   backfillReplyWaits(logger: Logger): () => Promise<void>;
+  /**
+   * Reads, in the background, the records reports count, so the first `/report` after a start
+   * reads only what changed since; what it returns waits for it to end.
+   */
+  warmUp(logger: Logger): () => Promise<void>;
 }
 
 /** Reports, plans and the daily digest over the store, in the company's time zone. */
@@ -31,10 +36,7 @@ export function createReports(options: {
   digestAt: string;
 }): ReportParts {
   const { definition, timeZone, clock } = options;
-  const store = createReportsStore(
-    options.models,
-    definition.lead.stages.map((stage) => stage.id),
-  );
+  const store = createReportsStore(options.models);
   const report = { store, definition, timeZone, clock };
   const [hours, minutes] = options.digestAt.split(':').map(Number) as [number, number];
   return {
@@ -53,6 +55,13 @@ export function createReports(options: {
         atMinute: hours * 60 + minutes,
         send,
       }),
+    warmUp(logger) {
+      const done = store.records(countedFrom(timeZone, clock.now())).then(
+        () => undefined,
+        (error: unknown) => logger.warn({ err: error }, 'reports not warmed; the first reads all'),
+      );
+      return () => done;
+    },
     backfillReplyWaits(logger) {
       let stopping = false;
       const done = backfillReplyWaits(options.models, () => stopping).then(

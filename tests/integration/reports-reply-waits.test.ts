@@ -91,10 +91,7 @@ const stats = (s: { count: number; median?: number; p90?: number }) => [
 const admin = (): User =>
   ({ ...fixture.org.head, roles: ['admin'], departmentId: undefined }) as User;
 const reportDeps = () => ({
-  store: createReportsStore(
-    fixture.database.models,
-    definition.lead.stages.map((s) => s.id),
-  ),
+  store: createReportsStore(fixture.database.models),
   definition,
   timeZone: ZONE,
   clock: { now: () => NOW },

@@ -23,10 +23,7 @@ let deps: Parameters<typeof buildReport>[0];
 beforeAll(async () => {
   await seedReportMonth(fixture.database, fixture.org);
   deps = {
-    store: createReportsStore(
-      fixture.database.models,
-      definition.lead.stages.map((s) => s.id),
-    ),
+    store: createReportsStore(fixture.database.models),
     definition,
     timeZone: ZONE,
     clock: new ManualClock(NOW),

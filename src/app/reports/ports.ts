@@ -51,31 +51,43 @@ export interface OverdueTask {
 }
 
 /**
- * What reports read. Every query is bounded (a cap on documents, projections only) and uses
- * only what FerretDB supports: no `$lookup`, `$facet`, `$expr`, `$group` with `$sum` at most;
- * percentiles, conversions and amounts are worked out in code.
+ * The records a report counts, as they are at one moment: read from memory, so a report asks
+ * for them once and every figure comes from the same state.
  */
-export interface ReportsStore {
-  people(departmentId?: string): Promise<ReportPerson[]>;
-  departments(): Promise<{ id: string; code: string; name: string }[]>;
-  leadsCreated(range: Range, scope: ReportScope): Promise<LeadRow[]>;
-  dealsCreated(range: Range, scope: ReportScope): Promise<DealRow[]>;
-  /** Won deals that came from these leads (created from `since` on), whenever they were won. */
-  wonDealsOfLeads(leadIds: string[], since: Date): Promise<WonDeal[]>;
+export interface RecordReads {
+  leadsCreated(range: Range, scope: ReportScope): LeadRow[];
+  dealsCreated(range: Range, scope: ReportScope): DealRow[];
+  /** Won deals that came from these leads, whenever they were won. */
+  wonDealsOfLeads(leadIds: readonly string[]): WonDeal[];
   /** Deals won within the range, by whoever sold them. */
-  wonDealsIn(range: Range, scope: ReportScope): Promise<WonDeal[]>;
+  wonDealsIn(range: Range, scope: ReportScope): WonDeal[];
   /** Open leads, deals and tasks per person, for these people. */
-  openLoad(userIds: string[]): Promise<Map<string, OpenLoad>>;
-  /** Every staff reply sent within the range and the wait it ended (noted as each was sent). */
-  replies(range: Range): Promise<Reply[]>;
-  /** When each conversation in scope that waits for a reply now started waiting. */
-  waitingSince(scope: ReportScope): Promise<Date[]>;
+  openLoad(userIds: readonly string[]): Map<string, OpenLoad>;
   /** The overdue tasks in scope: how many, the `limit` oldest, how many each person has. */
   overdueTasks(
     scope: ReportScope,
     now: Date,
     limit: number,
-  ): Promise<{ count: number; top: OverdueTask[]; byAssignee: Map<string, number> }>;
+  ): { count: number; top: OverdueTask[]; byAssignee: Map<string, number> };
+}
+
+/**
+ * What reports read. Every database query is bounded (a cap on documents, projections only)
+ * and uses only what FerretDB supports: no `$lookup`, `$facet`, `$expr`, `$group` with `$sum` at
+ * most; percentiles, conversions and amounts are worked out in code.
+ */
+export interface ReportsStore {
+  people(departmentId?: string): Promise<ReportPerson[]>;
+  departments(): Promise<{ id: string; code: string; name: string }[]>;
+  /**
+   * Leads, deals and tasks as the database holds them now: every one changed since `from` (so
+   * every one made since), and every open one someone holds.
+   */
+  records(from: Date): Promise<RecordReads>;
+  /** Every staff reply sent within the range and the wait it ended (noted as each was sent). */
+  replies(range: Range): Promise<Reply[]>;
+  /** When each conversation in scope that waits for a reply now started waiting. */
+  waitingSince(scope: ReportScope): Promise<Date[]>;
   plans(month: string): Promise<Map<string, number>>;
   setPlan(userId: string, month: string, target: number): Promise<void>;
 }

@@ -155,6 +155,13 @@ function countStages(rows: readonly { stage: string }[]): Map<string, number> {
   return counts;
 }
 
+/**
+ * What a report asks the records from: the start of the earliest period offered, so whichever
+ * period is asked for next needs nothing older.
+ */
+export const countedFrom = (timeZone: string, now: Date): Date =>
+  periodRange('lastMonth', timeZone, now).from;
+
 /** The whole report for one person, period and (for admins) department. */
 export async function buildReport(
   deps: ReportDeps,
@@ -171,21 +178,19 @@ export async function buildReport(
     scope.kind === 'all' || (userId !== undefined && scope.userIds.includes(userId));
   const month = monthOfRange(range, deps.timeZone);
 
-  const [leads, deals, allReplies, waitingSince, overdue, wonInMonth, targets] = await Promise.all([
-    store.leadsCreated(range, scope),
-    store.dealsCreated(range, scope),
+  const [records, allReplies, waitingSince, targets] = await Promise.all([
+    store.records(countedFrom(deps.timeZone, now)),
     store.replies(range),
     store.waitingSince(scope),
-    store.overdueTasks(scope, now, OVERDUE_SHOWN),
-    store.wonDealsIn(month, scope),
     store.plans(month.month),
   ]);
-  const wonOfLeads = await store.wonDealsOfLeads(
-    leads.map((lead) => lead.id),
-    range.from,
-  );
+  const leads = records.leadsCreated(range, scope);
+  const deals = records.dealsCreated(range, scope);
+  const overdue = records.overdueTasks(scope, now, OVERDUE_SHOWN);
+  const wonInMonth = records.wonDealsIn(month, scope);
+  const wonOfLeads = records.wonDealsOfLeads(leads.map((lead) => lead.id));
   const managers = people.filter((person) => person.active && person.roles.includes('manager'));
-  const load = await store.openLoad(managers.map((person) => person.id));
+  const load = records.openLoad(managers.map((person) => person.id));
   const qualifiedStages = new Set(
     definition.lead.stages.filter((stage) => stage.kind === 'won').map((stage) => stage.id),
   );

@@ -29,9 +29,8 @@ dealSchema.index({ contactId: 1, closed: 1 });
 dealSchema.index({ 'responsibles.sales': 1, closed: 1 });
 dealSchema.index({ 'responsibles.operations': 1, closed: 1 });
 dealSchema.index({ type: 1, stage: 1 });
-// Reports: deals opened in a period, deals won in a month.
-dealSchema.index({ createdAt: -1 });
-dealSchema.index({ closed: 1, closedAt: 1 });
+// Reports read what changed since they last looked (report-view.ts).
+dealSchema.index({ updatedAt: 1 });
 // `/find 1024` looks a record up by its number.
 dealSchema.index({ number: 1 });
 

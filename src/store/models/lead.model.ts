@@ -21,7 +21,8 @@ export const leadSchema = new Schema(
 );
 leadSchema.index({ contactId: 1, closed: 1 });
 leadSchema.index({ 'responsibles.sales': 1, closed: 1 });
-leadSchema.index({ stage: 1, createdAt: -1 });
+// Reports read what changed since they last looked (report-view.ts).
+leadSchema.index({ updatedAt: 1 });
 // `/find 1024` looks a record up by its number.
 leadSchema.index({ number: 1 });
 

@@ -46,6 +46,7 @@ taskSchema.index({ key: 1 }, { unique: true });
 // "/tasks": my open tasks by due time.
 taskSchema.index({ assigneeId: 1, status: 1, due: 1 });
 taskSchema.index({ 'subject.kind': 1, 'subject.id': 1, status: 1 });
-taskSchema.index({ status: 1, due: 1 });
+// Reports read what changed since they last looked (report-view.ts).
+taskSchema.index({ updatedAt: 1 });
 
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
