@@ -140,4 +140,14 @@ describe('a report after the team has worked', () => {
       expect(read.filter).toEqual({ updatedAt: { $gte: expect.any(Date) } });
     }
   });
+
+  it('a month on, still counts what a fresh process counts', async () => {
+    // December becomes last month: November's closed records are no longer held.
+    const later = { ...deps, clock: new ManualClock(new Date('2027-01-10T12:00:00Z')) };
+    for (const period of ['lastMonth', 'month'] as const) {
+      const held = await buildReport(later, admin(), period);
+      const fresh = await buildReport({ ...later, store: depsOf().store }, admin(), period);
+      expect(figures(held)).toEqual(figures(fresh));
+    }
+  });
 });

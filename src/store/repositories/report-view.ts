@@ -165,6 +165,7 @@ export function createReportView(models: Models): ReportView {
   let heldFrom: Date | undefined;
   /** Changes from this moment on are not read yet. */
   let readUpTo = new Date(0);
+  /** What the latest caller asked from. */
   let wantedFrom: Date | undefined;
 
   const put = (docs: { leads: LeadDoc[]; deals: DealDoc[]; tasks: TaskDoc[] }) => {
@@ -224,26 +225,37 @@ export function createReportView(models: Models): ReportView {
     });
   };
 
+  /** Drops what no report from `from` on counts: closed records made and settled before it. */
+  const forget = (from: Date) => {
+    for (const [id, lead] of leads) if (lead.closed && lead.createdAt < from) leads.delete(id);
+    for (const [id, deal] of deals) {
+      if (deal.closed && deal.createdAt < from && (deal.closedAt ?? deal.updatedAt) < from) {
+        deals.delete(id);
+      }
+    }
+  };
+
   const bringUpToDate = new CoalescedRun(async () => {
     // The wall clock, as mongoose stamps `updatedAt` with it.
     const startedAt = Date.now();
-    const wanted = wantedFrom!;
-    if (!heldFrom || wanted < heldFrom) {
-      // `wanted` is on the company's clock, `updatedAt` on the wall clock (a test's clock may
-      // run ahead of it): the earlier of the two holds what either asks for.
-      const from = new Date(Math.min(wanted.getTime(), startedAt));
+    // `wantedFrom` is on the company's clock, `updatedAt` on the wall clock (a test's clock may
+    // run ahead of it): the earlier of the two holds what either asks for.
+    const from = new Date(Math.min(wantedFrom!.getTime(), startedAt));
+    if (!heldFrom || from < heldFrom) {
       await readAll(from);
-      heldFrom = from;
     } else {
       const [changedLeads, changedDeals, changedTasks] = await changedSince(readUpTo);
       put({ leads: changedLeads, deals: changedDeals, tasks: changedTasks });
+      // A new month: last month's start moved on, and what only the month before needed goes.
+      if (from > heldFrom) forget(from);
     }
+    heldFrom = from;
     readUpTo = new Date(startedAt - OVERLAP_MS);
   });
 
   return {
     async facts(from) {
-      if (!wantedFrom || from < wantedFrom) wantedFrom = from;
+      wantedFrom = from;
       await bringUpToDate.run();
       return { leads, deals, openTasks };
     },
