@@ -12,7 +12,8 @@ export interface OpenLoad {
  * Counted per person, each an equality on `{responsibles.<slot>, closed}` or `{assigneeId,
  * status}` that an index serves on every engine: only that person's open records are read, where
  * one query with a `$in` of the people read every record, closed ones included, on the embedded
- * engine. Shared by the reports and the team lists, so both count the same way.
+ * engine. The team lists' (`/team`): a few people, counted when asked. Reports count from the
+ * records they hold (report-view.ts).
  */
 export async function openLoadOf(
   models: Models,

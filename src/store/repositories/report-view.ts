@@ -1,5 +1,4 @@
 import type { Types } from 'mongoose';
-import { CoalescedRun } from '../../app/coalesced-run';
 import type { LeadSource, Utm } from '../../domain/lead';
 import type { Models } from '../models';
 
@@ -165,8 +164,6 @@ export function createReportView(models: Models): ReportView {
   let heldFrom: Date | undefined;
   /** Changes from this moment on are not read yet. */
   let readUpTo = new Date(0);
-  /** What the latest caller asked from. */
-  let wantedFrom: Date | undefined;
 
   const put = (docs: { leads: LeadDoc[]; deals: DealDoc[]; tasks: TaskDoc[] }) => {
     for (const doc of docs.leads) leads.set(doc._id.toHexString(), leadFact(doc));
@@ -235,12 +232,12 @@ export function createReportView(models: Models): ReportView {
     }
   };
 
-  const bringUpToDate = new CoalescedRun(async () => {
+  const bringUpToDate = async (wantedFrom: Date) => {
     // The wall clock, as mongoose stamps `updatedAt` with it.
     const startedAt = Date.now();
     // `wantedFrom` is on the company's clock, `updatedAt` on the wall clock (a test's clock may
     // run ahead of it): the earlier of the two holds what either asks for.
-    const from = new Date(Math.min(wantedFrom!.getTime(), startedAt));
+    const from = new Date(Math.min(wantedFrom.getTime(), startedAt));
     if (!heldFrom || from < heldFrom) {
       await readAll(from);
     } else {
@@ -251,12 +248,15 @@ export function createReportView(models: Models): ReportView {
     }
     heldFrom = from;
     readUpTo = new Date(startedAt - OVERLAP_MS);
-  });
+  };
+  /** Readings one after another: each sees what was stored before it was asked for. */
+  let readings: Promise<void> = Promise.resolve();
 
   return {
     async facts(from) {
-      wantedFrom = from;
-      await bringUpToDate.run();
+      const reading = readings.then(() => bringUpToDate(from));
+      readings = reading.catch(() => undefined);
+      await reading;
       return { leads, deals, openTasks };
     },
   };
