@@ -3,6 +3,7 @@ import { replyWaitsOfHistory, type ReplyWait, type TimedMessage } from '../../do
 import { CHANNELS, type Channel } from '../../domain/channel';
 import { isDuplicateKeyError } from '../database';
 import type { Models } from '../models';
+import { inChunks } from './plain';
 
 const HOUR = 3_600_000;
 /** Conversations whose history the backfill reads at once. */
@@ -94,8 +95,13 @@ export function createReplyWaitStore(models: Models): ReplyWaitStore {
       const last = hourOf(range.to.getTime() - 1);
       if (hours.at(-1) !== last && range.to > range.from) hours.push(last);
       if (hours.length === 0) return [];
-      // An `_id` list: a point lookup per hour on every engine (a range on `_id` is a scan on some).
-      const docs = await ReplyWaitHour.find({ _id: { $in: hours } }).lean();
+      // `_id` lists: a point lookup per hour on every engine (a range on `_id` is a scan on some),
+      // cut as `inChunks` says (a month is 744 hours).
+      const docs = (
+        await Promise.all(
+          inChunks(hours).map((part) => ReplyWaitHour.find({ _id: { $in: part } }).lean()),
+        )
+      ).flat();
       // By message: a reply noted twice with different details (live, and by the backfill while
       // it ran) still counts once.
       const waits = new Map<string, ReplyWait>();
