@@ -48,6 +48,9 @@ import { createReports } from './wiring/reports';
 import { createTransfer, type TransferParts } from './wiring/transfer';
 import { startWakeups } from './wiring/wakeups';
 
+/** How long an idle HTTP connection stays open (see where the server is made). */
+const KEEP_ALIVE_MS = 65_000;
+
 /** How often timers are looked for beyond those this process armed (it claims those itself). */
 const SCHEDULER_POLL_MS = 5000;
 /** How long a stored notice stays with the process that stored it, renewed while it waits. */
@@ -314,6 +317,11 @@ export async function startHub(config: Config, options: HubOptions = {}): Promis
       ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     });
     const server = createServer(app);
+    // Node closes a keep-alive connection after 5 s idle; a sender reusing it at that moment
+    // gets a reset instead of an answer (the bench saw one: "read ECONNRESET"). Kept longer
+    // than the usual proxy and load balancer idle timeout (60 s), so they close it first.
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1000;
     widget.attach(server);
     options.extras?.attach(server);
     server.listen(env.PORT, options.host ?? '0.0.0.0');

@@ -32,6 +32,13 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/^linehub_process_resident_memory_bytes \d+/m);
   });
 
+  it('keeps an idle connection open longer than proxies do, and says so to the sender', async () => {
+    // A sender reusing a connection the hub just closed gets a reset instead of an answer; with
+    // Node's 5 s that happened under load. Proxies and load balancers close theirs at 60 s.
+    const response = await fetch(`http://127.0.0.1:${hub.port}/health`);
+    expect(response.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('answers unknown paths with a JSON 404', async () => {
     const response = await fetch(`http://127.0.0.1:${hub.port}/no-such-page`);
     expect(response.status).toBe(404);
