@@ -64,7 +64,7 @@ export function createContactRepository(models: Models): ContactRepository & Con
         identityKeys: contact.identities.map(identityKey),
         companyId: contact.companyId ? new Types.ObjectId(contact.companyId) : undefined,
       });
-      return toContact(created.toObject<StoredContact>());
+      return toContact(created as StoredContact);
     },
 
     async enrich(contactId, { identity, phones, emails, name }) {

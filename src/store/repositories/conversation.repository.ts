@@ -66,7 +66,7 @@ export function createConversationStore(models: Models): ConversationStore {
         ...(lastInboundAt ? { lastInboundAt } : {}),
         ...(subject ? { [subject.kind === 'deal' ? 'dealId' : 'leadId']: oid(subject.id) } : {}),
       });
-      return plain<Conversation>(created.toObject());
+      return plain<Conversation>(created);
     },
     async attach(id, subject) {
       await ConversationModel.updateOne(

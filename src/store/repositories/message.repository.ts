@@ -92,7 +92,7 @@ export function createMessageRepository(
           status: 'received',
           sentAt: inbound.sentAt,
         });
-        return { message: toMessage(created.toObject<StoredMessage>()), duplicate: false };
+        return { message: toMessage(created as StoredMessage), duplicate: false };
       } catch (error) {
         // The unique (channel, externalId) index decided: this delivery was seen before.
         if (isDuplicateKeyError(error))

@@ -96,7 +96,7 @@ export function createRecordRepository(
       const number = await numbers.next('lead');
       const created = await insertLead({ ...lead, number, stage, stageEntry: 1, responsibles });
       return {
-        ...toProcessRecord('lead', created.toObject()),
+        ...toProcessRecord('lead', created),
         ...(contactName === undefined ? {} : { contactName }),
       };
     },

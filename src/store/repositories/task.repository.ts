@@ -18,7 +18,7 @@ export function createTaskRepository(models: Models): TaskStore {
     async ensure(task) {
       try {
         const created = await insert({ ...task, status: 'open' });
-        return { task: toTask(created.toObject()), created: true };
+        return { task: toTask(created), created: true };
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
         return { task: toTask(await TaskModel.findOne({ key: task.key }).lean()), created: false };
