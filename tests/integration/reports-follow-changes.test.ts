@@ -52,7 +52,7 @@ describe('a report after the team has worked', () => {
   beforeAll(async () => {
     before = await buildReport(deps, admin(), 'month');
     const { models } = fixture.database;
-    const { sales1, sales2 } = fixture.org;
+    const { sales1, sales2, ops2 } = fixture.org;
     const stores = createStores(models, clock);
     const leadOf = async (stage: string) => {
       const doc = (await models.Lead.findOne({ stage, 'responsibles.sales': sales1.id }).lean())!;
@@ -72,6 +72,17 @@ describe('a report after the team has worked', () => {
       due: { $lt: NOW },
     }).lean())!;
     expect(await stores.tasks.markDone(overdue._id.toHexString(), NOW)).toBe(true);
+    // The deal ops2 runs is lost.
+    const run = (await models.Deal.findOne({
+      'responsibles.operations': ops2.id,
+      closed: false,
+    }).lean())!;
+    await stores.records.moveStage(
+      { kind: 'deal', id: run._id.toHexString() },
+      { stage: run.stage, stageEntry: run.stageEntry },
+      'lost',
+      'lost',
+    );
     // A new customer writes in VK this morning and sales2 takes the lead.
     await models.Lead.create({
       contactId: new Types.ObjectId(),
@@ -85,16 +96,20 @@ describe('a report after the team has worked', () => {
   });
 
   it("moves each person's figures with what they did", () => {
-    const { sales1, sales2 } = fixture.org;
-    expect(before.managers.map((m) => m.userId).slice(0, 2)).toEqual([sales1.id, sales2.id]);
+    const { sales1, sales2, ops1, ops2 } = fixture.org;
+    expect(before.managers.map((m) => m.userId)).toEqual([sales1.id, sales2.id, ops1.id, ops2.id]);
     // open leads, open deals, open tasks, overdue, leads this month, qualified.
-    expect(load(before).slice(0, 2)).toEqual([
+    expect(load(before)).toEqual([
       [2, 1, 2, 1, 3, 1],
       [1, 0, 1, 1, 2, 1],
+      [0, 1, 1, 0, 0, 0],
+      [0, 1, 1, 1, 0, 0],
     ]);
-    expect(load(after).slice(0, 2)).toEqual([
+    expect(load(after)).toEqual([
       [0, 1, 1, 0, 2, 2], // qualified one (closed), handed one over, finished the overdue task
       [3, 0, 1, 1, 4, 1], // the handed-over lead and the new one
+      [0, 1, 1, 0, 0, 0],
+      [0, 0, 1, 1, 0, 0], // the deal ops2 ran is lost
     ]);
     expect(after.overdue.count).toBe(before.overdue.count - 1);
   });

@@ -28,7 +28,8 @@ export interface DealFact {
   leadId?: string;
   type: string;
   stage: string;
-  closed: false | 'won' | 'lost';
+  /** How it closed (`won`, `lost`…); false while open. */
+  closed: false | string;
   /** Absent on deals closed before it was kept: they are dated by their last change. */
   closedAt?: Date;
   /** A missing amount counts as 0 (amounts are filled by a dialog that may not have run). */
@@ -139,7 +140,8 @@ function dealFact(doc: DealDoc): DealFact {
     ...(leadId ? { leadId } : {}),
     type: doc.type,
     stage: doc.stage,
-    closed: doc.closed === 'won' || doc.closed === 'lost' ? doc.closed : false,
+    // Open is `closed: false` exactly, as the open-record reads ask for it.
+    closed: doc.closed === false ? false : String(doc.closed),
     ...(doc.closedAt ? { closedAt: doc.closedAt } : {}),
     amount: typeof doc.amount === 'number' && Number.isFinite(doc.amount) ? doc.amount : 0,
     ...(salesId ? { salesId } : {}),
