@@ -164,3 +164,26 @@ describe('a report after the team has worked', () => {
     }
   });
 });
+
+describe('a deal one person both sells and runs', () => {
+  it('counts once, in the report and in /team alike', async () => {
+    const { models } = fixture.database;
+    const { sales2 } = fixture.org;
+    const team = createStores(models, clock).lists;
+    const openDeals = async () => [
+      (await buildReport(deps, admin(), 'month')).managers.find((m) => m.userId === sales2.id)!
+        .openDeals,
+      (await team.teamCounts([sales2.id], NOW)).get(sales2.id)!.deals,
+    ];
+    const before = await openDeals();
+    expect(before[0]).toBe(before[1]);
+    await models.Deal.create({
+      contactId: new Types.ObjectId(),
+      type: 'standard',
+      stage: 'documents',
+      responsibles: { sales: sales2.id, operations: sales2.id },
+      createdAt: new Date('2026-12-10T08:00:00Z'),
+    });
+    expect(await openDeals()).toEqual([before[0]! + 1, before[0]! + 1]);
+  });
+});

@@ -25,13 +25,15 @@ export async function openLoadOf(
       userIds.map(async (userId) => {
         const id = oid(userId);
         const open = { closed: false };
-        const [leads, dealsSold, dealsRun, tasks] = await Promise.all([
+        const [leads, dealsSold, dealsRun, dealsBoth, tasks] = await Promise.all([
           Lead.countDocuments({ 'responsibles.sales': id, ...open }),
           Deal.countDocuments({ 'responsibles.sales': id, ...open }),
           Deal.countDocuments({ 'responsibles.operations': id, ...open }),
+          // A deal one person both sells and runs is one deal (as reports count it).
+          Deal.countDocuments({ 'responsibles.sales': id, 'responsibles.operations': id, ...open }),
           Task.countDocuments({ assigneeId: id, status: 'open' }),
         ]);
-        return [userId, { leads, deals: dealsSold + dealsRun, tasks }] as const;
+        return [userId, { leads, deals: dealsSold + dealsRun - dealsBoth, tasks }] as const;
       }),
     ),
   );
