@@ -10,7 +10,7 @@ import type { Range } from '../../domain/report-period';
 import type { DealFact, ReportFacts } from './report-view';
 
 /** Who holds a record, in the slots a kind of record uses. */
-export interface Holders {
+interface Holders {
   salesId?: string | undefined;
   operationsId?: string | undefined;
 }

@@ -77,14 +77,13 @@ export function createReportsStore(models: Models): ReportsStore {
             .find({ _id: { $in: part } })
             .select(HOLDERS)
             .lean();
-          for (const doc of docs)
-            if (
-              held({
-                salesId: hex(doc.responsibles?.sales),
-                operationsId: hex(doc.responsibles?.operations),
-              })
-            )
-              out.add(doc._id.toHexString());
+          for (const { _id, responsibles } of docs) {
+            const holders = {
+              salesId: hex(responsibles?.sales),
+              operationsId: hex(responsibles?.operations),
+            };
+            if (held(holders)) out.add(_id.toHexString());
+          }
         }
         return out;
       };
